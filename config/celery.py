@@ -1,0 +1,30 @@
+"""Celery: Redis broker and beat in production; eager inline in the embedded default.
+
+The periodic schedule is defined once here; Celery beat uses it in production
+and `manage.py run_scheduler` (started by `make run`) uses the same entries.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("shenpi")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def periodic_schedule():
+    """The periodic jobs: task name -> seconds between runs."""
+    from django.conf import settings
+
+    return {
+        "shenpi.audit.tasks.audit_checkpoint_task": settings.AUDIT_CHECKPOINT_SECONDS,
+    }
+
+
+@app.on_after_finalize.connect
+def _setup_beat(sender, **kwargs):
+    for name, seconds in periodic_schedule().items():
+        sender.add_periodic_task(seconds, sender.signature(name), name=name)

@@ -1,0 +1,256 @@
+"""Writes on accounts: registration, tokens, second factor. Each is one
+transaction with its audit record."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from shenpi.audit.services import audit_record
+from shenpi.core.errors import Conflict, InvalidInput
+
+from .constants import AccountType
+from .models import ApiToken, SystemClient, User
+from .validators import validate_credit_code, validate_id_number, validate_mobile
+
+
+def user_stream(user) -> str:
+    return f"user:{user.public_id}"
+
+
+def _validated(errors: dict, field: str, fn, value):
+    try:
+        return fn(value)
+    except ValidationError as exc:
+        errors[field] = list(exc.messages)
+        return value
+
+
+def _check_password(errors: dict, password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+
+
+def _unique_or_error(errors: dict, **lookups) -> None:
+    for field, value in lookups.items():
+        if value and User.objects.filter(**{f"{field}__iexact": value}).exists():
+            errors[field] = [DUPLICATE_MESSAGES[field]]
+
+
+DUPLICATE_MESSAGES = {
+    "username": "该用户名已被使用，请换一个。",
+    "id_number": "该身份证号码已注册，请直接登录或找回密码。",
+    "credit_code": "该统一社会信用代码已注册，请直接登录或找回密码。",
+}
+
+
+@transaction.atomic
+def user_register_person(
+    *,
+    username: str,
+    password: str,
+    real_name: str,
+    id_number: str,
+    mobile: str,
+    email: str = "",
+    request=None,
+) -> User:
+    """Register a citizen: real name, resident ID number (checked) and mobile."""
+    errors: dict = {}
+    id_number = _validated(errors, "id_number", validate_id_number, id_number)
+    mobile = _validated(errors, "mobile", validate_mobile, mobile)
+    if not real_name.strip():
+        errors["real_name"] = ["请填写真实姓名。"]
+    user = User(
+        username=username.strip(),
+        real_name=real_name.strip(),
+        id_number=id_number,
+        mobile=mobile,
+        email=email.strip(),
+        account_type=AccountType.PERSON,
+    )
+    return _create_applicant(user, password, errors, request, id_number=id_number)
+
+
+@transaction.atomic
+def user_register_enterprise(
+    *,
+    username: str,
+    password: str,
+    enterprise_name: str,
+    credit_code: str,
+    legal_representative: str,
+    mobile: str,
+    email: str = "",
+    request=None,
+) -> User:
+    """Register an enterprise: name, unified social credit code (checked), legal representative."""
+    errors: dict = {}
+    credit_code = _validated(errors, "credit_code", validate_credit_code, credit_code)
+    mobile = _validated(errors, "mobile", validate_mobile, mobile)
+    if not enterprise_name.strip():
+        errors["enterprise_name"] = ["请填写企业名称。"]
+    if not legal_representative.strip():
+        errors["legal_representative"] = ["请填写法定代表人姓名。"]
+    user = User(
+        username=username.strip(),
+        enterprise_name=enterprise_name.strip(),
+        credit_code=credit_code,
+        legal_representative=legal_representative.strip(),
+        real_name=legal_representative.strip(),
+        mobile=mobile,
+        email=email.strip(),
+        account_type=AccountType.ENTERPRISE,
+    )
+    return _create_applicant(user, password, errors, request, credit_code=credit_code)
+
+
+def _create_applicant(user: User, password: str, errors: dict, request, **unique) -> User:
+    if not user.username:
+        errors["username"] = ["请填写用户名。"]
+    else:
+        try:
+            User.username_validator(user.username)
+        except ValidationError as exc:
+            errors["username"] = list(exc.messages)
+    _unique_or_error(
+        errors, username=user.username, **{k: v for k, v in unique.items() if k not in errors}
+    )
+    _check_password(errors, password, user)
+    if errors:
+        raise InvalidInput("注册信息有误，请按提示修改。", errors=errors)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Lost a race with an identical registration: the unique constraints decide.
+        raise Conflict("该账户已注册，请直接登录。", code="duplicate_registration") from None
+    audit_record(
+        stream=user_stream(user),
+        action="account.register",
+        actor=user,
+        request=request,
+        object_type="user",
+        object_id=str(user.public_id),
+        detail={"account_type": user.account_type},
+    )
+    return user
+
+
+def _hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, request=None) -> tuple[ApiToken, str]:
+    """A personal token; the caller has already checked the password (and OTP)."""
+    key = "sp_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=_hash_key(key),
+        prefix=key[:10],
+        expires_at=timezone.now() + timedelta(days=settings.SHENPI_TOKEN_DAYS),
+    )
+    audit_record(
+        stream=user_stream(user),
+        action="token.create",
+        actor=user,
+        request=request,
+        object_type="api_token",
+        object_id=str(token.pk),
+    )
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: User, request=None) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit_record(
+        stream=user_stream(actor),
+        action="token.revoke",
+        actor=actor,
+        request=request,
+        object_type="api_token",
+        object_id=str(token.pk),
+    )
+
+
+def api_token_lookup(key: str) -> ApiToken | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_hash_key(key), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or token.expires_at <= timezone.now():
+        return None
+    return token
+
+
+def system_client_issue_key(client: SystemClient) -> str:
+    """Set a new key on an unsaved or existing client; returns the key (shown once)."""
+    key = "sc_" + secrets.token_urlsafe(32)
+    client.key_hash = _hash_key(key)
+    client.prefix = key[:10]
+    return key
+
+
+def system_client_lookup(key: str) -> SystemClient | None:
+    return (
+        SystemClient.objects.select_related("department__division", "division")
+        .filter(key_hash=_hash_key(key), is_active=True)
+        .first()
+    )
+
+
+def totp_device_for(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+@transaction.atomic
+def totp_enrolment_start(*, user: User) -> TOTPDevice:
+    """An unconfirmed device (a fresh secret) until the user proves they hold it."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="默认验证器", confirmed=False)
+
+
+@transaction.atomic
+def totp_enrolment_confirm(*, user: User, token: str, request=None) -> TOTPDevice:
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    if device is None:
+        raise Conflict("没有待绑定的验证器，请重新开始绑定。", code="no_pending_device")
+    if not device.verify_token((token or "").strip()):
+        audit_record(
+            stream=user_stream(user),
+            action="otp.enrol",
+            actor=user,
+            request=request,
+            object_type="otp_device",
+            object_id=str(device.pk),
+            outcome="failure",
+        )
+        raise InvalidInput(
+            "动态口令不正确，请核对手机上的6位数字后重试。", errors={"token": ["动态口令不正确。"]}
+        )
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_record(
+        stream=user_stream(user),
+        action="otp.enrol",
+        actor=user,
+        request=request,
+        object_type="otp_device",
+        object_id=str(device.pk),
+    )
+    return device

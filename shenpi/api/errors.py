@@ -1,0 +1,91 @@
+"""RFC 7807 problem JSON for every API error (CONTRACTS.md)."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from shenpi.core.errors import DomainError
+
+PROBLEM = "application/problem+json"
+
+TITLES = {
+    400: ("invalid", "输入有误"),
+    401: ("not_authenticated", "未登录或身份无效"),
+    403: ("forbidden", "无权执行此操作"),
+    404: ("not_found", "未找到"),
+    405: ("method_not_allowed", "不支持的请求方法"),
+    406: ("not_acceptable", "无法提供所要求的格式"),
+    409: ("conflict", "操作冲突"),
+    413: ("too_large", "内容过大"),
+    415: ("unsupported_media_type", "不支持的内容类型"),
+    429: ("throttled", "请求过于频繁"),
+}
+
+
+def problem(
+    status_code: int, detail: str, *, code: str | None = None, errors=None, title=None
+) -> dict:
+    default_code, default_title = TITLES.get(status_code, ("error", "服务器错误"))
+    body = {
+        "type": f"https://shenpi.nx.gov.cn/problems/{code or default_code}",
+        "title": title or default_title,
+        "status": status_code,
+        "detail": detail,
+        "code": code or default_code,
+    }
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def _flatten(detail):
+    if isinstance(detail, dict):
+        return {k: _flatten(v) for k, v in detail.items()}
+    if isinstance(detail, list):
+        return [str(d) if not isinstance(d, dict | list) else _flatten(d) for d in detail]
+    return [str(detail)]
+
+
+def problem_exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        body = problem(
+            exc.status, exc.message, code=exc.code, errors=exc.errors or None, title=exc.title
+        )
+        return Response(body, status=exc.status, content_type=PROBLEM)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("未找到该资源，或您无权查看。")
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+        if not isinstance(errors, dict):
+            errors = {"non_field_errors": errors}
+        body = problem(400, "请求数据有误，请按各字段的提示修改。", errors=errors)
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        code = getattr(exc, "default_code", None)
+        code = {"authentication_failed": "not_authenticated", "permission_denied": "forbidden"}.get(
+            code, code
+        )
+        body = problem(
+            response.status_code, str(detail), code=code if response.status_code != 400 else None
+        )
+    response.data = body
+    response.content_type = PROBLEM
+    if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
+        response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def problem_response(status_code: int, detail: str, **kwargs) -> JsonResponse:
+    return JsonResponse(
+        problem(status_code, detail, **kwargs),
+        status=status_code,
+        content_type=PROBLEM,
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -1,0 +1,20 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from . import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("me/", views.MeApi.as_view(), name="me"),
+    path("auth/token/", views.TokenCreateApi.as_view(), name="token"),
+    path("auth/token/current/", views.TokenRevokeApi.as_view(), name="token_revoke"),
+    path("divisions/", views.DivisionListApi.as_view(), name="divisions"),
+    path("departments/", views.DepartmentListApi.as_view(), name="departments"),
+    path("departments/<uuid:pk>/", views.DepartmentDetailApi.as_view(), name="department"),
+    path("staff/", views.StaffListApi.as_view(), name="staff"),
+    path("staff/<uuid:public_id>/", views.StaffDetailApi.as_view(), name="staff_detail"),
+]

@@ -1,0 +1,54 @@
+"""Every administrative change lands in the audit log, in the admin's own transaction."""
+
+from django.contrib import admin
+from django.forms.models import model_to_dict
+
+from .services import audit_record
+
+
+def _stream(obj) -> str:
+    return f"admin:{obj._meta.label_lower}:{obj.pk}"
+
+
+def _snapshot(obj) -> dict:
+    data = model_to_dict(obj)
+    return {k: str(v) for k, v in data.items() if k not in ("password", "key_hash")}
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    def log_addition(self, request, obj, message):
+        audit_record(
+            stream=_stream(obj),
+            action="admin.add",
+            actor=request.user,
+            request=request,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            detail={"after": _snapshot(obj)},
+        )
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        audit_record(
+            stream=_stream(obj),
+            action="admin.change",
+            actor=request.user,
+            request=request,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            detail={"after": _snapshot(obj), "message": str(message)[:2000]},
+        )
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            audit_record(
+                stream=_stream(obj),
+                action="admin.delete",
+                actor=request.user,
+                request=request,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                detail={"before": _snapshot(obj)},
+            )
+        return super().log_deletions(request, queryset)

@@ -1,0 +1,53 @@
+"""The audit hash: SHA-256 by default, SM3 (国密, through gmssl) when AUDIT_HASH=sm3."""
+
+import hashlib
+import json
+from datetime import UTC
+
+from django.conf import settings
+
+
+def digest(alg: str, data: str) -> str:
+    raw = data.encode("utf-8")
+    if alg == "sha256":
+        return hashlib.sha256(raw).hexdigest()
+    if alg == "sm3":
+        from gmssl import func, sm3
+
+        return sm3.sm3_hash(func.bytes_to_list(raw))
+    raise ValueError(f"unknown audit hash {alg!r}")
+
+
+def current_alg() -> str:
+    return settings.AUDIT_HASH
+
+
+def record_payload(record) -> str:
+    """The canonical text of a record: every field that matters, in a fixed order."""
+    at = record.at.astimezone(UTC).isoformat(timespec="microseconds")
+    fields = [
+        record.stream,
+        str(record.seq),
+        at,
+        str(record.actor_id or ""),
+        record.actor_label,
+        str(record.client_id or ""),
+        record.ip or "",
+        record.action,
+        record.object_type,
+        record.object_id,
+        record.outcome,
+        json.dumps(record.detail or {}, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
+        record.alg,
+        record.prev_hash,
+    ]
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+
+
+def record_hash(record) -> str:
+    return digest(record.alg, record_payload(record))
+
+
+def checkpoint_hash(alg: str, prev_hash: str, at_iso: str, entries) -> str:
+    lines = [prev_hash, at_iso] + [f"{s}:{q}:{h}" for s, q, h in sorted(entries)]
+    return digest(alg, "\n".join(lines))

@@ -1,0 +1,80 @@
+"""Verifying the audit chain: the first broken link, in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .hashing import checkpoint_hash, record_hash
+from .models import AuditCheckpoint, AuditRecord, AuditStream
+from .services import _iso
+
+
+@dataclass
+class Break:
+    where: str
+    problem: str
+
+    def __str__(self):
+        return f"{self.where}: {self.problem}"
+
+
+def verify_chain() -> tuple[int, Break | None]:
+    """Returns (records checked, first break or None)."""
+    checked = 0
+    heads = dict(AuditStream.objects.values_list("name", "head_seq"))
+    head_hashes = dict(AuditStream.objects.values_list("name", "head_hash"))
+    last_seen: dict[str, tuple[int, str]] = {}
+    records = AuditRecord.objects.order_by("stream", "seq").iterator(chunk_size=2000)
+    for record in records:
+        checked += 1
+        seq_prev, hash_prev = last_seen.get(record.stream, (0, ""))
+        where = f"流 {record.stream} 第 {record.seq} 条（id={record.pk}）"
+        if record.stream not in heads:
+            return checked, Break(where, "所在的流不存在（记录被插入）")
+        if record.seq != seq_prev + 1:
+            return checked, Break(
+                where, f"序号不连续：上一条为第 {seq_prev} 条（记录被删除或插入）"
+            )
+        if record.prev_hash != hash_prev:
+            return checked, Break(where, "前一条记录的哈希不符（记录被删除、插入或改动）")
+        if record_hash(record) != record.hash:
+            return checked, Break(where, "内容与哈希不符（记录被改动）")
+        last_seen[record.stream] = (record.seq, record.hash)
+    for name, head_seq in heads.items():
+        seq, digest = last_seen.get(name, (0, ""))
+        if seq != head_seq or digest != head_hashes[name]:
+            return checked, Break(
+                f"流 {name}",
+                f"流头为第 {head_seq} 条，实际最后一条为第 {seq} 条（记录被删除或插入）",
+            )
+    prev = ""
+    for checkpoint in AuditCheckpoint.objects.order_by("id").prefetch_related("entries"):
+        where = f"检查点 {checkpoint.pk}"
+        entries = [(e.stream, e.seq, e.hash) for e in checkpoint.entries.all()]
+        if checkpoint.prev_hash != prev:
+            return checked, Break(where, "与上一检查点的链接断开（检查点被删除或改动）")
+        if checkpoint_hash(checkpoint.alg, prev, _iso(checkpoint.at), entries) != checkpoint.hash:
+            return checked, Break(where, "内容与哈希不符（检查点被改动）")
+        for stream, seq, _digest in entries:
+            if seq > last_seen.get(stream, (0, ""))[0]:
+                return checked, Break(where, f"记录的流 {stream} 第 {seq} 条已不存在（记录被删除）")
+        prev = checkpoint.hash
+    return checked, None
+
+
+def verify_checkpointed_hashes() -> Break | None:
+    """Each checkpointed head must still be the record at that place (a chain
+    rewritten after tampering differs from what the checkpoint fixed)."""
+    for checkpoint in AuditCheckpoint.objects.order_by("id").prefetch_related("entries"):
+        for entry in checkpoint.entries.all():
+            stored = (
+                AuditRecord.objects.filter(stream=entry.stream, seq=entry.seq)
+                .values_list("hash", flat=True)
+                .first()
+            )
+            if stored != entry.hash:
+                return Break(
+                    f"检查点 {checkpoint.pk}",
+                    f"流 {entry.stream} 第 {entry.seq} 条的哈希已变（链被改写）",
+                )
+    return None

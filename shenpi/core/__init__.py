@@ -1,0 +1,1 @@
+"""The pure workflow core: no Django import anywhere below this package."""

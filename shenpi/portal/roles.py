@@ -1,0 +1,152 @@
+"""Each role's home: its title, what it is for and its navigation.
+
+Entries with `url=None` are capabilities that later issues build; the page
+shows them as "即将开放" so each role's work is laid out from the start.
+"""
+
+from dataclasses import dataclass
+
+from shenpi.accounts.constants import ROLE_PRIORITY, Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str | None = None
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class RoleHome:
+    role: str
+    slug: str
+    title: str
+    intro: str
+    nav: tuple[NavItem, ...]
+
+
+HOMES = {
+    Role.APPLICANT: RoleHome(
+        Role.APPLICANT,
+        "my",
+        "我的办事",
+        "查询办事指南、在线申请、跟踪办件、评价与投诉。",
+        (
+            NavItem("办事指南", None, "查询事项的依据、条件、材料、时限和收费"),
+            NavItem("我要申请", None, "在线填写申请表并上传材料"),
+            NavItem("我的办件", None, "查看办理进度、补正材料、领取结果"),
+            NavItem("我的证照与材料库", None, "复用已取得的证照和上传过的材料"),
+            NavItem("我的咨询与投诉", None, ""),
+        ),
+    ),
+    Role.CLERK: RoleHome(
+        Role.CLERK,
+        "window",
+        "窗口受理",
+        "为来到窗口的申请人登记、扫描材料、即办件当场办结、发放结果。",
+        (
+            NavItem("窗口收件", None, "按身份证号查找或登记申请人，扫描纸质材料"),
+            NavItem("即办件当场办结", None, "受理并当场作出决定，打印结果"),
+            NavItem("结果发放", None, "登记送达"),
+        ),
+    ),
+    Role.AGENT: RoleHome(
+        Role.AGENT,
+        "agency",
+        "全程代理",
+        "为投资者代办跨部门、跨事项的审批。",
+        (
+            NavItem("代理项目", None, "一个投资项目的全部事项"),
+            NavItem("代为申请", None, ""),
+        ),
+    ),
+    Role.OFFICIAL: RoleHome(
+        Role.OFFICIAL,
+        "desk",
+        "部门办件",
+        "预审材料、一次性告知补正、受理、审查与签署意见。",
+        (
+            NavItem("待办事项", None, "按期限排序的预审与审查任务"),
+            NavItem("事项维护", None, "起草事项新版本，提交法制审核"),
+            NavItem("在线答疑", None, ""),
+            NavItem("信息发布", None, ""),
+            NavItem("本部门统计", None, ""),
+        ),
+    ),
+    Role.HEAD: RoleHome(
+        Role.HEAD,
+        "head",
+        "部门负责人",
+        "批复决定、审批延期、审核本部门发布的信息、答复督办。",
+        (
+            NavItem("待批复", None, ""),
+            NavItem("延期审批", None, "单一部门办理的延期（《行政许可法》第四十二条第一款）"),
+            NavItem("信息发布审核", None, ""),
+            NavItem("督办答复", None, ""),
+        ),
+    ),
+    Role.LEADER: RoleHome(
+        Role.LEADER,
+        "leader",
+        "政府负责人",
+        "审批联合、统一、集中办理事项的延期，查看本级办件态势。",
+        (
+            NavItem("延期审批", None, "统一、联合、集中办理的延期（第四十二条第二款）"),
+            NavItem("决策辅助", None, ""),
+        ),
+    ),
+    Role.LEGAL: RoleHome(
+        Role.LEGAL,
+        "legal",
+        "法制审核",
+        "审核各部门起草的事项版本和流程变更，发布或退回。",
+        (
+            NavItem("待审核事项版本", None, ""),
+            NavItem("已发布事项", None, ""),
+        ),
+    ),
+    Role.SUPERVISOR: RoleHome(
+        Role.SUPERVISOR,
+        "supervision",
+        "电子监察",
+        "实时监控办件、预警纠错、督办、投诉处理与绩效评估。",
+        (
+            NavItem("实时监控", None, "红黄绿灯"),
+            NavItem("预警规则", None, ""),
+            NavItem("督办与纠错", None, ""),
+            NavItem("投诉举报", None, ""),
+            NavItem("绩效评估", None, ""),
+            NavItem("审计日志", "/admin/audit/auditrecord/", "谁、何时、从何处、做了什么"),
+        ),
+    ),
+    Role.OBSERVER: RoleHome(
+        Role.OBSERVER,
+        "observer",
+        "人大代表/政协委员监督",
+        "查看受邀关注的事项和办件的办理情况（个人信息已脱敏）。",
+        (NavItem("关注的事项与办件", None, ""),),
+    ),
+    Role.ADMIN: RoleHome(
+        Role.ADMIN,
+        "administration",
+        "系统管理",
+        "维护行政区划、部门、处室、窗口、用户、角色、系统客户端与工作日历。",
+        (
+            NavItem("行政区划", "/admin/accounts/division/"),
+            NavItem("部门与处室", "/admin/accounts/department/"),
+            NavItem("窗口", "/admin/accounts/window/"),
+            NavItem("用户与角色", "/admin/accounts/user/"),
+            NavItem("系统接入客户端", "/admin/accounts/systemclient/"),
+            NavItem("审计日志", "/admin/audit/auditrecord/"),
+        ),
+    ),
+}
+
+BY_SLUG = {home.slug: home for home in HOMES.values()}
+
+
+def primary_role(user) -> str:
+    for role in ROLE_PRIORITY:
+        if role in user.roles:
+            return role
+    return Role.APPLICANT

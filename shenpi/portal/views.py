@@ -1,0 +1,60 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from shenpi.accounts.models import Department
+
+from .roles import BY_SLUG, HOMES, primary_role
+
+PUBLIC_ENTRANCES = [
+    (
+        "guide",
+        "办事指南",
+        "bi-journal-text",
+        "查询每个审批事项的法律依据、条件、材料、时限、收费和表格",
+    ),
+    (
+        "apply",
+        "我要申请",
+        "bi-pencil-square",
+        "在线填写申请、上传材料，提交后获得办件编号和查询密码",
+    ),
+    ("track", "进度查询", "bi-search", "凭办件编号和查询密码查看办理进度，无需登录"),
+    ("consult", "咨询", "bi-chat-dots", "向部门提问，常见问题公开可查"),
+    ("complain", "投诉", "bi-megaphone", "对办件、事项、部门或工作人员投诉举报，可实名或匿名"),
+    ("policies", "政策法规", "bi-bank", "法律法规、政策文件、通知公告与新闻"),
+]
+
+
+def home(request):
+    departments = (
+        Department.objects.filter(is_active=True, division__level="region")
+        .select_related("kind")
+        .order_by("code")
+    )
+    return render(
+        request, "portal/home.html", {"entrances": PUBLIC_ENTRANCES, "departments": departments}
+    )
+
+
+def entrance(request, slug):
+    for key, title, icon, text in PUBLIC_ENTRANCES:
+        if key == slug:
+            return render(
+                request, "portal/entrance.html", {"title": title, "icon": icon, "text": text}
+            )
+    raise Http404
+
+
+@login_required
+def workbench(request):
+    """Each user lands on the home of their primary role."""
+    return redirect("portal:role_home", slug=HOMES[primary_role(request.user)].slug)
+
+
+@login_required
+def role_home(request, slug):
+    home = BY_SLUG.get(slug)
+    if home is None or home.role not in request.user.roles:
+        raise Http404
+    return render(request, "portal/role_home.html", {"home": home})
