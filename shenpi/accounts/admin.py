@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from shenpi.audit.admin_mixins import AuditedModelAdmin
+from shenpi.audit.admin_mixins import AuditedModelAdmin, is_platform_admin
 
 from . import services
 from .constants import ClientAction
@@ -24,12 +24,7 @@ admin.site.site_title = "网上审批平台管理"
 admin.site.index_title = "组织、用户与配置"
 
 
-def _is_platform_admin(request) -> bool:
-    user = request.user
-    return user.is_active and user.is_authenticated and user.is_staff and "admin" in user.roles
-
-
-admin.site.has_permission = _is_platform_admin
+admin.site.has_permission = is_platform_admin
 
 
 @admin.register(Division)

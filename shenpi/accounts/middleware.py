@@ -48,7 +48,9 @@ class StaffSessionMiddleware:
                 )
             if last is None or now - last > 30:
                 request.session["last_seen"] = now
-                request.session.set_expiry(idle)
+                # The stored session outlives the idle limit a little, so that the
+                # check above can tell the person why they were signed out.
+                request.session.set_expiry(idle * 2)
         return self.get_response(request)
 
 

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from shenpi.accounts import services as account_services
 from shenpi.accounts.constants import ClientAction
+from shenpi.accounts.lockout import lockout_response
 from shenpi.accounts.models import ApiToken, Department, Division
 from shenpi.accounts.scope import scope_for, visible_staff
 from shenpi.core.errors import InvalidInput, NotAllowed
@@ -86,7 +87,7 @@ class TokenCreateApi(APIView):
             password=data.validated_data["password"],
         )
         if getattr(request._request, "axes_locked_out", False):
-            raise NotAllowed("连续登录失败次数过多，账户已锁定 30 分钟。", code="locked_out")
+            return lockout_response(request._request)
         if user is None:
             raise InvalidInput("用户名或密码不正确。", code="invalid_credentials")
         device = account_services.totp_device_for(user)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .admin_mixins import is_platform_admin
 from .models import AuditRecord
 
 
@@ -12,6 +13,12 @@ class AuditRecordAdmin(admin.ModelAdmin):
     search_fields = ["actor_label", "object_id", "action", "stream"]
     date_hierarchy = "at"
     ordering = ["-at"]
+
+    def has_module_permission(self, request):
+        return is_platform_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_platform_admin(request)
 
     def has_add_permission(self, request):
         return False

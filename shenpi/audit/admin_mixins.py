@@ -15,7 +15,29 @@ def _snapshot(obj) -> dict:
     return {k: str(v) for k, v in data.items() if k not in ("password", "key_hash")}
 
 
+def is_platform_admin(request) -> bool:
+    user = request.user
+    return bool(user.is_active and user.is_authenticated and "admin" in user.roles)
+
+
 class AuditedModelAdmin(admin.ModelAdmin):
+    """Managed by the `admin` role (not by Django's per-model permissions)."""
+
+    def has_module_permission(self, request):
+        return is_platform_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_platform_admin(request)
+
+    def has_add_permission(self, request):
+        return is_platform_admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_platform_admin(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_platform_admin(request)
+
     def log_addition(self, request, obj, message):
         audit_record(
             stream=_stream(obj),

@@ -116,7 +116,7 @@ HOMES = {
             NavItem("督办与纠错", None, ""),
             NavItem("投诉举报", None, ""),
             NavItem("绩效评估", None, ""),
-            NavItem("审计日志", "/admin/audit/auditrecord/", "谁、何时、从何处、做了什么"),
+            NavItem("审计日志", None, "谁、何时、从何处、做了什么；校验哈希链"),
         ),
     ),
     Role.OBSERVER: RoleHome(

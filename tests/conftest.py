@@ -1,0 +1,43 @@
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    # Argon2 is for production; the suite hashes cheaply (tests check behaviour, not cost).
+    settings.PASSWORD_HASHERS = FAST_HASHERS + settings.PASSWORD_HASHERS
+    # The suite runs as the demo does; tests of the production rule turn 2FA on themselves.
+    settings.SHENPI_DEMO = True
+    settings.SHENPI_REQUIRE_2FA = False
+    make_password("warm-up")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The demo world is loaded once for the whole session (tests roll back around it)."""
+    from shenpi.accounts.demo import seed_demo_world
+
+    with django_db_blocker.unblock():
+        seed_demo_world()
+
+
+@pytest.fixture
+def demo(db):
+    """Look up demo accounts by user name."""
+    from shenpi.accounts.models import User
+
+    def get(username):
+        return User.objects.get(username=username)
+
+    return get
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
