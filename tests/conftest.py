@@ -11,6 +11,12 @@ def pytest_configure(config):
     # The suite runs as the demo does; tests of the production rule turn 2FA on themselves.
     settings.SHENPI_DEMO = True
     settings.SHENPI_REQUIRE_2FA = False
+    # Static files straight from the finders (the live server serves them); the
+    # hashed manifest storage of production needs a collectstatic run first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     make_password("warm-up")
 
 

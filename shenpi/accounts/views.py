@@ -93,7 +93,12 @@ def login_otp_view(request):
 
 
 class ShenpiLogoutView(LogoutView):
-    template_name = "accounts/logged_out.html"
+    """POST only (Django's LogoutView); back to the portal home with a notice."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, "您已安全退出。")
+        return response
 
 
 @login_required

@@ -1,0 +1,90 @@
+"""Browser journeys: Playwright for Python driving Debian's Chromium against a live server."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls
+# from the test itself are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("SHENPI_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DEMO_PASSWORD = "Shenpi#2026"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def world(transactional_db):
+    """The demo world, loaded again for each journey (the live server's data is flushed after each)."""
+    from shenpi.accounts.demo import seed_demo_world
+
+    seed_demo_world()
+
+
+@pytest.fixture
+def new_page(browser, live_server, world, request):
+    """A factory of pages, each in its own browser context (its own session)."""
+    contexts = []
+
+    def make(viewport=None):
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+            viewport=viewport or {"width": 1280, "height": 900},
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^\w.-]+", "_", request.node.name)
+    for i, context in enumerate(contexts):
+        for j, page in enumerate(context.pages):
+            page.screenshot(path=str(ARTIFACTS / f"{name}-{i}-{j}.png"), full_page=True)
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+def log_in(page, username, password=DEMO_PASSWORD):
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()

@@ -1,0 +1,51 @@
+import base64
+import time
+
+from django.test import override_settings
+from django_otp.oath import TOTP
+from playwright.sync_api import expect
+
+from .conftest import log_in
+
+
+def test_five_wrong_passwords_lock_the_account(page):
+    for attempt in range(1, 6):
+        log_in(page, "lisi", "wrong-password")
+        if attempt < 5:
+            expect(page.get_by_text("用户名或密码不正确")).to_be_visible()
+    expect(page.get_by_test_id("locked-out")).to_contain_text("账户已临时锁定")
+    log_in(page, "lisi")  # the right password does not open a locked account
+    expect(page.get_by_test_id("locked-out")).to_be_visible()
+
+
+def code(secret, steps_ahead=0):
+    totp = TOTP(base64.b32decode(secret))
+    totp.time = time.time() + 30 * steps_ahead
+    return f"{totp.token():06d}"
+
+
+@override_settings(SHENPI_REQUIRE_2FA=True)
+def test_supervisor_enrols_totp_and_logs_in_with_it(page):
+    log_in(page, "nx_jc_sup")
+    expect(page.get_by_role("heading", name="绑定动态口令（双因素认证）")).to_be_visible()
+    expect(page.locator(".otp-qr svg")).to_be_visible()
+    secret = page.get_by_test_id("otp-secret").inner_text()
+    page.get_by_label("动态口令").fill("000000")
+    page.get_by_role("button", name="完成绑定").click()
+    expect(page.get_by_text("动态口令不正确")).to_be_visible()
+    secret = page.get_by_test_id("otp-secret").inner_text()  # same pending device
+    page.wait_for_timeout(1500)  # django-otp throttles for a second after a wrong code
+    page.get_by_label("动态口令").fill(code(secret))
+    page.get_by_role("button", name="完成绑定").click()
+    expect(page.get_by_text("动态口令已绑定")).to_be_visible()
+    page.get_by_role("link", name="电子监察").click()
+    expect(page.get_by_test_id("role-home")).to_have_text("电子监察")
+    page.get_by_role("button", name="退出").click()
+
+    log_in(page, "nx_jc_sup")
+    expect(page.get_by_role("heading", name="动态口令验证")).to_be_visible()
+    # A code from the next time step: the one used to enrol cannot be replayed.
+    page.get_by_label("动态口令").fill(code(secret, steps_ahead=1))
+    page.get_by_role("button", name="验证并登录").click()
+    page.get_by_role("link", name="电子监察").click()
+    expect(page.get_by_test_id("role-home")).to_have_text("电子监察")
