@@ -21,6 +21,8 @@ def periodic_schedule():
 
     return {
         "shenpi.audit.tasks.audit_checkpoint_task": settings.AUDIT_CHECKPOINT_SECONDS,
+        # Versions come into force on their effective day; hourly is soon enough.
+        "shenpi.catalog.tasks.versions_bring_into_force_task": 3600,
     }
 
 

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "shenpi.accounts",
     "shenpi.audit",
+    "shenpi.catalog",
+    "shenpi.publishing",
     "shenpi.api",
     "shenpi.portal",
 ]
@@ -160,7 +162,9 @@ OTP_TOTP_ISSUER = "宁夏网上审批平台"
 
 # --- i18n -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Only Simplified Chinese until another locale file exists; the browser's
+# Accept-Language must not switch Django's own messages to another language.
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

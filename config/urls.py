@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/", include("shenpi.accounts.urls")),
     path("api/v1/", include("shenpi.api.urls")),
     path("healthz", healthz, name="healthz"),
+    path("", include("shenpi.catalog.urls")),
+    path("", include("shenpi.publishing.urls")),
     path("", include("shenpi.portal.urls")),
 ]
 

@@ -1,3 +1,5 @@
+import tempfile
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -6,6 +8,8 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_configure(config):
+    # Uploaded and generated files of the suite go to a scratch folder.
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="shenpi-test-media-")
     # Argon2 is for production; the suite hashes cheaply (tests check behaviour, not cost).
     settings.PASSWORD_HASHERS = FAST_HASHERS + settings.PASSWORD_HASHERS
     # The suite runs as the demo does; tests of the production rule turn 2FA on themselves.
@@ -23,10 +27,10 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The demo world is loaded once for the whole session (tests roll back around it)."""
-    from shenpi.accounts.demo import seed_demo_world
+    from shenpi.demo import seed_everything
 
     with django_db_blocker.unblock():
-        seed_demo_world()
+        seed_everything()
 
 
 @pytest.fixture

@@ -444,6 +444,14 @@ def seed_demo_world() -> list[DemoAccount]:
                 title="主任",
                 where=short,
             )
+            person(
+                f"{prefix}_off1",
+                [Role.OFFICIAL],
+                office=first,
+                division=department.division,
+                title="信息发布员",
+                where=short,
+            )
 
     for code, window in windows.items():
         centre_code = CENTRES[window.centre.division_id]

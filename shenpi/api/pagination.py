@@ -8,3 +8,11 @@ class CursorPagination(DrfCursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering = "pk"
+
+
+class CodeCursorPagination(CursorPagination):
+    ordering = "code"
+
+
+class PublishedCursorPagination(CursorPagination):
+    ordering = "-published_at"

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import views
+from . import catalog, views
 
 app_name = "api"
 
@@ -17,4 +17,17 @@ urlpatterns = [
     path("departments/<uuid:pk>/", views.DepartmentDetailApi.as_view(), name="department"),
     path("staff/", views.StaffListApi.as_view(), name="staff"),
     path("staff/<uuid:public_id>/", views.StaffDetailApi.as_view(), name="staff_detail"),
+    path("items/", catalog.ItemListApi.as_view(), name="items"),
+    path("items/<str:code>/", catalog.ItemDetailApi.as_view(), name="item"),
+    path("items/<str:code>/versions/", catalog.ItemVersionsApi.as_view(), name="item_versions"),
+    path("items/<str:code>/drafts/", catalog.DraftCreateApi.as_view(), name="item_draft"),
+    path("item-versions/<uuid:pk>/", catalog.VersionDetailApi.as_view(), name="item_version"),
+    path(
+        "item-versions/<uuid:pk>/submit/",
+        catalog.VersionSubmitApi.as_view(),
+        name="item_version_submit",
+    ),
+    path("forms/<uuid:pk>/", catalog.FormDownloadApi.as_view(), name="form"),
+    path("publications/", catalog.PublicationListApi.as_view(), name="publications"),
+    path("publications/<uuid:pk>/", catalog.PublicationDetailApi.as_view(), name="publication"),
 ]

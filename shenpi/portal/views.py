@@ -1,28 +1,38 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from shenpi.accounts.models import Department
 
 from .roles import BY_SLUG, HOMES, primary_role
 
+# (slug, title, icon, text, URL name when the page exists)
 PUBLIC_ENTRANCES = [
     (
         "guide",
         "办事指南",
         "bi-journal-text",
         "查询每个审批事项的法律依据、条件、材料、时限、收费和表格",
+        "catalog:guide_list",
     ),
     (
         "apply",
         "我要申请",
         "bi-pencil-square",
         "在线填写申请、上传材料，提交后获得办件编号和查询密码",
+        None,
     ),
-    ("track", "进度查询", "bi-search", "凭办件编号和查询密码查看办理进度，无需登录"),
-    ("consult", "咨询", "bi-chat-dots", "向部门提问，常见问题公开可查"),
-    ("complain", "投诉", "bi-megaphone", "对办件、事项、部门或工作人员投诉举报，可实名或匿名"),
-    ("policies", "政策法规", "bi-bank", "法律法规、政策文件、通知公告与新闻"),
+    ("track", "进度查询", "bi-search", "凭办件编号和查询密码查看办理进度，无需登录", None),
+    ("consult", "咨询", "bi-chat-dots", "向部门提问，常见问题公开可查", None),
+    (
+        "complain",
+        "投诉",
+        "bi-megaphone",
+        "对办件、事项、部门或工作人员投诉举报，可实名或匿名",
+        None,
+    ),
+    ("policies", "政策法规", "bi-bank", "法律法规、政策文件、通知公告与新闻", "publishing:list"),
 ]
 
 
@@ -32,13 +42,15 @@ def home(request):
         .select_related("kind")
         .order_by("code")
     )
-    return render(
-        request, "portal/home.html", {"entrances": PUBLIC_ENTRANCES, "departments": departments}
-    )
+    entrances = [
+        (reverse(url) if url else reverse("portal:entrance", args=[key]), title, icon, text)
+        for key, title, icon, text, url in PUBLIC_ENTRANCES
+    ]
+    return render(request, "portal/home.html", {"entrances": entrances, "departments": departments})
 
 
 def entrance(request, slug):
-    for key, title, icon, text in PUBLIC_ENTRANCES:
+    for key, title, icon, text, _url in PUBLIC_ENTRANCES:
         if key == slug:
             return render(
                 request, "portal/entrance.html", {"title": title, "icon": icon, "text": text}

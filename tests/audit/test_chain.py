@@ -102,7 +102,7 @@ def test_a_row_inserted_in_the_middle_is_found(log):
 
 def test_a_rewritten_chain_is_caught_by_the_checkpoint(log):
     checkpoint = audit_checkpoint()
-    assert checkpoint.stream_count == 2
+    assert {"case:a", "case:b"} <= set(checkpoint.entries.values_list("stream", flat=True))
     # Rewrite the whole stream consistently, as someone with database access could.
     prev = ""
     for record in AuditRecord.objects.filter(stream="case:a").order_by("seq"):

@@ -48,9 +48,9 @@ def browser():
 @pytest.fixture
 def world(transactional_db):
     """The demo world, loaded again for each journey (the live server's data is flushed after each)."""
-    from shenpi.accounts.demo import seed_demo_world
+    from shenpi.demo import seed_everything
 
-    seed_demo_world()
+    seed_everything()
 
 
 @pytest.fixture

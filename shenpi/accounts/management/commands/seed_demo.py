@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from shenpi.accounts.demo import DEMO_PASSWORD, seed_demo_world
+from shenpi.accounts.demo import DEMO_PASSWORD
+from shenpi.demo import seed_everything
 
 
 class Command(BaseCommand):
@@ -11,8 +12,12 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="不列出演示账户")
 
     def handle(self, *args, quiet=False, **options):
-        accounts = seed_demo_world()
-        self.stdout.write(self.style.SUCCESS(f"演示数据已就绪：{len(accounts)} 个账户。"))
+        accounts, items, pieces = seed_everything()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"演示数据已就绪：{len(accounts)} 个账户；新建事项 {items} 个，发布信息 {pieces} 条。"
+            )
+        )
         if quiet:
             return
         if not settings.SHENPI_DEMO:
