@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "shenpi.accounts",
     "shenpi.audit",
+    "shenpi.workdays",
     "shenpi.catalog",
     "shenpi.publishing",
     "shenpi.api",

@@ -573,7 +573,7 @@ def versions_bring_into_force(today: date | None = None) -> int:
 def item_abolish(*, actor, item: Item, reason: str) -> Item:
     """No new applications from now on; open cases carry on under their version."""
     item = (
-        Item.objects.select_for_update()
+        Item.objects.select_for_update(of=("self",))  # `current` is an outer join
         .select_related("department__division", "current")
         .get(pk=item.pk)
     )
