@@ -23,6 +23,9 @@ def periodic_schedule():
         "shenpi.audit.tasks.audit_checkpoint_task": settings.AUDIT_CHECKPOINT_SECONDS,
         # Versions come into force on their effective day; hourly is soon enough.
         "shenpi.catalog.tasks.versions_bring_into_force_task": 3600,
+        "shenpi.notify.tasks.outbox_deliver_task": 60,
+        # Deemed acceptance, deemed withdrawal, 容缺 deadlines (CONTRACTS.md "Deemed events").
+        "shenpi.cases.tasks.cases_deadlines_task": 300,
     }
 
 

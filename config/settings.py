@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "shenpi.workdays",
     "shenpi.catalog",
     "shenpi.publishing",
+    "shenpi.cases",
+    "shenpi.notify",
     "shenpi.api",
     "shenpi.portal",
 ]
@@ -94,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shenpi.portal.context_processors.shenpi",
             ],
+            "builtins": ["shenpi.portal.templatetags.shenpi_tags"],
         },
     },
 ]
@@ -243,6 +246,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 AUDIT_HASH = env.str("AUDIT_HASH", default="sha256")  # or "sm3" (国密, through gmssl)
 # Seconds between checkpoints that chain the heads of every audit stream.
 AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=600)
+
+# --- notices and uploads ---------------------------------------------------------
+# The SMS gateway: a class with send(to, text); the default only logs.
+SHENPI_SMS_BACKEND = env.str("SHENPI_SMS_BACKEND", default="shenpi.notify.sms.LoggingSmsBackend")
+# A TrueType CJK font to embed in written notices; default: the STSong-Light CID font.
+SHENPI_PDF_FONT = env.str("SHENPI_PDF_FONT", default="")
+# Upload limits for case materials.
+SHENPI_MAX_FILE_MB = env.int("SHENPI_MAX_FILE_MB", default=20)
+SHENPI_MAX_CASE_MB = env.int("SHENPI_MAX_CASE_MB", default=100)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Public site address used in QR codes on notices and licences.
+SHENPI_PUBLIC_URL = env.str("SHENPI_PUBLIC_URL", default="http://127.0.0.1:8000")
 
 # --- mail -------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

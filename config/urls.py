@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("shenpi.api.urls")),
     path("healthz", healthz, name="healthz"),
     path("", include("shenpi.catalog.urls")),
+    path("", include("shenpi.cases.urls")),
     path("", include("shenpi.publishing.urls")),
     path("", include("shenpi.portal.urls")),
 ]

@@ -220,3 +220,56 @@ def default_flow(department: str, *, days: Iterable[int] = (3, 3, 2, 2)) -> Flow
             )
         )
     return Flow(tuple(stages))
+
+
+# --- progress: which steps are open, given which are done --------------------------
+
+
+def opening_steps(flow: Flow) -> tuple[Step, ...]:
+    """The first stage's steps, opened when a case is accepted."""
+    return flow.stages[0].steps if flow.stages else ()
+
+
+def steps_opened_by(
+    flow: Flow, done: frozenset[str] | set[str], completed: str
+) -> tuple[Step, ...]:
+    """The steps that open when `completed` is done, `done` holding what was done before.
+
+    A stage opens only when every step of the previous stage is done (the join).
+    """
+    index = flow.stage_of(completed)
+    if completed in done:
+        return ()
+    now_done = set(done) | {completed}
+    stage = flow.stages[index]
+    if not all(step.key in now_done for step in stage.steps):
+        return ()
+    if index + 1 >= len(flow.stages):
+        return ()
+    return flow.stages[index + 1].steps
+
+
+def open_steps(flow: Flow, done: frozenset[str] | set[str]) -> tuple[Step, ...]:
+    """The steps open now: those of the first stage not complete, not yet done."""
+    for stage in flow.stages:
+        pending = tuple(step for step in stage.steps if step.key not in done)
+        if pending:
+            return pending
+    return ()
+
+
+def is_complete(flow: Flow, done: frozenset[str] | set[str]) -> bool:
+    return all(step.key in done for step in flow.steps)
+
+
+def decision_open(flow: Flow, done: frozenset[str] | set[str]) -> bool:
+    decision = flow.decision_step
+    return decision is not None and decision in open_steps(flow, done)
+
+
+def unanswered_disagreements(verdicts: dict[str, str], responses: set[str]) -> list[str]:
+    """Co-department steps that said `disagree` without a recorded response from the lead:
+    the decision step cannot grant while any remain (CONTRACTS.md)."""
+    return sorted(
+        key for key, verdict in verdicts.items() if verdict == "disagree" and key not in responses
+    )

@@ -66,7 +66,7 @@ HOMES = {
         "部门办件",
         "预审材料、一次性告知补正、受理、审查与签署意见。",
         (
-            NavItem("待办事项", None, "按期限排序的预审与审查任务"),
+            NavItem("待办事项", "/desk/intake/", "按期限排序的预审与受理"),
             NavItem("事项维护", "/catalog/manage/", "起草事项新版本，提交法制审核"),
             NavItem("在线答疑", None, ""),
             NavItem("信息发布", None, ""),

@@ -129,3 +129,77 @@ def flows(draw):
 @given(flows())
 def test_any_series_parallel_flow_survives_a_round_trip(flow):
     assert parse_flow(flow_to_data(flow)) == flow
+
+
+# --- progress -------------------------------------------------------------------------
+
+from hypothesis import settings  # noqa: E402
+
+from shenpi.core.flow import (  # noqa: E402
+    decision_open,
+    is_complete,
+    open_steps,
+    opening_steps,
+    steps_opened_by,
+    unanswered_disagreements,
+)
+
+
+@settings(max_examples=150)
+@given(flows(), st.randoms(use_true_random=False))
+def test_no_step_opens_twice_none_is_lost_and_the_decision_opens_last(flow, rnd):
+    opened = list(opening_steps(flow))
+    done: set[str] = set()
+    pending = list(opened)
+    while pending:
+        step = pending.pop(rnd.randrange(len(pending)))
+        if step.decision:
+            # The decision step opens exactly when every earlier step is done.
+            assert done == {s.key for s in flow.steps if not s.decision}
+        newly = steps_opened_by(flow, done, step.key)
+        done.add(step.key)
+        opened.extend(newly)
+        pending.extend(newly)
+        assert set(open_steps(flow, done)) == set(pending)
+    keys = [s.key for s in opened]
+    assert len(keys) == len(set(keys))  # no step opened twice
+    assert set(keys) == {s.key for s in flow.steps}  # none lost
+    assert is_complete(flow, done)
+
+
+def test_the_join_waits_for_every_parallel_step():
+    flow = parse_flow(
+        {
+            "stages": [
+                {
+                    "steps": [
+                        {"key": "a", "name": "甲", "owner": {"department": "x"}, "days": 1},
+                        {"key": "b", "name": "乙", "owner": {"department": "y"}, "days": 1},
+                    ]
+                },
+                {
+                    "steps": [
+                        {
+                            "key": "d",
+                            "name": "决定",
+                            "owner": {"department": "x"},
+                            "role": "head",
+                            "days": 1,
+                            "lead": True,
+                            "decision": True,
+                        }
+                    ]
+                },
+            ]
+        }
+    )
+    assert steps_opened_by(flow, set(), "a") == ()
+    assert not decision_open(flow, {"a"})
+    assert [s.key for s in steps_opened_by(flow, {"a"}, "b")] == ["d"]
+    assert decision_open(flow, {"a", "b"})
+    assert steps_opened_by(flow, {"a"}, "a") == ()  # completing twice opens nothing
+
+
+def test_a_disagreement_needs_the_leads_response():
+    assert unanswered_disagreements({"land": "agree", "env": "disagree"}, set()) == ["env"]
+    assert unanswered_disagreements({"land": "agree", "env": "disagree"}, {"env"}) == []

@@ -1,0 +1,352 @@
+"""Cases (办件) from submission to closing: materials, correction notices, tasks,
+written notices, licences, bars and the timeline."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .constants import (
+    CaseKind,
+    CaseStatus,
+    Channel,
+    DeliveryMethod,
+    LicenceStatus,
+    NotAcceptedReason,
+    NoticeKind,
+    Outcome,
+    TaskStatus,
+)
+
+
+class CaseCounter(models.Model):
+    """Case numbers: division code + date + a sequence per division and day."""
+
+    division = models.ForeignKey("accounts.Division", on_delete=models.PROTECT)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["division", "day"], name="one_counter_per_division_day")
+        ]
+
+    def __str__(self):
+        return f"{self.division_id}{self.day:%Y%m%d}:{self.last}"
+
+
+class Case(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(_("办件编号"), max_length=20, unique=True, null=True, blank=True)
+    query_password = models.CharField(_("查询密码"), max_length=12, blank=True)
+    kind = models.CharField(
+        _("办件类型"), max_length=10, choices=CaseKind.choices, default=CaseKind.NEW
+    )
+    item = models.ForeignKey(
+        "catalog.Item", verbose_name=_("事项"), on_delete=models.PROTECT, related_name="cases"
+    )
+    version = models.ForeignKey(
+        "catalog.ItemVersion",
+        verbose_name=_("事项版本"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    licence = models.ForeignKey(
+        "Licence",
+        verbose_name=_("涉及的证照"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="change_cases",
+    )
+    applicant = models.ForeignKey(
+        "accounts.User", verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="cases"
+    )
+    applicant_name = models.CharField(_("申请人名称"), max_length=100)
+    applicant_code = models.CharField(_("证件号码"), max_length=18)
+    applicant_mobile = models.CharField(_("联系电话"), max_length=11, blank=True)
+    submitted_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    channel = models.CharField(
+        _("渠道"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("受理部门"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    division = models.ForeignKey(
+        "accounts.Division", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    chosen_division = models.ForeignKey(
+        "accounts.Division",
+        verbose_name=_("申请人所选区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=24, choices=CaseStatus.choices, default=CaseStatus.DRAFT
+    )
+    outcome = models.CharField(
+        _("决定"), max_length=10, choices=Outcome.choices, blank=True, default=""
+    )
+    form_data = models.JSONField(_("申请表"), default=dict, blank=True)
+    declaration_at = models.DateTimeField(_("承诺时间"), null=True, blank=True)
+
+    received_at = models.DateTimeField(_("收件时间"), null=True, blank=True)
+    round_received_at = models.DateTimeField(_("本轮收件时间"), null=True, blank=True)
+    correction_round = models.PositiveSmallIntegerField(_("补正轮次"), default=0)
+    correction_due = models.DateField(_("一次性告知期限"), null=True, blank=True)
+    supplement_due = models.DateField(_("补正期限"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    deemed_accepted = models.BooleanField(_("视为受理"), default=False)
+    statutory_due = models.DateField(_("法定期限"), null=True, blank=True)
+    promised_due = models.DateField(_("承诺期限"), null=True, blank=True)
+    due_provisional = models.BooleanField(_("到期日暂定"), default=False)
+    suspended_days = models.PositiveSmallIntegerField(_("暂停的工作日"), default=0)
+    extension_days = models.PositiveSmallIntegerField(_("延长的工作日"), default=0)
+    lenient_due = models.DateField(_("容缺补交期限"), null=True, blank=True)
+    lenient_commitment = models.TextField(_("容缺承诺"), blank=True)
+    originals_due = models.DateField(_("核验原件期限"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    licence_due = models.DateField(_("证照送达期限"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("终结时间"), null=True, blank=True)
+    not_accepted_reason = models.CharField(
+        _("不予受理情形"), max_length=20, choices=NotAcceptedReason.choices, blank=True
+    )
+    reason_text = models.TextField(_("理由"), blank=True)
+    competent_organ = models.CharField(_("有权机关"), max_length=120, blank=True)
+    delivery_method = models.CharField(
+        _("送达方式"), max_length=10, choices=DeliveryMethod.choices, blank=True
+    )
+    tracking_number = models.CharField(_("邮件单号"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("办件")
+        verbose_name_plural = _("办件")
+        indexes = [
+            models.Index(
+                fields=["department", "status", "correction_due"], name="case_intake_inbox"
+            ),
+            models.Index(fields=["applicant", "-created_at"], name="case_by_applicant"),
+            models.Index(fields=["status", "correction_due"], name="case_deemed_acceptance"),
+            models.Index(fields=["status", "supplement_due"], name="case_deemed_withdrawal"),
+        ]
+
+    def __str__(self):
+        return self.number or f"草稿 {self.pk}"
+
+    @property
+    def is_terminal(self) -> bool:
+        from .constants import TERMINAL
+
+        return self.status in TERMINAL
+
+
+class CaseMaterial(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    requirement = models.ForeignKey(
+        "catalog.MaterialRequirement", on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(upload_to="materials/%Y/%m/", blank=True)
+    name = models.CharField(_("文件名"), max_length=130)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    from_licence = models.ForeignKey(
+        "Licence", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    round = models.PositiveSmallIntegerField(default=0)
+    scanned = models.BooleanField(_("窗口扫描"), default=False)
+    original_seen_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    original_seen_at = models.DateTimeField(_("原件核验时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("办件材料")
+        verbose_name_plural = _("办件材料")
+        ordering = ["requirement__order", "uploaded_at"]
+
+    def __str__(self):
+        return self.name
+
+
+class CorrectionNotice(models.Model):
+    """一次性告知 (Art. 32(4)): ONE notice listing every defect of a round."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="corrections")
+    round = models.PositiveSmallIntegerField()
+    defects = models.JSONField(default=list)  # [{"requirement": id, "name": str, "note": str}]
+    issued_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    supplement_due = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "round"], name="one_notice_per_round")
+        ]
+
+    def __str__(self):
+        return f"{self.case} 第{self.round}次补正"
+
+
+class Task(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    step_key = models.CharField(max_length=30)
+    step_name = models.CharField(max_length=30)
+    stage = models.PositiveSmallIntegerField()
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="tasks"
+    )
+    role = models.CharField(max_length=10)
+    status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    opened_at = models.DateTimeField()
+    due_date = models.DateField()
+    claimed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    verdict = models.CharField(max_length=10, blank=True)
+    opinion = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "step_key"], name="one_task_per_step")
+        ]
+        indexes = [models.Index(fields=["department", "status", "due_date"], name="task_inbox")]
+
+    def __str__(self):
+        return f"{self.case} {self.step_name}"
+
+
+class Notice(models.Model):
+    """A written notice (文书): numbered, sealed, dated PDF with a verification QR."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("文书"), max_length=16, choices=NoticeKind.choices)
+    number = models.CharField(_("文书编号"), max_length=40, unique=True)
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("日期"))
+    file = models.FileField(upload_to="notices/%Y/%m/")
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("文书")
+        verbose_name_plural = _("文书")
+        ordering = ["issued_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+
+class Licence(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(_("证照编号"), max_length=40, unique=True)
+    verification_code = models.CharField(_("核验码"), max_length=16, unique=True)
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="issued_licence")
+    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="licences")
+    name = models.CharField(_("证照名称"), max_length=80)
+    holder = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="licences")
+    holder_name = models.CharField(_("持证人"), max_length=100)
+    holder_code = models.CharField(_("持证人证件号码"), max_length=18)
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="licences"
+    )
+    issued_at = models.DateTimeField(_("发证时间"))
+    valid_from = models.DateField(_("有效期自"))
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=LicenceStatus.choices, default=LicenceStatus.VALID
+    )
+    scope = models.TextField(_("许可内容"), blank=True)
+    file = models.FileField(upload_to="licences/%Y/")
+
+    class Meta:
+        verbose_name = _("证照")
+        verbose_name_plural = _("证照")
+
+    def __str__(self):
+        return f"{self.name} {self.number}"
+
+
+class Bar(models.Model):
+    """SAN-01/02 (Art. 78, 79): an applicant barred from applying for an item until a date."""
+
+    applicant_code = models.CharField(_("证件号码"), max_length=18, db_index=True)
+    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
+    until = models.DateField(_("禁止申请至"))
+    article = models.CharField(_("依据"), max_length=40)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("禁止申请记录")
+        verbose_name_plural = _("禁止申请记录")
+
+    def __str__(self):
+        return f"{self.applicant_code} → {self.until}"
+
+
+class CaseEvent(models.Model):
+    """The case's timeline; public events show on the progress page (department, not person)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    kind = models.CharField(max_length=30)
+    text = models.CharField(max_length=300)
+    department = models.ForeignKey(
+        "accounts.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    public = models.BooleanField(default=True)
+    breach = models.CharField(
+        max_length=20, blank=True
+    )  # a rule id when the organ broke one (supervision)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"])]
+        constraints = [models.CheckConstraint(condition=~Q(kind=""), name="event_has_kind")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.text}"
+
+
+__all__ = [
+    "Case",
+    "CaseEvent",
+    "CaseKind",
+    "CaseMaterial",
+    "CorrectionNotice",
+    "Licence",
+    "Notice",
+    "Task",
+    "Bar",
+    "DeliveryMethod",
+    "Outcome",
+    "LicenceStatus",
+]

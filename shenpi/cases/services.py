@@ -1,0 +1,1124 @@
+"""Every case transition is one service: one transaction that locks the case, asks
+the core, writes the new state, the timeline, the audit record and the outbox of
+notifications (STYLE.md 3). Nothing else assigns `Case.status`."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from shenpi.accounts.constants import AccountType, Role
+from shenpi.accounts.models import Department, Division, User
+from shenpi.audit.services import audit_record
+from shenpi.catalog.constants import ItemKind, VersionStatus
+from shenpi.catalog.models import Item, MaterialRequirement
+from shenpi.common.files import check_upload
+from shenpi.core import clock
+from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, TooLarge
+from shenpi.core.flow import opening_steps, parse_flow
+from shenpi.notify.services import notify
+from shenpi.workdays.services import calendar
+
+from . import documents
+from .constants import (
+    MATERIAL_FILE_TYPES,
+    WITHDRAWABLE,
+    CaseStatus,
+    Channel,
+    DeliveryMethod,
+    NotAcceptedReason,
+    NoticeKind,
+    Outcome,
+    TaskStatus,
+)
+from .models import (
+    Bar,
+    Case,
+    CaseCounter,
+    CaseEvent,
+    CaseMaterial,
+    CorrectionNotice,
+    Licence,
+    Notice,
+    Task,
+)
+
+CORRECTION_DAYS = 5  # RCV-04, Art. 32(4)
+LICENCE_DAYS = 10  # TL-04, Art. 44
+REMEDIES = (
+    "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，"
+    "或者在六个月内依法向人民法院提起行政诉讼。"
+)
+
+
+# --- small helpers -------------------------------------------------------------------------
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _local(moment) -> date:
+    return timezone.localtime(moment).date()
+
+
+def _lock(case: Case) -> Case:
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("item", "version", "department__division", "applicant")
+        .get(pk=case.pk)
+    )
+
+
+def _event(case, kind, text, *, actor=None, department=None, public=True, breach=""):
+    person = actor if actor is not None and not getattr(actor, "is_system_client", False) else None
+    CaseEvent.objects.create(
+        case=case,
+        at=timezone.now(),
+        kind=kind,
+        text=text[:300],
+        actor=person,
+        department=department or case.department,
+        public=public,
+        breach=breach,
+    )
+
+
+def _audit(case, action, actor, detail=None):
+    audit_record(
+        stream=f"case:{case.pk}",
+        action=action,
+        actor=actor,
+        object_type="case",
+        object_id=str(case.pk),
+        detail={"number": case.number, **(detail or {})},
+        actor_label="" if actor else "system",
+    )
+
+
+def _tell_applicant(case, title, body):
+    notify(case.applicant, title=f"{title}（{case.number}）", body=body, case=case)
+
+
+def _is_client(actor) -> bool:
+    return getattr(actor, "is_system_client", False)
+
+
+def _is_official_of(actor, department) -> bool:
+    if _is_client(actor):
+        return actor.client.department_id == department.pk
+    return bool(
+        actor.has_role(Role.OFFICIAL, Role.HEAD)
+        and actor.department
+        and actor.department.pk == department.pk
+    )
+
+
+def _is_clerk_for(actor, department) -> bool:
+    return bool(
+        not _is_client(actor)
+        and actor.has_role(Role.CLERK)
+        and actor.window_id
+        and actor.window.department_id == department.pk
+    )
+
+
+def _ensure_intake_staff(actor, case) -> None:
+    """Pre-review, correction notice, acceptance: officials of the competent department
+    (and its window's clerks, who act for it)."""
+    if not (_is_official_of(actor, case.department) or _is_clerk_for(actor, case.department)):
+        raise NotFound("未找到该办件。")
+
+
+def _ensure_applicant_side(actor, case) -> None:
+    """The applicant, or a clerk or agent acting for them."""
+    if _is_client(actor):
+        if actor.client.department_id != case.department_id and not (
+            actor.client.division_id and case.division.path.startswith(actor.client.division.path)
+        ):
+            raise NotFound("未找到该办件。")
+        return
+    if actor.pk == case.applicant_id or actor.pk == case.submitted_by_id:
+        return
+    if actor.has_role(Role.CLERK) and _is_clerk_for(actor, case.department):
+        return
+    raise NotFound("未找到该办件。")
+
+
+def _issue_notice(case, kind, body, *, addressee=None, department=None) -> Notice:
+    department = department or case.department
+    now = timezone.now()
+    prefix = {
+        "acceptance": "受",
+        "non_acceptance": "不受",
+        "correction": "补",
+        "lenient": "容",
+        "grant": "准",
+        "refusal": "不准",
+    }[kind]
+    sequence = Notice.objects.filter(department=department, issued_at__year=now.year).count() + 1
+    notice = Notice(
+        case=case,
+        kind=kind,
+        department=department,
+        issued_at=now,
+        number=f"{department.short_name or department.name}{prefix}字〔{now.year}〕第{sequence:05d}号",
+    )
+    url = settings.SHENPI_PUBLIC_URL.rstrip("/") + reverse("cases:verify_notice", args=[notice.pk])
+    pdf = documents.render_document(
+        title=NoticeKind(kind).label,
+        number=notice.number,
+        organ=department.name,
+        issued=_local(now),
+        addressee=addressee or case.applicant_name,
+        body=body,
+        verify_url=url,
+    )
+    notice.sha256 = hashlib.sha256(pdf).hexdigest()
+    notice.file.save(f"{case.number}-{kind}-{sequence}.pdf", ContentFile(pdf), save=False)
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                notice.save(force_insert=True)
+            break
+        except IntegrityError:
+            if attempt == 2:
+                raise Conflict("文书编号冲突，请重试。", code="notice_number_conflict") from None
+            notice.number = f"{notice.number[:-6]}{sequence + attempt + 1:05d}号"
+    return notice
+
+
+def _next_number(division: Division, today: date) -> str:
+    counter, _ = CaseCounter.objects.get_or_create(division=division, day=today)
+    counter = CaseCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{division.code}{today:%Y%m%d}{counter.last:05d}"
+
+
+# --- applying ---------------------------------------------------------------------------------
+
+
+def _competent_department(version, item, chosen_division: Division | None) -> Department:
+    """Two-level items (Art. 35, 43): the department of the item's kind in the chosen division."""
+    if not version.two_level:
+        return item.department
+    if chosen_division is None:
+        raise InvalidInput(
+            "请选择办理的市、县（区）。", errors={"chosen_division": ["两级审批事项须选择区划。"]}
+        )
+    department = Department.objects.filter(
+        division=chosen_division, kind_id=version.lower_kind_id, is_active=True
+    ).first()
+    if department is None:
+        raise InvalidInput(
+            f"{chosen_division.name}没有可以受理本事项的部门，请选择其他区划。",
+            errors={"chosen_division": ["该区划没有受理部门。"]},
+        )
+    return department
+
+
+def _applicant_code(user: User) -> str:
+    return (
+        user.credit_code if user.account_type == AccountType.ENTERPRISE else (user.id_number or "")
+    )
+
+
+def _check_bar(applicant: User, item: Item) -> None:
+    """SAN-01/02 (Art. 78, 79): a barred applicant cannot apply, and is told until when."""
+    bar = (
+        Bar.objects.filter(
+            applicant_code=_applicant_code(applicant), item=item, until__gte=_today()
+        )
+        .order_by("-until")
+        .first()
+    )
+    if bar:
+        raise NotAllowed(
+            f"依据《行政许可法》{bar.article}，您在 {bar.until:%Y年%m月%d日} 前不得再次申请本事项。",
+            code="barred",
+        )
+
+
+@transaction.atomic
+def case_create_draft(
+    *,
+    actor,
+    item: Item,
+    applicant: User | None = None,
+    chosen_division: Division | None = None,
+    channel: str = Channel.ONLINE,
+) -> Case:
+    applicant = applicant or actor
+    if applicant.account_type not in (AccountType.PERSON, AccountType.ENTERPRISE):
+        raise NotAllowed("只有自然人或法人可以作为申请人。", code="not_an_applicant")
+    version = item.current
+    if version is None or item.abolished_at or version.status != VersionStatus.PUBLISHED:
+        raise Conflict("该事项已废止或尚未发布，不能申请。", code="item_not_in_force")
+    _check_bar(applicant, item)
+    department = _competent_department(version, item, chosen_division)
+    case = Case.objects.create(
+        item=item,
+        version=version,
+        applicant=applicant,
+        applicant_name=applicant.display_name,
+        applicant_code=_applicant_code(applicant),
+        applicant_mobile=applicant.mobile,
+        submitted_by=None if _is_client(actor) else actor,
+        channel=channel,
+        department=department,
+        division=department.division,
+        chosen_division=chosen_division if version.two_level else None,
+    )
+    _audit(case, "case.draft", actor)
+    return case
+
+
+def _validate_form(version, data: dict) -> dict:
+    errors, clean = {}, {}
+    for field in version.form_fields or []:
+        key, value = field["key"], data.get(field["key"])
+        if isinstance(value, str):
+            value = value.strip()
+        if value in (None, "", []):
+            if field.get("required"):
+                errors[key] = [f"请填写“{field['label']}”。"]
+            continue
+        if field["type"] == "number":
+            try:
+                value = float(value)
+                value = int(value) if value.is_integer() else value
+            except (TypeError, ValueError):
+                errors[key] = [f"“{field['label']}”须为数字。"]
+                continue
+        elif field["type"] == "date":
+            try:
+                value = date.fromisoformat(str(value)).isoformat()
+            except ValueError:
+                errors[key] = [f"“{field['label']}”须为日期（如 2026-12-01）。"]
+                continue
+        elif field["type"] == "choice" and value not in field.get("choices", []):
+            errors[key] = [f"“{field['label']}”须从选项中选择。"]
+            continue
+        elif field["type"] == "boolean":
+            value = value in (True, "true", "on", "1", 1)
+        elif len(str(value)) > 2000:
+            errors[key] = [f"“{field['label']}”过长。"]
+            continue
+        clean[key] = value
+    return clean, errors
+
+
+@transaction.atomic
+def case_save_form(*, actor, case: Case, data: dict) -> Case:
+    case = _lock(case)
+    _ensure_applicant_side(actor, case)
+    if case.status != CaseStatus.DRAFT:
+        raise Conflict("已提交的申请不能修改申请表。", code="not_a_draft")
+    clean, _errors = _validate_form(case.version, data)
+    case.form_data = {**case.form_data, **clean}
+    case.save(update_fields=["form_data"])
+    return case
+
+
+def _requirement(case, requirement_id) -> MaterialRequirement:
+    requirement = MaterialRequirement.objects.filter(
+        pk=requirement_id, version=case.version
+    ).first()
+    if requirement is None:
+        # Art. 31: only materials on the item's published list.
+        raise InvalidInput("该材料不在本事项的材料目录中。", code="unknown_material")
+    return requirement
+
+
+@transaction.atomic
+def case_add_material(
+    *, actor, case: Case, requirement_id, upload, scanned: bool = False
+) -> CaseMaterial:
+    case = _lock(case)
+    _ensure_applicant_side(actor, case)
+    if case.status not in (
+        CaseStatus.DRAFT,
+        CaseStatus.CORRECTION_REQUESTED,
+        CaseStatus.PROCESSING,
+    ):
+        raise Conflict("当前状态下不能上传材料。", code="materials_closed")
+    requirement = _requirement(case, requirement_id)
+    checked = check_upload(
+        upload,
+        allowed=MATERIAL_FILE_TYPES,
+        max_bytes=settings.SHENPI_MAX_FILE_MB * 1024 * 1024,
+        label=f"“{requirement.name}”",
+    )
+    used = case.materials.aggregate(total=Sum("size"))["total"] or 0
+    if used + checked.size > settings.SHENPI_MAX_CASE_MB * 1024 * 1024:
+        raise TooLarge(
+            f"本件材料总量不能超过 {settings.SHENPI_MAX_CASE_MB} MB。", code="case_too_large"
+        )
+    material = CaseMaterial(
+        case=case,
+        requirement=requirement,
+        name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        round=case.correction_round,
+        uploaded_by=None if _is_client(actor) else actor,
+        scanned=scanned,
+    )
+    if scanned and not _is_client(actor):
+        material.original_seen_by, material.original_seen_at = actor, timezone.now()
+    material.file.save(checked.name, ContentFile(checked.data), save=False)
+    material.save(force_insert=True)
+    _audit(
+        case, "case.material.add", actor, {"material": requirement.name, "sha256": checked.sha256}
+    )
+    return material
+
+
+@transaction.atomic
+def case_reuse_licence(*, actor, case: Case, requirement_id, licence: Licence) -> CaseMaterial:
+    """资源共享: a licence the platform issued the applicant supplies a material."""
+    case = _lock(case)
+    _ensure_applicant_side(actor, case)
+    if case.status != CaseStatus.DRAFT:
+        raise Conflict("只能在提交前从证照库添加材料。", code="not_a_draft")
+    requirement = _requirement(case, requirement_id)
+    if licence.holder_id != case.applicant_id or licence.status != "valid":
+        raise NotFound("未找到该证照。")
+    data = licence.file.open("rb").read()
+    material = CaseMaterial(
+        case=case,
+        requirement=requirement,
+        name=f"{licence.name}.pdf",
+        content_type="application/pdf",
+        size=len(data),
+        from_licence=licence,
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=None if _is_client(actor) else actor,
+    )
+    material.file.save(f"licence-{licence.number}.pdf", ContentFile(data), save=False)
+    material.save(force_insert=True)
+    return material
+
+
+@transaction.atomic
+def case_remove_material(*, actor, material: CaseMaterial) -> None:
+    case = _lock(material.case)
+    _ensure_applicant_side(actor, case)
+    if case.status != CaseStatus.DRAFT or material.round != case.correction_round:
+        raise Conflict("已提交的材料不能删除。", code="material_submitted")
+    material.delete()
+
+
+def _missing_required(case, *, lenient_ok: bool) -> list[str]:
+    present = set(case.materials.values_list("requirement_id", flat=True))
+    missing = []
+    for requirement in case.version.materials.all():
+        if requirement.required and requirement.pk not in present:
+            if lenient_ok and case.version.lenient_acceptance and requirement.lenient_allowed:
+                continue
+            missing.append(requirement.name)
+    return missing
+
+
+@transaction.atomic
+def case_submit(*, actor, case: Case, declaration: bool, form_data: dict | None = None) -> Case:
+    """Submit (收件): the truthfulness declaration (Art. 31), the item's form, every
+    required material; the case gets its number and query password."""
+    case = _lock(case)
+    _ensure_applicant_side(actor, case)
+    if case.status != CaseStatus.DRAFT:
+        raise Conflict("该申请已经提交，请勿重复提交。", code="already_submitted")
+    item = Item.objects.select_related("current").get(pk=case.item_id)
+    if item.abolished_at or item.current is None:
+        raise Conflict("该事项已废止，不能再申请。", code="item_abolished")
+    if item.current_id != case.version_id:
+        # CONTRACTS.md: a new application takes the version in force at submission.
+        case.version = item.current
+    _check_bar(case.applicant, item)
+    if not declaration:
+        raise InvalidInput(
+            "请阅读并勾选申请人承诺（《行政许可法》第三十一条）。",
+            errors={"declaration": ["须承诺所提交材料真实有效。"]},
+        )
+    if form_data is not None:
+        case.form_data = {**case.form_data, **form_data}
+    clean, errors = _validate_form(case.version, case.form_data)
+    missing = _missing_required(case, lenient_ok=True)
+    if missing:
+        errors["materials"] = [f"请上传必需材料：{'、'.join(missing)}。"]
+    if errors:
+        raise InvalidInput("申请还不完整，请按提示补充后再提交。", code="incomplete", errors=errors)
+    now = timezone.now()
+    case.form_data = clean
+    case.number = _next_number(case.division, _local(now))
+    case.query_password = "".join(
+        secrets.choice("23456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(8)
+    )
+    case.status = CaseStatus.RECEIVED
+    case.declaration_at = now
+    case.received_at = case.round_received_at = now
+    cal = calendar()
+    # RCV-04 (Art. 32(4)): the one-time correction notice is due within 5 working days of receipt.
+    case.correction_due = clock.add_working_days(cal, _local(now), CORRECTION_DAYS)
+    case.save()
+    _event(
+        case,
+        "received",
+        f"已收件（{case.get_channel_display()}），等待{case.department.name}预审",
+        actor=actor,
+    )
+    _audit(case, "case.submit", actor, {"channel": case.channel})
+    _tell_applicant(
+        case,
+        "申请已收件",
+        f"您申请的“{case.version.name}”已收件，办件编号 {case.number}，"
+        f"查询密码 {case.query_password}。{case.department.name}将在 {case.correction_due:%m月%d日} 前完成预审。",
+    )
+    return case
+
+
+# --- pre-review -------------------------------------------------------------------------------
+
+
+def _defects(case, defects: list[dict]) -> list[dict]:
+    if not defects:
+        raise InvalidInput(
+            "补正通知须列明需要补正的全部内容。", errors={"defects": ["请至少选择一项。"]}
+        )
+    ids = {str(r.pk): r for r in case.version.materials.all()}
+    out, seen = [], set()
+    for defect in defects:
+        requirement = ids.get(str(defect.get("requirement")))
+        if requirement is None:
+            # PUB-05 (Art. 31): nothing outside the item's published list may be asked for.
+            raise InvalidInput(
+                "补正内容只能是本事项材料目录中的材料（第三十一条）。",
+                code="not_on_list",
+                errors={"defects": ["含有不在材料目录中的材料。"]},
+            )
+        note = str(defect.get("note", "")).strip()
+        if not note:
+            raise InvalidInput(
+                f"请写明“{requirement.name}”需要如何补正。",
+                errors={"defects": ["请填写补正说明。"]},
+            )
+        if requirement.pk in seen:
+            continue
+        seen.add(requirement.pk)
+        out.append({"requirement": requirement.pk, "name": requirement.name, "note": note[:300]})
+    return out
+
+
+@transaction.atomic
+def case_request_correction(*, actor, case: Case, defects: list[dict]) -> CorrectionNotice:
+    """RCV-04 (Art. 32(4)): ONE notice listing every defect; a later round may only name
+    what is still wrong with the pieces the first notice named."""
+    case = _lock(case)
+    _ensure_intake_staff(actor, case)
+    if case.status != CaseStatus.RECEIVED:
+        raise Conflict("只有待预审的办件才能发出补正通知。", code="not_received")
+    items = _defects(case, defects)
+    first = case.corrections.order_by("round").first()
+    if first is not None:
+        named = {d["requirement"] for d in first.defects}
+        extra = [d["name"] for d in items if d["requirement"] not in named]
+        if extra:
+            raise InvalidInput(
+                f"再次补正只能针对第一次告知中的材料（第三十二条：一次告知全部内容），不能新增：{'、'.join(extra)}。",
+                code="not_in_first_notice",
+                errors={"defects": ["含有第一次未告知的材料。"]},
+            )
+    today = _today()
+    case.correction_round += 1
+    case.status = CaseStatus.CORRECTION_REQUESTED
+    # The applicant's supplement deadline is set per item in calendar days (read in their favour).
+    case.supplement_due = today + timedelta(days=case.version.supplement_days)
+    case.save(update_fields=["correction_round", "status", "supplement_due"])
+    notice = CorrectionNotice.objects.create(
+        case=case,
+        round=case.correction_round,
+        defects=items,
+        issued_by=actor,
+        supplement_due=case.supplement_due,
+    )
+    lines = "\n".join(f"{i}. {d['name']}：{d['note']}" for i, d in enumerate(items, start=1))
+    _issue_notice(
+        case,
+        NoticeKind.CORRECTION,
+        f"你（单位）于 {_local(case.round_received_at):%Y年%m月%d日} 提交的“{case.version.name}”申请"
+        f"（办件编号 {case.number}），申请材料不齐全或者不符合法定形式。依据《中华人民共和国行政许可法》"
+        f"第三十二条第一款第四项，现一次告知需要补正的全部内容如下：\n{lines}\n"
+        f"请于 {case.supplement_due:%Y年%m月%d日} 前补正；逾期未补正的，视为撤回申请。",
+    )
+    _event(
+        case,
+        "correction",
+        f"一次性告知补正（第 {case.correction_round} 次），请于 {case.supplement_due:%m月%d日} 前补正",
+        actor=actor,
+    )
+    _audit(
+        case, "case.request_correction", actor, {"round": case.correction_round, "defects": items}
+    )
+    _tell_applicant(
+        case,
+        "请补正材料",
+        f"需要补正：{'、'.join(d['name'] for d in items)}。补正期限 {case.supplement_due:%Y-%m-%d}。",
+    )
+    return notice
+
+
+@transaction.atomic
+def case_supplement(*, actor, case: Case) -> Case:
+    """The supplement is in: back to pre-review, with a new 5-working-day window."""
+    case = _lock(case)
+    _ensure_applicant_side(actor, case)
+    if case.status != CaseStatus.CORRECTION_REQUESTED:
+        raise Conflict("该办件不在待补正状态。", code="not_awaiting_supplement")
+    notice = case.corrections.get(round=case.correction_round)
+    updated = set(
+        case.materials.filter(round=case.correction_round).values_list("requirement_id", flat=True)
+    )
+    missing = [d["name"] for d in notice.defects if d["requirement"] not in updated]
+    if missing:
+        raise InvalidInput(
+            f"请先上传需要补正的材料：{'、'.join(missing)}。",
+            code="supplement_incomplete",
+            errors={"materials": missing},
+        )
+    now = timezone.now()
+    case.status = CaseStatus.RECEIVED
+    case.round_received_at = now
+    case.correction_due = clock.add_working_days(calendar(), _local(now), CORRECTION_DAYS)
+    case.save(update_fields=["status", "round_received_at", "correction_due"])
+    _event(case, "supplemented", "已补正材料，等待预审", actor=actor)
+    _audit(case, "case.supplement", actor, {"round": case.correction_round})
+    return case
+
+
+def _open_first_stage(case, cal, start: date, opened_at) -> list[Task]:
+    flow = parse_flow(case.version.flow)
+    tasks = []
+    for step in opening_steps(flow):
+        department = (
+            case.department
+            if step.owner.is_local
+            else Department.objects.get(code=step.owner.department)
+        )
+        tasks.append(
+            Task(
+                case=case,
+                step_key=step.key,
+                step_name=step.name,
+                stage=0,
+                department=department,
+                role=step.role,
+                opened_at=opened_at,
+                due_date=clock.add_working_days(cal, start, step.days),
+            )
+        )
+    Task.objects.bulk_create(tasks)
+    return tasks
+
+
+def _start_clock(case, accepted_at, *, deemed: bool) -> None:
+    cal = calendar()
+    start = _local(accepted_at)
+    version = case.version
+    promised = 1 if version.kind == ItemKind.INSTANT else version.promised_days
+    case.accepted_at = accepted_at
+    case.deemed_accepted = deemed
+    # TL-01/TL-02 (Art. 42): statutory and promised working days from acceptance.
+    case.statutory_due = clock.add_working_days(cal, start, version.statutory_days)
+    case.promised_due = clock.add_working_days(cal, start, promised)
+    case.due_provisional = cal.any_provisional(start, case.statutory_due)
+    case.status = CaseStatus.PROCESSING
+    _open_first_stage(case, cal, start, accepted_at)
+
+
+@transaction.atomic
+def case_accept(
+    *,
+    actor,
+    case: Case,
+    lenient: list | None = None,
+    commitment: str = "",
+    lenient_due: date | None = None,
+) -> Case:
+    """Accept (受理). Art. 32(5): acceptance is mandatory once complete. With 容缺, the
+    listed gaps are to be filled by the applicant's committed date."""
+    case = _lock(case)
+    _ensure_intake_staff(actor, case)
+    if case.status != CaseStatus.RECEIVED:
+        raise Conflict("只有待预审的办件才能受理。", code="not_received")
+    missing = _missing_required(case, lenient_ok=False)
+    lenient = [str(x) for x in (lenient or [])]
+    if lenient:
+        if not case.version.lenient_acceptance:
+            raise InvalidInput("本事项不允许容缺受理。", code="lenient_not_allowed")
+        allowed = {str(r.pk): r.name for r in case.version.materials.filter(lenient_allowed=True)}
+        if not set(lenient) <= set(allowed):
+            raise InvalidInput("只有事项指定的材料可以容缺。", code="not_lenient_material")
+        if not commitment.strip() or lenient_due is None or lenient_due <= _today():
+            raise InvalidInput(
+                "容缺受理须有申请人的承诺和补交期限。",
+                errors={"commitment": ["请填写承诺和期限。"]},
+            )
+        missing = [name for name in missing if name not in {allowed[x] for x in lenient}]
+    if missing:
+        raise Conflict(
+            f"材料不齐全，不能受理：{'、'.join(missing)}。请发出一次性补正通知。", code="incomplete"
+        )
+    now = timezone.now()
+    _start_clock(case, now, deemed=False)
+    if lenient:
+        case.lenient_due, case.lenient_commitment = lenient_due, commitment.strip()
+    case.save()
+    _acceptance_notice(
+        case,
+        lenient_names=[
+            n
+            for k, n in {str(r.pk): r.name for r in case.version.materials.all()}.items()
+            if k in lenient
+        ],
+    )
+    _event(case, "accepted", "已受理" + ("（容缺受理）" if lenient else ""), actor=actor)
+    _audit(case, "case.accept", actor, {"lenient": lenient})
+    _tell_applicant(
+        case,
+        "申请已受理",
+        f"承诺办结日期 {case.promised_due:%Y-%m-%d}，法定办结日期 {case.statutory_due:%Y-%m-%d}。",
+    )
+    return case
+
+
+def _acceptance_notice(case, *, lenient_names=()):
+    body = (
+        f"你（单位）于 {_local(case.received_at):%Y年%m月%d日} 提交的“{case.version.name}”申请"
+        f"（办件编号 {case.number}），申请材料齐全、符合法定形式，依据《中华人民共和国行政许可法》第三十二条，"
+        f"决定予以受理。本机关将在 {case.statutory_due:%Y年%m月%d日} 前（法定期限）作出决定，"
+        f"承诺于 {case.promised_due:%Y年%m月%d日} 前办结。\n可凭办件编号和查询密码在网上审批平台查询办理进度。"
+    )
+    if case.deemed_accepted:
+        body = (
+            f"你（单位）于 {_local(case.accepted_at):%Y年%m月%d日} 提交的“{case.version.name}”申请"
+            f"（办件编号 {case.number}），本机关未在五个工作日内一次告知补正内容，依据《中华人民共和国行政许可法》"
+            f"第三十二条第一款第四项，自收到申请材料之日起即为受理。法定期限至 {case.statutory_due:%Y年%m月%d日}。"
+        )
+    if lenient_names:
+        body += (
+            f"\n容缺材料：{'、'.join(lenient_names)}，请按承诺于 {case.lenient_due:%Y年%m月%d日} 前补交；"
+            "逾期未补交的，终止办理。"
+        )
+    _issue_notice(case, NoticeKind.LENIENT if lenient_names else NoticeKind.ACCEPTANCE, body)
+
+
+@transaction.atomic
+def case_not_accept(
+    *, actor, case: Case, reason: str, text: str, competent_organ: str = ""
+) -> Case:
+    """RCV-01/02/07 (Art. 32, 72(7)): never without reasons; naming the competent organ
+    when that is the reason. False materials bar the applicant (SAN-01, Art. 78)."""
+    case = _lock(case)
+    _ensure_intake_staff(actor, case)
+    if case.status not in (CaseStatus.RECEIVED, CaseStatus.CORRECTION_REQUESTED):
+        raise Conflict("该办件已受理或已结束，不能作出不予受理决定。", code="not_in_intake")
+    if reason not in NotAcceptedReason.values:
+        raise InvalidInput("请选择不予受理的情形。", errors={"reason": ["情形无效。"]})
+    if not (text or "").strip():
+        raise InvalidInput(
+            "不予受理必须说明理由（第七十二条第七项）。", errors={"text": ["请填写理由。"]}
+        )
+    if reason == NotAcceptedReason.NOT_COMPETENT and not (competent_organ or "").strip():
+        raise InvalidInput(
+            "不属于本机关职权的，须告知申请人向哪个机关申请（第三十二条第一款第二项）。",
+            errors={"competent_organ": ["请填写有权机关。"]},
+        )
+    case.status = CaseStatus.NOT_ACCEPTED
+    case.not_accepted_reason = reason
+    case.reason_text = text.strip()
+    case.competent_organ = (competent_organ or "").strip()
+    case.ended_at = timezone.now()
+    case.save(
+        update_fields=[
+            "status",
+            "not_accepted_reason",
+            "reason_text",
+            "competent_organ",
+            "ended_at",
+        ]
+    )
+    if reason == NotAcceptedReason.FALSE_MATERIALS and case.version.safety_item:
+        # SAN-01 (Art. 78): one year for items touching public safety, health, life and property.
+        Bar.objects.create(
+            applicant_code=case.applicant_code,
+            item=case.item,
+            case=case,
+            article="第七十八条",
+            until=_today() + timedelta(days=365),
+        )
+    body = (
+        f"你（单位）于 {_local(case.received_at):%Y年%m月%d日} 提交的“{case.version.name}”申请"
+        f"（办件编号 {case.number}），经审查，{NotAcceptedReason(reason).label}。\n理由：{case.reason_text}"
+    )
+    if case.competent_organ:
+        body += f"\n请向{case.competent_organ}提出申请。"
+    body += "\n" + REMEDIES
+    _issue_notice(case, NoticeKind.NON_ACCEPTANCE, body)
+    _event(case, "not_accepted", f"不予受理：{case.reason_text}", actor=actor)
+    _audit(case, "case.not_accept", actor, {"reason": reason})
+    _tell_applicant(case, "不予受理", case.reason_text)
+    return case
+
+
+@transaction.atomic
+def case_request_originals(*, actor, case: Case, due: date) -> Case:
+    """预审后通知提供原始材料: show the originals at the window by a date."""
+    case = _lock(case)
+    _ensure_intake_staff(actor, case)
+    if case.status not in (CaseStatus.RECEIVED, CaseStatus.PROCESSING):
+        raise Conflict("当前状态下不能要求核验原件。", code="out_of_turn")
+    if due < _today():
+        raise InvalidInput("核验原件的期限不能早于今天。", errors={"due": ["期限无效。"]})
+    case.originals_due = due
+    case.save(update_fields=["originals_due"])
+    names = "、".join(
+        case.version.materials.filter(show_original=True).values_list("name", flat=True)
+    )
+    _event(case, "originals", f"请于 {due:%m月%d日} 前携带原件到窗口核验：{names}", actor=actor)
+    _tell_applicant(
+        case,
+        "请到窗口核验原件",
+        f"请于 {due:%Y-%m-%d} 前携带原件到{case.department.name}窗口：{names}。",
+    )
+    return case
+
+
+@transaction.atomic
+def material_mark_original_seen(*, actor, material: CaseMaterial) -> CaseMaterial:
+    case = _lock(material.case)
+    if not _is_clerk_for(actor, case.department):
+        raise NotFound("未找到该材料。")
+    CaseMaterial.objects.filter(pk=material.pk).update(
+        original_seen_by=actor, original_seen_at=timezone.now()
+    )
+    _event(
+        case,
+        "original_seen",
+        f"窗口已核验原件：{material.requirement.name}",
+        actor=actor,
+        public=True,
+    )
+    _audit(case, "case.original_seen", actor, {"material": material.requirement.name})
+    material.refresh_from_db()
+    return material
+
+
+@transaction.atomic
+def case_withdraw(*, actor, case: Case, reason: str = "") -> Case:
+    case = _lock(case)
+    _ensure_applicant_side(actor, case)
+    if case.status == CaseStatus.DRAFT:
+        raise Conflict("草稿尚未提交，直接删除即可。", code="draft")
+    if case.status not in WITHDRAWABLE:
+        raise Conflict("已作出决定或已结束的办件不能撤回。", code="not_withdrawable")
+    case.status = CaseStatus.WITHDRAWN
+    case.ended_at = timezone.now()
+    case.reason_text = (reason or "申请人撤回").strip()[:500]
+    case.save(update_fields=["status", "ended_at", "reason_text"])
+    case.tasks.filter(status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]).update(
+        status=TaskStatus.CANCELLED
+    )
+    _event(case, "withdrawn", "申请人已撤回申请", actor=actor)
+    _audit(case, "case.withdraw", actor, {"reason": case.reason_text})
+    _tell_applicant(case, "申请已撤回", case.reason_text)
+    return case
+
+
+@transaction.atomic
+def case_terminate(*, actor, case: Case, reason: str) -> Case:
+    case = _lock(case)
+    if actor is not None:
+        _ensure_intake_staff(actor, case)
+    if case.status not in (CaseStatus.PROCESSING, CaseStatus.SUSPENDED):
+        raise Conflict("只有办理中的办件可以终止。", code="out_of_turn")
+    case.status = CaseStatus.TERMINATED
+    case.ended_at = timezone.now()
+    case.reason_text = reason
+    case.save(update_fields=["status", "ended_at", "reason_text"])
+    case.tasks.filter(status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]).update(
+        status=TaskStatus.CANCELLED
+    )
+    _event(case, "terminated", f"终止办理：{reason}", actor=actor)
+    _audit(case, "case.terminate", actor, {"reason": reason})
+    _tell_applicant(case, "办件已终止", reason)
+    return case
+
+
+# --- decision and delivery (instant items here; flows in the review issue) -------------------------
+
+
+def _ensure_decider(actor, case) -> None:
+    """Instant items: the window's clerk or the department's official decides on the spot;
+    otherwise the head of the lead department (the decision step)."""
+    if case.version.kind == ItemKind.INSTANT:
+        if _is_clerk_for(actor, case.department) or _is_official_of(actor, case.department):
+            return
+    elif (
+        not _is_client(actor)
+        and actor.has_role(Role.HEAD)
+        and actor.department
+        and actor.department.pk == case.item.department_id
+    ):
+        return
+    raise NotFound("未找到该办件，或您无权作出决定。")
+
+
+def _issue_licence(case, actor) -> Licence:
+    version = case.version
+    now = timezone.now()
+    valid_from = _local(now)
+    valid_until = None
+    if version.validity_months:
+        months = valid_from.month - 1 + version.validity_months
+        year, month = valid_from.year + months // 12, months % 12 + 1
+        day = min(valid_from.day, 28)
+        valid_until = date(year, month, day) - timedelta(days=1)
+    sequence = (
+        Licence.objects.filter(department=case.item.department, issued_at__year=now.year).count()
+        + 1
+    )
+    licence = Licence(
+        number=f"{case.item.department.division_id}{now:%Y}{case.item.department.code.split('-')[-1].upper()}"
+        f"{sequence:06d}",
+        verification_code=secrets.token_hex(8).upper(),
+        case=case,
+        item=case.item,
+        name=version.licence_name or version.name,
+        holder=case.applicant,
+        holder_name=case.applicant_name,
+        holder_code=case.applicant_code,
+        department=case.item.department,
+        issued_at=now,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        scope="；".join(
+            f"{k}：{v}" for k, v in case.form_data.items() if k not in ("contact", "phone")
+        )[:500],
+    )
+    url = settings.SHENPI_PUBLIC_URL.rstrip("/") + reverse(
+        "cases:verify_licence", args=[licence.verification_code]
+    )
+    pdf = documents.render_licence(
+        name=licence.name,
+        number=licence.number,
+        organ=licence.department.name,
+        holder=licence.holder_name,
+        holder_code=_mask(licence.holder_code),
+        scope=licence.scope,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        issued=valid_from,
+        verify_url=url,
+    )
+    licence.file.save(f"{licence.number}.pdf", ContentFile(pdf), save=False)
+    licence.save(force_insert=True)
+    return licence
+
+
+def _mask(code: str) -> str:
+    return code[:4] + "*" * max(0, len(code) - 8) + code[-4:] if len(code) > 8 else code
+
+
+@transaction.atomic
+def case_decide(*, actor, case: Case, outcome: str, reasons: str = "") -> Case:
+    """DEC-01/02 (Art. 38): grant in writing; a refusal gives reasons and the rights to
+    reconsideration and litigation. A grant issues the licence."""
+    case = _lock(case)
+    _ensure_decider(actor, case)
+    if case.status != CaseStatus.PROCESSING:
+        raise Conflict("只有已受理、办理中的办件才能作出决定。", code="not_processing")
+    if outcome not in (Outcome.GRANTED, Outcome.REFUSED):
+        raise InvalidInput("决定须为准予或不予许可。", errors={"outcome": ["无效。"]})
+    if outcome == Outcome.REFUSED and not (reasons or "").strip():
+        raise InvalidInput(
+            "不予许可必须说明理由（第三十八条第二款）。", errors={"reasons": ["请填写理由。"]}
+        )
+    now = timezone.now()
+    case.status = CaseStatus.DECIDED
+    case.outcome = outcome
+    case.decided_at = now
+    case.reason_text = (reasons or "").strip()
+    if outcome == Outcome.GRANTED and case.version.licence_type:
+        # TL-04 (Art. 44): the licence is delivered within 10 working days of the decision.
+        case.licence_due = clock.add_working_days(calendar(), _local(now), LICENCE_DAYS)
+    case.save(update_fields=["status", "outcome", "decided_at", "reason_text", "licence_due"])
+    case.tasks.filter(status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]).update(
+        status=TaskStatus.DONE, completed_at=now, claimed_by=None if _is_client(actor) else actor
+    )
+    if outcome == Outcome.GRANTED:
+        licence = _issue_licence(case, actor) if case.version.licence_type else None
+        _issue_notice(
+            case,
+            NoticeKind.GRANT,
+            (
+                f"你（单位）提交的“{case.version.name}”申请（办件编号 {case.number}），经审查，符合法定条件、标准。"
+                f"依据《中华人民共和国行政许可法》第三十八条第一款，决定准予行政许可。"
+                + (f"\n颁发《{licence.name}》，编号 {licence.number}。" if licence else "")
+            ),
+            department=case.item.department,
+        )
+    else:
+        _issue_notice(
+            case,
+            NoticeKind.REFUSAL,
+            (
+                f"你（单位）提交的“{case.version.name}”申请（办件编号 {case.number}），经审查，不符合法定条件、标准。"
+                f"\n理由：{case.reason_text}\n依据《中华人民共和国行政许可法》第三十八条第二款，决定不予行政许可。\n{REMEDIES}"
+            ),
+            department=case.item.department,
+        )
+    _event(case, "decided", "已作出决定：" + Outcome(outcome).label, actor=actor)
+    _audit(case, "case.decide", actor, {"outcome": outcome})
+    _tell_applicant(
+        case,
+        "已作出决定",
+        Outcome(outcome).label + ("" if outcome == Outcome.GRANTED else f"：{case.reason_text}"),
+    )
+    return case
+
+
+@transaction.atomic
+def case_deliver(*, actor, case: Case, method: str, tracking_number: str = "") -> Case:
+    case = _lock(case)
+    if not (
+        _is_clerk_for(actor, case.department)
+        or _is_official_of(actor, case.department)
+        or _is_clerk_for(actor, case.item.department)
+        or _is_official_of(actor, case.item.department)
+    ):
+        raise NotFound("未找到该办件。")
+    if case.status != CaseStatus.DECIDED:
+        raise Conflict("只有已作出决定的办件才能送达。", code="not_decided")
+    if method not in DeliveryMethod.values:
+        raise InvalidInput("请选择送达方式。", errors={"method": ["无效。"]})
+    if method == DeliveryMethod.POST and not tracking_number.strip():
+        raise InvalidInput("邮寄送达须填写邮件单号。", errors={"tracking_number": ["请填写单号。"]})
+    case.status = CaseStatus.CLOSED
+    case.delivery_method = method
+    case.tracking_number = tracking_number.strip()
+    case.closed_at = timezone.now()
+    case.save(update_fields=["status", "delivery_method", "tracking_number", "closed_at"])
+    _event(case, "delivered", f"已送达（{DeliveryMethod(method).label}），办结", actor=actor)
+    _audit(case, "case.deliver", actor, {"method": method})
+    _tell_applicant(
+        case, "已办结", f"送达方式：{DeliveryMethod(method).label}。欢迎对本次服务作出评价。"
+    )
+    return case
+
+
+@transaction.atomic
+def case_window_instant(
+    *, actor, case: Case, reasons: str = "", outcome: str = Outcome.GRANTED
+) -> Case:
+    """Instant items at the window (Art. 34 ¶2, 56): received → processing → decided →
+    closed while the applicant waits, all in one transaction."""
+    if not _is_clerk_for(actor, case.department):
+        raise NotFound("未找到该办件。")
+    if case.version.kind != ItemKind.INSTANT:
+        raise Conflict("只有即办件可以当场办结。", code="not_instant")
+    case = case_submit(actor=actor, case=case, declaration=True)
+    case = case_accept(actor=actor, case=case)
+    case = case_decide(actor=actor, case=case, outcome=outcome, reasons=reasons)
+    return case_deliver(actor=actor, case=case, method=DeliveryMethod.WINDOW)
+
+
+# --- the periodic job (deemed events) -----------------------------------------------------------
+
+
+def cases_deadlines(today: date | None = None) -> dict:
+    """Deemed acceptance (RCV-04), deemed withdrawal, missed 容缺 pieces. Each case in
+    its own transaction, so one failure does not hold back the others."""
+    today = today or _today()
+    report = {"deemed_accepted": 0, "deemed_withdrawn": 0, "terminated": 0}
+    for case_id in Case.objects.filter(
+        status=CaseStatus.RECEIVED, correction_due__lt=today
+    ).values_list("pk", flat=True):
+        if _deem_accepted(case_id, today):
+            report["deemed_accepted"] += 1
+    for case_id in Case.objects.filter(
+        status=CaseStatus.CORRECTION_REQUESTED, supplement_due__lt=today
+    ).values_list("pk", flat=True):
+        if _deem_withdrawn(case_id, today):
+            report["deemed_withdrawn"] += 1
+    for case_id in Case.objects.filter(
+        status=CaseStatus.PROCESSING, lenient_due__lt=today
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            case = _lock(Case(pk=case_id))
+            lenient = set(
+                case.version.materials.filter(lenient_allowed=True).values_list("pk", flat=True)
+            )
+            supplied = set(
+                case.materials.filter(requirement_id__in=lenient).values_list(
+                    "requirement_id", flat=True
+                )
+            )
+            required_lenient = {
+                r.pk for r in case.version.materials.filter(pk__in=lenient, required=True)
+            }
+            if required_lenient - supplied:
+                case_terminate(actor=None, case=case, reason="容缺材料逾期未补交")
+                report["terminated"] += 1
+            else:
+                Case.objects.filter(pk=case.pk).update(lenient_due=None)
+    return report
+
+
+@transaction.atomic
+def _deem_accepted(case_id, today) -> bool:
+    case = _lock(Case(pk=case_id))
+    if case.status != CaseStatus.RECEIVED or case.correction_due >= today:
+        return False
+    # RCV-04 (Art. 32(4)): deemed accepted as of the receipt that opened the round.
+    _start_clock(case, case.round_received_at, deemed=True)
+    case.save()
+    _acceptance_notice(case)
+    _event(
+        case,
+        "deemed_accepted",
+        "未在五个工作日内一次告知补正，自收件之日起视为受理",
+        breach="RCV-04",
+    )
+    _audit(
+        case,
+        "case.deemed_accept",
+        None,
+        {"breach": "RCV-04", "correction_due": case.correction_due.isoformat()},
+    )
+    _tell_applicant(case, "申请视为已受理", f"法定办结日期 {case.statutory_due:%Y-%m-%d}。")
+    return True
+
+
+@transaction.atomic
+def _deem_withdrawn(case_id, today) -> bool:
+    case = _lock(Case(pk=case_id))
+    if case.status != CaseStatus.CORRECTION_REQUESTED or case.supplement_due >= today:
+        return False
+    case.status = CaseStatus.WITHDRAWN
+    case.ended_at = timezone.now()
+    case.reason_text = "逾期未补正，视为撤回申请"
+    case.save(update_fields=["status", "ended_at", "reason_text"])
+    _event(case, "deemed_withdrawn", case.reason_text)
+    _audit(case, "case.deemed_withdraw", None, {"supplement_due": case.supplement_due.isoformat()})
+    _tell_applicant(case, "申请视为撤回", case.reason_text)
+    return True

@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from .services import cases_deadlines
+
+
+@shared_task(name="shenpi.cases.tasks.cases_deadlines_task")
+def cases_deadlines_task():
+    return cases_deadlines()

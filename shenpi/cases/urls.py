@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("apply/<str:code>/", views.apply_start, name="apply"),
+    path("cases/<uuid:pk>/edit/", views.case_edit, name="edit"),
+    path("cases/<uuid:pk>/", views.case_detail, name="detail"),
+    path("cases/<uuid:pk>/upload/", views.material_upload, name="upload"),
+    path("cases/<uuid:pk>/from-licence/", views.material_from_licence, name="from_licence"),
+    path("cases/<uuid:pk>/act/", views.case_action, name="act"),
+    path("materials/<uuid:pk>/remove/", views.material_remove, name="material_remove"),
+    path("materials/<uuid:pk>/seen/", views.original_seen, name="original_seen"),
+    path("materials/<uuid:pk>/", views.material_download, name="material"),
+    path("notices/<uuid:pk>/", views.notice_download, name="notice"),
+    path("licences/<uuid:pk>/", views.licence_download, name="licence"),
+    path("my/cases/", views.my_cases, name="mine"),
+    path("desk/intake/", views.intake, name="intake"),
+    path("window/", views.window, name="window"),
+    path("track/", views.track, name="track"),
+    path("verify/notice/<uuid:pk>/", views.verify_notice, name="verify_notice"),
+    path("verify/licence/<str:code>/", views.verify_licence, name="verify_licence"),
+]

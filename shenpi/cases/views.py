@@ -1,0 +1,560 @@
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shenpi.accounts.constants import AccountType, Role
+from shenpi.accounts.models import Division, User
+from shenpi.accounts.validators import validate_id_number, validate_mobile
+from shenpi.audit.services import client_ip
+from shenpi.catalog.models import Item
+from shenpi.core import clock
+from shenpi.core.errors import DomainError
+from shenpi.workdays.services import calendar
+
+from . import selectors, services
+from .constants import CaseStatus, DeliveryMethod, NotAcceptedReason, Outcome
+from .models import Case, CaseMaterial, Licence, Notice
+
+TRACK_LIMIT = 10  # lookups per address per 10 minutes
+
+
+def _errors_to_messages(request, exc: DomainError):
+    messages.error(request, exc.message)
+    for errors in exc.errors.values():
+        for error in errors if isinstance(errors, list) else [errors]:
+            if error != exc.message:
+                messages.error(request, str(error))
+
+
+def _applicant_required(request):
+    if request.user.account_type not in (AccountType.PERSON, AccountType.ENTERPRISE):
+        raise Http404
+
+
+# --- applying ------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply_start(request, code):
+    _applicant_required(request)
+    item = get_object_or_404(
+        Item.objects.select_related("current", "department"), code=code, current__isnull=False
+    )
+    version = item.current
+    divisions = []
+    if version.two_level:
+        divisions = (
+            Division.objects.filter(
+                departments__kind_id=version.lower_kind_id, departments__is_active=True
+            )
+            .distinct()
+            .order_by("path")
+        )
+    if request.method == "POST":
+        chosen = Division.objects.filter(code=request.POST.get("division", "")).first()
+        try:
+            case = services.case_create_draft(actor=request.user, item=item, chosen_division=chosen)
+        except DomainError as exc:
+            _errors_to_messages(request, exc)
+        else:
+            return redirect("cases:edit", pk=case.pk)
+    return render(
+        request,
+        "cases/apply_start.html",
+        {"item": item, "version": version, "divisions": divisions},
+    )
+
+
+def _edit_context(case):
+    materials = {}
+    for material in case.materials.select_related("requirement"):
+        materials.setdefault(material.requirement_id, []).append(material)
+    rows = [(r, materials.get(r.pk, [])) for r in case.version.materials.all()]
+    licences = Licence.objects.filter(holder=case.applicant, status="valid")
+    return {"case": case, "rows": rows, "fields": case.version.form_fields, "licences": licences}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request, pk):
+    case = selectors.case_for_user(request.user, pk)
+    if case.status != CaseStatus.DRAFT:
+        return redirect("cases:detail", pk=case.pk)
+    try:
+        services._ensure_applicant_side(request.user, case)
+    except DomainError:
+        raise Http404 from None
+    if request.method == "POST":
+        data = {
+            f["key"]: request.POST.get(f"field_{f['key']}", "") for f in case.version.form_fields
+        }
+        try:
+            if request.POST.get("action") in ("submit", "instant"):
+                if request.POST.get("action") == "instant":
+                    services.case_save_form(actor=request.user, case=case, data=data)
+                    case = services.case_window_instant(actor=request.user, case=case)
+                    messages.success(
+                        request,
+                        f"已当场办结，办件编号 {case.number}。请打印证照和决定书交给申请人。",
+                    )
+                else:
+                    case = services.case_submit(
+                        actor=request.user,
+                        case=case,
+                        declaration=bool(request.POST.get("declaration")),
+                        form_data=data,
+                    )
+                    messages.success(
+                        request,
+                        f"申请已提交。办件编号 {case.number}，查询密码 {case.query_password}。",
+                    )
+                return redirect("cases:detail", pk=case.pk)
+            services.case_save_form(actor=request.user, case=case, data=data)
+            messages.success(request, "草稿已保存，可以随时回来继续填写。")
+            return redirect("cases:edit", pk=case.pk)
+        except DomainError as exc:
+            _errors_to_messages(request, exc)
+            case.form_data = {**case.form_data, **data}
+    return render(request, "cases/edit.html", _edit_context(case))
+
+
+@login_required
+@require_POST
+def material_upload(request, pk):
+    """One file for one requirement; answers JSON for the upload bar, or redirects."""
+    case = selectors.case_for_user(request.user, pk)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            from shenpi.core.errors import InvalidInput
+
+            raise InvalidInput("请选择要上传的文件。")
+        material = services.case_add_material(
+            actor=request.user,
+            case=case,
+            requirement_id=request.POST.get("requirement"),
+            upload=upload,
+            scanned=bool(request.POST.get("scanned")),
+        )
+    except DomainError as exc:
+        if wants_json:
+            return JsonResponse({"ok": False, "detail": exc.message}, status=exc.status)
+        _errors_to_messages(request, exc)
+    else:
+        if wants_json:
+            return JsonResponse({"ok": True, "id": str(material.pk), "name": material.name})
+        messages.success(request, f"已上传：{material.name}")
+    return redirect("cases:edit" if case.status == CaseStatus.DRAFT else "cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def material_remove(request, pk):
+    material = get_object_or_404(CaseMaterial, pk=pk)
+    selectors.case_for_user(request.user, material.case_id)
+    try:
+        services.case_remove_material(actor=request.user, material=material)
+    except DomainError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("cases:edit", pk=material.case_id)
+
+
+@login_required
+@require_POST
+def material_from_licence(request, pk):
+    case = selectors.case_for_user(request.user, pk)
+    licence = Licence.objects.filter(pk=request.POST.get("licence")).first()
+    try:
+        if licence is None:
+            raise Http404
+        services.case_reuse_licence(
+            actor=request.user,
+            case=case,
+            requirement_id=request.POST.get("requirement"),
+            licence=licence,
+        )
+        messages.success(request, f"已从证照库添加：{licence.name}")
+    except DomainError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("cases:edit", pk=case.pk)
+
+
+@login_required
+def my_cases(request):
+    cases = (
+        Case.objects.filter(applicant=request.user)
+        .select_related("version", "department")
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "cases/my_cases.html",
+        {"cases": cases, "licences": Licence.objects.filter(holder=request.user)},
+    )
+
+
+def _due_explained(case):
+    rows = []
+    if case.received_at:
+        rows.append(("收件", case.received_at, "提交申请之日"))
+    if case.correction_due and case.status in (CaseStatus.RECEIVED,):
+        rows.append(
+            ("预审期限", case.correction_due, "收件后五个工作日内一次告知补正（第三十二条）")
+        )
+    if case.accepted_at:
+        rows.append(
+            (
+                "受理" + ("（视为受理）" if case.deemed_accepted else ""),
+                case.accepted_at,
+                "期限自受理次日起按工作日计算，法定节假日不计（第八十二条）",
+            )
+        )
+        rows.append(("承诺期限", case.promised_due, f"承诺 {case.version.promised_days} 个工作日"))
+        rows.append(
+            (
+                "法定期限",
+                case.statutory_due,
+                f"法定 {case.version.statutory_days} 个工作日（第四十二条）"
+                + (f"，含暂停 {case.suspended_days} 个工作日" if case.suspended_days else "")
+                + (f"，延长 {case.extension_days} 个工作日" if case.extension_days else ""),
+            )
+        )
+    if case.licence_due:
+        rows.append(
+            ("证照送达期限", case.licence_due, "决定后十个工作日内颁发、送达（第四十四条）")
+        )
+    return rows
+
+
+@login_required
+def case_detail(request, pk):
+    case = selectors.case_for_user(request.user, pk)
+    user = request.user
+    staff = user.account_type == AccountType.STAFF
+    can_intake = can_decide = can_deliver = False
+    if staff:
+        can_intake = services._is_official_of(user, case.department) or services._is_clerk_for(
+            user, case.department
+        )
+        try:
+            services._ensure_decider(user, case)
+            can_decide = case.status == CaseStatus.PROCESSING
+        except DomainError:
+            can_decide = False
+        can_deliver = case.status == CaseStatus.DECIDED and can_intake
+    left = None
+    if case.status in (CaseStatus.PROCESSING,) and case.promised_due:
+        left = clock.days_left(calendar(), date.today(), case.promised_due)
+    correction = case.corrections.order_by("-round").first()
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "events": case.events.filter(public=True) if not staff else case.events.all(),
+            "notices": case.notices.all(),
+            "materials": case.materials.select_related("requirement"),
+            "correction": correction,
+            "due_rows": _due_explained(case),
+            "staff": staff,
+            "can_intake": can_intake and case.status == CaseStatus.RECEIVED,
+            "can_decide": can_decide,
+            "can_deliver": can_deliver,
+            "left": left,
+            "is_applicant_side": case.applicant_id == user.pk or case.submitted_by_id == user.pk,
+            "reasons": NotAcceptedReason.choices,
+            "methods": DeliveryMethod.choices,
+            "licence": getattr(case, "issued_licence", None)
+            if case.outcome == Outcome.GRANTED
+            else None,
+            "requirements": case.version.materials.all(),
+            "withdrawable": case.status
+            in (
+                CaseStatus.RECEIVED,
+                CaseStatus.CORRECTION_REQUESTED,
+                CaseStatus.PROCESSING,
+                CaseStatus.SUSPENDED,
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_action(request, pk):
+    """Every button on the case page, each calling its one service."""
+    case = selectors.case_for_user(request.user, pk)
+    action = request.POST.get("action")
+    actor = request.user
+    try:
+        if action == "supplement":
+            services.case_supplement(actor=actor, case=case)
+            messages.success(request, "补正材料已提交，等待预审。")
+        elif action == "withdraw":
+            services.case_withdraw(actor=actor, case=case, reason=request.POST.get("reason", ""))
+            messages.success(request, "申请已撤回。")
+        elif action == "accept":
+            lenient = request.POST.getlist("lenient")
+            due = request.POST.get("lenient_due")
+            services.case_accept(
+                actor=actor,
+                case=case,
+                lenient=lenient,
+                commitment=request.POST.get("commitment", ""),
+                lenient_due=date.fromisoformat(due) if due else None,
+            )
+            messages.success(request, "已受理，受理通知书已生成。")
+        elif action == "correction":
+            defects = [
+                {"requirement": rid, "note": request.POST.get(f"note_{rid}", "")}
+                for rid in request.POST.getlist("defect")
+            ]
+            services.case_request_correction(actor=actor, case=case, defects=defects)
+            messages.success(request, "一次性补正通知已发出。")
+        elif action == "not_accept":
+            services.case_not_accept(
+                actor=actor,
+                case=case,
+                reason=request.POST.get("reason", ""),
+                text=request.POST.get("text", ""),
+                competent_organ=request.POST.get("competent_organ", ""),
+            )
+            messages.success(request, "已作出不予受理决定。")
+        elif action == "originals":
+            due = request.POST.get("due")
+            services.case_request_originals(
+                actor=actor, case=case, due=date.fromisoformat(due) if due else date.today()
+            )
+            messages.success(request, "已通知申请人到窗口核验原件。")
+        elif action == "decide":
+            services.case_decide(
+                actor=actor,
+                case=case,
+                outcome=request.POST.get("outcome", ""),
+                reasons=request.POST.get("reasons", ""),
+            )
+            messages.success(request, "决定已作出，决定书已生成。")
+        elif action == "deliver":
+            services.case_deliver(
+                actor=actor,
+                case=case,
+                method=request.POST.get("method", ""),
+                tracking_number=request.POST.get("tracking_number", ""),
+            )
+            messages.success(request, "已送达，办件办结。")
+        else:
+            raise Http404
+    except DomainError as exc:
+        _errors_to_messages(request, exc)
+    except ValueError:
+        messages.error(request, "日期格式有误。")
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def original_seen(request, pk):
+    material = get_object_or_404(CaseMaterial, pk=pk)
+    selectors.case_for_user(request.user, material.case_id)
+    try:
+        services.material_mark_original_seen(actor=request.user, material=material)
+    except DomainError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("cases:detail", pk=material.case_id)
+
+
+@login_required
+def notice_download(request, pk):
+    notice = get_object_or_404(Notice, pk=pk)
+    selectors.case_for_user(request.user, notice.case_id)
+    return FileResponse(
+        notice.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"{notice.get_kind_display()}-{notice.case.number}.pdf",
+    )
+
+
+@login_required
+def material_download(request, pk):
+    material = get_object_or_404(CaseMaterial, pk=pk)
+    selectors.case_for_user(request.user, material.case_id)
+    return FileResponse(
+        material.file.open("rb"), content_type=material.content_type, filename=material.name
+    )
+
+
+def licence_download(request, pk):
+    licence = get_object_or_404(Licence, pk=pk)
+    if not request.user.is_authenticated:
+        raise Http404
+    selectors.case_for_user(request.user, licence.case_id)
+    return FileResponse(
+        licence.file.open("rb"), content_type="application/pdf", filename=f"{licence.number}.pdf"
+    )
+
+
+# --- staff: inbox and window -----------------------------------------------------------------
+
+
+@login_required
+def intake(request):
+    user = request.user
+    if not user.has_role(Role.OFFICIAL, Role.HEAD, Role.CLERK):
+        raise Http404
+    cal = calendar()
+    today = date.today()
+    rows = []
+    for case in selectors.intake_inbox(user)[:200]:
+        due = case.correction_due if case.status == CaseStatus.RECEIVED else case.promised_due
+        light = ""
+        if due and case.status in (CaseStatus.RECEIVED, CaseStatus.PROCESSING):
+            start = timezone_date(
+                case.round_received_at if case.status == CaseStatus.RECEIVED else case.accepted_at
+            )
+            limit = (
+                services.CORRECTION_DAYS
+                if case.status == CaseStatus.RECEIVED
+                else case.version.promised_days
+            )
+            light = clock.light(cal, today=today, start=start, due=due, limit=limit)
+        rows.append((case, due, light))
+    return render(request, "cases/intake.html", {"rows": rows})
+
+
+def timezone_date(moment):
+    from django.utils import timezone
+
+    return timezone.localtime(moment).date()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def window(request):
+    """A walk-in application: find or register the applicant by ID number, then choose the item."""
+    user = request.user
+    if not user.has_role(Role.CLERK) or not user.window_id:
+        raise Http404
+    department = user.window.department
+    items = Item.objects.filter(
+        department__kind=department.kind, current__isnull=False, abolished_at__isnull=True
+    ).select_related("current", "department")
+    items = [
+        i
+        for i in items
+        if i.department_id == department.pk
+        or (i.current.two_level and i.current.lower_kind_id == department.kind_id)
+    ]
+    applicant = None
+    code = (request.POST.get("code") or request.GET.get("code") or "").strip().upper()
+    if code:
+        applicant = (
+            User.objects.filter(id_number=code).first()
+            or User.objects.filter(credit_code=code).first()
+        )
+    if request.method == "POST" and request.POST.get("action") == "register":
+        try:
+            id_number = validate_id_number(request.POST.get("code", ""))
+            mobile = validate_mobile(request.POST.get("mobile", ""))
+            name = request.POST.get("name", "").strip()
+            if not name:
+                raise ValueError("请填写申请人姓名。")
+            applicant, created = User.objects.get_or_create(
+                id_number=id_number,
+                defaults={
+                    "username": f"u{id_number}",
+                    "real_name": name,
+                    "mobile": mobile,
+                    "account_type": AccountType.PERSON,
+                },
+            )
+            if created:
+                applicant.set_unusable_password()
+                applicant.save(update_fields=["password"])
+                messages.success(request, f"已登记申请人 {name}。")
+        except Exception as exc:  # noqa: BLE001 - validation messages for the clerk
+            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+            applicant = None
+    if request.method == "POST" and request.POST.get("action") == "start" and applicant is not None:
+        item = get_object_or_404(Item, pk=request.POST.get("item"))
+        chosen = department.division if item.current.two_level else None
+        try:
+            case = services.case_create_draft(
+                actor=user, item=item, applicant=applicant, chosen_division=chosen, channel="window"
+            )
+        except DomainError as exc:
+            _errors_to_messages(request, exc)
+        else:
+            return redirect("cases:edit", pk=case.pk)
+    return render(
+        request,
+        "cases/window.html",
+        {"items": items, "applicant": applicant, "code": code, "department": department},
+    )
+
+
+# --- public: tracking and verification ------------------------------------------------------
+
+
+def track(request):
+    """Anyone with the case number and its query password (rate-limited per address)."""
+    case = None
+    error = None
+    number = request.POST.get("number", "").strip()
+    if request.method == "POST":
+        key = f"track:{client_ip(request)}"
+        attempts = cache.get_or_set(key, 0, 600)
+        if attempts >= TRACK_LIMIT:
+            error = "查询过于频繁，请 10 分钟后再试。"
+        else:
+            cache.incr(key)
+            case = (
+                Case.objects.filter(
+                    number=number, query_password=request.POST.get("password", "").strip().upper()
+                )
+                .exclude(status=CaseStatus.DRAFT)
+                .select_related("version", "department")
+                .first()
+            )
+            if case is None:
+                error = "办件编号或查询密码不正确。"
+    return render(
+        request,
+        "cases/track.html",
+        {
+            "case": case,
+            "error": error,
+            "number": number,
+            "events": case.events.filter(public=True) if case else [],
+            "due_rows": _due_explained(case) if case else [],
+        },
+    )
+
+
+def verify_notice(request, pk):
+    notice = get_object_or_404(Notice.objects.select_related("case", "department"), pk=pk)
+    return render(request, "cases/verify.html", {"notice": notice})
+
+
+def verify_licence(request, code):
+    licence = (
+        Licence.objects.select_related("department", "item")
+        .filter(verification_code=code.upper())
+        .first()
+    )
+    return render(
+        request,
+        "cases/verify.html",
+        {
+            "licence": licence,
+            "code": code,
+            "masked": licence and services._mask(licence.holder_code),
+        },
+        status=200 if licence else 404,
+    )

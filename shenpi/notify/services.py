@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import Channel, Message, Outbox
+
+
+def notify(user, *, title: str, body: str, case=None) -> None:
+    """In-site message, plus SMS and e-mail through the outbox; part of the caller's transaction."""
+    if user is None:
+        return
+    Message.objects.create(user=user, case=case, title=title, body=body)
+    if user.mobile:
+        Outbox.objects.create(
+            channel=Channel.SMS, to=user.mobile, body=f"【宁夏网上审批】{title}：{body}"[:300]
+        )
+    if user.email:
+        Outbox.objects.create(
+            channel=Channel.EMAIL, to=user.email, subject=f"宁夏网上审批平台：{title}", body=body
+        )
+    transaction.on_commit(_wake_deliverer)
+
+
+def _wake_deliverer():
+    from .tasks import outbox_deliver_task
+
+    outbox_deliver_task.delay()
+
+
+def outbox_deliver(limit: int = 200) -> int:
+    """Send what is due; a failure is retried later with a growing pause."""
+    now = timezone.now()
+    sms = import_string(settings.SHENPI_SMS_BACKEND)()
+    sent = 0
+    due = (
+        Outbox.objects.filter(delivered_at__isnull=True)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("id")[:limit]
+    )
+    for row in due:
+        try:
+            if row.channel == Channel.SMS:
+                sms.send(row.to, row.body)
+            elif row.channel == Channel.EMAIL:
+                send_mail(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.to])
+            Outbox.objects.filter(pk=row.pk).update(
+                delivered_at=timezone.now(), attempts=row.attempts + 1
+            )
+            sent += 1
+        except Exception as exc:  # noqa: BLE001 - any gateway failure: retry later
+            Outbox.objects.filter(pk=row.pk).update(
+                attempts=row.attempts + 1,
+                last_error=str(exc)[:300],
+                next_attempt_at=now + timedelta(minutes=min(60, 2**row.attempts)),
+            )
+    return sent
