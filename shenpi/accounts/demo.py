@@ -222,7 +222,7 @@ DEPARTMENTS = [
         "market_regulation",
         "640104",
         ["行政审批股", "综合股"],
-        False,
+        True,
     ),
 ]
 
@@ -302,22 +302,25 @@ def seed_demo_world() -> list[DemoAccount]:
         ]
 
     windows: dict[str, Window] = {}
-    for division_code, centre_code in CENTRES.items():
-        centre = departments[centre_code]
-        number = 0
-        for code, _n, short, _kind, division, _offices, has_window in DEPARTMENTS:
-            if division != division_code or not has_window:
-                continue
-            number += 1
-            window, _ = Window.objects.update_or_create(
-                centre=centre,
-                department=departments[code],
-                defaults={
-                    "number": f"{'A' if division_code == '640000' else 'B'}{number:02d}",
-                    "name": f"{short}窗口",
-                },
-            )
-            windows[code] = window
+    numbers: dict[str, int] = {}
+    for code, _n, short, _kind, division, _offices, has_window in DEPARTMENTS:
+        if not has_window:
+            continue
+        # The window sits in the service centre of the nearest division that has one.
+        node = divisions[division]
+        while node.code not in CENTRES:
+            node = node.parent
+        centre = departments[CENTRES[node.code]]
+        numbers[node.code] = numbers.get(node.code, 0) + 1
+        window, _ = Window.objects.update_or_create(
+            centre=centre,
+            department=departments[code],
+            defaults={
+                "number": f"{'A' if node.code == '640000' else 'B'}{numbers[node.code]:02d}",
+                "name": f"{short}窗口",
+            },
+        )
+        windows[code] = window
 
     counter = 0
 

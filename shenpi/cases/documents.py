@@ -91,6 +91,7 @@ def _qr(pdf: canvas.Canvas, url: str, x: float, y: float, size: float = 80) -> N
 def render_document(
     *, title: str, number: str, organ: str, issued: date, addressee: str, body: str, verify_url: str
 ) -> bytes:
+    title, organ, addressee, body = str(title), str(organ), str(addressee), str(body)  # lazy labels
     font = _font()
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4)
@@ -141,6 +142,7 @@ def render_licence(
     issued: date,
     verify_url: str,
 ) -> bytes:
+    name, organ, holder, scope = str(name), str(organ), str(holder), str(scope)
     font = _font()
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4)

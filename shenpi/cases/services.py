@@ -248,6 +248,24 @@ def _check_bar(applicant: User, item: Item) -> None:
         )
 
 
+def _ensure_may_apply_for(actor, applicant, department) -> None:
+    """Applicants apply for themselves; a clerk of the department's window, an agent or
+    the department's (or lower platform's) system client for them (CONTRACTS.md)."""
+    if _is_client(actor):
+        client = actor.client
+        if client.allows("case.submit") and (
+            client.department_id == department.pk
+            or (client.division_id and department.division.path.startswith(client.division.path))
+        ):
+            return
+        raise NotFound("未找到该事项，或不在本系统的受理范围内。")
+    if actor.pk == applicant.pk:
+        return
+    if actor.has_role(Role.AGENT) or _is_clerk_for(actor, department):
+        return
+    raise NotAllowed("您不能代他人申请该事项。", code="not_on_behalf")
+
+
 @transaction.atomic
 def case_create_draft(
     *,
@@ -265,6 +283,7 @@ def case_create_draft(
         raise Conflict("该事项已废止或尚未发布，不能申请。", code="item_not_in_force")
     _check_bar(applicant, item)
     department = _competent_department(version, item, chosen_division)
+    _ensure_may_apply_for(actor, applicant, department)
     case = Case.objects.create(
         item=item,
         version=version,
