@@ -33,9 +33,9 @@ HOMES = {
         "查询办事指南、在线申请、跟踪办件、评价与投诉。",
         (
             NavItem("办事指南", "/guide/", "查询事项的依据、条件、材料、时限和收费"),
-            NavItem("我要申请", None, "在线填写申请表并上传材料"),
-            NavItem("我的办件", None, "查看办理进度、补正材料、领取结果"),
-            NavItem("我的证照与材料库", None, "复用已取得的证照和上传过的材料"),
+            NavItem("我要申请", "/guide/", "在线填写申请表并上传材料"),
+            NavItem("我的办件", "/my/cases/", "查看办理进度、补正材料、领取结果"),
+            NavItem("我的证照与材料库", "/my/cases/", "复用已取得的证照和上传过的材料"),
             NavItem("我的咨询与投诉", None, ""),
         ),
     ),
@@ -45,9 +45,9 @@ HOMES = {
         "窗口受理",
         "为来到窗口的申请人登记、扫描材料、即办件当场办结、发放结果。",
         (
-            NavItem("窗口收件", None, "按身份证号查找或登记申请人，扫描纸质材料"),
-            NavItem("即办件当场办结", None, "受理并当场作出决定，打印结果"),
-            NavItem("结果发放", None, "登记送达"),
+            NavItem("窗口收件", "/window/", "按身份证号查找或登记申请人，扫描纸质材料"),
+            NavItem("即办件当场办结", "/window/", "受理并当场作出决定，打印结果"),
+            NavItem("结果发放", "/desk/intake/", "登记送达"),
         ),
     ),
     Role.AGENT: RoleHome(
@@ -69,7 +69,7 @@ HOMES = {
             NavItem("待办事项", "/desk/intake/", "按期限排序的预审与受理"),
             NavItem("事项维护", "/catalog/manage/", "起草事项新版本，提交法制审核"),
             NavItem("在线答疑", None, ""),
-            NavItem("信息发布", None, ""),
+            NavItem("信息发布", "/publishing/", "新闻、通知、政策，经负责人审核后发布"),
             NavItem("本部门统计", None, ""),
         ),
     ),
@@ -102,8 +102,9 @@ HOMES = {
         "法制审核",
         "审核各部门起草的事项版本和流程变更，发布或退回。",
         (
-            NavItem("待审核事项版本", None, ""),
-            NavItem("已发布事项", None, ""),
+            NavItem("待审核事项版本", "/catalog/review/", "审核通过即按生效日期发布，或退回修改"),
+            NavItem("已发布事项", "/catalog/review/", "现行事项；可依法废止"),
+            NavItem("信息发布", "/publishing/", "法律法规、政策文件"),
         ),
     ),
     Role.SUPERVISOR: RoleHome(

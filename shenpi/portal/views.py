@@ -21,9 +21,9 @@ PUBLIC_ENTRANCES = [
         "我要申请",
         "bi-pencil-square",
         "在线填写申请、上传材料，提交后获得办件编号和查询密码",
-        None,
+        "catalog:guide_list",
     ),
-    ("track", "进度查询", "bi-search", "凭办件编号和查询密码查看办理进度，无需登录", None),
+    ("track", "进度查询", "bi-search", "凭办件编号和查询密码查看办理进度，无需登录", "cases:track"),
     ("consult", "咨询", "bi-chat-dots", "向部门提问，常见问题公开可查", None),
     (
         "complain",

@@ -116,3 +116,13 @@ def test_unknown_page_is_a_chinese_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "页面不存在" in response.content.decode()
+
+
+def test_role_homes_link_to_the_pages_that_exist(client):
+    """Every link a role home shows opens for that role (no dead ends)."""
+    for role, username in ROLE_USERS.items():
+        client.logout()
+        client.post(reverse("accounts:login"), {"username": username, "password": PASSWORD})
+        for item in HOMES[role].nav:
+            if item.url:
+                assert client.get(item.url).status_code == 200, (username, item.url)

@@ -6,6 +6,19 @@ document.querySelectorAll("form.upload-form").forEach(function (form) {
     event.preventDefault();
     const bar = form.querySelector(".upload-progress");
     bar.classList.remove("d-none");
+    // Keep what has been typed into the application form: save the draft first.
+    const caseForm = document.getElementById("case-form");
+    const saved = caseForm ? (function () {
+      const data = new FormData(caseForm);
+      data.set("action", "save");
+      // (caseForm.action would be the buttons named "action", not the URL)
+      return fetch(caseForm.getAttribute("action") || window.location.href, {method: "POST", body: data, credentials: "same-origin"});
+    })() : Promise.resolve();
+    saved.then(function () { send(form, input, bar); });
+  });
+});
+
+function send(form, input, bar) {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", form.action);
     xhr.setRequestHeader("Accept", "application/json");
@@ -27,5 +40,4 @@ document.querySelectorAll("form.upload-form").forEach(function (form) {
       alert.textContent = body.detail || "上传失败，请重试。";
     });
     xhr.send(new FormData(form));
-  });
-});
+}

@@ -1,0 +1,150 @@
+import re
+
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from shenpi.catalog.demo_forms import application_pdf
+
+from .conftest import log_in
+
+
+def a_pdf(tmp_path, name):
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(application_pdf(name, "申请人", [("内容", name)], sample=True))
+    return str(path)
+
+
+def upload_all(page, tmp_path):
+    rows = page.get_by_test_id("materials").locator("li.list-group-item")
+    for i in range(rows.count()):
+        row = page.get_by_test_id("materials").locator("li.list-group-item").nth(i)
+        row.locator('input[type="file"]').set_input_files(a_pdf(tmp_path, f"material{i}"))
+        with page.expect_navigation():
+            row.get_by_role("button", name="上传", exact=True).click()
+        expect(
+            page.get_by_test_id("materials").locator("li.list-group-item").nth(i)
+        ).to_contain_text("✓")
+
+
+def test_citizen_applies_gets_a_correction_notice_supplements_and_is_accepted(new_page, tmp_path):
+    citizen = new_page()
+    log_in(citizen, "zhangsan")
+    citizen.goto("/guide/640100-SCJG-001/")
+    citizen.get_by_role("link", name="我要申请").click()
+    citizen.get_by_role("button", name="开始填写").click()
+    citizen.get_by_label("申请人名称").fill("张三餐饮店")
+    citizen.get_by_label("联系人").fill("张三")
+    citizen.get_by_label("联系电话").fill("13895000001")
+    citizen.get_by_label("经营场所", exact=True).fill("银川市金凤区北京中路168号")
+    citizen.get_by_label("主体业态").select_option("餐饮服务经营者")
+    citizen.get_by_label("经营项目").fill("热食类食品制售")
+    citizen.get_by_label("经营面积（平方米）").fill("80")
+    citizen.get_by_role("button", name="保存草稿").click()
+    expect(citizen.get_by_text("草稿已保存")).to_be_visible()
+    upload_all(citizen, tmp_path)
+    # Without the declaration the submission is refused, and nothing is lost.
+    citizen.get_by_role("button", name="提交申请").click()
+    expect(citizen.get_by_text("请阅读并勾选申请人承诺")).to_be_visible()
+    expect(citizen.get_by_label("经营场所", exact=True)).to_have_value("银川市金凤区北京中路168号")
+    citizen.get_by_label(re.compile("本人承诺")).check()
+    citizen.get_by_role("button", name="提交申请").click()
+    expect(citizen.get_by_test_id("case-status")).to_have_text("已收件，待预审")
+    number = citizen.get_by_test_id("case-number").inner_text()
+
+    official = new_page()
+    log_in(official, "yc_scjg_off1")
+    official.goto("/desk/intake/")
+    official.get_by_test_id("inbox").get_by_role("link", name=number).click()
+    review = official.get_by_test_id("pre-review")
+    review.get_by_label("食品安全管理制度", exact=True).check()
+    review.get_by_label("补正要求：食品安全管理制度").fill("制度文本未加盖公章，请盖章后重新上传")
+    review.get_by_role("button", name="发出一次性补正通知").click()
+    expect(official.get_by_text("一次性补正通知已发出")).to_be_visible()
+
+    citizen.reload()
+    expect(citizen.get_by_test_id("case-status")).to_have_text("待补正")
+    expect(citizen.get_by_test_id("defects")).to_contain_text("制度文本未加盖公章")
+    citizen.get_by_label("补正：食品安全管理制度").set_input_files(a_pdf(tmp_path, "盖章的制度"))
+    citizen.get_by_role("button", name="上传补正：食品安全管理制度").click()
+    citizen.get_by_role("button", name="提交补正").click()
+    expect(citizen.get_by_text("补正材料已提交")).to_be_visible()
+    expect(citizen.get_by_test_id("case-status")).to_have_text("已收件，待预审")
+
+    official.reload()
+    official.get_by_test_id("pre-review").get_by_role("button", name="受理", exact=True).click()
+    expect(official.get_by_text("已受理，受理通知书已生成")).to_be_visible()
+
+    citizen.reload()
+    expect(citizen.get_by_test_id("case-status")).to_have_text("已受理，办理中")
+    notices = citizen.get_by_test_id("notices")
+    expect(notices.get_by_role("link", name="补正材料通知书")).to_be_visible()
+    expect(notices.get_by_role("link", name="受理通知书")).to_be_visible()
+    expect(citizen.get_by_role("heading", name="为什么是这个日期？")).to_be_visible()
+
+
+def test_clerk_takes_a_walk_in_instant_application_and_prints_the_licence(new_page, tmp_path):
+    clerk = new_page()
+    log_in(clerk, "clerk_xq_scjg")
+    clerk.get_by_role("link", name="进入工作台").click()
+    clerk.get_by_role("link", name="窗口收件").first.click()
+    clerk.get_by_label("申请人身份证号码或统一社会信用代码").fill("640102198512150023")
+    clerk.get_by_role("button", name="查找申请人").click()
+    expect(clerk.get_by_test_id("applicant")).to_contain_text("李四")
+    clerk.get_by_label("申请事项").select_option(label="个体工商户设立登记（即办件）")
+    clerk.get_by_role("button", name="开始收件").click()
+    clerk.get_by_label("经营者姓名").fill("李四")
+    clerk.get_by_label("经营场所", exact=True).fill("银川市兴庆区新华东街10号")
+    clerk.get_by_label("经营范围").fill("日用百货零售")
+    upload_all(clerk, tmp_path)
+    clerk.get_by_role("button", name="当场受理并办结（即办件）").click()
+    expect(clerk.get_by_text("已当场办结")).to_be_visible()
+    expect(clerk.get_by_test_id("case-status")).to_have_text("已办结")
+    with clerk.expect_download() as info:
+        clerk.get_by_test_id("licence-link").click(modifiers=["Alt"])
+    with open(info.value.path(), "rb") as f:
+        text = "".join(page.extract_text() for page in PdfReader(f).pages)
+    assert "个体工商户营业执照" in text and "银川市兴庆区市场监督管理局" in text
+
+
+def test_anyone_follows_a_case_by_number_and_password_and_verifies_the_licence_by_its_qr_link(
+    new_page, demo
+):
+    from shenpi.cases import services
+    from shenpi.catalog.models import Item
+    from tests.cases.conftest import pdf_upload
+
+    clerk, item = demo("clerk_xq_scjg"), Item.objects.get(code="640104-SCJG-001")
+    case = services.case_create_draft(
+        actor=clerk, item=item, applicant=demo("lisi"), channel="window"
+    )
+    for requirement in item.current.materials.all():
+        services.case_add_material(
+            actor=clerk, case=case, requirement_id=requirement.pk, upload=pdf_upload(), scanned=True
+        )
+    services.case_save_form(
+        actor=clerk, case=case, data={"operator": "李四", "premises": "兴庆区", "scope": "百货"}
+    )
+    case = services.case_window_instant(actor=clerk, case=case)
+
+    page = new_page()
+    page.goto("/")
+    page.get_by_test_id("public-entrances").get_by_role("link", name="进度查询").click()
+    page.get_by_label("办件编号").fill(case.number)
+    page.get_by_label("查询密码").fill("WRONG123")
+    page.get_by_role("button", name="查询").click()
+    expect(page.get_by_text("办件编号或查询密码不正确")).to_be_visible()
+    page.get_by_label("查询密码").fill(case.query_password)
+    page.get_by_role("button", name="查询").click()
+    expect(page.get_by_test_id("track-status")).to_have_text("已办结")
+    expect(page.get_by_test_id("timeline")).to_contain_text("已送达")
+
+    # The QR code on the licence leads to its public verification page.
+    licence = case.issued_licence
+    text = "".join(p.extract_text() for p in PdfReader(licence.file.open("rb")).pages)
+    url = re.search(r"http\S+/verify/licence/[0-9A-F]+/", text.replace("\n", "")).group(0)
+    path = url.split("127.0.0.1:8000", 1)[1]
+    page.goto(path)
+    expect(page.get_by_test_id("verified")).to_contain_text("当前状态：有效")
+    expect(page.get_by_test_id("licence-number")).to_have_text(licence.number)
+    page.goto("/verify/licence/NOTAREALCODE/")
+    expect(page.get_by_test_id("not-verified")).to_be_visible()
