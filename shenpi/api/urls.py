@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import catalog, views
+from . import cases, catalog, views
 
 app_name = "api"
 
@@ -29,5 +29,13 @@ urlpatterns = [
     ),
     path("forms/<uuid:pk>/", catalog.FormDownloadApi.as_view(), name="form"),
     path("publications/", catalog.PublicationListApi.as_view(), name="publications"),
+    path("cases/", cases.CaseListApi.as_view(), name="cases"),
+    path("cases/draft/", cases.CaseDraftApi.as_view(), name="case_draft"),
+    path("cases/submit/", cases.OneRequestSubmitApi.as_view(), name="case_submit_one"),
+    path("cases/track/", cases.TrackApi.as_view(), name="case_track"),
+    path("cases/<uuid:pk>/", cases.CaseDetailApi.as_view(), name="case"),
+    path("cases/<uuid:pk>/materials/", cases.MaterialUploadApi.as_view(), name="case_materials"),
+    path("cases/<uuid:pk>/submit/", cases.CaseSubmitApi.as_view(), name="case_submit"),
+    path("cases/<uuid:pk>/actions/", cases.CaseActionApi.as_view(), name="case_action"),
     path("publications/<uuid:pk>/", catalog.PublicationDetailApi.as_view(), name="publication"),
 ]

@@ -1,0 +1,531 @@
+"""/api/v1 for cases: the same services and rules as the UI."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.cache import cache
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shenpi.accounts.constants import AccountType, ClientAction
+from shenpi.accounts.models import Division, User
+from shenpi.accounts.validators import validate_credit_code, validate_id_number
+from shenpi.audit.services import client_ip
+from shenpi.cases import selectors, services
+from shenpi.cases.constants import CaseStatus
+from shenpi.cases.models import Case
+from shenpi.catalog.models import Item
+from shenpi.core.errors import InvalidInput, NotAllowed
+
+from .idempotency import idempotent
+from .permissions import client_action
+
+
+class EventOut(serializers.Serializer):
+    at = serializers.DateTimeField()
+    text = serializers.CharField()
+    department = serializers.CharField(source="department.name", allow_null=True)
+
+
+class NoticeOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    kind = serializers.CharField()
+    number = serializers.CharField()
+    issued_at = serializers.DateTimeField()
+    download = serializers.SerializerMethodField()
+    verify = serializers.SerializerMethodField()
+
+    def get_download(self, obj) -> str:
+        return f"/notices/{obj.pk}/"
+
+    def get_verify(self, obj) -> str:
+        return f"/verify/notice/{obj.pk}/"
+
+
+class CaseMaterialOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    requirement = serializers.IntegerField(source="requirement_id")
+    requirement_name = serializers.CharField(source="requirement.name")
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    round = serializers.IntegerField()
+    original_seen_at = serializers.DateTimeField(allow_null=True)
+
+
+class TaskOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    step_key = serializers.CharField()
+    step_name = serializers.CharField()
+    department = serializers.CharField(source="department.code")
+    status = serializers.CharField()
+    due_date = serializers.DateField()
+
+
+class CaseOut(serializers.ModelSerializer):
+    item = serializers.CharField(source="item.code")
+    version = serializers.IntegerField(source="version.number")
+    item_name = serializers.CharField(source="version.name")
+    department = serializers.CharField(source="department.code")
+    status_display = serializers.CharField(source="get_status_display")
+    events = serializers.SerializerMethodField()
+    notices = NoticeOut(many=True)
+    materials = CaseMaterialOut(many=True)
+    tasks = TaskOut(many=True)
+    licence = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "query_password",
+            "kind",
+            "item",
+            "version",
+            "item_name",
+            "department",
+            "status",
+            "status_display",
+            "outcome",
+            "channel",
+            "applicant_name",
+            "form_data",
+            "received_at",
+            "correction_due",
+            "supplement_due",
+            "accepted_at",
+            "deemed_accepted",
+            "promised_due",
+            "statutory_due",
+            "due_provisional",
+            "decided_at",
+            "closed_at",
+            "reason_text",
+            "competent_organ",
+            "events",
+            "notices",
+            "materials",
+            "tasks",
+            "licence",
+        ]
+
+    def get_events(self, obj) -> list[dict]:
+        return EventOut(obj.events.filter(public=True).select_related("department"), many=True).data
+
+    def get_licence(self, obj) -> dict | None:
+        licence = getattr(obj, "issued_licence", None) if obj.outcome == "granted" else None
+        if licence is None:
+            return None
+        return {
+            "number": licence.number,
+            "verify": f"/verify/licence/{licence.verification_code}/",
+            "valid_until": licence.valid_until,
+        }
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if (
+            user is None
+            or getattr(user, "is_system_client", False)
+            or (obj.applicant_id != user.pk and obj.submitted_by_id != user.pk)
+        ):
+            data.pop("query_password")  # only the applicant's side sees it
+        return data
+
+
+def _case(request, pk) -> Case:
+    return selectors.case_for_user(request.user, pk)
+
+
+def _out(request, case) -> Response:
+    case = (
+        Case.objects.select_related("item", "version", "department")
+        .prefetch_related("notices", "materials__requirement", "tasks__department")
+        .get(pk=case.pk)
+    )
+    return Response(CaseOut(case, context={"request": request}).data)
+
+
+class DraftIn(serializers.Serializer):
+    item = serializers.CharField(help_text="事项编码")
+    division = serializers.CharField(
+        required=False, allow_blank=True, help_text="两级审批事项：所选区划代码"
+    )
+
+
+class CaseListApi(generics.ListAPIView):
+    """The caller's cases: an applicant's own; staff and clients see their scope."""
+
+    serializer_class = CaseOut
+    permission_classes = [IsAuthenticated, client_action(ClientAction.CASE_READ)]
+
+    def get_queryset(self):
+        qs = (
+            selectors.cases_visible_to(self.request.user)
+            .prefetch_related("notices", "materials__requirement", "tasks__department")
+            .order_by("pk")
+        )
+        status = self.request.query_params.get("status")
+        return qs.filter(status=status) if status else qs
+
+    @extend_schema(
+        summary="办件列表", parameters=[OpenApiParameter("status", str, enum=CaseStatus.values)]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class CaseDraftApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="创建申请草稿（申请人本人）", request=DraftIn, responses={201: CaseOut})
+    @idempotent
+    def post(self, request):
+        body = DraftIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = get_object_or_404(Item, code=body.validated_data["item"])
+        division = Division.objects.filter(code=body.validated_data.get("division") or "").first()
+        case = services.case_create_draft(
+            actor=request.user,
+            item=item,
+            chosen_division=division,
+            channel="api" if getattr(request.user, "is_system_client", False) else "online",
+        )
+        response = _out(request, case)
+        response.status_code = 201
+        return response
+
+
+class CaseDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(summary="办件详情", responses=CaseOut)
+    def get(self, request, pk):
+        return _out(request, _case(request, pk))
+
+
+class MaterialUploadApi(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        summary="上传一份材料（multipart：requirement、file）",
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {
+                    "requirement": {"type": "integer"},
+                    "file": {"type": "string", "format": "binary"},
+                },
+                "required": ["requirement", "file"],
+            }
+        },
+        responses={201: CaseMaterialOut},
+    )
+    def post(self, request, pk):
+        case = _case(request, pk)
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise InvalidInput("请上传文件。", errors={"file": ["缺少文件。"]})
+        material = services.case_add_material(
+            actor=request.user,
+            case=case,
+            requirement_id=request.data.get("requirement"),
+            upload=upload,
+        )
+        return Response(CaseMaterialOut(material).data, status=201)
+
+
+class SubmitIn(serializers.Serializer):
+    declaration = serializers.BooleanField(help_text="申请人承诺材料真实（第三十一条）")
+    form = serializers.DictField(required=False, help_text="申请表字段")
+
+
+class CaseSubmitApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="提交申请（建议带 Idempotency-Key）", request=SubmitIn, responses=CaseOut
+    )
+    @idempotent
+    def post(self, request, pk):
+        body = SubmitIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        case = services.case_submit(
+            actor=request.user,
+            case=_case(request, pk),
+            declaration=body.validated_data["declaration"],
+            form_data=body.validated_data.get("form"),
+        )
+        return _out(request, case)
+
+
+def _applicant_for(data) -> User:
+    """A system client names its applicant (CONTRACTS.md): ID number or credit code, with name."""
+    code = str(data.get("applicant_code", "")).strip().upper()
+    name = str(data.get("applicant_name", "")).strip()
+    mobile = str(data.get("applicant_mobile", "")).strip()
+    if not name:
+        raise InvalidInput("须写明申请人名称。", errors={"applicant_name": ["必填。"]})
+    from django.core.exceptions import ValidationError
+
+    try:
+        if len(code) == 18 and code[:17].isdigit():
+            code = validate_id_number(code)
+            user = User.objects.filter(id_number=code).first()
+            if user is None:
+                user = User(
+                    username=f"u{code}",
+                    id_number=code,
+                    real_name=name,
+                    mobile=mobile,
+                    account_type=AccountType.PERSON,
+                )
+        else:
+            code = validate_credit_code(code)
+            user = User.objects.filter(credit_code=code).first()
+            if user is None:
+                user = User(
+                    username=f"e{code}",
+                    credit_code=code,
+                    enterprise_name=name,
+                    real_name=name,
+                    mobile=mobile,
+                    account_type=AccountType.ENTERPRISE,
+                )
+    except ValidationError as exc:
+        raise InvalidInput(
+            "申请人证件号码无效。", errors={"applicant_code": exc.messages}
+        ) from None
+    if user.pk is None:
+        user.set_unusable_password()
+        user.save()
+    elif user.display_name != name and user.real_name != name:
+        raise InvalidInput(
+            "申请人名称与证件号码不符。",
+            code="applicant_mismatch",
+            errors={"applicant_name": ["与已登记的名称不符。"]},
+        )
+    return user
+
+
+class OneRequestSubmitApi(APIView):
+    """A department system or a lower-level platform submits a whole application in one
+    multipart request: the form as JSON, one file per material (field `m_<requirement id>`)."""
+
+    permission_classes = [IsAuthenticated, client_action(ClientAction.CASE_SUBMIT)]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="cases_submit_one_request",
+        summary="一次提交完整申请（系统接入）",
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {
+                    "item": {"type": "string"},
+                    "division": {"type": "string"},
+                    "applicant_code": {
+                        "type": "string",
+                        "description": "身份证号码或统一社会信用代码",
+                    },
+                    "applicant_name": {"type": "string"},
+                    "applicant_mobile": {"type": "string"},
+                    "form": {"type": "string", "description": "申请表 JSON"},
+                    "declaration": {"type": "boolean"},
+                },
+                "additionalProperties": {
+                    "type": "string",
+                    "format": "binary",
+                    "description": "m_<材料编号>：材料文件",
+                },
+            }
+        },
+        responses={201: CaseOut},
+    )
+    @idempotent
+    def post(self, request):
+        if not getattr(request.user, "is_system_client", False):
+            raise NotAllowed("一次提交接口供系统客户端使用。", code="clients_only")
+        data = request.data
+        try:
+            form = json.loads(data.get("form") or "{}")
+        except ValueError:
+            raise InvalidInput(
+                "form 须为 JSON 对象。", errors={"form": ["JSON 格式错误。"]}
+            ) from None
+        item = get_object_or_404(Item, code=data.get("item", ""))
+        division = Division.objects.filter(code=data.get("division") or "").first()
+        with transaction.atomic():
+            applicant = _applicant_for(data)
+            case = services.case_create_draft(
+                actor=request.user,
+                item=item,
+                applicant=applicant,
+                chosen_division=division,
+                channel="api",
+            )
+            for field, upload in request.FILES.items():
+                if not field.startswith("m_"):
+                    raise InvalidInput(
+                        f"未知的文件字段 {field}。", errors={field: ["应为 m_<材料编号>。"]}
+                    )
+                services.case_add_material(
+                    actor=request.user, case=case, requirement_id=field[2:], upload=upload
+                )
+            case = services.case_submit(
+                actor=request.user,
+                case=case,
+                declaration=str(data.get("declaration", "")).lower() in ("true", "1", "on"),
+                form_data=form if isinstance(form, dict) else {},
+            )
+        response = _out(request, case)
+        response.status_code = 201
+        return response
+
+
+class ActionIn(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=[
+            "supplement",
+            "withdraw",
+            "accept",
+            "correction",
+            "not_accept",
+            "decide",
+            "deliver",
+        ]
+    )
+    reason = serializers.CharField(required=False, allow_blank=True)
+    text = serializers.CharField(required=False, allow_blank=True)
+    competent_organ = serializers.CharField(required=False, allow_blank=True)
+    defects = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        help_text="[{requirement: 材料编号, note: 补正要求}]",
+    )
+    lenient = serializers.ListField(child=serializers.CharField(), required=False)
+    commitment = serializers.CharField(required=False, allow_blank=True)
+    lenient_due = serializers.DateField(required=False)
+    outcome = serializers.ChoiceField(choices=["granted", "refused"], required=False)
+    reasons = serializers.CharField(required=False, allow_blank=True)
+    method = serializers.ChoiceField(choices=["window", "post", "online"], required=False)
+    tracking_number = serializers.CharField(required=False, allow_blank=True)
+
+
+class CaseActionApi(APIView):
+    """Every transition of intake and instant decisions; each calls its one service."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="办件操作：补正提交、撤回、受理、一次性告知、不予受理、决定、送达",
+        request=ActionIn,
+        responses=CaseOut,
+    )
+    @idempotent
+    def post(self, request, pk):
+        body = ActionIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        case, actor, action = _case(request, pk), request.user, d["action"]
+        if action == "supplement":
+            case = services.case_supplement(actor=actor, case=case)
+        elif action == "withdraw":
+            case = services.case_withdraw(actor=actor, case=case, reason=d.get("reason", ""))
+        elif action == "accept":
+            case = services.case_accept(
+                actor=actor,
+                case=case,
+                lenient=d.get("lenient"),
+                commitment=d.get("commitment", ""),
+                lenient_due=d.get("lenient_due"),
+            )
+        elif action == "correction":
+            services.case_request_correction(actor=actor, case=case, defects=d.get("defects", []))
+        elif action == "not_accept":
+            case = services.case_not_accept(
+                actor=actor,
+                case=case,
+                reason=d.get("reason", ""),
+                text=d.get("text", ""),
+                competent_organ=d.get("competent_organ", ""),
+            )
+        elif action == "decide":
+            case = services.case_decide(
+                actor=actor, case=case, outcome=d.get("outcome", ""), reasons=d.get("reasons", "")
+            )
+        elif action == "deliver":
+            case = services.case_deliver(
+                actor=actor,
+                case=case,
+                method=d.get("method", ""),
+                tracking_number=d.get("tracking_number", ""),
+            )
+        return _out(request, case)
+
+
+class TrackIn(serializers.Serializer):
+    number = serializers.CharField(max_length=20)
+    password = serializers.CharField(max_length=12)
+
+
+class TrackOut(serializers.Serializer):
+    number = serializers.CharField()
+    item_name = serializers.CharField(source="version.name")
+    department = serializers.CharField(source="department.name")
+    status = serializers.CharField()
+    status_display = serializers.CharField(source="get_status_display")
+    outcome = serializers.CharField()
+    promised_due = serializers.DateField(allow_null=True)
+    statutory_due = serializers.DateField(allow_null=True)
+    events = serializers.SerializerMethodField()
+
+    def get_events(self, obj) -> list[dict]:
+        return EventOut(obj.events.filter(public=True).select_related("department"), many=True).data
+
+
+class TrackApi(APIView):
+    """Anyone holding a case number and its query password (rate-limited per address)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="凭办件编号和查询密码查询进度", request=TrackIn, responses=TrackOut, auth=[]
+    )
+    def post(self, request):
+        key = f"track:{client_ip(request._request)}"
+        attempts = cache.get_or_set(key, 0, 600)
+        if attempts >= 10:
+            from rest_framework.exceptions import Throttled
+
+            raise Throttled(detail="查询过于频繁，请 10 分钟后再试。")
+        cache.incr(key)
+        body = TrackIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        case = (
+            Case.objects.filter(
+                number=body.validated_data["number"],
+                query_password=body.validated_data["password"].strip().upper(),
+            )
+            .exclude(status=CaseStatus.DRAFT)
+            .select_related("version", "department")
+            .first()
+        )
+        if case is None:
+            from shenpi.core.errors import NotFound
+
+            raise NotFound("办件编号或查询密码不正确。")
+        return Response(TrackOut(case).data)

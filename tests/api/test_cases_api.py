@@ -1,0 +1,185 @@
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from shenpi.accounts.constants import ClientAction
+from shenpi.cases.models import Case
+from shenpi.catalog.demo_forms import application_pdf
+from shenpi.catalog.models import Item
+from tests.cases.conftest import FOOD_FORM
+
+from .test_api import assert_problem, make_client, token_for
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf(name="m.pdf"):
+    return SimpleUploadedFile(
+        name,
+        application_pdf("材料", "测试", [("a", "b")], sample=False),
+        content_type="application/pdf",
+    )
+
+
+def one_request(item, **extra):
+    version = item.current
+    data = {
+        "item": item.code,
+        "applicant_code": "640104199003071236",
+        "applicant_name": "张三",
+        "form": json.dumps(FOOD_FORM, ensure_ascii=False),
+        "declaration": "true",
+        **extra,
+    }
+    for requirement in version.materials.filter(required=True):
+        data[f"m_{requirement.pk}"] = pdf()
+    return data
+
+
+def test_a_department_system_submits_a_whole_application_in_one_request(client):
+    _sc, auth = make_client(
+        department="yc-scjg", actions=[ClientAction.CASE_SUBMIT, ClientAction.CASE_READ]
+    )
+    item = Item.objects.get(code="640100-SCJG-001")
+    response = client.post(
+        "/api/v1/cases/submit/", one_request(item), HTTP_IDEMPOTENCY_KEY="sub-1", **auth
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (
+        body["status"] == "received" and body["channel"] == "api" and "query_password" not in body
+    )
+    assert len(body["materials"]) == item.current.materials.filter(required=True).count()
+    again = client.post(
+        "/api/v1/cases/submit/", one_request(item), HTTP_IDEMPOTENCY_KEY="sub-1", **auth
+    )
+    # A multipart body differs in its boundary: the same key with another body is a 409, no second case.
+    assert again.status_code in (201, 409)
+    assert Case.objects.filter(item=item, channel="api").count() == 1
+    assert client.get(f"/api/v1/cases/{body['id']}/", **auth).status_code == 200
+
+
+def test_one_request_submission_with_a_bad_file_leaves_no_case(client):
+    _sc, auth = make_client(department="yc-scjg", actions=[ClientAction.CASE_SUBMIT])
+    item = Item.objects.get(code="640100-SCJG-001")
+    data = one_request(item)
+    first = next(k for k in data if k.startswith("m_"))
+    data[first] = SimpleUploadedFile("evil.pdf", b"MZ" + b"\x00" * 100)
+    before = Case.objects.count()
+    body = assert_problem(client.post("/api/v1/cases/submit/", data, **auth), 400, "file_type")
+    assert "类型不被接受" in body["detail"]
+    assert Case.objects.count() == before
+
+
+def test_a_system_client_outside_its_department_cannot_submit(client):
+    _sc, auth = make_client(department="nx-scjg", actions=[ClientAction.CASE_SUBMIT])
+    item = Item.objects.get(code="640100-SCJG-001")
+    assert_problem(client.post("/api/v1/cases/submit/", one_request(item), **auth), 404)
+
+
+def test_a_wrong_applicant_id_is_a_400(client):
+    _sc, auth = make_client(department="yc-scjg", actions=[ClientAction.CASE_SUBMIT])
+    item = Item.objects.get(code="640100-SCJG-001")
+    body = assert_problem(
+        client.post(
+            "/api/v1/cases/submit/", one_request(item, applicant_code="110105194912310021"), **auth
+        ),
+        400,
+    )
+    assert "applicant_code" in body["errors"]
+
+
+def test_applicant_and_official_over_the_api(client, demo):
+    citizen = token_for(client, "zhangsan")
+    item = Item.objects.get(code="640100-SCJG-001")
+    draft = client.post(
+        "/api/v1/cases/draft/", {"item": item.code}, content_type="application/json", **citizen
+    )
+    assert draft.status_code == 201
+    case_id = draft.json()["id"]
+    for requirement in item.current.materials.filter(required=True):
+        uploaded = client.post(
+            f"/api/v1/cases/{case_id}/materials/",
+            {"requirement": requirement.pk, "file": pdf()},
+            **citizen,
+        )
+        assert uploaded.status_code == 201, uploaded.content
+    submitted = client.post(
+        f"/api/v1/cases/{case_id}/submit/",
+        {"declaration": True, "form": FOOD_FORM},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="s-1",
+        **citizen,
+    )
+    assert submitted.status_code == 200 and submitted.json()["status"] == "received"
+    replay = client.post(
+        f"/api/v1/cases/{case_id}/submit/",
+        {"declaration": True, "form": FOOD_FORM},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="s-1",
+        **citizen,
+    )
+    assert replay.json()["number"] == submitted.json()["number"]
+    twice = client.post(
+        f"/api/v1/cases/{case_id}/submit/",
+        {"declaration": True},
+        content_type="application/json",
+        **citizen,
+    )
+    assert_problem(twice, 409, "already_submitted")
+
+    official = token_for(client, "yc_scjg_off1")
+    requirement = item.current.materials.get(name="食品安全管理制度")
+    corrected = client.post(
+        f"/api/v1/cases/{case_id}/actions/",
+        {"action": "correction", "defects": [{"requirement": requirement.pk, "note": "请盖章"}]},
+        content_type="application/json",
+        **official,
+    )
+    assert corrected.json()["status"] == "correction_requested"
+    # Another department's official: 404, not 403.
+    other = token_for(client, "nx_scjg_off1")
+    assert_problem(client.get(f"/api/v1/cases/{case_id}/", **other), 404)
+    assert_problem(
+        client.post(
+            f"/api/v1/cases/{case_id}/actions/",
+            {"action": "accept"},
+            content_type="application/json",
+            **other,
+        ),
+        404,
+    )
+
+    number, password = submitted.json()["number"], submitted.json()["query_password"]
+    tracked = client.post(
+        "/api/v1/cases/track/",
+        {"number": number, "password": password},
+        content_type="application/json",
+    )
+    assert tracked.status_code == 200 and tracked.json()["status"] == "correction_requested"
+    assert_problem(
+        client.post(
+            "/api/v1/cases/track/",
+            {"number": number, "password": "NOPE"},
+            content_type="application/json",
+        ),
+        404,
+    )
+
+
+def test_tracking_is_rate_limited(client):
+    for _ in range(10):
+        client.post(
+            "/api/v1/cases/track/",
+            {"number": "x", "password": "y"},
+            content_type="application/json",
+        )
+    assert_problem(
+        client.post(
+            "/api/v1/cases/track/",
+            {"number": "x", "password": "y"},
+            content_type="application/json",
+        ),
+        429,
+    )
