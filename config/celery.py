@@ -26,6 +26,7 @@ def periodic_schedule():
         "shenpi.notify.tasks.outbox_deliver_task": 60,
         # Deemed acceptance, deemed withdrawal, 容缺 deadlines (CONTRACTS.md "Deemed events").
         "shenpi.cases.tasks.cases_deadlines_task": 300,
+        "shenpi.cases.tasks.cases_recompute_provisional_task": 3600,
     }
 
 

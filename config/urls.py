@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("shenpi.catalog.urls")),
     path("", include("shenpi.cases.urls")),
+    path("", include("shenpi.notify.urls")),
     path("", include("shenpi.publishing.urls")),
     path("", include("shenpi.portal.urls")),
 ]

@@ -430,6 +430,38 @@ def case_reuse_licence(*, actor, case: Case, requirement_id, licence: Licence) -
 
 
 @transaction.atomic
+def case_reuse_material(
+    *, actor, case: Case, requirement_id, material: CaseMaterial
+) -> CaseMaterial:
+    """资源共享: a document the applicant uploaded for an earlier case, used again."""
+    case = _lock(case)
+    _ensure_applicant_side(actor, case)
+    if case.status != CaseStatus.DRAFT:
+        raise Conflict("只能在提交前从材料库添加材料。", code="not_a_draft")
+    requirement = _requirement(case, requirement_id)
+    if material.case.applicant_id != case.applicant_id:
+        raise NotFound("未找到该材料。")
+    copy = CaseMaterial(
+        case=case,
+        requirement=requirement,
+        file=material.file.name,
+        name=material.name,
+        content_type=material.content_type,
+        size=material.size,
+        sha256=material.sha256,
+        uploaded_by=None if _is_client(actor) else actor,
+    )
+    copy.save(force_insert=True)
+    _audit(
+        case,
+        "case.material.reuse",
+        actor,
+        {"material": requirement.name, "sha256": material.sha256},
+    )
+    return copy
+
+
+@transaction.atomic
 def case_remove_material(*, actor, material: CaseMaterial) -> None:
     case = _lock(material.case)
     _ensure_applicant_side(actor, case)
@@ -1141,3 +1173,54 @@ def _deem_withdrawn(case_id, today) -> bool:
     _audit(case, "case.deemed_withdraw", None, {"supplement_due": case.supplement_due.isoformat()})
     _tell_applicant(case, "申请视为撤回", case.reason_text)
     return True
+
+
+# --- provisional years (CONTRACTS.md "The clock") -------------------------------------------------
+
+
+def cases_recompute_provisional() -> list[dict]:
+    """Once a year's schedule is announced, recompute every provisional due date;
+    returns the cases whose dates moved (the administrator is shown the list)."""
+    from .constants import TERMINAL
+
+    cal = calendar()
+    moved = []
+    cases = (
+        Case.objects.filter(due_provisional=True, accepted_at__isnull=False)
+        .exclude(status__in=TERMINAL)
+        .select_related("version")
+    )
+    for case in cases:
+        with transaction.atomic():
+            case = _lock(case)
+            start = _local(case.accepted_at)
+            shift_days = case.suspended_days + case.extension_days
+            promised = 1 if case.version.kind == ItemKind.INSTANT else case.version.promised_days
+            statutory_due = clock.add_working_days(
+                cal, start, case.version.statutory_days + shift_days
+            )
+            promised_due = clock.add_working_days(cal, start, promised + shift_days)
+            provisional = cal.any_provisional(start, statutory_due)
+            if (statutory_due, promised_due) != (case.statutory_due, case.promised_due):
+                moved.append(
+                    {
+                        "number": case.number,
+                        "statutory": (case.statutory_due, statutory_due),
+                        "promised": (case.promised_due, promised_due),
+                    }
+                )
+                _event(
+                    case,
+                    "recomputed",
+                    f"放假安排公布，期限重算：法定 {statutory_due:%Y-%m-%d}，承诺 {promised_due:%Y-%m-%d}",
+                )
+                _audit(
+                    case,
+                    "case.recompute",
+                    None,
+                    {"statutory": statutory_due.isoformat(), "promised": promised_due.isoformat()},
+                )
+            Case.objects.filter(pk=case.pk).update(
+                statutory_due=statutory_due, promised_due=promised_due, due_provisional=provisional
+            )
+    return moved

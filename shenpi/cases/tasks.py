@@ -1,8 +1,13 @@
 from celery import shared_task
 
-from .services import cases_deadlines
+from .services import cases_deadlines, cases_recompute_provisional
 
 
 @shared_task(name="shenpi.cases.tasks.cases_deadlines_task")
 def cases_deadlines_task():
     return cases_deadlines()
+
+
+@shared_task(name="shenpi.cases.tasks.cases_recompute_provisional_task")
+def cases_recompute_provisional_task():
+    return len(cases_recompute_provisional())

@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/<uuid:pk>/", views.case_detail, name="detail"),
     path("cases/<uuid:pk>/upload/", views.material_upload, name="upload"),
     path("cases/<uuid:pk>/from-licence/", views.material_from_licence, name="from_licence"),
+    path("cases/<uuid:pk>/from-library/", views.material_reuse, name="from_library"),
     path("cases/<uuid:pk>/act/", views.case_action, name="act"),
     path("materials/<uuid:pk>/remove/", views.material_remove, name="material_remove"),
     path("materials/<uuid:pk>/seen/", views.original_seen, name="original_seen"),

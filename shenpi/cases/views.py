@@ -77,7 +77,24 @@ def _edit_context(case):
         materials.setdefault(material.requirement_id, []).append(material)
     rows = [(r, materials.get(r.pk, [])) for r in case.version.materials.all()]
     licences = Licence.objects.filter(holder=case.applicant, status="valid")
-    return {"case": case, "rows": rows, "fields": case.version.form_fields, "licences": licences}
+    # Documents this applicant uploaded for earlier cases, newest first, one per content.
+    library, seen = [], set()
+    for m in (
+        CaseMaterial.objects.filter(case__applicant=case.applicant)
+        .exclude(case=case)
+        .select_related("requirement")
+        .order_by("-uploaded_at")[:50]
+    ):
+        if m.sha256 not in seen:
+            seen.add(m.sha256)
+            library.append(m)
+    return {
+        "case": case,
+        "rows": rows,
+        "fields": case.version.form_fields,
+        "licences": licences,
+        "library": library[:20],
+    }
 
 
 @login_required
@@ -152,6 +169,28 @@ def material_upload(request, pk):
             return JsonResponse({"ok": True, "id": str(material.pk), "name": material.name})
         messages.success(request, f"已上传：{material.name}")
     return redirect("cases:edit" if case.status == CaseStatus.DRAFT else "cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def material_reuse(request, pk):
+    case = selectors.case_for_user(request.user, pk)
+    material = (
+        CaseMaterial.objects.filter(pk=request.POST.get("material")).select_related("case").first()
+    )
+    try:
+        if material is None:
+            raise Http404
+        services.case_reuse_material(
+            actor=request.user,
+            case=case,
+            requirement_id=request.POST.get("requirement"),
+            material=material,
+        )
+        messages.success(request, f"已从材料库添加：{material.name}")
+    except DomainError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("cases:edit", pk=case.pk)
 
 
 @login_required

@@ -139,6 +139,7 @@ HOMES = {
             NavItem("窗口", "/admin/accounts/window/"),
             NavItem("用户与角色", "/admin/accounts/user/"),
             NavItem("系统接入客户端", "/admin/accounts/systemclient/"),
+            NavItem("工作日历", "/admin/workdays/", "节假日与调休；公布后重算暂定期限"),
             NavItem("审计日志", "/admin/audit/auditrecord/"),
         ),
     ),

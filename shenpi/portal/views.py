@@ -69,4 +69,9 @@ def role_home(request, slug):
     home = BY_SLUG.get(slug)
     if home is None or home.role not in request.user.roles:
         raise Http404
-    return render(request, "portal/role_home.html", {"home": home})
+    alert = None
+    if home.role == "admin":
+        from shenpi.workdays.services import next_year_alert
+
+        alert = next_year_alert()
+    return render(request, "portal/role_home.html", {"home": home, "calendar_alert": alert})

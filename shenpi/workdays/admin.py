@@ -27,3 +27,21 @@ class CalendarDayAdmin(CalendarAdmin):
 class CalendarYearAdmin(CalendarAdmin):
     list_display = ["year", "official", "notice", "recomputed_at"]
     readonly_fields = ["recomputed_at"]
+    actions = ["recompute"]
+
+    @admin.action(description="重算暂定的到期日")
+    def recompute(self, request, queryset):
+        from django.utils import timezone
+
+        from shenpi.cases.services import cases_recompute_provisional
+
+        calendar_changed()
+        moved = cases_recompute_provisional()
+        queryset.update(recomputed_at=timezone.now())
+        self.message_user(
+            request,
+            f"已重算，{len(moved)} 件办件的期限有变化："
+            + "；".join(
+                f"{m['number']} 法定 {m['statutory'][0]}→{m['statutory'][1]}" for m in moved[:50]
+            ),
+        )

@@ -445,3 +445,54 @@ def test_case_count_is_stable(food, demo):
     before = Case.objects.count()
     submitted(food, demo)
     assert Case.objects.count() == before + 1
+
+
+def test_provisional_due_dates_are_marked_and_recomputed_when_the_year_is_announced(food, demo):
+    """CONTRACTS.md: a year not yet announced counts provisionally and is recomputed later."""
+    from shenpi.workdays.models import CalendarDay
+    from shenpi.workdays.services import calendar_changed
+
+    with time_machine.travel("2026-12-10 10:00 +0800", tick=False):
+        calendar_changed()
+        case = services.case_accept(actor=demo("yc_scjg_off1"), case=submitted(food, demo))
+        assert case.due_provisional  # 20 working days run into January 2027
+        before = case.statutory_due
+        # The State Council announces 2027: 4 Jan 2027 off, Sunday 10 Jan a make-up working day.
+        CalendarDay.objects.create(date=date(2027, 1, 4), kind="holiday", note="元旦调休")
+        CalendarDay.objects.create(date=date(2027, 1, 10), kind="workday", note="元旦调休上班")
+        calendar_changed()
+        moved = services.cases_recompute_provisional()
+    case.refresh_from_db()
+    # Thursday 10 Dec 2026 + 20 working days, 1 Jan off: provisionally Friday 8 Jan 2027.
+    assert before == date(2027, 1, 8)
+    # Announced: 4 Jan off, Sunday 10 Jan worked, so the 20th working day is that Sunday.
+    assert case.statutory_due == date(2027, 1, 10)
+    assert not case.due_provisional
+    assert [m["number"] for m in moved] == [case.number]
+    assert case.events.filter(kind="recomputed").exists()
+
+
+def test_originals_requested_then_seen_at_the_window(food, demo):
+    case = services.case_accept(actor=demo("yc_scjg_off1"), case=submitted(food, demo))
+    services.case_request_originals(actor=demo("yc_scjg_off1"), case=case, due=timezone.localdate())
+    material = case.materials.get(requirement__show_original=True)
+    with pytest.raises(NotFound):
+        services.material_mark_original_seen(actor=demo("clerk_nx_scjg"), material=material)
+    services.material_mark_original_seen(actor=demo("clerk_yc_scjg"), material=material)
+    material.refresh_from_db()
+    assert material.original_seen_by == demo("clerk_yc_scjg")
+
+
+def test_an_earlier_upload_can_be_used_again(food, demo):
+    first = submitted(food, demo)
+    old = first.materials.first()
+    case = services.case_create_draft(actor=demo("zhangsan"), item=food)
+    copy = services.case_reuse_material(
+        actor=demo("zhangsan"), case=case, requirement_id=old.requirement_id, material=old
+    )
+    assert copy.sha256 == old.sha256 and copy.file.name == old.file.name
+    with pytest.raises(NotFound):  # someone else's document
+        other = services.case_create_draft(actor=demo("lisi"), item=food)
+        services.case_reuse_material(
+            actor=demo("lisi"), case=other, requirement_id=old.requirement_id, material=old
+        )

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notify"
+
+urlpatterns = [
+    path("my/messages/", views.inbox, name="inbox"),
+    path("my/messages/read/", views.mark_read, name="read"),
+]

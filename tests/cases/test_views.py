@@ -1,0 +1,120 @@
+import pytest
+from django.urls import reverse
+
+from shenpi.cases import services
+
+from .conftest import FOOD_FORM, complete_draft
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "Shenpi#2026"
+
+
+def login(client, username):
+    client.logout()
+    assert (
+        client.post(
+            reverse("accounts:login"), {"username": username, "password": PASSWORD}
+        ).status_code
+        == 302
+    )
+
+
+@pytest.fixture
+def case(food, demo):
+    draft = complete_draft(services, demo("zhangsan"), food)
+    return services.case_submit(
+        actor=demo("zhangsan"), case=draft, declaration=True, form_data=FOOD_FORM
+    )
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("zhangsan", 200),  # the applicant
+        ("yc_scjg_off1", 200),  # the competent department
+        ("clerk_yc_scjg", 200),  # its window
+        ("yc_jc_sup", 200),  # supervision over Yinchuan
+        ("nx_jc_sup", 200),  # regional supervision
+        ("lisi", 404),  # another citizen
+        ("nx_scjg_off1", 404),  # another division's official
+        ("clerk_nx_scjg", 404),  # another window
+        ("yc_fzb_legal", 404),  # the legal office does not see cases
+        ("observer", 404),  # nothing watched yet
+    ],
+)
+def test_who_sees_a_case(client, case, username, status):
+    login(client, username)
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == status
+
+
+def test_the_query_password_shows_only_to_the_applicant(client, case):
+    login(client, "zhangsan")
+    assert (
+        case.query_password in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    )
+    login(client, "yc_scjg_off1")
+    assert (
+        case.query_password
+        not in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    )
+
+
+def test_track_page_and_its_rate_limit(client, case):
+    ok = client.post(
+        reverse("cases:track"), {"number": case.number, "password": case.query_password.lower()}
+    )
+    assert "已收件，待预审" in ok.content.decode()
+    for _ in range(10):
+        client.post(reverse("cases:track"), {"number": case.number, "password": "WRONG"})
+    limited = client.post(
+        reverse("cases:track"), {"number": case.number, "password": case.query_password}
+    )
+    assert "查询过于频繁" in limited.content.decode()
+
+
+def test_in_site_messages(client, case):
+    login(client, "zhangsan")
+    page = client.get(reverse("notify:inbox")).content.decode()
+    assert "申请已收件" in page
+    client.post(reverse("notify:read"))
+    assert 'data-testid="messages-link">消息 <span' not in client.get("/").content.decode()
+
+
+def test_an_action_out_of_turn_shows_a_message_and_changes_nothing(client, case):
+    login(client, "yc_scjg_off1")
+    client.post(reverse("cases:act", args=[case.pk]), {"action": "decide", "outcome": "granted"})
+    response = client.get(reverse("cases:detail", args=[case.pk]))
+    case.refresh_from_db()
+    assert case.status == "received"
+    assert "您无权作出决定" in response.content.decode()
+
+
+def test_upload_answers_json_errors_for_the_progress_bar(client, food):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    login(client, "zhangsan")
+    client.post(reverse("cases:apply", args=[food.code]))
+    from shenpi.cases.models import Case
+
+    draft = Case.objects.filter(applicant__username="zhangsan", status="draft").latest("created_at")
+    response = client.post(
+        reverse("cases:upload", args=[draft.pk]),
+        {
+            "requirement": food.current.materials.first().pk,
+            "file": SimpleUploadedFile("a.pdf", b"not a pdf"),
+        },
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 400 and "类型不被接受" in response.json()["detail"]
+
+
+def test_admin_sees_the_calendar_alert_from_1_november(client):
+    import time_machine
+
+    from shenpi.workdays.services import calendar_changed
+
+    login(client, "admin")
+    with time_machine.travel("2026-11-02 09:00 +0800", tick=False):
+        calendar_changed()
+        page = client.get("/workbench/administration/").content.decode()
+    assert "2027 年的放假调休安排尚未录入" in page
