@@ -529,3 +529,169 @@ class TrackApi(APIView):
 
             raise NotFound("办件编号或查询密码不正确。")
         return Response(TrackOut(case).data)
+
+
+class TaskInboxOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    case = serializers.UUIDField(source="case_id")
+    case_number = serializers.CharField(source="case.number")
+    item_name = serializers.CharField(source="case.version.name")
+    step_key = serializers.CharField()
+    step_name = serializers.CharField()
+    department = serializers.CharField(source="department.code")
+    role = serializers.CharField()
+    status = serializers.CharField()
+    claimed_by = serializers.CharField(source="claimed_by.username", allow_null=True, default=None)
+    due_date = serializers.DateField()
+
+
+def _acting_official(request, data) -> User:
+    """A system client acts for people, never as one: the step action names the
+    department's official who takes it, and the rules apply to that person."""
+    user = request.user
+    if not getattr(user, "is_system_client", False):
+        return user
+    if not user.client.allows(ClientAction.CASE_ACT):
+        raise NotAllowed("该系统客户端未被授权以工作人员名义办理。", code="client_action")
+    official = User.objects.filter(
+        username=data.get("official", ""),
+        is_active=True,
+        office__department_id=user.client.department_id,
+    ).first()
+    if official is None:
+        raise InvalidInput(
+            "须写明办理该环节的本部门工作人员（official）。", errors={"official": ["无效。"]}
+        )
+    return official
+
+
+class TaskInboxApi(generics.ListAPIView):
+    """The caller's department's open steps, by due date (for a system client: its department's)."""
+
+    serializer_class = TaskInboxOut
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        from shenpi.cases.models import Task
+
+        user = self.request.user
+        department = (
+            user.client.department_id
+            if getattr(user, "is_system_client", False)
+            else (user.department.pk if user.department else None)
+        )
+        return (
+            Task.objects.filter(
+                department_id=department,
+                status__in=["open", "claimed"],
+                case__status=CaseStatus.PROCESSING,
+            )
+            .select_related("case__version", "department", "claimed_by")
+            .order_by("due_date", "pk")
+        )
+
+    def list(self, request, *args, **kwargs):
+        page = list(self.get_queryset()[:200])
+        return Response(
+            {"next": None, "previous": None, "results": TaskInboxOut(page, many=True).data}
+        )
+
+    @extend_schema(summary="审查任务（本部门待办，按期限排序，最多 200 条）")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class TaskActionIn(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=["claim", "hand_back", "pass", "verify", "complete", "respond"]
+    )
+    opinion = serializers.CharField(required=False, allow_blank=True)
+    verdict = serializers.ChoiceField(choices=["agree", "disagree", ""], required=False)
+    response = serializers.CharField(required=False, allow_blank=True)
+    to = serializers.CharField(required=False, help_text="转交给（用户名）")
+    official = serializers.CharField(
+        required=False, help_text="系统客户端：办理该环节的本部门工作人员用户名"
+    )
+
+
+class TaskActionApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="办理审查环节：认领、退回、转交、复核、完成、答复不同意意见",
+        request=TaskActionIn,
+        responses=CaseOut,
+    )
+    @idempotent
+    def post(self, request, pk):
+        from shenpi.cases import review
+        from shenpi.cases.models import Task
+
+        body = TaskActionIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        actor = _acting_official(request, d)
+        task = get_object_or_404(
+            Task.objects.filter(case__in=selectors.cases_visible_to(request.user)), pk=pk
+        )
+        action = d["action"]
+        if action == "claim":
+            review.task_claim(actor=actor, task=task)
+        elif action == "hand_back":
+            review.task_hand_back(actor=actor, task=task)
+        elif action == "pass":
+            review.task_pass(
+                actor=actor, task=task, to=get_object_or_404(User, username=d.get("to", ""))
+            )
+        elif action == "verify":
+            review.task_verify(actor=actor, task=task)
+        elif action == "complete":
+            review.task_complete(
+                actor=actor, task=task, opinion=d.get("opinion", ""), verdict=d.get("verdict", "")
+            )
+        elif action == "respond":
+            review.task_respond(actor=actor, task=task, response=d.get("response", ""))
+        return _out(request, task.case)
+
+
+class ReviewActionIn(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["suspend", "resume", "extend", "urge"])
+    reason = serializers.CharField(required=False, help_text="第四十五条情形")
+    expected_days = serializers.IntegerField(required=False, min_value=1)
+    note = serializers.CharField(required=False, allow_blank=True)
+    reasons = serializers.CharField(required=False, allow_blank=True)
+    text = serializers.CharField(required=False, allow_blank=True)
+
+
+class CaseReviewActionApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="特别程序（暂停/恢复）、延期、催办", request=ReviewActionIn, responses=CaseOut
+    )
+    @idempotent
+    def post(self, request, pk):
+        from shenpi.cases import review
+
+        body = ReviewActionIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        case = _case(request, pk)
+        actor = request.user
+        if d["action"] == "suspend":
+            review.case_suspend(
+                actor=actor,
+                case=case,
+                reason=d.get("reason", ""),
+                expected_days=d.get("expected_days") or 0,
+                note=d.get("note", ""),
+            )
+        elif d["action"] == "resume":
+            review.case_resume(actor=actor, case=case)
+        elif d["action"] == "extend":
+            review.case_extend(actor=actor, case=case, reasons=d.get("reasons", ""))
+        else:
+            if getattr(actor, "is_system_client", False):
+                raise NotAllowed("催办由人发起。", code="people_only")
+            review.case_urge(actor=actor, case=case, text=d.get("text", ""))
+        return _out(request, case)

@@ -37,5 +37,12 @@ urlpatterns = [
     path("cases/<uuid:pk>/materials/", cases.MaterialUploadApi.as_view(), name="case_materials"),
     path("cases/<uuid:pk>/submit/", cases.CaseSubmitApi.as_view(), name="case_submit"),
     path("cases/<uuid:pk>/actions/", cases.CaseActionApi.as_view(), name="case_action"),
+    path(
+        "cases/<uuid:pk>/review-actions/",
+        cases.CaseReviewActionApi.as_view(),
+        name="case_review_action",
+    ),
+    path("tasks/", cases.TaskInboxApi.as_view(), name="tasks"),
+    path("tasks/<uuid:pk>/actions/", cases.TaskActionApi.as_view(), name="task_action"),
     path("publications/<uuid:pk>/", catalog.PublicationDetailApi.as_view(), name="publication"),
 ]

@@ -60,6 +60,8 @@ class NoticeKind(models.TextChoices):
     NON_ACCEPTANCE = "non_acceptance", _("不予受理决定书")
     CORRECTION = "correction", _("补正材料通知书")
     LENIENT = "lenient", _("容缺受理通知书")
+    SUSPENSION = "suspension", _("特别程序告知书")
+    EXTENSION = "extension", _("延长审查期限告知书")
     GRANT = "grant", _("准予行政许可决定书")
     REFUSAL = "refusal", _("不予行政许可决定书")
 
@@ -92,3 +94,16 @@ MATERIAL_FILE_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
 }
+
+
+class SuspensionReason(models.TextChoices):
+    """TL-05 (Art. 45): exactly these eight; nothing else stops the clock."""
+
+    HEARING = "hearing", _("听证")
+    TENDERING = "tendering", _("招标")
+    AUCTION = "auction", _("拍卖")
+    TESTING = "testing", _("检验")
+    INSPECTION = "inspection", _("检测")
+    QUARANTINE = "quarantine", _("检疫")
+    APPRAISAL = "appraisal", _("鉴定")
+    EXPERT_REVIEW = "expert_review", _("专家评审")

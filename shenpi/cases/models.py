@@ -225,8 +225,17 @@ class Task(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     completed_at = models.DateTimeField(null=True, blank=True)
-    verdict = models.CharField(max_length=10, blank=True)
+    verdict = models.CharField(max_length=10, blank=True)  # agree / disagree (co-departments)
     opinion = models.TextField(blank=True)
+    # Art. 34 ¶3: a verification step is signed by a second, different official.
+    verified_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The lead's recorded answer to a co-department's "disagree" (CONTRACTS.md).
+    response = models.TextField(blank=True)
+    responded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -236,6 +245,57 @@ class Task(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.step_name}"
+
+
+class Suspension(models.Model):
+    """TL-05 (Art. 45): the clock stops only for these reasons, with a written notice."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="suspensions")
+    reason = models.CharField(_("事由"), max_length=20)
+    expected_days = models.PositiveSmallIntegerField(_("预计所需时间（工作日）"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    started_on = models.DateField(_("开始日期"))
+    ended_on = models.DateField(_("结束日期"), null=True, blank=True)
+    excluded_days = models.PositiveSmallIntegerField(_("不计入的工作日"), default=0)
+    started_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(ended_on__isnull=True), name="one_open_suspension"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case} {self.reason}"
+
+
+class Extension(models.Model):
+    """TL-01/TL-02 (Art. 42): once per case, approved by the head or the division's leader."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="extension")
+    days = models.PositiveSmallIntegerField()
+    reasons = models.TextField()
+    approved_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.case} +{self.days}"
+
+
+class Urge(models.Model):
+    """催办: anyone who can see the case reminds its current holder."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="urges")
+    by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.CharField(max_length=300)
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.case} 催办"
 
 
 class Notice(models.Model):

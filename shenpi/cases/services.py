@@ -163,6 +163,8 @@ def _issue_notice(case, kind, body, *, addressee=None, department=None) -> Notic
         "lenient": "容",
         "grant": "准",
         "refusal": "不准",
+        "suspension": "停",
+        "extension": "延",
     }[kind]
     sequence = Notice.objects.filter(department=department, issued_at__year=now.year).count() + 1
     notice = Notice(
@@ -919,19 +921,61 @@ def case_terminate(*, actor, case: Case, reason: str) -> Case:
 
 
 def _ensure_decider(actor, case) -> None:
-    """Instant items: the window's clerk or the department's official decides on the spot;
-    otherwise the head of the lead department (the decision step)."""
+    """Instant items: the window's clerk or the department's official decides on the spot.
+    Otherwise the decision step (CONTRACTS.md): its task must be open, the actor the head
+    of the lead department, and every co-department "disagree" answered by the lead."""
     if case.version.kind == ItemKind.INSTANT:
         if _is_clerk_for(actor, case.department) or _is_official_of(actor, case.department):
             return
-    elif (
-        not _is_client(actor)
-        and actor.has_role(Role.HEAD)
-        and actor.department
-        and actor.department.pk == case.item.department_id
+        raise NotFound("未找到该办件，或您无权作出决定。")
+    flow = parse_flow(case.version.flow)
+    decision = flow.decision_step
+    lead = Department.objects.filter(code=decision.owner.department).first() if decision else None
+    if (
+        _is_client(actor)
+        or lead is None
+        or not actor.has_role(Role.HEAD)
+        or actor.department is None
+        or actor.department.pk != lead.pk
     ):
-        return
-    raise NotFound("未找到该办件，或您无权作出决定。")
+        raise NotFound("未找到该办件，或您无权作出决定。")
+    if not case.tasks.filter(
+        step_key=decision.key, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]
+    ).exists():
+        raise Conflict("审查环节尚未全部完成，批复环节还未开启。", code="decision_not_open")
+
+
+def _ensure_may_grant(case) -> None:
+    from shenpi.core.flow import unanswered_disagreements
+
+    verdicts = dict(case.tasks.exclude(verdict="").values_list("step_key", "verdict"))
+    answered = set(case.tasks.exclude(response="").values_list("step_key", flat=True))
+    pending = unanswered_disagreements(verdicts, answered)
+    if pending:
+        names = "、".join(
+            case.tasks.filter(step_key__in=pending).values_list("step_name", flat=True)
+        )
+        raise Conflict(
+            f"协办部门的不同意意见尚未答复，不能准予许可：{names}。", code="disagreement_unanswered"
+        )
+    version = case.version
+    if version.quota:
+        # DEC-04 (Art. 57): first accepted, first granted, within the year's quota.
+        year = timezone.localdate().year
+        granted = Case.objects.filter(
+            item=case.item, outcome=Outcome.GRANTED, decided_at__year=year
+        ).count()
+        earlier = Case.objects.filter(
+            item=case.item,
+            accepted_at__lt=case.accepted_at,
+            status__in=[CaseStatus.PROCESSING, CaseStatus.SUSPENDED],
+        ).count()
+        if version.quota - granted <= earlier:
+            raise Conflict(
+                f"本年度数量限制剩余 {version.quota - granted} 个，须按受理先后顺序准予"
+                f"（第五十七条），在先受理的 {earlier} 件尚未决定。",
+                code="quota",
+            )
 
 
 def _issue_licence(case, actor) -> Licence:
@@ -1004,6 +1048,8 @@ def case_decide(*, actor, case: Case, outcome: str, reasons: str = "") -> Case:
         raise InvalidInput(
             "不予许可必须说明理由（第三十八条第二款）。", errors={"reasons": ["请填写理由。"]}
         )
+    if outcome == Outcome.GRANTED:
+        _ensure_may_grant(case)
     now = timezone.now()
     case.status = CaseStatus.DECIDED
     case.outcome = outcome

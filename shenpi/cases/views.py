@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shenpi.accounts.constants import AccountType, Role
@@ -290,8 +291,21 @@ def case_detail(request, pk):
         can_deliver = case.status == CaseStatus.DECIDED and can_intake
     left = None
     if case.status in (CaseStatus.PROCESSING,) and case.promised_due:
-        left = clock.days_left(calendar(), date.today(), case.promised_due)
+        left = clock.days_left(calendar(), timezone.localdate(), case.promised_due)
     correction = case.corrections.order_by("-round").first()
+    from . import review
+    from .constants import SuspensionReason
+
+    tasks = list(
+        case.tasks.select_related("department", "claimed_by", "verified_by").order_by("opened_at")
+    )
+    my_department = user.department.pk if staff and user.department else None
+    for t in tasks:
+        t.mine = review._staff_of(user, t.department, t.role) if staff else False
+        t.lead_may_respond = (
+            t.verdict == "disagree" and not t.response and my_department == case.item.department_id
+        )
+        t.lead_step = t.department_id == case.item.department_id
     return render(
         request,
         "cases/detail.html",
@@ -314,6 +328,19 @@ def case_detail(request, pk):
             if case.outcome == Outcome.GRANTED
             else None,
             "requirements": case.version.materials.all(),
+            "tasks": tasks,
+            "suspension_reasons": SuspensionReason.choices,
+            "can_pause": staff
+            and case.status in (CaseStatus.PROCESSING, CaseStatus.SUSPENDED)
+            and (
+                any(t.mine and t.status in ("open", "claimed") for t in tasks)
+                or can_intake_any(user, case)
+            ),
+            "can_extend": staff
+            and case.status in (CaseStatus.PROCESSING, CaseStatus.SUSPENDED)
+            and not case.extension_days
+            and (user.has_role(Role.HEAD, Role.LEADER)),
+            "can_urge": not case.is_terminal and case.status != CaseStatus.DRAFT,
             "withdrawable": case.status
             in (
                 CaseStatus.RECEIVED,
@@ -323,6 +350,10 @@ def case_detail(request, pk):
             ),
         },
     )
+
+
+def can_intake_any(user, case) -> bool:
+    return services._is_official_of(user, case.department)
 
 
 @login_required
@@ -369,7 +400,7 @@ def case_action(request, pk):
         elif action == "originals":
             due = request.POST.get("due")
             services.case_request_originals(
-                actor=actor, case=case, due=date.fromisoformat(due) if due else date.today()
+                actor=actor, case=case, due=date.fromisoformat(due) if due else timezone.localdate()
             )
             messages.success(request, "已通知申请人到窗口核验原件。")
         elif action == "decide":
@@ -394,6 +425,78 @@ def case_action(request, pk):
         _errors_to_messages(request, exc)
     except ValueError:
         messages.error(request, "日期格式有误。")
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def task_action(request, pk, task_pk):
+    from . import review
+    from .models import Task
+
+    case = selectors.case_for_user(request.user, pk)
+    task = get_object_or_404(Task, pk=task_pk, case=case)
+    action, actor = request.POST.get("action"), request.user
+    try:
+        if action == "claim":
+            review.task_claim(actor=actor, task=task)
+            messages.success(request, f"已认领：{task.step_name}")
+        elif action == "hand_back":
+            review.task_hand_back(actor=actor, task=task)
+            messages.success(request, "已退回待办。")
+        elif action == "verify":
+            review.task_verify(actor=actor, task=task)
+            messages.success(request, "已复核（两人核查）。")
+        elif action == "complete":
+            review.task_complete(
+                actor=actor,
+                task=task,
+                opinion=request.POST.get("opinion", ""),
+                verdict=request.POST.get("verdict", ""),
+            )
+            messages.success(request, f"{task.step_name}已完成。")
+        elif action == "respond":
+            review.task_respond(actor=actor, task=task, response=request.POST.get("response", ""))
+            messages.success(request, "已答复不同意意见。")
+        else:
+            raise Http404
+    except DomainError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def case_review_action(request, pk):
+    from . import review
+
+    case = selectors.case_for_user(request.user, pk)
+    action, actor = request.POST.get("action"), request.user
+    try:
+        if action == "suspend":
+            review.case_suspend(
+                actor=actor,
+                case=case,
+                reason=request.POST.get("reason", ""),
+                expected_days=int(request.POST.get("expected_days") or 0),
+                note=request.POST.get("note", ""),
+            )
+            messages.success(request, "已进入特别程序，暂停计时，告知书已生成。")
+        elif action == "resume":
+            review.case_resume(actor=actor, case=case)
+            messages.success(request, "已恢复计时。")
+        elif action == "extend":
+            review.case_extend(actor=actor, case=case, reasons=request.POST.get("reasons", ""))
+            messages.success(request, "已批准延期，告知书已生成。")
+        elif action == "urge":
+            review.case_urge(actor=actor, case=case, text=request.POST.get("text", ""))
+            messages.success(request, "已催办。")
+        else:
+            raise Http404
+    except DomainError as exc:
+        _errors_to_messages(request, exc)
+    except ValueError:
+        messages.error(request, "所需时间须为整数个工作日。")
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -448,7 +551,7 @@ def intake(request):
     if not user.has_role(Role.OFFICIAL, Role.HEAD, Role.CLERK):
         raise Http404
     cal = calendar()
-    today = date.today()
+    today = timezone.localdate()
     rows = []
     for case in selectors.intake_inbox(user)[:200]:
         due = case.correction_due if case.status == CaseStatus.RECEIVED else case.promised_due
@@ -464,7 +567,37 @@ def intake(request):
             )
             light = clock.light(cal, today=today, start=start, due=due, limit=limit)
         rows.append((case, due, light))
-    return render(request, "cases/intake.html", {"rows": rows})
+    from .models import Task
+
+    roles = ["head", "official"] if user.has_role(Role.HEAD) else ["official"]
+    tasks = []
+    if user.department is not None:
+        for task in (
+            Task.objects.filter(
+                department=user.department,
+                status__in=["open", "claimed"],
+                role__in=roles,
+                case__status=CaseStatus.PROCESSING,
+            )
+            .select_related("case__version", "claimed_by")
+            .order_by("due_date")[:200]
+        ):
+            limit = max(
+                1, clock.working_days_between(cal, timezone_date(task.opened_at), task.due_date)
+            )
+            tasks.append(
+                (
+                    task,
+                    clock.light(
+                        cal,
+                        today=today,
+                        start=timezone_date(task.opened_at),
+                        due=task.due_date,
+                        limit=limit,
+                    ),
+                )
+            )
+    return render(request, "cases/intake.html", {"rows": rows, "tasks": tasks})
 
 
 def timezone_date(moment):

@@ -1,0 +1,424 @@
+"""Review (issue 5): tasks through the flow — claim, hand back, pass, verify, complete,
+the lead's response to a disagreement — and the clock's pauses: special procedures
+(Art. 45), the one extension (Art. 42), and urging (催办). Each service is one
+transaction with its timeline event, audit record and notifications."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shenpi.accounts.constants import Role
+from shenpi.accounts.models import Department, User
+from shenpi.catalog.constants import HandlingMode
+from shenpi.core import clock
+from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from shenpi.core.flow import parse_flow, steps_opened_by
+from shenpi.notify.services import notify
+from shenpi.workdays.services import calendar
+
+from .constants import CaseStatus, NoticeKind, SuspensionReason, TaskStatus
+from .models import Case, Extension, Suspension, Task, Urge
+from .services import _audit, _event, _is_client, _issue_notice, _local, _lock, _tell_applicant
+
+ACTIVE = (TaskStatus.OPEN, TaskStatus.CLAIMED)
+
+
+def _lock_task(task: Task) -> tuple[Task, Case]:
+    case = _lock(task.case)
+    task = Task.objects.select_for_update(of=("self",)).select_related("department").get(pk=task.pk)
+    return task, case
+
+
+def _staff_of(actor, department, role: str) -> bool:
+    """An official (or, for a head step, the head) of the task's department."""
+    if _is_client(actor) or actor.department is None or actor.department.pk != department.pk:
+        return False
+    return actor.has_role(Role.HEAD) if role == "head" else actor.has_role(Role.OFFICIAL, Role.HEAD)
+
+
+def _ensure_task_staff(actor, task) -> None:
+    if not _staff_of(actor, task.department, task.role):
+        raise NotFound("未找到该任务。")
+
+
+def _ensure_flowing(case) -> None:
+    if case.status != CaseStatus.PROCESSING:
+        raise Conflict(
+            f"办件当前状态为“{case.get_status_display()}”，不能办理环节。", code="not_processing"
+        )
+
+
+@transaction.atomic
+def task_claim(*, actor, task: Task) -> Task:
+    task, case = _lock_task(task)
+    _ensure_task_staff(actor, task)
+    _ensure_flowing(case)
+    if task.status != TaskStatus.OPEN:
+        raise Conflict("该任务已被认领或已完成。", code="task_taken")
+    task.status, task.claimed_by = TaskStatus.CLAIMED, actor
+    task.save(update_fields=["status", "claimed_by"])
+    _audit(case, "task.claim", actor, {"step": task.step_key})
+    return task
+
+
+@transaction.atomic
+def task_hand_back(*, actor, task: Task) -> Task:
+    task, case = _lock_task(task)
+    _ensure_task_staff(actor, task)
+    if task.status != TaskStatus.CLAIMED or task.claimed_by_id != actor.pk:
+        raise Conflict("只能退回自己认领的任务。", code="not_yours")
+    task.status, task.claimed_by, task.verified_by = TaskStatus.OPEN, None, None
+    task.save(update_fields=["status", "claimed_by", "verified_by"])
+    _audit(case, "task.hand_back", actor, {"step": task.step_key})
+    return task
+
+
+@transaction.atomic
+def task_pass(*, actor, task: Task, to: User) -> Task:
+    """Pass a claimed task to a colleague of the same department."""
+    task, case = _lock_task(task)
+    _ensure_task_staff(actor, task)
+    if task.status != TaskStatus.CLAIMED or task.claimed_by_id != actor.pk:
+        raise Conflict("只能转交自己认领的任务。", code="not_yours")
+    if to.pk == actor.pk or not _staff_of(to, task.department, task.role):
+        raise InvalidInput("只能转交给本部门有相应角色的同事。", errors={"to": ["人员无效。"]})
+    task.claimed_by = to
+    task.save(update_fields=["claimed_by"])
+    notify(to, title=f"转交给您的任务：{task.step_name}", body=f"办件 {case.number}", case=case)
+    _audit(case, "task.pass", actor, {"step": task.step_key, "to": str(to.public_id)})
+    return task
+
+
+@transaction.atomic
+def task_verify(*, actor, task: Task) -> Task:
+    """REV-02 (Art. 34 ¶3): a verification step is checked by two different officials."""
+    task, case = _lock_task(task)
+    _ensure_task_staff(actor, task)
+    _ensure_flowing(case)
+    step = parse_flow(case.version.flow).step(task.step_key)
+    if not step.verification:
+        raise Conflict("该环节不需要两人核查。", code="not_verification")
+    if task.status != TaskStatus.CLAIMED:
+        raise Conflict("须先由一名工作人员认领并核查。", code="not_claimed")
+    if task.claimed_by_id == actor.pk:
+        raise NotAllowed(
+            "核查须由两名不同的工作人员进行（第三十四条第三款），不能自己复核自己。",
+            code="same_official",
+        )
+    task.verified_by = actor
+    task.save(update_fields=["verified_by"])
+    _audit(case, "task.verify", actor, {"step": task.step_key})
+    return task
+
+
+def _open_tasks(case, steps, cal, today, opened_at) -> list[Task]:
+    tasks = []
+    for step in steps:
+        department = (
+            case.department
+            if step.owner.is_local
+            else Department.objects.get(code=step.owner.department)
+        )
+        tasks.append(
+            Task(
+                case=case,
+                step_key=step.key,
+                step_name=step.name,
+                stage=0,
+                department=department,
+                role=step.role,
+                opened_at=opened_at,
+                due_date=clock.add_working_days(cal, today, step.days),
+            )
+        )
+    Task.objects.bulk_create(tasks)
+    return tasks
+
+
+@transaction.atomic
+def task_complete(*, actor, task: Task, opinion: str, verdict: str = "") -> list[Task]:
+    """Record the opinion and complete the step; the next stage opens when every step
+    of this one is done (the join). Returns the tasks that opened."""
+    task, case = _lock_task(task)
+    _ensure_task_staff(actor, task)
+    _ensure_flowing(case)
+    flow = parse_flow(case.version.flow)
+    step = flow.step(task.step_key)
+    if step.decision:
+        raise Conflict("批复环节由负责人作出准予或不予许可的决定。", code="decision_step")
+    if task.status not in ACTIVE:
+        raise Conflict("该任务已完成，不能重复办理。", code="task_done")
+    if task.status == TaskStatus.CLAIMED and task.claimed_by_id != actor.pk:
+        raise Conflict("该任务已由其他工作人员认领。", code="task_taken")
+    if not (opinion or "").strip():
+        raise InvalidInput("请填写审查意见。", errors={"opinion": ["必填。"]})
+    if not step.lead:
+        if verdict not in ("agree", "disagree"):
+            raise InvalidInput("协办部门须明确同意或不同意。", errors={"verdict": ["请选择。"]})
+    elif verdict:
+        verdict = ""
+    if step.verification and (task.verified_by_id is None or task.verified_by_id == actor.pk):
+        raise Conflict(
+            "该环节须由另一名工作人员复核后才能完成（第三十四条第三款）。",
+            code="needs_second_official",
+        )
+    now = timezone.now()
+    done_before = set(case.tasks.filter(status=TaskStatus.DONE).values_list("step_key", flat=True))
+    task.status, task.claimed_by, task.completed_at = TaskStatus.DONE, actor, now
+    task.opinion, task.verdict = opinion.strip(), verdict
+    task.save(update_fields=["status", "claimed_by", "completed_at", "opinion", "verdict"])
+    opened = _open_tasks(
+        case, steps_opened_by(flow, done_before, task.step_key), calendar(), _local(now), now
+    )
+    text = f"{task.step_name}已完成" + (
+        f"（{'同意' if verdict == 'agree' else '不同意'}）" if verdict else ""
+    )
+    if opened:
+        text += "，转" + "、".join(
+            f"{t.department.short_name or t.department.name}{t.step_name}" for t in opened
+        )
+    _event(case, "step_done", text, actor=actor, department=task.department)
+    _audit(
+        case,
+        "task.complete",
+        actor,
+        {"step": task.step_key, "verdict": verdict, "opened": [t.step_key for t in opened]},
+    )
+    for new in opened:
+        for staff in User.objects.filter(
+            office__department=new.department, role_assignments__role=new.role
+        ):
+            notify(
+                staff,
+                title=f"新的待办：{new.step_name}",
+                body=f"办件 {case.number}，期限 {new.due_date}",
+                case=case,
+            )
+    return opened
+
+
+@transaction.atomic
+def task_respond(*, actor, task: Task, response: str) -> Task:
+    """The lead department answers a co-department's "disagree" before any grant."""
+    task, case = _lock_task(task)
+    lead = case.item.department
+    if (
+        _is_client(actor)
+        or actor.department is None
+        or actor.department.pk != lead.pk
+        or not actor.has_role(Role.OFFICIAL, Role.HEAD)
+    ):
+        raise NotFound("未找到该任务。")
+    if task.verdict != "disagree":
+        raise Conflict("只需答复不同意的意见。", code="nothing_to_answer")
+    if not (response or "").strip():
+        raise InvalidInput("请填写对不同意意见的答复。", errors={"response": ["必填。"]})
+    task.response, task.responded_by = response.strip(), actor
+    task.save(update_fields=["response", "responded_by"])
+    _event(
+        case,
+        "responded",
+        f"牵头部门已答复{task.department.short_name or task.department.name}的不同意意见",
+        actor=actor,
+        public=False,
+    )
+    _audit(case, "task.respond", actor, {"step": task.step_key})
+    return task
+
+
+# --- special procedures and extension --------------------------------------------------------
+
+
+def _ensure_step_department_staff(actor, case) -> None:
+    departments = set(case.tasks.filter(status__in=ACTIVE).values_list("department_id", flat=True))
+    departments.add(case.department_id)
+    if (
+        _is_client(actor)
+        or actor.department is None
+        or actor.department.pk not in departments
+        or not actor.has_role(Role.OFFICIAL, Role.HEAD)
+    ):
+        raise NotFound("未找到该办件。")
+
+
+@transaction.atomic
+def case_suspend(
+    *, actor, case: Case, reason: str, expected_days: int, note: str = ""
+) -> Suspension:
+    """TL-05 (Art. 45): only for hearing, tendering, auction, testing, inspection,
+    quarantine, appraisal or expert review; the applicant is told the time needed."""
+    case = _lock(case)
+    _ensure_step_department_staff(actor, case)
+    if case.status != CaseStatus.PROCESSING:
+        raise Conflict("只有办理中的办件才能进入特别程序。", code="not_processing")
+    if reason not in SuspensionReason.values:
+        raise InvalidInput(
+            "特别程序只能是听证、招标、拍卖、检验、检测、检疫、鉴定或专家评审（第四十五条）。",
+            code="reason_not_in_art_45",
+            errors={"reason": ["不属于第四十五条规定的情形。"]},
+        )
+    if not expected_days or expected_days < 1:
+        raise InvalidInput(
+            "须书面告知所需时间（第四十五条）。", errors={"expected_days": ["请填写。"]}
+        )
+    suspension = Suspension.objects.create(
+        case=case,
+        reason=reason,
+        expected_days=expected_days,
+        note=(note or "").strip()[:300],
+        started_on=timezone.localdate(),
+        started_by=actor,
+    )
+    case.status = CaseStatus.SUSPENDED
+    case.save(update_fields=["status"])
+    label = SuspensionReason(reason).label
+    _issue_notice(
+        case,
+        NoticeKind.SUSPENSION,
+        f"你（单位）申请的“{case.version.name}”（办件编号 {case.number}）需要进行{label}，"
+        f"预计需要 {expected_days} 个工作日。依据《中华人民共和国行政许可法》第四十五条，"
+        f"所需时间不计算在审查期限内。{suspension.note}",
+    )
+    _event(
+        case,
+        "suspended",
+        f"进入特别程序（{label}），暂停计时，预计 {expected_days} 个工作日",
+        actor=actor,
+    )
+    _audit(case, "case.suspend", actor, {"reason": reason, "expected_days": expected_days})
+    _tell_applicant(
+        case, "办件进入特别程序", f"{label}，预计 {expected_days} 个工作日，期间不计入办理时限。"
+    )
+    return suspension
+
+
+@transaction.atomic
+def case_resume(*, actor, case: Case) -> Case:
+    """The clock runs again; the case's and every open step's due dates move by the
+    working days in [start, end)."""
+    case = _lock(case)
+    _ensure_step_department_staff(actor, case)
+    if case.status != CaseStatus.SUSPENDED:
+        raise Conflict("办件不在特别程序中。", code="not_suspended")
+    suspension = Suspension.objects.select_for_update().get(case=case, ended_on__isnull=True)
+    cal = calendar()
+    today = timezone.localdate()
+    excluded = clock.excluded_by_suspension(cal, suspension.started_on, today)
+    suspension.ended_on, suspension.excluded_days = today, excluded
+    suspension.save(update_fields=["ended_on", "excluded_days"])
+    case.status = CaseStatus.PROCESSING
+    case.suspended_days += excluded
+    case.statutory_due = clock.shift(cal, case.statutory_due, excluded)
+    case.promised_due = clock.shift(cal, case.promised_due, excluded)
+    case.due_provisional = cal.any_provisional(_local(case.accepted_at), case.statutory_due)
+    case.save(
+        update_fields=[
+            "status",
+            "suspended_days",
+            "statutory_due",
+            "promised_due",
+            "due_provisional",
+        ]
+    )
+    for task in case.tasks.filter(status__in=ACTIVE):
+        Task.objects.filter(pk=task.pk).update(due_date=clock.shift(cal, task.due_date, excluded))
+    _event(
+        case,
+        "resumed",
+        f"特别程序结束，恢复计时；{excluded} 个工作日不计入期限，法定期限顺延至 "
+        f"{case.statutory_due:%Y-%m-%d}",
+        actor=actor,
+    )
+    _audit(case, "case.resume", actor, {"excluded_days": excluded})
+    return case
+
+
+def _ensure_extension_approver(actor, case) -> None:
+    """Single-department handling: the head of the deciding department (Art. 42 ¶1);
+    unified, joint or centralised: the division's leader (Art. 42 ¶2)."""
+    if _is_client(actor):
+        raise NotFound("未找到该办件。")
+    if case.version.handling_mode == HandlingMode.SINGLE:
+        if (
+            actor.has_role(Role.HEAD)
+            and actor.department
+            and actor.department.pk == case.item.department_id
+        ):
+            return
+    elif actor.has_role(Role.LEADER) and actor.division_id == case.item.department.division_id:
+        return
+    raise NotAllowed(
+        "延期须由"
+        + (
+            "本部门负责人"
+            if case.version.handling_mode == HandlingMode.SINGLE
+            else "本级人民政府负责人"
+        )
+        + "批准（第四十二条）。",
+        code="not_approver",
+    )
+
+
+@transaction.atomic
+def case_extend(*, actor, case: Case, reasons: str) -> Extension:
+    case = _lock(case)
+    _ensure_extension_approver(actor, case)
+    if case.status not in (CaseStatus.PROCESSING, CaseStatus.SUSPENDED):
+        raise Conflict("只有办理中的办件可以延期。", code="not_processing")
+    if not (reasons or "").strip():
+        raise InvalidInput(
+            "延期须说明理由，并告知申请人（第四十二条）。", errors={"reasons": ["必填。"]}
+        )
+    days = case.version.extension_days
+    if days < 1:
+        raise Conflict("本事项不设延长期限。", code="no_extension")
+    try:
+        with transaction.atomic():
+            extension = Extension.objects.create(
+                case=case,
+                days=days,
+                reasons=reasons.strip(),
+                approved_by=actor,
+                approved_at=timezone.now(),
+            )
+    except IntegrityError:
+        raise Conflict("每件只能延期一次（第四十二条）。", code="already_extended") from None
+    cal = calendar()
+    case.extension_days = days
+    case.statutory_due = clock.shift(cal, case.statutory_due, days)
+    case.promised_due = clock.shift(cal, case.promised_due, days)
+    case.save(update_fields=["extension_days", "statutory_due", "promised_due"])
+    _issue_notice(
+        case,
+        NoticeKind.EXTENSION,
+        f"你（单位）申请的“{case.version.name}”（办件编号 {case.number}），因{extension.reasons}，"
+        f"不能在法定期限内作出决定。经批准，依据《中华人民共和国行政许可法》第四十二条，延长 {days} 个工作日，"
+        f"至 {case.statutory_due:%Y年%m月%d日}。",
+        department=case.item.department,
+    )
+    _event(case, "extended", f"经批准延长 {days} 个工作日：{extension.reasons}", actor=actor)
+    _audit(case, "case.extend", actor, {"days": days})
+    _tell_applicant(case, "办理期限延长", f"延长 {days} 个工作日，理由：{extension.reasons}")
+    return extension
+
+
+@transaction.atomic
+def case_urge(*, actor, case: Case, text: str = "") -> Urge:
+    """Anyone who can see the case urges its current holder (the caller has checked that)."""
+    case = _lock(case)
+    if case.is_terminal or case.status == CaseStatus.DRAFT:
+        raise Conflict("已结束的办件无需催办。", code="ended")
+    holders = list(case.tasks.filter(status__in=ACTIVE).select_related("department", "claimed_by"))
+    department = holders[0].department if holders else case.department
+    urge = Urge.objects.create(
+        case=case, by=actor, department=department, text=(text or "请尽快办理。").strip()[:300]
+    )
+    recipients = {t.claimed_by for t in holders if t.claimed_by} | set(
+        User.objects.filter(office__department=department, role_assignments__role=Role.HEAD)
+    )
+    for user in recipients:
+        notify(user, title=f"催办：{case.number}", body=urge.text, case=case)
+    _event(case, "urged", f"催办：{urge.text}", actor=actor, department=department, public=False)
+    _audit(case, "case.urge", actor, {"department": department.code})
+    return urge

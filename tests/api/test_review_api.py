@@ -1,0 +1,113 @@
+import threading
+
+import pytest
+from django.db import connection
+
+from shenpi.accounts.constants import ClientAction
+from shenpi.cases.models import Task
+from tests.cases.test_review import accepted_project
+
+from .test_api import assert_problem, make_client, token_for
+
+
+@pytest.mark.django_db
+def test_officials_work_their_steps_over_the_api(client, demo):
+    case = accepted_project(demo)
+    auth = token_for(client, "nx_fgw_off1")
+    inbox = client.get("/api/v1/tasks/", **auth).json()["results"]
+    task = next(t for t in inbox if t["case"] == str(case.pk))
+    assert task["step_key"] == "intake_review"
+    done = client.post(
+        f"/api/v1/tasks/{task['id']}/actions/",
+        {"action": "complete", "opinion": "材料齐全"},
+        content_type="application/json",
+        **auth,
+    )
+    assert done.status_code == 200
+    assert {t["step_key"] for t in done.json()["tasks"] if t["status"] == "open"} == {
+        "land_opinion",
+        "environment_opinion",
+        "construction_opinion",
+    }
+    again = client.post(
+        f"/api/v1/tasks/{task['id']}/actions/",
+        {"action": "complete", "opinion": "x"},
+        content_type="application/json",
+        **auth,
+    )
+    assert_problem(again, 409, "task_done")
+    bad = client.post(
+        f"/api/v1/cases/{case.pk}/review-actions/",
+        {"action": "suspend", "reason": "holiday", "expected_days": 3},
+        content_type="application/json",
+        **auth,
+    )
+    assert_problem(bad, 400, "reason_not_in_art_45")
+
+
+@pytest.mark.django_db
+def test_a_department_system_acts_for_a_named_official(client, demo):
+    case = accepted_project(demo)
+    land = Task.objects.get(case=case, step_key="intake_review")
+    _sc, auth = make_client(
+        department="nx-fgw", actions=[ClientAction.CASE_ACT, ClientAction.CASE_READ]
+    )
+    missing = client.post(
+        f"/api/v1/tasks/{land.pk}/actions/",
+        {"action": "complete", "opinion": "ok"},
+        content_type="application/json",
+        **auth,
+    )
+    assert_problem(missing, 400)
+    outsider = client.post(
+        f"/api/v1/tasks/{land.pk}/actions/",
+        {"action": "complete", "opinion": "ok", "official": "nx_zrzy_off1"},
+        content_type="application/json",
+        **auth,
+    )
+    assert_problem(outsider, 400)
+    ok = client.post(
+        f"/api/v1/tasks/{land.pk}/actions/",
+        {"action": "complete", "opinion": "材料齐全", "official": "nx_fgw_off2"},
+        content_type="application/json",
+        **auth,
+    )
+    assert ok.status_code == 200
+    land.refresh_from_db()
+    assert land.claimed_by == demo("nx_fgw_off2")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_officials_completing_the_same_step_at_once_one_wins_the_other_gets_409(demo):
+    """Real parallel connections (PostgreSQL): select_for_update serialises them."""
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "SQLite serialises writers as a whole; the row-lock race is tested on PostgreSQL"
+        )
+    from shenpi.cases import review
+    from shenpi.core.errors import Conflict
+    from shenpi.demo import seed_everything
+
+    seed_everything()
+    case = accepted_project(demo)
+    task = Task.objects.get(case=case, step_key="intake_review")
+    barrier = threading.Barrier(2)
+    results = []
+
+    def complete(username):
+        try:
+            barrier.wait()
+            review.task_complete(actor=demo(username), task=task, opinion=f"{username} 审查")
+            results.append("ok")
+        except Conflict as exc:
+            results.append(exc.code)
+        finally:
+            connection.close()  # each thread's own connection, so the test database can be dropped
+
+    threads = [threading.Thread(target=complete, args=(u,)) for u in ("nx_fgw_off1", "nx_fgw_off2")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["ok", "task_done"]
+    assert Task.objects.filter(case=case, step_key="land_opinion").count() == 1

@@ -1,0 +1,74 @@
+from playwright.sync_api import expect
+
+from .conftest import log_in
+
+
+def act_on_step(page, case_id, step_key, opinion, verdict=None):
+    page.goto(f"/cases/{case_id}/")
+    row = page.get_by_test_id("tasks").locator(f'tr[data-step="{step_key}"]')
+    row.get_by_role("button", name="认领").click()
+    row = page.get_by_test_id("tasks").locator(f'tr[data-step="{step_key}"]')
+    row.get_by_role("textbox").first.fill(opinion)
+    if verdict:
+        row.get_by_role("combobox").select_option(verdict)
+    row.get_by_role("button", name="完成").click()
+    expect(page.get_by_text("已完成。")).to_be_visible()
+
+
+def test_the_investment_project_through_three_departments_to_the_licence(new_page, demo):
+    from shenpi.cases import services
+    from shenpi.catalog.models import Item
+    from tests.cases.conftest import complete_draft
+    from tests.cases.test_review import PROJECT_FORM
+
+    item = Item.objects.get(code="640000-FGW-001")
+    case = complete_draft(services, demo("saishang"), item)
+    case = services.case_submit(
+        actor=demo("saishang"), case=case, declaration=True, form_data=PROJECT_FORM
+    )
+    case = services.case_accept(actor=demo("nx_fgw_off1"), case=case)
+
+    lead = new_page()
+    log_in(lead, "nx_fgw_off1")
+    lead.goto("/desk/intake/")
+    lead.get_by_test_id("task-inbox").get_by_role("link", name=case.number).click()
+    act_on_step(lead, case.pk, "intake_review", "材料齐全，转相关部门并联审查")
+
+    for username, step, opinion, verdict in [
+        ("nx_zrzy_off1", "land_opinion", "符合国土空间规划", "agree"),
+        ("nx_sthj_off1", "environment_opinion", "需补充大气环境影响分析", "disagree"),
+        ("nx_zjt_off1", "construction_opinion", "具备建设条件", "agree"),
+    ]:
+        page = new_page()
+        log_in(page, username)
+        page.goto("/desk/intake/")
+        expect(
+            page.get_by_test_id("task-inbox").get_by_role("link", name=case.number)
+        ).to_be_visible()
+        act_on_step(page, case.pk, step, opinion, verdict)
+        page.context.close()
+
+    lead.goto(f"/cases/{case.pk}/")
+    lead.get_by_placeholder("对不同意意见的答复").fill("企业已补充分析，经复核满足要求")
+    lead.get_by_role("button", name="答复").click()
+    expect(lead.get_by_text("已答复不同意意见")).to_be_visible()
+    act_on_step(lead, case.pk, "overall_review", "同意核准")
+
+    head = new_page()
+    log_in(head, "nx_fgw_head")
+    head.goto(f"/cases/{case.pk}/")
+    head.get_by_role("button", name="准予许可").click()
+    expect(head.get_by_text("决定已作出")).to_be_visible()
+    expect(head.get_by_test_id("case-status")).to_have_text("已决定，待送达")
+
+    lead.goto(f"/cases/{case.pk}/")
+    lead.get_by_label("送达方式").select_option(label="网上下载")
+    lead.get_by_role("button", name="登记送达").click()
+    expect(lead.get_by_test_id("case-status")).to_have_text("已办结")
+
+    applicant = new_page()
+    log_in(applicant, "saishang")
+    applicant.goto(f"/cases/{case.pk}/")
+    expect(applicant.get_by_test_id("timeline")).to_contain_text("环境影响意见已完成（不同意）")
+    applicant.get_by_role("link", name="核验").click()
+    expect(applicant.get_by_test_id("verified")).to_contain_text("当前状态：有效")
