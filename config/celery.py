@@ -27,6 +27,7 @@ def periodic_schedule():
         # Deemed acceptance, deemed withdrawal, 容缺 deadlines (CONTRACTS.md "Deemed events").
         "shenpi.cases.tasks.cases_deadlines_task": 300,
         "shenpi.cases.tasks.cases_recompute_provisional_task": 3600,
+        "shenpi.cases.tasks.licences_expire_task": 3600,
     }
 
 

@@ -261,7 +261,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SHENPI_PUBLIC_URL = env.str("SHENPI_PUBLIC_URL", default="http://127.0.0.1:8000")
 
 # --- mail -------------------------------------------------------------------
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Embedded default: e-mails are written as files under var/mail (set SMTP in production).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@shenpi.nx.gov.cn")
 
 LOGGING = {

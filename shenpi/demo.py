@@ -1,10 +1,14 @@
-"""The whole demo world, in order: organisation and people, catalogue, publications."""
+"""The whole demo world, in order: organisation and people, catalogue, publications, cases."""
 
 
-def seed_everything():
+def seed_everything(*, cases: bool = True):
     from shenpi.accounts.demo import seed_demo_world
+    from shenpi.cases.demo import seed_demo_cases
     from shenpi.catalog.demo import seed_demo_catalogue
     from shenpi.publishing.demo import seed_demo_publications
 
     accounts = seed_demo_world()
-    return accounts, seed_demo_catalogue(), seed_demo_publications()
+    result = accounts, seed_demo_catalogue(), seed_demo_publications()
+    if cases:
+        seed_demo_cases()
+    return result

@@ -30,7 +30,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from shenpi.demo import seed_everything
 
     with django_db_blocker.unblock():
-        seed_everything()
+        seed_everything(cases=False)
 
 
 @pytest.fixture

@@ -11,3 +11,10 @@ def cases_deadlines_task():
 @shared_task(name="shenpi.cases.tasks.cases_recompute_provisional_task")
 def cases_recompute_provisional_task():
     return len(cases_recompute_provisional())
+
+
+@shared_task(name="shenpi.cases.tasks.licences_expire_task")
+def licences_expire_task():
+    from .licences import licences_expire
+
+    return licences_expire()

@@ -23,6 +23,8 @@ urlpatterns = [
     path("desk/intake/", views.intake, name="intake"),
     path("window/", views.window, name="window"),
     path("track/", views.track, name="track"),
+    path("register/", views.register, name="register"),
+    path("licences/<uuid:pk>/act/", views.licence_action, name="licence_act"),
     path("verify/notice/<uuid:pk>/", views.verify_notice, name="verify_notice"),
     path("verify/licence/<str:code>/", views.verify_licence, name="verify_licence"),
 ]

@@ -730,3 +730,48 @@ def verify_licence(request, code):
         },
         status=200 if licence else 404,
     )
+
+
+def register(request):
+    """The public register of grants (Art. 40), personal data masked."""
+    from django.core.paginator import Paginator
+
+    from .licences import masked_holder, public_register
+
+    q = request.GET.get("q", "").strip()[:50]
+    qs = public_register()
+    if q:
+        qs = (
+            qs.filter(name__icontains=q)
+            | qs.filter(number__icontains=q)
+            | qs.filter(holder_name__icontains=q)
+        )
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    rows = [(lic, masked_holder(lic)) for lic in page]
+    return render(request, "cases/register.html", {"page": page, "rows": rows, "q": q})
+
+
+@login_required
+@require_POST
+def licence_action(request, pk):
+    from .licences import licence_cancel, licence_revoke
+
+    licence = get_object_or_404(Licence, pk=pk)
+    selectors.case_for_user(request.user, licence.case_id)
+    try:
+        if request.POST.get("action") == "revoke":
+            licence_revoke(
+                actor=request.user,
+                licence=licence,
+                reasons=request.POST.get("reasons", ""),
+                fraud=bool(request.POST.get("fraud")),
+            )
+            messages.success(request, "证照已撤销。")
+        else:
+            licence_cancel(
+                actor=request.user, licence=licence, reasons=request.POST.get("reasons", "")
+            )
+            messages.success(request, "证照已注销。")
+    except DomainError as exc:
+        _errors_to_messages(request, exc)
+    return redirect("cases:detail", pk=licence.case_id)

@@ -25,7 +25,10 @@ def notify(user, *, title: str, body: str, case=None) -> None:
         Outbox.objects.create(
             channel=Channel.EMAIL, to=user.email, subject=f"宁夏网上审批平台：{title}", body=body
         )
-    transaction.on_commit(_wake_deliverer)
+    # One wake-up per transaction, however many notices it wrote.
+    pending = transaction.get_connection().run_on_commit
+    if not any(entry[1] is _wake_deliverer for entry in pending):
+        transaction.on_commit(_wake_deliverer)
 
 
 def _wake_deliverer():

@@ -1,0 +1,94 @@
+"""Licences over their life (issue 5): the public register of grants (PUB-07, Art. 40),
+revocation (撤销, Art. 69) and cancellation (注销, Art. 70) by the issuing department,
+and the bar that follows a licence obtained by fraud (SAN-02, Art. 79)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from shenpi.accounts.constants import Role
+from shenpi.core.errors import Conflict, InvalidInput, NotFound
+
+from .constants import LicenceStatus
+from .models import Bar, Licence
+from .services import _audit, _event, _is_client, _tell_applicant
+
+
+def public_register() -> QuerySet[Licence]:
+    """Grants are public (Art. 40) unless the item keeps them confidential (Art. 5)."""
+    return (
+        Licence.objects.filter(case__version__grants_public=True)
+        .select_related("department", "item__current")
+        .order_by("-issued_at")
+    )
+
+
+def masked_holder(licence: Licence) -> str:
+    """Personal data masked: a person's name keeps its first character; an enterprise's stays."""
+    if licence.holder.account_type == "person":
+        return licence.holder_name[:1] + "*" * max(1, len(licence.holder_name) - 1)
+    return licence.holder_name
+
+
+def _ensure_issuer_head(actor, licence) -> None:
+    if (
+        _is_client(actor)
+        or not actor.has_role(Role.HEAD)
+        or actor.department is None
+        or actor.department.pk != licence.department_id
+    ):
+        raise NotFound("未找到该证照，或您不是发证部门负责人。")
+
+
+@transaction.atomic
+def licence_revoke(*, actor, licence: Licence, reasons: str, fraud: bool = False) -> Licence:
+    """Art. 69: revoke, with reasons. A licence obtained by deception or bribery for a
+    safety item bars the holder for three years (SAN-02, Art. 79)."""
+    licence = Licence.objects.select_for_update().select_related("case__version").get(pk=licence.pk)
+    _ensure_issuer_head(actor, licence)
+    if licence.status != LicenceStatus.VALID:
+        raise Conflict("只有有效的证照可以撤销。", code="not_valid")
+    if not (reasons or "").strip():
+        raise InvalidInput("撤销须说明理由（第六十九条）。", errors={"reasons": ["必填。"]})
+    licence.status = LicenceStatus.REVOKED
+    licence.save(update_fields=["status"])
+    if fraud and licence.case.version.safety_item:
+        Bar.objects.create(
+            applicant_code=licence.holder_code,
+            item=licence.item,
+            case=licence.case,
+            article="第七十九条",
+            until=timezone.localdate() + timedelta(days=3 * 365 + 1),
+        )
+    _event(licence.case, "licence_revoked", f"证照已撤销：{reasons.strip()}", actor=actor)
+    _audit(licence.case, "licence.revoke", actor, {"licence": licence.number, "fraud": fraud})
+    _tell_applicant(licence.case, "证照已撤销", reasons.strip())
+    return licence
+
+
+@transaction.atomic
+def licence_cancel(*, actor, licence: Licence, reasons: str) -> Licence:
+    """Art. 70: cancellation formalities (expiry without renewal, death, dissolution …)."""
+    licence = Licence.objects.select_for_update().get(pk=licence.pk)
+    _ensure_issuer_head(actor, licence)
+    if licence.status == LicenceStatus.CANCELLED:
+        raise Conflict("该证照已注销。", code="already_cancelled")
+    if not (reasons or "").strip():
+        raise InvalidInput("注销须说明理由（第七十条）。", errors={"reasons": ["必填。"]})
+    licence.status = LicenceStatus.CANCELLED
+    licence.save(update_fields=["status"])
+    _event(licence.case, "licence_cancelled", f"证照已注销：{reasons.strip()}", actor=actor)
+    _audit(licence.case, "licence.cancel", actor, {"licence": licence.number})
+    return licence
+
+
+def licences_expire(today=None) -> int:
+    """Valid licences past their end date become expired (the daily job)."""
+    today = today or timezone.localdate()
+    return Licence.objects.filter(status=LicenceStatus.VALID, valid_until__lt=today).update(
+        status=LicenceStatus.EXPIRED
+    )
