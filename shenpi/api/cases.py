@@ -695,3 +695,64 @@ class CaseReviewActionApi(APIView):
                 raise NotAllowed("催办由人发起。", code="people_only")
             review.case_urge(actor=actor, case=case, text=d.get("text", ""))
         return _out(request, case)
+
+
+class LicenceVerifyOut(serializers.Serializer):
+    valid = serializers.BooleanField()
+    number = serializers.CharField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    holder = serializers.CharField()
+    department = serializers.CharField()
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField(allow_null=True)
+    deemed_renewed = serializers.BooleanField()
+
+
+class LicenceVerifyApi(APIView):
+    """Verify a licence by the code of its QR link, or by its number (open to anyone; holder masked)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="核验证照（凭二维码核验码或证照编号）",
+        auth=[],
+        responses=LicenceVerifyOut,
+        parameters=[
+            OpenApiParameter("code", str, description="二维码中的核验码"),
+            OpenApiParameter("number", str, description="证照编号"),
+        ],
+    )
+    def get(self, request):
+        from shenpi.cases.licences import masked_holder
+        from shenpi.cases.models import Licence
+        from shenpi.core.errors import NotFound
+
+        code = request.query_params.get("code", "").strip().upper()
+        number = request.query_params.get("number", "").strip()
+        qs = Licence.objects.select_related("department", "holder")
+        licence = (
+            qs.filter(verification_code=code).first()
+            if code
+            else qs.filter(number=number).first()
+            if number
+            else None
+        )
+        if licence is None:
+            raise NotFound("未找到该证照。")
+        return Response(
+            LicenceVerifyOut(
+                {
+                    "valid": licence.status == "valid",
+                    "number": licence.number,
+                    "name": licence.name,
+                    "status": licence.status,
+                    "holder": masked_holder(licence),
+                    "department": licence.department.name,
+                    "valid_from": licence.valid_from,
+                    "valid_until": licence.valid_until,
+                    "deemed_renewed": licence.deemed_renewed_at is not None,
+                }
+            ).data
+        )

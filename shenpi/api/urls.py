@@ -43,6 +43,7 @@ urlpatterns = [
         name="case_review_action",
     ),
     path("tasks/", cases.TaskInboxApi.as_view(), name="tasks"),
+    path("licences/verify/", cases.LicenceVerifyApi.as_view(), name="licence_verify"),
     path("tasks/<uuid:pk>/actions/", cases.TaskActionApi.as_view(), name="task_action"),
     path("publications/<uuid:pk>/", catalog.PublicationDetailApi.as_view(), name="publication"),
 ]

@@ -342,6 +342,8 @@ class Licence(models.Model):
     )
     scope = models.TextField(_("许可内容"), blank=True)
     file = models.FileField(upload_to="licences/%Y/")
+    reminded_at = models.DateTimeField(_("延续提醒时间"), null=True, blank=True)
+    deemed_renewed_at = models.DateTimeField(_("视为准予延续"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("证照")

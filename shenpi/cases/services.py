@@ -276,6 +276,8 @@ def case_create_draft(
     applicant: User | None = None,
     chosen_division: Division | None = None,
     channel: str = Channel.ONLINE,
+    kind: str = "new",
+    licence: Licence | None = None,
 ) -> Case:
     applicant = applicant or actor
     if applicant.account_type not in (AccountType.PERSON, AccountType.ENTERPRISE):
@@ -283,8 +285,22 @@ def case_create_draft(
     version = item.current
     if version is None or item.abolished_at or version.status != VersionStatus.PUBLISHED:
         raise Conflict("该事项已废止或尚未发布，不能申请。", code="item_not_in_force")
-    _check_bar(applicant, item)
-    department = _competent_department(version, item, chosen_division)
+    if kind in ("change", "renewal"):
+        # CHG-01, RNW-01 (Art. 49, 50): at the organ that granted the licence.
+        if licence is None or licence.holder_id != applicant.pk or licence.item_id != item.pk:
+            raise NotFound("未找到该证照。")
+        if licence.status != "valid":
+            raise Conflict("只有有效的证照可以申请变更或延续。", code="licence_not_valid")
+        if kind == "renewal" and (licence.valid_until is None or licence.valid_until < _today()):
+            raise Conflict(
+                "该证照没有有效期或已过期，不能申请延续，请重新申请。", code="not_renewable"
+            )
+        department = licence.department
+        chosen_division = None
+    else:
+        _check_bar(applicant, item)
+        department = _competent_department(version, item, chosen_division)
+        licence = None
     _ensure_may_apply_for(actor, applicant, department)
     case = Case.objects.create(
         item=item,
@@ -298,6 +314,8 @@ def case_create_draft(
         department=department,
         division=department.division,
         chosen_division=chosen_division if version.two_level else None,
+        kind=kind,
+        licence=licence,
     )
     _audit(case, "case.draft", actor)
     return case
@@ -693,6 +711,10 @@ def _start_clock(case, accepted_at, *, deemed: bool) -> None:
     # TL-01/TL-02 (Art. 42): statutory and promised working days from acceptance.
     case.statutory_due = clock.add_working_days(cal, start, version.statutory_days)
     case.promised_due = clock.add_working_days(cal, start, promised)
+    if case.kind == "renewal" and case.licence_id and case.licence.valid_until:
+        # RNW-02 (Art. 50 ¶2): the renewal is decided before the licence expires.
+        case.statutory_due = min(case.statutory_due, case.licence.valid_until)
+        case.promised_due = min(case.promised_due, case.statutory_due)
     case.due_provisional = cal.any_provisional(start, case.statutory_due)
     case.status = CaseStatus.PROCESSING
     _open_first_stage(case, cal, start, accepted_at)
@@ -1030,6 +1052,26 @@ def _issue_licence(case, actor) -> Licence:
     return licence
 
 
+def _add_months(day: date, months: int) -> date:
+    total = day.month - 1 + months
+    year, month = day.year + total // 12, total % 12 + 1
+    return date(year, month, min(day.day, 28))
+
+
+def _renew_or_change(case) -> Licence:
+    licence = Licence.objects.select_for_update().get(pk=case.licence_id)
+    if case.kind == "renewal":
+        licence.valid_until = _add_months(licence.valid_until, case.version.validity_months or 12)
+        licence.reminded_at = None
+        licence.save(update_fields=["valid_until", "reminded_at"])
+    else:
+        licence.scope = "；".join(
+            f"{k}：{v}" for k, v in case.form_data.items() if k not in ("contact", "phone")
+        )[:500]
+        licence.save(update_fields=["scope"])
+    return licence
+
+
 def _mask(code: str) -> str:
     return code[:4] + "*" * max(0, len(code) - 8) + code[-4:] if len(code) > 8 else code
 
@@ -1062,7 +1104,20 @@ def case_decide(*, actor, case: Case, outcome: str, reasons: str = "") -> Case:
     case.tasks.filter(status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]).update(
         status=TaskStatus.DONE, completed_at=now, claimed_by=None if _is_client(actor) else actor
     )
-    if outcome == Outcome.GRANTED:
+    if outcome == Outcome.GRANTED and case.kind in ("renewal", "change") and case.licence_id:
+        licence = _renew_or_change(case)
+        if case.kind == "renewal":
+            body = (
+                f"你（单位）申请延续《{licence.name}》（编号 {licence.number}），经审查，符合法定条件、标准，"
+                f"依据《中华人民共和国行政许可法》第五十条，决定准予延续，有效期至 {licence.valid_until:%Y年%m月%d日}。"
+            )
+        else:
+            body = (
+                f"你（单位）申请变更《{licence.name}》（编号 {licence.number}），经审查，符合法定条件、标准，"
+                "依据《中华人民共和国行政许可法》第四十九条，决定准予变更。"
+            )
+        _issue_notice(case, NoticeKind.GRANT, body, department=case.item.department)
+    elif outcome == Outcome.GRANTED:
         licence = _issue_licence(case, actor) if case.version.licence_type else None
         _issue_notice(
             case,
@@ -1140,6 +1195,56 @@ def case_window_instant(
 
 
 # --- the periodic job (deemed events) -----------------------------------------------------------
+
+
+def licences_renewal_watch(today: date | None = None) -> dict:
+    """RNW-01: remind holders before the renewal lead time; RNW-02: a renewal not decided
+    by the expiry date is deemed granted, recorded and flagged for supervision."""
+    today = today or _today()
+    report = {"reminded": 0, "deemed_renewed": 0}
+    for licence in Licence.objects.filter(
+        status="valid", valid_until__isnull=False, reminded_at__isnull=True, valid_until__gte=today
+    ).select_related("case__version", "holder"):
+        lead = licence.case.version.renewal_lead_days or 30
+        if today >= licence.valid_until - timedelta(days=lead + 30):
+            with transaction.atomic():
+                notify(
+                    licence.holder,
+                    title=f"证照即将到期：{licence.name}",
+                    body=f"编号 {licence.number} 有效期至 {licence.valid_until:%Y-%m-%d}，需要延续的，请于届满 "
+                    f"{lead} 日前（{licence.valid_until - timedelta(days=lead):%Y-%m-%d} 前）提出申请（第五十条）。",
+                )
+                Licence.objects.filter(pk=licence.pk).update(reminded_at=timezone.now())
+            report["reminded"] += 1
+    open_states = [CaseStatus.RECEIVED, CaseStatus.PROCESSING, CaseStatus.SUSPENDED]
+    pending = Case.objects.filter(
+        kind="renewal", status__in=open_states, licence__valid_until__lt=today
+    ).values_list("pk", flat=True)
+    for case_id in pending:
+        with transaction.atomic():
+            case = _lock(Case(pk=case_id))
+            licence = Licence.objects.select_for_update().get(pk=case.licence_id)
+            if licence.valid_until >= today or case.status not in open_states:
+                continue
+            now = timezone.now()
+            licence.valid_until = _add_months(
+                licence.valid_until, case.version.validity_months or 12
+            )
+            licence.deemed_renewed_at = now
+            licence.save(update_fields=["valid_until", "deemed_renewed_at"])
+            case.status, case.outcome, case.decided_at = CaseStatus.DECIDED, Outcome.GRANTED, now
+            case.reason_text = "有效期届满前未作出决定，视为准予延续（第五十条第二款）"
+            case.save(update_fields=["status", "outcome", "decided_at", "reason_text"])
+            case.tasks.filter(status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]).update(
+                status=TaskStatus.CANCELLED
+            )
+            _event(case, "deemed_renewed", case.reason_text, breach="RNW-02")
+            _audit(
+                case, "case.deemed_renew", None, {"valid_until": licence.valid_until.isoformat()}
+            )
+            _tell_applicant(case, "视为准予延续", f"有效期延续至 {licence.valid_until:%Y-%m-%d}。")
+            report["deemed_renewed"] += 1
+    return report
 
 
 def cases_deadlines(today: date | None = None) -> dict:

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import cases_deadlines, cases_recompute_provisional
+from .services import cases_deadlines, cases_recompute_provisional, licences_renewal_watch
 
 
 @shared_task(name="shenpi.cases.tasks.cases_deadlines_task")
@@ -18,3 +18,8 @@ def licences_expire_task():
     from .licences import licences_expire
 
     return licences_expire()
+
+
+@shared_task(name="shenpi.cases.tasks.licences_renewal_watch_task")
+def licences_renewal_watch_task():
+    return licences_renewal_watch()

@@ -57,10 +57,18 @@ def apply_start(request, code):
             .distinct()
             .order_by("path")
         )
+    kind = request.GET.get("kind") if request.GET.get("kind") in ("change", "renewal") else "new"
+    licence = (
+        Licence.objects.filter(pk=request.GET.get("licence"), holder=request.user).first()
+        if (kind != "new" and request.GET.get("licence"))
+        else None
+    )
     if request.method == "POST":
         chosen = Division.objects.filter(code=request.POST.get("division", "")).first()
         try:
-            case = services.case_create_draft(actor=request.user, item=item, chosen_division=chosen)
+            case = services.case_create_draft(
+                actor=request.user, item=item, chosen_division=chosen, kind=kind, licence=licence
+            )
         except DomainError as exc:
             _errors_to_messages(request, exc)
         else:
@@ -68,7 +76,13 @@ def apply_start(request, code):
     return render(
         request,
         "cases/apply_start.html",
-        {"item": item, "version": version, "divisions": divisions},
+        {
+            "item": item,
+            "version": version,
+            "divisions": divisions,
+            "kind": kind,
+            "licence": licence,
+        },
     )
 
 
