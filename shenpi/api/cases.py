@@ -655,7 +655,23 @@ class TaskActionApi(APIView):
 
 
 class ReviewActionIn(serializers.Serializer):
-    action = serializers.ChoiceField(choices=["suspend", "resume", "extend", "urge"])
+    action = serializers.ChoiceField(
+        choices=[
+            "suspend",
+            "resume",
+            "extend",
+            "urge",
+            "hearing_notify",
+            "hearing_request",
+            "hearing_schedule",
+            "hearing_record",
+        ]
+    )
+    interested_parties = serializers.CharField(required=False, allow_blank=True)
+    on = serializers.DateField(required=False, help_text="听证日期")
+    place = serializers.CharField(required=False, allow_blank=True)
+    presiding_officer = serializers.CharField(required=False, help_text="主持人用户名")
+    record = serializers.CharField(required=False, allow_blank=True)
     reason = serializers.CharField(required=False, help_text="第四十五条情形")
     expected_days = serializers.IntegerField(required=False, min_value=1)
     note = serializers.CharField(required=False, allow_blank=True)
@@ -690,6 +706,24 @@ class CaseReviewActionApi(APIView):
             review.case_resume(actor=actor, case=case)
         elif d["action"] == "extend":
             review.case_extend(actor=actor, case=case, reasons=d.get("reasons", ""))
+        elif d["action"] == "hearing_notify":
+            review.hearing_notify_rights(
+                actor=actor, case=case, interested_parties=d.get("interested_parties", "")
+            )
+        elif d["action"] == "hearing_request":
+            review.hearing_request(actor=actor, case=case)
+        elif d["action"] == "hearing_schedule":
+            if not d.get("on"):
+                raise InvalidInput("请填写听证日期。", errors={"on": ["必填。"]})
+            review.hearing_schedule(
+                actor=actor,
+                case=case,
+                on=d["on"],
+                place=d.get("place", ""),
+                presiding_officer=get_object_or_404(User, username=d.get("presiding_officer", "")),
+            )
+        elif d["action"] == "hearing_record":
+            review.hearing_record(actor=actor, case=case, record=d.get("record", ""))
         else:
             if getattr(actor, "is_system_client", False):
                 raise NotAllowed("催办由人发起。", code="people_only")

@@ -283,6 +283,29 @@ class Extension(models.Model):
         return f"{self.case} +{self.days}"
 
 
+class Hearing(models.Model):
+    """HRG-01..03 (Art. 36, 46-48): rights told, requested within 5 working days, held
+    within 20 with 7 working days' notice, presided by someone who did not review."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="hearing")
+    mandatory = models.BooleanField(_("依法须听证"), default=False)
+    interested_parties = models.TextField(_("利害关系人"), blank=True)
+    rights_notified_on = models.DateField(_("告知听证权利日期"))
+    request_due = models.DateField(_("申请听证期限"))
+    requested_on = models.DateField(_("申请听证日期"), null=True, blank=True)
+    scheduled_for = models.DateField(_("听证日期"), null=True, blank=True)
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    presiding_officer = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    notice_sent_on = models.DateField(_("听证通知日期"), null=True, blank=True)
+    held_on = models.DateField(_("举行日期"), null=True, blank=True)
+    record = models.TextField(_("听证笔录"), blank=True)
+
+    def __str__(self):
+        return f"{self.case} 听证"
+
+
 class Urge(models.Model):
     """催办: anyone who can see the case reminds its current holder."""
 

@@ -18,7 +18,7 @@ from shenpi.notify.services import notify
 from shenpi.workdays.services import calendar
 
 from .constants import CaseStatus, NoticeKind, SuspensionReason, TaskStatus
-from .models import Case, Extension, Suspension, Task, Urge
+from .models import Case, Extension, Hearing, Suspension, Task, Urge
 from .services import _audit, _event, _is_client, _issue_notice, _local, _lock, _tell_applicant
 
 ACTIVE = (TaskStatus.OPEN, TaskStatus.CLAIMED)
@@ -422,3 +422,199 @@ def case_urge(*, actor, case: Case, text: str = "") -> Urge:
     _event(case, "urged", f"催办：{urge.text}", actor=actor, department=department, public=False)
     _audit(case, "case.urge", actor, {"department": department.code})
     return urge
+
+
+# --- hearings (HRG-01..03) ---------------------------------------------------------------------
+
+HEARING_REQUEST_DAYS = 5  # HRG-02, Art. 47: applicant's limit, read as working days in their favour
+HEARING_WITHIN_DAYS = 20  # HRG-02, Art. 47: held within 20 (working) days of the request
+HEARING_NOTICE_DAYS = 7  # HRG-03, Art. 48(1): notice at least 7 (working) days before
+
+
+@transaction.atomic
+def hearing_notify_rights(*, actor, case: Case, interested_parties: str = "") -> Hearing:
+    """Tell the applicant and interested parties of their right to a hearing (Art. 36, 47);
+    for an item whose hearing is mandatory (Art. 46) the hearing will be held regardless."""
+
+    case = _lock(case)
+    _ensure_step_department_staff(actor, case)
+    if case.status != CaseStatus.PROCESSING:
+        raise Conflict("只有办理中的办件才能告知听证权利。", code="not_processing")
+    if Hearing.objects.filter(case=case).exists():
+        raise Conflict("已经告知过听证权利。", code="already_notified")
+    today = timezone.localdate()
+    hearing = Hearing.objects.create(
+        case=case,
+        mandatory=case.version.hearing_mandatory,
+        interested_parties=(interested_parties or "").strip(),
+        rights_notified_on=today,
+        request_due=clock.add_working_days(calendar(), today, HEARING_REQUEST_DAYS),
+    )
+    _event(
+        case,
+        "hearing_rights",
+        f"已告知听证权利，可在 {hearing.request_due:%Y-%m-%d} 前申请听证"
+        + ("（本事项依法须听证）" if hearing.mandatory else ""),
+        actor=actor,
+    )
+    _audit(case, "hearing.notify", actor, {"request_due": hearing.request_due.isoformat()})
+    _tell_applicant(
+        case,
+        "听证权利告知",
+        f"您有权要求听证，请于 {hearing.request_due:%Y-%m-%d} 前提出（第四十七条）。"
+        "申请人、利害关系人不承担听证费用。",
+    )
+    return hearing
+
+
+@transaction.atomic
+def hearing_request(*, actor, case: Case):
+    from .services import _ensure_applicant_side
+
+    case = _lock(case)
+    _ensure_applicant_side(actor, case)
+    hearing = Hearing.objects.select_for_update().filter(case=case).first()
+    if hearing is None:
+        raise Conflict("尚未告知听证权利。", code="no_hearing")
+    if hearing.requested_on:
+        raise Conflict("已经申请过听证。", code="already_requested")
+    if timezone.localdate() > hearing.request_due:
+        raise Conflict(
+            f"申请听证的期限（{hearing.request_due:%Y-%m-%d}）已过。", code="request_late"
+        )
+    hearing.requested_on = timezone.localdate()
+    hearing.save(update_fields=["requested_on"])
+    _event(case, "hearing_requested", "申请人已申请听证", actor=actor)
+    _audit(case, "hearing.request", actor)
+    return hearing
+
+
+def _reviewers(case) -> set[int]:
+    ids = set()
+    for claimed, verified in case.tasks.values_list("claimed_by_id", "verified_by_id"):
+        ids.update(x for x in (claimed, verified) if x)
+    return ids
+
+
+@transaction.atomic
+def hearing_schedule(*, actor, case: Case, on, place: str, presiding_officer: User):
+    """Held within 20 working days of the request, noticed at least 7 working days before,
+    presided by someone who did not review the case; the time does not count (Art. 45)."""
+
+    case = _lock(case)
+    _ensure_step_department_staff(actor, case)
+    hearing = Hearing.objects.select_for_update().filter(case=case).first()
+    if hearing is None or not (hearing.requested_on or hearing.mandatory):
+        raise Conflict("没有需要举行的听证。", code="no_hearing_needed")
+    if hearing.held_on:
+        raise Conflict("听证已经举行。", code="hearing_held")
+    cal = calendar()
+    today = timezone.localdate()
+    if hearing.requested_on and on > clock.add_working_days(
+        cal, hearing.requested_on, HEARING_WITHIN_DAYS
+    ):
+        raise InvalidInput(
+            "听证须在申请之日起二十日内组织（第四十七条）。",
+            code="hearing_too_late",
+            errors={"on": ["超过二十个工作日。"]},
+        )
+    if clock.working_days_between(cal, today, on) < HEARING_NOTICE_DAYS:
+        raise InvalidInput(
+            "须在举行听证的七日前通知申请人、利害关系人（第四十八条）。",
+            code="notice_too_short",
+            errors={"on": ["通知期不足七个工作日。"]},
+        )
+    if presiding_officer.pk in _reviewers(case):
+        raise InvalidInput(
+            "听证主持人不能是审查该申请的工作人员（第四十八条）。",
+            code="presiding_reviewer",
+            errors={"presiding_officer": ["该人员审查过本件。"]},
+        )
+    if not (place or "").strip():
+        raise InvalidInput("请填写听证地点。", errors={"place": ["必填。"]})
+    hearing.scheduled_for, hearing.place, hearing.presiding_officer = (
+        on,
+        place.strip(),
+        presiding_officer,
+    )
+    hearing.notice_sent_on = today
+    hearing.save(update_fields=["scheduled_for", "place", "presiding_officer", "notice_sent_on"])
+    _event(
+        case, "hearing_scheduled", f"定于 {on:%Y-%m-%d} 在{hearing.place}公开举行听证", actor=actor
+    )
+    _audit(case, "hearing.schedule", actor, {"on": on.isoformat()})
+    _tell_applicant(
+        case,
+        "听证通知",
+        f"听证定于 {on:%Y年%m月%d日} 在{hearing.place}公开举行。"
+        "如认为主持人与本事项有直接利害关系，可以申请回避。",
+    )
+    if case.status == CaseStatus.PROCESSING:
+        case_suspend(
+            actor=actor,
+            case=case,
+            reason=SuspensionReason.HEARING,
+            expected_days=max(1, clock.working_days_between(cal, today, on) + 1),
+            note="听证",
+        )
+    return hearing
+
+
+@transaction.atomic
+def hearing_record(*, actor, case: Case, record: str):
+    """The record is attached; the decision is made on its basis (Art. 48(5)); the clock resumes."""
+
+    case = _lock(case)
+    hearing = Hearing.objects.select_for_update().filter(case=case).first()
+    if hearing is None or hearing.scheduled_for is None:
+        raise Conflict("听证尚未安排。", code="not_scheduled")
+    if actor.pk != hearing.presiding_officer_id:
+        raise NotFound("只有听证主持人可以提交听证笔录。")
+    if not (record or "").strip():
+        raise InvalidInput("请提交经参加人确认的听证笔录。", errors={"record": ["必填。"]})
+    hearing.record, hearing.held_on = record.strip(), timezone.localdate()
+    hearing.save(update_fields=["record", "held_on"])
+    _event(case, "hearing_held", "听证已举行，笔录已归档", actor=actor)
+    _audit(case, "hearing.record", actor)
+    if case.status == CaseStatus.SUSPENDED:
+        _resume_after_hearing(case, actor)
+    return hearing
+
+
+def _resume_after_hearing(case, actor) -> None:
+    """The presiding officer may belong to another office; the hearing's end resumes the clock."""
+    cal = calendar()
+    today = timezone.localdate()
+    suspension = (
+        Suspension.objects.select_for_update().filter(case=case, ended_on__isnull=True).first()
+    )
+    if suspension is None:
+        return
+    excluded = clock.excluded_by_suspension(cal, suspension.started_on, today)
+    suspension.ended_on, suspension.excluded_days = today, excluded
+    suspension.save(update_fields=["ended_on", "excluded_days"])
+    case.status = CaseStatus.PROCESSING
+    case.suspended_days += excluded
+    case.statutory_due = clock.shift(cal, case.statutory_due, excluded)
+    case.promised_due = clock.shift(cal, case.promised_due, excluded)
+    case.save(update_fields=["status", "suspended_days", "statutory_due", "promised_due"])
+    for task in case.tasks.filter(status__in=ACTIVE):
+        Task.objects.filter(pk=task.pk).update(due_date=clock.shift(cal, task.due_date, excluded))
+    _event(case, "resumed", f"听证结束，恢复计时；{excluded} 个工作日不计入期限", actor=actor)
+
+
+def hearing_blocks_decision(case) -> str | None:
+    """HRG-01/02: why a decision cannot be made yet, or None."""
+
+    hearing = Hearing.objects.filter(case=case).first()
+    if hearing is None:
+        if case.version.hearing_mandatory:
+            return "本事项依法须听证，尚未告知听证权利、举行听证（第四十六条、第七十二条第八项）。"
+        return None
+    if hearing.held_on:
+        return None
+    if hearing.mandatory or hearing.requested_on:
+        return "听证尚未举行，须根据听证笔录作出决定（第四十八条）。"
+    if timezone.localdate() <= hearing.request_due:
+        return f"申请听证的期限（{hearing.request_due:%Y-%m-%d}）未满，不能作出决定（第四十七条）。"
+    return None

@@ -155,6 +155,10 @@ def _ensure_applicant_side(actor, case) -> None:
 
 def _issue_notice(case, kind, body, *, addressee=None, department=None) -> Notice:
     department = department or case.department
+    held = getattr(case, "hearing", None) if kind in ("grant", "refusal") else None
+    if held is not None and held.held_on:
+        # HRG-03 (Art. 48(5)): the decision is made on the basis of the hearing record.
+        body += f"\n本决定根据 {held.held_on:%Y年%m月%d日} 听证笔录作出（第四十八条）。"
     now = timezone.now()
     prefix = {
         "acceptance": "受",
@@ -1090,6 +1094,12 @@ def case_decide(*, actor, case: Case, outcome: str, reasons: str = "") -> Case:
         raise InvalidInput(
             "不予许可必须说明理由（第三十八条第二款）。", errors={"reasons": ["请填写理由。"]}
         )
+    if case.version.kind != ItemKind.INSTANT:
+        from .review import hearing_blocks_decision
+
+        blocked = hearing_blocks_decision(case)
+        if blocked:
+            raise Conflict(blocked, code="hearing_pending")
     if outcome == Outcome.GRANTED:
         _ensure_may_grant(case)
     now = timezone.now()

@@ -355,6 +355,10 @@ def case_detail(request, pk):
             and not case.extension_days
             and (user.has_role(Role.HEAD, Role.LEADER)),
             "can_urge": not case.is_terminal and case.status != CaseStatus.DRAFT,
+            "hearing": getattr(case, "hearing", None),
+            "hearing_staff": User.objects.filter(office__department=user.department, is_active=True)
+            if staff and user.department
+            else [],
             "withdrawable": case.status
             in (
                 CaseStatus.RECEIVED,
@@ -505,6 +509,31 @@ def case_review_action(request, pk):
         elif action == "urge":
             review.case_urge(actor=actor, case=case, text=request.POST.get("text", ""))
             messages.success(request, "已催办。")
+        elif action == "hearing_notify":
+            review.hearing_notify_rights(
+                actor=actor,
+                case=case,
+                interested_parties=request.POST.get("interested_parties", ""),
+            )
+            messages.success(request, "已告知听证权利。")
+        elif action == "hearing_request":
+            review.hearing_request(actor=actor, case=case)
+            messages.success(request, "已申请听证。")
+        elif action == "hearing_schedule":
+            officer = User.objects.filter(pk=request.POST.get("presiding_officer")).first()
+            if officer is None:
+                raise Http404
+            review.hearing_schedule(
+                actor=actor,
+                case=case,
+                on=date.fromisoformat(request.POST.get("on", "")),
+                place=request.POST.get("place", ""),
+                presiding_officer=officer,
+            )
+            messages.success(request, "已安排听证并通知。")
+        elif action == "hearing_record":
+            review.hearing_record(actor=actor, case=case, record=request.POST.get("record", ""))
+            messages.success(request, "听证笔录已归档。")
         else:
             raise Http404
     except DomainError as exc:
