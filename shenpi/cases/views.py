@@ -280,6 +280,32 @@ def _due_explained(case):
                 + (f"，延长 {case.extension_days} 个工作日" if case.extension_days else ""),
             )
         )
+    from .constants import SuspensionReason
+
+    for pause in case.suspensions.all().order_by("started_on"):
+        label = (
+            str(SuspensionReason(pause.reason).label)
+            if pause.reason in SuspensionReason.values
+            else pause.reason
+        )
+        rows.append(
+            (
+                f"特别程序：{label}",
+                pause.started_on,
+                f"至 {pause.ended_on:%Y-%m-%d}，{pause.excluded_days} 个工作日不计入期限（第四十五条）"
+                if pause.ended_on
+                else f"进行中，预计 {pause.expected_days} 个工作日，不计入期限（第四十五条）",
+            )
+        )
+    extension = getattr(case, "extension", None)
+    if extension is not None:
+        rows.append(
+            (
+                "延长期限",
+                extension.approved_at,
+                f"经批准延长 {extension.days} 个工作日：{extension.reasons}（第四十二条）",
+            )
+        )
     if case.licence_due:
         rows.append(
             ("证照送达期限", case.licence_due, "决定后十个工作日内颁发、送达（第四十四条）")
@@ -314,7 +340,13 @@ def case_detail(request, pk):
         case.tasks.select_related("department", "claimed_by", "verified_by").order_by("opened_at")
     )
     my_department = user.department.pk if staff and user.department else None
+    cal = calendar()
+    today = timezone.localdate()
     for t in tasks:
+        opened = timezone.localtime(t.opened_at).date()
+        end = timezone.localtime(t.completed_at).date() if t.completed_at else today
+        t.used_days = clock.days_used(cal, opened, end)
+        t.limit_days = clock.working_days_between(cal, opened, t.due_date)
         t.mine = review._staff_of(user, t.department, t.role) if staff else False
         t.lead_may_respond = (
             t.verdict == "disagree" and not t.response and my_department == case.item.department_id
@@ -343,6 +375,9 @@ def case_detail(request, pk):
             else None,
             "requirements": case.version.materials.all(),
             "tasks": tasks,
+            "holders": sorted(
+                {t.department.name for t in tasks if t.status in ("open", "claimed")}
+            ),
             "suspension_reasons": SuspensionReason.choices,
             "can_pause": staff
             and case.status in (CaseStatus.PROCESSING, CaseStatus.SUSPENDED)
