@@ -511,6 +511,12 @@ def task_action(request, pk, task_pk):
         elif action == "respond":
             review.task_respond(actor=actor, task=task, response=request.POST.get("response", ""))
             messages.success(request, "已答复不同意意见。")
+        elif action == "pass":
+            colleague = User.objects.filter(pk=request.POST.get("to")).first()
+            if colleague is None:
+                raise Http404
+            review.task_pass(actor=actor, task=task, to=colleague)
+            messages.success(request, f"已转交给{colleague.display_name}。")
         else:
             raise Http404
     except DomainError as exc:

@@ -116,6 +116,16 @@ def check_version(v: VersionSpec) -> list[Violation]:
             add(Violation("REV-03", "two_level", "流程含“下级同类部门”环节，须勾选“两级审批”。"))
         if v.two_level:
             for step in v.flow.steps:
+                if step.owner.is_local and step.days > 20:
+                    add(
+                        Violation(
+                            "TL-03",
+                            "flow",
+                            "下级行政机关应当自受理之日起二十日内审查完毕（第四十三条）。",
+                        )
+                    )
+                    break
+            for step in v.flow.steps:
                 if step.owner.is_local and step.owner.kind != v.lower_kind:
                     add(
                         Violation(

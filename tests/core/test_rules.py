@@ -118,3 +118,16 @@ def test_rev03_two_level_needs_a_local_first_stage_of_its_kind():
     assert rules(spec(two_level=True, lower_kind="market", flow=local)) == set()
     assert ("REV-03", "flow") in rules(spec(two_level=True, lower_kind="housing", flow=local))
     assert ("REV-03", "two_level") in rules(spec(flow=local))
+
+
+def test_tl03_the_lower_level_reviews_within_20_working_days():
+    def local(days):
+        return Flow(
+            (
+                Stage((Step("low", "下级审查", Owner(kind="market"), days=days),)),
+                Stage((Step("d", "决定", Owner("up"), "head", 2, lead=True, decision=True),)),
+            )
+        )
+
+    assert rules(spec(two_level=True, lower_kind="market", flow=local(20))) == set()
+    assert ("TL-03", "flow") in rules(spec(two_level=True, lower_kind="market", flow=local(21)))
