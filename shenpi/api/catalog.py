@@ -54,47 +54,8 @@ class FeeOut(serializers.Serializer):
     legal_basis = serializers.CharField()
 
 
-VERSION_OUT_FIELDS = [
-    "id",
-    "number",
-    "status",
-    "effective_from",
-    "name",
-    "kind",
-    "audience",
-    "legal_basis",
-    "conditions",
-    "procedure",
-    "quota",
-    "quota_basis",
-    "handling_mode",
-    "statutory_days",
-    "promised_days",
-    "extension_days",
-    "limit_basis",
-    "special_procedures",
-    "two_level",
-    "lower_kind",
-    "hearing_mandatory",
-    "safety_item",
-    "in_person",
-    "lenient_acceptance",
-    "inspection",
-    "grants_public",
-    "licence_type",
-    "licence_name",
-    "validity_months",
-    "renewal_lead_days",
-    "supplement_days",
-    "where_to_apply",
-    "office_hours",
-    "online",
-    "contact_phone",
-    "complaint_phone",
-    "responsible_office",
-    "responsible_person",
-    "form_fields",
-    "flow",
+VERSION_OUT_FIELDS = ["id", "number", "status", "effective_from"] + [
+    f.removesuffix("_id") for f in services.VERSION_FIELDS
 ]
 
 

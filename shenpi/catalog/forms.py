@@ -8,6 +8,7 @@ from shenpi.accounts.models import Department, DepartmentKind
 
 from .constants import Copies, FieldType, FormFileKind, MaterialSource, Medium
 from .models import FormFile, ItemVersion, Theme
+from .services import VERSION_FIELDS
 
 
 def bootstrap(form):
@@ -38,43 +39,9 @@ class VersionForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = ItemVersion
-        fields = [
-            "name",
-            "kind",
-            "audience",
-            "themes",
-            "legal_basis",
-            "conditions",
-            "procedure",
-            "handling_mode",
-            "statutory_days",
-            "promised_days",
-            "extension_days",
-            "limit_basis",
-            "special_procedures",
-            "quota",
-            "quota_basis",
-            "two_level",
-            "lower_kind",
-            "hearing_mandatory",
-            "safety_item",
-            "in_person",
-            "lenient_acceptance",
-            "inspection",
-            "grants_public",
-            "licence_type",
-            "licence_name",
-            "validity_months",
-            "renewal_lead_days",
-            "supplement_days",
-            "where_to_apply",
-            "office_hours",
-            "online",
-            "contact_phone",
-            "complaint_phone",
-            "responsible_office",
-            "responsible_person",
-        ]
+        # Every public element (Art. 30), in the order the services define them; themes after audience.
+        fields = [f.removesuffix("_id") for f in VERSION_FIELDS if f not in ("form_fields", "flow")]
+        fields.insert(fields.index("audience") + 1, "themes")
         widgets = {
             f: forms.Textarea(attrs={"rows": 3})
             for f in [

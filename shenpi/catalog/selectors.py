@@ -124,42 +124,9 @@ def version_summary(version: ItemVersion) -> dict[str, str]:
     from shenpi.core.flow import parse_flow
 
     rows: dict[str, str] = {}
-    simple = [
-        "name",
-        "kind",
-        "audience",
-        "legal_basis",
-        "conditions",
-        "procedure",
-        "quota",
-        "quota_basis",
-        "handling_mode",
-        "statutory_days",
-        "promised_days",
-        "extension_days",
-        "limit_basis",
-        "special_procedures",
-        "two_level",
-        "lower_kind",
-        "hearing_mandatory",
-        "safety_item",
-        "in_person",
-        "lenient_acceptance",
-        "inspection",
-        "grants_public",
-        "licence_type",
-        "licence_name",
-        "validity_months",
-        "renewal_lead_days",
-        "supplement_days",
-        "where_to_apply",
-        "office_hours",
-        "online",
-        "contact_phone",
-        "complaint_phone",
-        "responsible_office",
-        "responsible_person",
-    ]
+    from .services import VERSION_FIELDS
+
+    simple = [f.removesuffix("_id") for f in VERSION_FIELDS if f not in ("form_fields", "flow")]
     for name in simple:
         field = ItemVersion._meta.get_field(name)
         value = getattr(version, name)
