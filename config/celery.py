@@ -28,6 +28,7 @@ def periodic_schedule():
         "shenpi.cases.tasks.cases_deadlines_task": 300,
         "shenpi.cases.tasks.cases_recompute_provisional_task": 3600,
         "shenpi.cases.tasks.licences_expire_task": 3600,
+        "shenpi.supervision.tasks.scan_deadlines_task": 900,
         # Renewal reminders and deemed renewal at expiry (Art. 50).
         "shenpi.cases.tasks.licences_renewal_watch_task": 3600,
     }

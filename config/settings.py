@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "shenpi.publishing",
     "shenpi.cases",
     "shenpi.notify",
+    "shenpi.supervision",
     "shenpi.api",
     "shenpi.portal",
 ]

@@ -1,0 +1,304 @@
+"""The deadline scan and supervision orders.
+
+The scan compares dates that are stored on cases and tasks (STYLE.md 5) with
+today, through the pure clock's light rule, and writes only what changed: a
+warning raised, raised from yellow to red, or cleared. A second scan right
+after the first writes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from shenpi.accounts.constants import Role
+from shenpi.accounts.models import User
+from shenpi.audit.services import audit_record
+from shenpi.cases.constants import CaseStatus, TaskStatus
+from shenpi.cases.models import Case, Task
+from shenpi.cases.selectors import cases_visible_to
+from shenpi.core import clock
+from shenpi.core.errors import Conflict, InvalidInput, NotFound
+from shenpi.notify.services import notify
+from shenpi.workdays.services import calendar
+
+from .models import Level, SupervisionOrder, Warning, WarningKind, WarningRule
+
+LIGHT_KINDS = (
+    WarningKind.PROMISED,
+    WarningKind.STATUTORY,
+    WarningKind.STEP,
+    WarningKind.CORRECTION,
+    WarningKind.LICENCE,
+    WarningKind.ORDER,
+)
+
+
+def _rules():
+    table = {}
+    for rule in WarningRule.objects.filter(active=True).order_by("version"):
+        table[(rule.item_id, rule.step_key)] = (rule.yellow_left, float(rule.yellow_ratio))
+    return table
+
+
+def _thresholds(rules, item_id, step_key=""):
+    for key in ((item_id, step_key), (item_id, ""), (None, step_key), (None, "")):
+        if key in rules:
+            return rules[key]
+    return 1, 0.8
+
+
+def _local(moment) -> date:
+    return timezone.localtime(moment).date()
+
+
+def desired_warnings(today: date) -> dict:
+    """{(case_id, task_id or None, kind): (level, due, department_id, rule)} for every light
+    that is yellow or red today."""
+    cal = calendar(today)
+    rules = _rules()
+    out = {}
+
+    def judge(key, *, start, due, item_id, department_id, step_key="", rule=""):
+        if due is None or start is None:
+            return
+        yellow_left, ratio = _thresholds(rules, item_id, step_key)
+        limit = max(1, clock.working_days_between(cal, start, due))
+        light = clock.light(
+            cal,
+            today=today,
+            start=start,
+            due=due,
+            limit=limit,
+            yellow_left=yellow_left,
+            yellow_ratio=ratio,
+        )
+        if light != clock.GREEN:
+            out[key] = (light, due, department_id, rule)
+
+    for case in (
+        Case.objects.filter(status=CaseStatus.PROCESSING)
+        .only("pk", "item_id", "department_id", "accepted_at", "promised_due", "statutory_due")
+        .iterator(2000)
+    ):
+        start = _local(case.accepted_at)
+        judge(
+            (case.pk, None, WarningKind.PROMISED),
+            start=start,
+            due=case.promised_due,
+            item_id=case.item_id,
+            department_id=case.department_id,
+            rule="",
+        )
+        judge(
+            (case.pk, None, WarningKind.STATUTORY),
+            start=start,
+            due=case.statutory_due,
+            item_id=case.item_id,
+            department_id=case.department_id,
+            rule="REV-05",
+        )
+    for task in (
+        Task.objects.filter(
+            status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED], case__status=CaseStatus.PROCESSING
+        )
+        .select_related("case")
+        .only(
+            "pk", "case_id", "case__item_id", "department_id", "opened_at", "due_date", "step_key"
+        )
+        .iterator(2000)
+    ):
+        judge(
+            (task.case_id, task.pk, WarningKind.STEP),
+            start=_local(task.opened_at),
+            due=task.due_date,
+            item_id=task.case.item_id,
+            department_id=task.department_id,
+            step_key=task.step_key,
+        )
+    for case in (
+        Case.objects.filter(status=CaseStatus.RECEIVED)
+        .only("pk", "item_id", "department_id", "round_received_at", "correction_due")
+        .iterator(2000)
+    ):
+        judge(
+            (case.pk, None, WarningKind.CORRECTION),
+            start=_local(case.round_received_at),
+            due=case.correction_due,
+            item_id=case.item_id,
+            department_id=case.department_id,
+            rule="RCV-04",
+        )
+    for case in (
+        Case.objects.filter(status=CaseStatus.DECIDED, licence_due__isnull=False)
+        .only("pk", "item_id", "department_id", "decided_at", "licence_due")
+        .iterator(2000)
+    ):
+        judge(
+            (case.pk, None, WarningKind.LICENCE),
+            start=_local(case.decided_at),
+            due=case.licence_due,
+            item_id=case.item_id,
+            department_id=case.department_id,
+            rule="TL-04",
+        )
+    for order in SupervisionOrder.objects.filter(answered_at__isnull=True).only(
+        "pk", "case_id", "department_id", "answer_due"
+    ):
+        # An order whose answer is overdue turns from a yellow card to a red one.
+        level = Level.RED if today > order.answer_due else Level.YELLOW
+        out[(order.case_id, None, WarningKind.ORDER)] = (
+            level,
+            order.answer_due,
+            order.department_id,
+            "",
+        )
+    return out
+
+
+def scan_deadlines(today: date | None = None) -> dict:
+    """Raise, raise further and clear warnings; returns the counts of rows written."""
+    today = today or timezone.localdate()
+    wanted = desired_warnings(today)
+    existing = {
+        (w.case_id, w.task_id, w.kind): w
+        for w in Warning.objects.filter(cleared_at__isnull=True, kind__in=LIGHT_KINDS)
+    }
+    report = {"raised": 0, "escalated": 0, "cleared": 0}
+    now = timezone.now()
+    to_create, to_escalate = [], []
+    for key, (level, due, department_id, rule) in wanted.items():
+        current = existing.get(key)
+        if current is None:
+            to_create.append(
+                Warning(
+                    case_id=key[0],
+                    task_id=key[1],
+                    kind=key[2],
+                    level=level,
+                    due=due,
+                    department_id=department_id,
+                    rule_id=rule,
+                )
+            )
+        elif current.level != level or current.due != due:
+            current.level, current.due = level, due
+            to_escalate.append(current)
+    stale = [w.pk for key, w in existing.items() if key not in wanted]
+    with transaction.atomic():
+        Warning.objects.bulk_create(to_create, batch_size=1000)
+        Warning.objects.bulk_update(to_escalate, ["level", "due"], batch_size=1000)
+        for start in range(0, len(stale), 1000):
+            Warning.objects.filter(pk__in=stale[start : start + 1000]).update(cleared_at=now)
+    report["raised"], report["escalated"], report["cleared"] = (
+        len(to_create),
+        len(to_escalate),
+        len(stale),
+    )
+    _notify_holders(to_create + [w for w in to_escalate if w.level == Level.RED])
+    return report
+
+
+def _notify_holders(warnings) -> None:
+    """Each new or reddened warning tells its holder and the department's head (in-site, SMS)."""
+    if not warnings:
+        return
+    heads = {}
+    for user in User.objects.filter(
+        role_assignments__role=Role.HEAD,
+        office__department_id__in={w.department_id for w in warnings},
+    ):
+        heads.setdefault(user.office.department_id, []).append(user)
+    tasks = {
+        t.pk: t
+        for t in Task.objects.filter(
+            pk__in=[w.task_id for w in warnings if w.task_id]
+        ).select_related("claimed_by")
+    }
+    with transaction.atomic():
+        for warning in warnings[:500]:
+            recipients = list(heads.get(warning.department_id, []))
+            task = tasks.get(warning.task_id)
+            if task is not None and task.claimed_by is not None:
+                recipients.append(task.claimed_by)
+            for user in recipients:
+                notify(
+                    user,
+                    title=f"{warning.get_level_display()}预警：{warning.get_kind_display()}",
+                    body=f"期限 {warning.due}。",
+                )
+
+
+# --- supervision orders (督办) ---------------------------------------------------------------
+
+
+def _ensure_supervisor(actor, case) -> None:
+    if getattr(actor, "is_system_client", False) or not actor.has_role(Role.SUPERVISOR):
+        raise NotFound("未找到该办件。")
+    if not cases_visible_to(actor).filter(pk=case.pk).exists():
+        raise NotFound("未找到该办件。")
+
+
+@transaction.atomic
+def order_issue(*, actor, case: Case, text: str, answer_due: date) -> SupervisionOrder:
+    _ensure_supervisor(actor, case)
+    if not (text or "").strip():
+        raise InvalidInput("请写明督办事项。", errors={"text": ["必填。"]})
+    if answer_due < timezone.localdate():
+        raise InvalidInput("答复期限不能早于今天。", errors={"answer_due": ["期限无效。"]})
+    holder = (
+        case.tasks.filter(status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED])
+        .select_related("department")
+        .first()
+    )
+    department = holder.department if holder else case.department
+    order = SupervisionOrder.objects.create(
+        case=case, department=department, text=text.strip(), answer_due=answer_due, issued_by=actor
+    )
+    audit_record(
+        stream=f"case:{case.pk}",
+        action="supervision.order",
+        actor=actor,
+        object_type="case",
+        object_id=str(case.pk),
+        detail={"department": department.code, "due": answer_due.isoformat()},
+    )
+    for head in User.objects.filter(
+        role_assignments__role=Role.HEAD, office__department=department
+    ):
+        notify(
+            head,
+            title=f"督办：{case.number}",
+            body=f"{order.text}（请于 {answer_due:%Y-%m-%d} 前答复）",
+        )
+    return order
+
+
+@transaction.atomic
+def order_answer(*, actor, order: SupervisionOrder, answer: str) -> SupervisionOrder:
+    """The department's head answers in writing on the platform."""
+    order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+    if (
+        getattr(actor, "is_system_client", False)
+        or not actor.has_role(Role.HEAD)
+        or actor.department is None
+        or actor.department.pk != order.department_id
+    ):
+        raise NotFound("未找到该督办。")
+    if order.answered_at:
+        raise Conflict("该督办已答复。", code="already_answered")
+    if not (answer or "").strip():
+        raise InvalidInput("请填写答复。", errors={"answer": ["必填。"]})
+    order.answer, order.answered_by, order.answered_at = answer.strip(), actor, timezone.now()
+    order.save(update_fields=["answer", "answered_by", "answered_at"])
+    audit_record(
+        stream=f"case:{order.case_id}",
+        action="supervision.answer",
+        actor=actor,
+        object_type="case",
+        object_id=str(order.case_id),
+    )
+    notify(order.issued_by, title="督办已答复", body=order.answer[:200])
+    return order

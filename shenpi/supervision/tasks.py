@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from .services import scan_deadlines
+
+
+@shared_task(name="shenpi.supervision.tasks.scan_deadlines_task")
+def scan_deadlines_task():
+    return scan_deadlines()

@@ -1,0 +1,119 @@
+"""The deadline scan (CONTRACTS.md "Lights") and supervision orders."""
+
+from datetime import date
+
+import pytest
+import time_machine
+
+from shenpi.cases import review, services
+from shenpi.cases.models import Task
+from shenpi.core.errors import Conflict, NotFound
+from shenpi.supervision.models import Warning, WarningRule
+from shenpi.supervision.services import order_answer, order_issue, scan_deadlines
+from tests.cases.conftest import FOOD_FORM, complete_draft
+
+pytestmark = pytest.mark.django_db
+
+
+def accepted_on(demo, food, moment):
+    with time_machine.travel(moment, tick=False):
+        case = complete_draft(services, demo("zhangsan"), food)
+        case = services.case_submit(
+            actor=demo("zhangsan"), case=case, declaration=True, form_data=FOOD_FORM
+        )
+        return services.case_accept(actor=demo("yc_scjg_off1"), case=case)
+
+
+def open_levels(case):
+    return {
+        (w.kind, w.task.step_key if w.task else ""): w.level
+        for w in Warning.objects.filter(case=case, cleared_at__isnull=True).select_related("task")
+    }
+
+
+def test_lights_across_the_spring_festival_and_a_second_scan_writes_nothing(demo, food):
+    # Accepted Friday 13 Feb 2026: promised 10 working days → 14 (make-up Sat), 24-27 Feb, 28 (make-up Sat),
+    # 2-5 Mar: due Thursday 5 March. First step 3 days → 14, 24, 25 Feb.
+    case = accepted_on(demo, food, "2026-02-13 10:00 +0800")
+    assert case.promised_due == date(2026, 3, 5)
+    with time_machine.travel(
+        "2026-02-23 10:00 +0800", tick=False
+    ):  # inside the holiday: 2 left of the step
+        assert scan_deadlines()["raised"] == 0
+    with time_machine.travel(
+        "2026-02-24 10:00 +0800", tick=False
+    ):  # the step has 1 working day left
+        assert scan_deadlines() == {"raised": 1, "escalated": 0, "cleared": 0}
+        assert open_levels(case) == {("step", "first_review"): "yellow"}
+        assert scan_deadlines() == {"raised": 0, "escalated": 0, "cleared": 0}  # idempotent
+    with time_machine.travel("2026-02-26 10:00 +0800", tick=False):  # the step is overdue
+        assert scan_deadlines() == {"raised": 0, "escalated": 1, "cleared": 0}
+        assert open_levels(case) == {("step", "first_review"): "red"}
+        assert scan_deadlines() == {"raised": 0, "escalated": 0, "cleared": 0}
+        review.task_complete(
+            actor=demo("yc_scjg_off1"),
+            task=Task.objects.get(case=case, step_key="first_review"),
+            opinion="初审通过",
+        )
+        assert scan_deadlines()["cleared"] == 1  # the finished step's card is cleared
+    with time_machine.travel("2026-03-03 10:00 +0800", tick=False):
+        # Promised: 8 of 10 working days used (14, 24-28 Feb, 2-3 Mar): ceil(0.8 × 10) = 8 → yellow.
+        # The next step (3 days from 26 Feb: 27, 28 Feb, 2 Mar) is overdue → red.
+        scan_deadlines()
+        assert open_levels(case) == {("promised", ""): "yellow", ("step", "review"): "red"}
+    assert demo("yc_scjg_head").messages.filter(title__startswith="红牌预警").exists()
+
+
+def test_a_pause_moves_the_light(demo, food):
+    case = accepted_on(demo, food, "2026-03-02 09:00 +0800")  # promised due Monday 16 March
+    assert case.promised_due == date(2026, 3, 16)
+    with time_machine.travel("2026-03-09 09:00 +0800", tick=False):
+        review.case_suspend(
+            actor=demo("yc_scjg_off1"), case=case, reason="testing", expected_days=5
+        )
+    with time_machine.travel("2026-03-16 09:00 +0800", tick=False):
+        review.case_resume(
+            actor=demo("yc_scjg_off1"), case=case
+        )  # 9-13 March excluded: due Monday 23 March
+        case.refresh_from_db()
+        assert case.promised_due == date(2026, 3, 23)
+        scan_deadlines()
+        # 5 of the now 15 working days used: green.
+        assert ("promised", "") not in open_levels(case)
+    with time_machine.travel("2026-03-24 09:00 +0800", tick=False):
+        scan_deadlines()
+        assert open_levels(case)[("promised", "")] == "red"
+
+
+def test_rules_per_item_change_the_thresholds(demo, food):
+    case = accepted_on(demo, food, "2026-03-02 09:00 +0800")
+    with time_machine.travel("2026-03-06 09:00 +0800", tick=False):  # 4 of 10 promised days used
+        scan_deadlines()
+        assert ("promised", "") not in open_levels(case)
+        WarningRule.objects.create(item=food, yellow_left=1, yellow_ratio=0.3)
+        scan_deadlines()
+        assert open_levels(case)[("promised", "")] == "yellow"
+
+
+def test_an_order_is_answered_by_the_department_head_and_reddens_when_late(demo, food):
+    case = accepted_on(demo, food, "2026-03-02 09:00 +0800")
+    with pytest.raises(NotFound):  # another city's supervisor cannot see the case
+        order_issue(
+            actor=demo("nx_scjg_off1"), case=case, text="请说明", answer_due=date(2030, 1, 1)
+        )
+    with time_machine.travel("2026-03-03 09:00 +0800", tick=False):
+        order = order_issue(
+            actor=demo("yc_jc_sup"), case=case, text="请说明延误原因", answer_due=date(2026, 3, 5)
+        )
+        scan_deadlines()
+        assert open_levels(case)[("order", "")] == "yellow"
+    with time_machine.travel("2026-03-06 09:00 +0800", tick=False):
+        scan_deadlines()
+        assert open_levels(case)[("order", "")] == "red"
+        with pytest.raises(NotFound):  # the wrong department
+            order_answer(actor=demo("nx_scjg_head"), order=order, answer="x")
+        order_answer(actor=demo("yc_scjg_head"), order=order, answer="已安排两人加快审查")
+        with pytest.raises(Conflict):
+            order_answer(actor=demo("yc_scjg_head"), order=order, answer="again")
+        scan_deadlines()
+    assert ("order", "") not in open_levels(case)
