@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("shenpi.catalog.urls")),
     path("", include("shenpi.cases.urls")),
     path("", include("shenpi.notify.urls")),
+    path("", include("shenpi.supervision.urls")),
     path("", include("shenpi.publishing.urls")),
     path("", include("shenpi.portal.urls")),
 ]

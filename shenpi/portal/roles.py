@@ -83,7 +83,7 @@ HOMES = {
             NavItem("延期审批", None, "单一部门办理的延期（《行政许可法》第四十二条第一款）"),
             NavItem("信息发布审核", "/publishing/", "本部门起草的信息，审核后才公开"),
             NavItem("事项维护", "/catalog/manage/", ""),
-            NavItem("督办答复", None, ""),
+            NavItem("督办答复", "/supervision/orders/", ""),
         ),
     ),
     Role.LEADER: RoleHome(
@@ -113,9 +113,9 @@ HOMES = {
         "电子监察",
         "实时监控办件、预警纠错、督办、投诉处理与绩效评估。",
         (
-            NavItem("实时监控", None, "红黄绿灯"),
+            NavItem("实时监控", "/supervision/monitor/", "红黄绿灯"),
             NavItem("预警规则", None, ""),
-            NavItem("督办与纠错", None, ""),
+            NavItem("督办与纠错", "/supervision/orders/", ""),
             NavItem("投诉举报", None, ""),
             NavItem("绩效评估", None, ""),
             NavItem("审计日志", None, "谁、何时、从何处、做了什么；校验哈希链"),
