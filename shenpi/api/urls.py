@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import cases, catalog, views
+from . import cases, catalog, supervision, views
 
 app_name = "api"
 
@@ -44,6 +44,14 @@ urlpatterns = [
     ),
     path("tasks/", cases.TaskInboxApi.as_view(), name="tasks"),
     path("licences/verify/", cases.LicenceVerifyApi.as_view(), name="licence_verify"),
+    path("supervision/warnings/", supervision.WarningListApi.as_view(), name="warnings"),
+    path("supervision/monitor/", supervision.MonitorApi.as_view(), name="monitor"),
+    path("supervision/orders/", supervision.OrderApi.as_view(), name="orders"),
+    path(
+        "supervision/orders/<int:pk>/answer/",
+        supervision.OrderAnswerApi.as_view(),
+        name="order_answer",
+    ),
     path("tasks/<uuid:pk>/actions/", cases.TaskActionApi.as_view(), name="task_action"),
     path("publications/<uuid:pk>/", catalog.PublicationDetailApi.as_view(), name="publication"),
 ]
