@@ -391,6 +391,23 @@ def case_detail(request, pk):
             and (user.has_role(Role.HEAD, Role.LEADER)),
             "can_urge": not case.is_terminal and case.status != CaseStatus.DRAFT,
             "hearing": getattr(case, "hearing", None),
+            "rateable": case.status in (CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED)
+            and not hasattr(case, "rating")
+            and (case.applicant_id == user.pk or services._is_clerk_for(user, case.department)),
+            "rating_levels": [
+                (5, "非常满意"),
+                (4, "满意"),
+                (3, "基本满意"),
+                (2, "不满意"),
+                (1, "非常不满意"),
+            ],
+            "rating_fields": [
+                ("overall", "总体评价"),
+                ("efficiency", "办事效率"),
+                ("guide_accuracy", "办事指南准确"),
+                ("convenience", "办事便利"),
+            ],
+            "can_intake_dept": staff and services._is_official_of(user, case.department),
             "hearing_staff": User.objects.filter(office__department=user.department, is_active=True)
             if staff and user.department
             else [],

@@ -36,7 +36,7 @@ HOMES = {
             NavItem("我要申请", "/guide/", "在线填写申请表并上传材料"),
             NavItem("我的办件", "/my/cases/", "查看办理进度、补正材料、领取结果"),
             NavItem("我的证照与材料库", "/my/cases/", "复用已取得的证照和上传过的材料"),
-            NavItem("我的咨询与投诉", None, ""),
+            NavItem("我的咨询与投诉", "/complain/", ""),
         ),
     ),
     Role.CLERK: RoleHome(
@@ -116,9 +116,9 @@ HOMES = {
             NavItem("实时监控", "/supervision/monitor/", "红黄绿灯"),
             NavItem("预警规则", None, ""),
             NavItem("督办与纠错", "/supervision/orders/", ""),
-            NavItem("投诉举报", None, ""),
+            NavItem("投诉举报", "/supervision/complaints/", ""),
             NavItem("绩效评估", None, ""),
-            NavItem("审计日志", None, "谁、何时、从何处、做了什么；校验哈希链"),
+            NavItem("审计日志", "/supervision/audit/", "谁、何时、从何处、做了什么；校验哈希链"),
         ),
     ),
     Role.OBSERVER: RoleHome(
@@ -126,7 +126,7 @@ HOMES = {
         "observer",
         "人大代表/政协委员监督",
         "查看受邀关注的事项和办件的办理情况（个人信息已脱敏）。",
-        (NavItem("关注的事项与办件", None, ""),),
+        (NavItem("关注的事项与办件", "/observer/", ""),),
     ),
     Role.ADMIN: RoleHome(
         Role.ADMIN,

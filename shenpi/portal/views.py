@@ -30,7 +30,7 @@ PUBLIC_ENTRANCES = [
         "投诉",
         "bi-megaphone",
         "对办件、事项、部门或工作人员投诉举报，可实名或匿名",
-        None,
+        "supervision:complaint_new",
     ),
     ("policies", "政策法规", "bi-bank", "法律法规、政策文件、通知公告与新闻", "publishing:list"),
 ]

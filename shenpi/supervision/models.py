@@ -113,3 +113,142 @@ class SupervisionOrder(models.Model):
 
     def __str__(self):
         return f"督办 {self.case}"
+
+
+class ComplaintStatus(models.TextChoices):
+    FILED = "filed", _("已提交，待受理")
+    TAKEN = "taken", _("已受理，处理中")
+    REJECTED = "rejected", _("不予受理")
+    REPLIED = "replied", _("已答复")
+
+
+class Complaint(models.Model):
+    """投诉举报: anyone, named or anonymous, about a case, an item, a department or an official."""
+
+    number = models.CharField(_("投诉编号"), max_length=20, unique=True)
+    query_password = models.CharField(_("查询密码"), max_length=12)
+    complainant = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+    )
+    contact = models.CharField(_("联系方式"), max_length=60, blank=True)
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.ForeignKey(
+        "catalog.Item", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="complaints"
+    )
+    official_name = models.CharField(_("被投诉人员"), max_length=60, blank=True)
+    subject = models.CharField(_("标题"), max_length=120)
+    body = models.TextField(_("内容"))
+    attachment = models.FileField(upload_to="complaints/%Y/", blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ComplaintStatus.choices, default=ComplaintStatus.FILED
+    )
+    filed_at = models.DateTimeField(auto_now_add=True)
+    decide_by = models.DateField(_("受理决定期限"))
+    handler = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reply_due = models.DateField(_("答复期限"), null=True, blank=True)
+    reply = models.TextField(_("答复"), blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    substantiated = models.BooleanField(_("投诉属实"), null=True, blank=True)
+    satisfaction = models.CharField(_("投诉人评价"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("投诉举报")
+        verbose_name_plural = _("投诉举报")
+        ordering = ["-filed_at"]
+
+    def __str__(self):
+        return self.number
+
+
+class Rating(models.Model):
+    """好差评: 5 levels (5 非常满意 … 1 非常不满意); the lowest two are bad reviews."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="rating")
+    rated_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    overall = models.PositiveSmallIntegerField(_("总体评价"))
+    efficiency = models.PositiveSmallIntegerField(_("办事效率"))
+    guide_accuracy = models.PositiveSmallIntegerField(_("办事指南准确"))
+    convenience = models.PositiveSmallIntegerField(_("办事便利"))
+    comment = models.CharField(_("意见"), max_length=500, blank=True)
+    rated_at = models.DateTimeField(auto_now_add=True)
+    # The follow-up of a bad review: call-back, rectification, deadline; an appeal for abusive ones.
+    follow_up_due = models.DateField(_("整改期限"), null=True, blank=True)
+    callback = models.TextField(_("回访记录"), blank=True)
+    rectification = models.TextField(_("整改情况"), blank=True)
+    followed_up_at = models.DateTimeField(null=True, blank=True)
+    appeal = models.TextField(_("申诉理由"), blank=True)
+    appeal_upheld = models.BooleanField(_("申诉成立（不计入评价）"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("好差评")
+        verbose_name_plural = _("好差评")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(overall__gte=1, overall__lte=5), name="rating_1_to_5"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case} {self.overall}"
+
+    @property
+    def is_bad(self) -> bool:
+        return self.overall <= 2
+
+
+class Watch(models.Model):
+    """An observer's (人大代表、政协委员) watch list: items or cases, granted by the admin."""
+
+    observer = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="watches")
+    item = models.ForeignKey(
+        "catalog.Item", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("关注范围")
+        verbose_name_plural = _("关注范围")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(item__isnull=False) | Q(case__isnull=False), name="watch_item_or_case"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.observer} → {self.item or self.case}"
+
+
+class Finding(models.Model):
+    """纠错 (a correction on a case) and 责任认定 (a responsibility finding), citing the rule broken."""
+
+    KINDS = [("correction", _("纠错")), ("responsibility", _("责任认定"))]
+    kind = models.CharField(max_length=16, choices=KINDS)
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="findings")
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="findings"
+    )
+    official = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rule = models.CharField(_("违反的规定"), max_length=20)
+    text = models.TextField(_("内容"))
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    statement = models.TextField(_("当事人陈述"), blank=True)
+
+    class Meta:
+        verbose_name = _("纠错与责任认定")
+        verbose_name_plural = _("纠错与责任认定")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.case}"

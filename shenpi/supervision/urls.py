@@ -11,4 +11,11 @@ urlpatterns = [
     path("supervision/orders/", views.orders, name="orders"),
     path("supervision/orders/<int:pk>/answer/", views.order_answer, name="order_answer"),
     path("cases/<uuid:case_pk>/order/", views.order_issue, name="order_issue"),
+    path("cases/<uuid:case_pk>/feedback/", views.case_feedback, name="case_feedback"),
+    path("complain/", views.complaint_new, name="complaint_new"),
+    path("complain/lookup/", views.complaint_lookup, name="complaint_lookup"),
+    path("supervision/complaints/", views.complaints, name="complaints"),
+    path("supervision/complaints/<int:pk>/", views.complaint_act, name="complaint_act"),
+    path("supervision/audit/", views.audit_log, name="audit"),
+    path("observer/", views.watched, name="watched"),
 ]

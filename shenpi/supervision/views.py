@@ -3,6 +3,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -110,3 +111,242 @@ def order_answer(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("supervision:orders")
+
+
+# --- complaints (public filing and lookup; supervision handling) ---------------------------------
+
+
+def complaint_new(request):
+    from shenpi.catalog.models import Item
+
+    from . import feedback
+
+    departments = Department.objects.filter(is_active=True).order_by("code")
+    if request.method == "POST":
+        department = Department.objects.filter(code=request.POST.get("department", "")).first()
+        try:
+            if department is None:
+                from shenpi.core.errors import InvalidInput
+
+                raise InvalidInput("请选择被投诉的部门。")
+            case = None
+            if request.user.is_authenticated and request.POST.get("case_number"):
+                from shenpi.cases.models import Case
+
+                case = Case.objects.filter(
+                    number=request.POST["case_number"].strip(), applicant=request.user
+                ).first()
+            complaint = feedback.complaint_file(
+                actor=request.user,
+                department=department,
+                subject=request.POST.get("subject", ""),
+                body=request.POST.get("body", ""),
+                contact=request.POST.get("contact", ""),
+                case=case,
+                item=Item.objects.filter(code=request.POST.get("item", "")).first(),
+                official_name=request.POST.get("official_name", ""),
+                attachment=request.FILES.get("attachment"),
+                anonymous=bool(request.POST.get("anonymous")),
+                request=request,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            return render(request, "supervision/complaint_filed.html", {"complaint": complaint})
+    return render(request, "supervision/complaint_new.html", {"departments": departments})
+
+
+def complaint_lookup(request):
+    from .models import Complaint
+
+    complaint = None
+    if request.method == "POST":
+        key = f"complaint-lookup:{request.META.get('REMOTE_ADDR')}"
+        from django.core.cache import cache
+
+        if cache.get_or_set(key, 0, 600) >= 10:
+            messages.error(request, "查询过于频繁，请 10 分钟后再试。")
+        else:
+            cache.incr(key)
+            complaint = Complaint.objects.filter(
+                number=request.POST.get("number", "").strip(),
+                query_password=request.POST.get("password", "").strip().upper(),
+            ).first()
+            if complaint is None:
+                messages.error(request, "投诉编号或查询密码不正确。")
+    return render(request, "supervision/complaint_lookup.html", {"complaint": complaint})
+
+
+@login_required
+def complaints(request):
+    _supervisor(request)
+    from . import feedback
+    from .models import Complaint
+
+    visible = [
+        c
+        for c in Complaint.objects.select_related("department__division", "handler").order_by(
+            "-filed_at"
+        )[:200]
+        if request.user in feedback._supervisors_over(c.department)
+    ]
+    return render(request, "supervision/complaints.html", {"complaints": visible})
+
+
+@login_required
+@require_POST
+def complaint_act(request, pk):
+    from shenpi.accounts.models import User
+
+    from . import feedback
+    from .models import Complaint
+
+    complaint = get_object_or_404(Complaint, pk=pk)
+    try:
+        action = request.POST.get("action")
+        if action in ("take", "reject"):
+            handler = User.objects.filter(username=request.POST.get("handler", "")).first()
+            feedback.complaint_decide(
+                actor=request.user,
+                complaint=complaint,
+                take=action == "take",
+                handler=handler,
+                reason=request.POST.get("reason", ""),
+            )
+        elif action == "reply":
+            feedback.complaint_reply(
+                actor=request.user,
+                complaint=complaint,
+                reply=request.POST.get("reply", ""),
+                substantiated=bool(request.POST.get("substantiated")),
+            )
+        elif action == "rate":
+            feedback.complaint_rate(
+                actor=request.user,
+                complaint=complaint,
+                satisfaction=request.POST.get("satisfaction", ""),
+            )
+        messages.success(request, "已处理。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(request.POST.get("next") or "supervision:complaints")
+
+
+# --- ratings, findings, observers, audit ---------------------------------------------------------
+
+
+@login_required
+@require_POST
+def case_feedback(request, case_pk):
+    from . import feedback
+
+    case = case_for_user(request.user, case_pk)
+    action = request.POST.get("action")
+    try:
+        if action == "rate":
+
+            def score(name):
+                try:
+                    return int(request.POST.get(name, 0))
+                except ValueError:
+                    return 0
+
+            feedback.case_rate(
+                actor=request.user,
+                case=case,
+                overall=score("overall"),
+                efficiency=score("efficiency"),
+                guide_accuracy=score("guide_accuracy"),
+                convenience=score("convenience"),
+                comment=request.POST.get("comment", ""),
+            )
+            messages.success(request, "感谢您的评价。")
+        elif action == "follow_up":
+            feedback.rating_follow_up(
+                actor=request.user,
+                rating=case.rating,
+                callback=request.POST.get("callback", ""),
+                rectification=request.POST.get("rectification", ""),
+            )
+            messages.success(request, "整改情况已记录并反馈。")
+        elif action == "finding":
+            from shenpi.accounts.models import User
+
+            official = User.objects.filter(username=request.POST.get("official", "")).first()
+            feedback.finding_record(
+                actor=request.user,
+                case=case,
+                kind=request.POST.get("kind", ""),
+                rule=request.POST.get("rule", ""),
+                text=request.POST.get("text", ""),
+                official=official,
+            )
+            messages.success(request, "已记录。")
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+def watched(request):
+    """An observer's watched items and cases, personal data masked; every view is audited."""
+    from shenpi.audit.services import audit_record
+    from shenpi.cases.models import Case
+
+    from .models import Watch
+
+    if not request.user.has_role(Role.OBSERVER):
+        raise Http404
+    watches = Watch.objects.filter(observer=request.user)
+    cases = (
+        Case.objects.filter(Q(pk__in=watches.values("case")) | Q(item__in=watches.values("item")))
+        .exclude(status="draft")
+        .select_related("version", "department")
+    )
+    case = None
+    if request.GET.get("case"):
+        case = get_object_or_404(cases, pk=request.GET["case"])
+        audit_record(
+            stream=f"user:{request.user.public_id}",
+            action="observer.view",
+            actor=request.user,
+            request=request,
+            object_type="case",
+            object_id=str(case.pk),
+        )
+    return render(
+        request,
+        "supervision/watched.html",
+        {"cases": cases, "case": case, "events": case.events.filter(public=True) if case else []},
+    )
+
+
+@login_required
+def audit_log(request):
+    """Supervisors search the audit log (who, what, when, where from) and verify the chain."""
+    from shenpi.audit.models import AuditRecord
+
+    _supervisor(request)
+    qs = AuditRecord.objects.order_by("-at")
+    who, what = request.GET.get("who", "").strip(), request.GET.get("what", "").strip()
+    if who:
+        qs = qs.filter(actor_label__icontains=who)
+    if what:
+        qs = qs.filter(
+            Q(action__icontains=what) | Q(object_id__icontains=what) | Q(detail__icontains=what)
+        )
+    result = None
+    if request.method == "POST":
+        from shenpi.audit.verify import verify_chain, verify_checkpointed_hashes
+
+        checked, broken = verify_chain()
+        broken = broken or verify_checkpointed_hashes()
+        result = f"审计链断裂：{broken}" if broken else f"审计链完整：已校验 {checked} 条记录。"
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/audit.html",
+        {"page": page, "who": who, "what": what, "result": result},
+    )

@@ -34,3 +34,50 @@ def test_a_supervisor_sees_a_red_case_orders_and_the_department_answers(new_page
 
     supervisor.goto("/supervision/orders/")
     expect(supervisor.get_by_test_id("orders")).to_contain_text("已安排两名工作人员加快审查")
+
+
+def test_a_citizen_files_a_complaint_and_later_reads_the_reply(new_page):
+    citizen = new_page()
+    citizen.goto("/")
+    citizen.get_by_test_id("public-entrances").get_by_role("link", name="投诉").click()
+    citizen.get_by_label("被投诉部门").select_option(label="银川市市场监督管理局")
+    citizen.get_by_label("标题").fill("要求提供与事项无关的材料")
+    citizen.get_by_label("投诉内容").fill("窗口要求我提供房产证，但办事指南的材料目录中没有。")
+    citizen.get_by_role("button", name="提交投诉").click()
+    number = citizen.get_by_test_id("complaint-number").inner_text()
+    password = citizen.get_by_test_id("complaint-password").inner_text()
+
+    supervisor = new_page()
+    log_in(supervisor, "yc_jc_sup")
+    supervisor.goto("/supervision/complaints/")
+    row = supervisor.get_by_test_id("complaints").get_by_role("row", name=number)
+    row.get_by_role("button", name="受理", exact=True).click()
+    row = supervisor.get_by_test_id("complaints").get_by_role("row", name=number)
+    row.get_by_label("答复").fill("经核实，窗口要求属实，已责令改正并一次告知（第三十一条）。")
+    row.get_by_label("投诉属实").check()
+    row.get_by_role("button", name="答复", exact=True).click()
+
+    citizen.goto("/complain/lookup/")
+    citizen.get_by_label("投诉编号").fill(number)
+    citizen.get_by_label("查询密码").fill(password)
+    citizen.get_by_role("button", name="查询").click()
+    expect(citizen.get_by_test_id("complaint-reply")).to_contain_text("已责令改正")
+
+
+def test_a_deputy_watches_a_case_and_cannot_see_the_applicants_id_number(new_page, demo):
+    from shenpi.supervision.models import Watch
+    from tests.cases.test_licences import granted
+
+    case = granted(demo).case
+    Watch.objects.create(observer=demo("observer"), case=case)
+    deputy = new_page()
+    log_in(deputy, "observer")
+    deputy.get_by_role("link", name="进入工作台").click()
+    deputy.get_by_role("link", name="关注的事项与办件").click()
+    deputy.get_by_test_id("watched").get_by_role("link", name=case.number).click()
+    section = deputy.get_by_test_id("watched-case")
+    expect(section).to_contain_text("已送达")
+    expect(section).not_to_contain_text(case.applicant_code)
+    expect(section).to_contain_text("**********")
+    deputy.goto(f"/cases/{case.pk}/")
+    expect(deputy.get_by_text("页面不存在")).to_be_visible()

@@ -1,0 +1,375 @@
+"""Complaints (投诉举报), ratings (好差评) with their follow-up, corrections and findings."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from shenpi.accounts.constants import Role
+from shenpi.accounts.models import Department, User
+from shenpi.audit.services import audit_record
+from shenpi.cases.constants import MATERIAL_FILE_TYPES, CaseStatus
+from shenpi.cases.selectors import cases_visible_to
+from shenpi.common.files import check_upload
+from shenpi.core import clock
+from shenpi.core.errors import Conflict, InvalidInput, NotFound
+from shenpi.notify.services import notify
+from shenpi.workdays.services import calendar
+
+from .models import Complaint, ComplaintStatus, Finding, Rating
+
+DECIDE_DAYS = 5  # supervision decides within 5 working days whether to take a complaint
+FOLLOW_UP_DAYS = (
+    15  # a bad rating's rectification deadline, working days (configurable per deployment)
+)
+LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+
+
+def _supervisors_over(department) -> list[User]:
+    path = department.division.path
+    return [
+        u
+        for u in User.objects.filter(role_assignments__role=Role.SUPERVISOR).select_related(
+            "division", "office__department__division"
+        )
+        if (u.division or u.office.department.division).path
+        and path.startswith((u.division or u.office.department.division).path)
+    ]
+
+
+@transaction.atomic
+def complaint_file(
+    *,
+    actor,
+    department: Department,
+    subject: str,
+    body: str,
+    contact: str = "",
+    case=None,
+    item=None,
+    official_name: str = "",
+    attachment=None,
+    anonymous: bool = False,
+    request=None,
+) -> Complaint:
+    errors = {}
+    if not (subject or "").strip():
+        errors["subject"] = ["请填写标题。"]
+    if not (body or "").strip():
+        errors["body"] = ["请写明投诉内容。"]
+    if errors:
+        raise InvalidInput("投诉内容不完整。", errors=errors)
+    named = actor if (actor is not None and actor.is_authenticated and not anonymous) else None
+    if case is not None and (named is None or case.applicant_id != named.pk):
+        case = (
+            None  # a complaint about a case names it only for its own applicant; others describe it
+        )
+    today = timezone.localdate()
+    complaint = Complaint(
+        number=f"TS{today:%Y%m%d}{secrets.randbelow(10**6):06d}",
+        query_password="".join(
+            secrets.choice("23456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(8)
+        ),
+        complainant=named,
+        contact=(contact or "").strip()[:60],
+        case=case,
+        item=item,
+        department=department,
+        official_name=(official_name or "").strip()[:60],
+        subject=subject.strip()[:120],
+        body=body.strip(),
+        decide_by=clock.add_working_days(calendar(), today, DECIDE_DAYS),
+    )
+    if attachment is not None:
+        checked = check_upload(
+            attachment, allowed=MATERIAL_FILE_TYPES, max_bytes=10 * 1024 * 1024, label="附件"
+        )
+        complaint.attachment.save(checked.name, ContentFile(checked.data), save=False)
+    complaint.save()
+    audit_record(
+        stream=f"complaint:{complaint.pk}",
+        action="complaint.file",
+        actor=named,
+        request=request,
+        object_type="complaint",
+        object_id=complaint.number,
+    )
+    for supervisor in _supervisors_over(department):
+        notify(
+            supervisor,
+            title=f"新投诉：{complaint.subject}",
+            body=f"编号 {complaint.number}，请于 {complaint.decide_by:%Y-%m-%d} 前决定是否受理。",
+        )
+    return complaint
+
+
+def _ensure_supervisor_of(actor, complaint) -> None:
+    if getattr(actor, "is_system_client", False):
+        raise NotFound("未找到该投诉。")
+    if actor.pk == (complaint.handler_id or -1):
+        return
+    if actor not in _supervisors_over(complaint.department):
+        raise NotFound("未找到该投诉。")
+
+
+@transaction.atomic
+def complaint_decide(
+    *,
+    actor,
+    complaint: Complaint,
+    take: bool,
+    handler: User | None = None,
+    reply_days: int = 15,
+    reason: str = "",
+) -> Complaint:
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    _ensure_supervisor_of(actor, complaint)
+    if complaint.status != ComplaintStatus.FILED:
+        raise Conflict("该投诉已经处理过受理决定。", code="already_decided")
+    if take:
+        complaint.status = ComplaintStatus.TAKEN
+        complaint.handler = (
+            handler or actor
+        )  # a supervisor, or transferred to the department's official
+        complaint.reply_due = clock.add_working_days(calendar(), timezone.localdate(), reply_days)
+        if complaint.handler_id != actor.pk:
+            notify(
+                complaint.handler,
+                title=f"转办投诉：{complaint.subject}",
+                body=f"请于 {complaint.reply_due:%Y-%m-%d} 前处理并答复。",
+            )
+    else:
+        if not (reason or "").strip():
+            raise InvalidInput("不予受理须说明理由。", errors={"reason": ["必填。"]})
+        complaint.status, complaint.reply, complaint.replied_at = (
+            ComplaintStatus.REJECTED,
+            reason.strip(),
+            timezone.now(),
+        )
+    complaint.save()
+    audit_record(
+        stream=f"complaint:{complaint.pk}",
+        action="complaint.decide",
+        actor=actor,
+        object_type="complaint",
+        object_id=complaint.number,
+        detail={"take": take},
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_reply(*, actor, complaint: Complaint, reply: str, substantiated: bool) -> Complaint:
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.status != ComplaintStatus.TAKEN:
+        raise Conflict("只有已受理的投诉可以答复。", code="not_taken")
+    _ensure_supervisor_of(actor, complaint)
+    if not (reply or "").strip():
+        raise InvalidInput("请填写答复。", errors={"reply": ["必填。"]})
+    complaint.status, complaint.reply, complaint.replied_at = (
+        ComplaintStatus.REPLIED,
+        reply.strip(),
+        timezone.now(),
+    )
+    complaint.substantiated = substantiated
+    complaint.save(update_fields=["status", "reply", "replied_at", "substantiated"])
+    audit_record(
+        stream=f"complaint:{complaint.pk}",
+        action="complaint.reply",
+        actor=actor,
+        object_type="complaint",
+        object_id=complaint.number,
+        detail={"substantiated": substantiated},
+    )
+    if complaint.complainant:
+        notify(
+            complaint.complainant,
+            title=f"投诉已答复：{complaint.subject}",
+            body=complaint.reply[:200],
+        )
+    return complaint
+
+
+@transaction.atomic
+def complaint_rate(*, actor, complaint: Complaint, satisfaction: str) -> Complaint:
+    """A named complainant rates the reply."""
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.complainant_id is None or actor.pk != complaint.complainant_id:
+        raise NotFound("未找到该投诉。")
+    if (
+        complaint.status not in (ComplaintStatus.REPLIED, ComplaintStatus.REJECTED)
+        or complaint.satisfaction
+    ):
+        raise Conflict("现在不能评价该答复。", code="cannot_rate")
+    if satisfaction not in ("满意", "基本满意", "不满意"):
+        raise InvalidInput("请选择满意、基本满意或不满意。", errors={"satisfaction": ["无效。"]})
+    complaint.satisfaction = satisfaction
+    complaint.save(update_fields=["satisfaction"])
+    return complaint
+
+
+# --- ratings (好差评) -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_rate(
+    *,
+    actor,
+    case,
+    overall: int,
+    efficiency: int,
+    guide_accuracy: int,
+    convenience: int,
+    comment: str = "",
+) -> Rating:
+    """Rate a closed or not-accepted case: its applicant, or the window for them; once."""
+    from shenpi.cases.services import _is_clerk_for
+
+    if actor.pk != case.applicant_id and not _is_clerk_for(actor, case.department):
+        raise NotFound("未找到该办件。")
+    if case.status not in (CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED):
+        raise Conflict("办结或不予受理后才能评价。", code="not_rateable")
+    scores = [overall, efficiency, guide_accuracy, convenience]
+    if any(not isinstance(s, int) or not 1 <= s <= 5 for s in scores):
+        raise InvalidInput("每项评价须为 1 至 5。", errors={"overall": ["无效。"]})
+    if Rating.objects.filter(case=case).exists():
+        raise Conflict("该办件已经评价过。", code="already_rated")
+    rating = Rating.objects.create(
+        case=case,
+        rated_by=actor,
+        overall=overall,
+        efficiency=efficiency,
+        guide_accuracy=guide_accuracy,
+        convenience=convenience,
+        comment=(comment or "").strip()[:500],
+    )
+    if rating.is_bad:
+        # A bad review opens a follow-up: call-back, rectification, feedback by the deadline.
+        rating.follow_up_due = clock.add_working_days(
+            calendar(), timezone.localdate(), FOLLOW_UP_DAYS
+        )
+        rating.save(update_fields=["follow_up_due"])
+        for user in User.objects.filter(
+            role_assignments__role=Role.HEAD, office__department=case.department
+        ):
+            notify(
+                user,
+                title=f"差评待整改：{case.number}",
+                body=f"{LEVELS[overall]}：{rating.comment}；"
+                f"请于 {rating.follow_up_due:%Y-%m-%d} 前回访、整改并反馈。",
+            )
+    audit_record(
+        stream=f"case:{case.pk}",
+        action="case.rate",
+        actor=actor,
+        object_type="case",
+        object_id=str(case.pk),
+        detail={"overall": overall},
+    )
+    return rating
+
+
+@transaction.atomic
+def rating_follow_up(*, actor, rating: Rating, callback: str, rectification: str) -> Rating:
+    rating = Rating.objects.select_for_update().select_related("case").get(pk=rating.pk)
+    ok = (
+        actor.has_role(Role.HEAD, Role.OFFICIAL)
+        and actor.department
+        and actor.department.pk == rating.case.department_id
+    ) or actor in _supervisors_over(rating.case.department)
+    if not ok:
+        raise NotFound("未找到该评价。")
+    if not rating.is_bad:
+        raise Conflict("只有差评需要整改。", code="not_bad")
+    if not (callback or "").strip() or not (rectification or "").strip():
+        raise InvalidInput("须填写回访记录和整改情况。", errors={"callback": ["必填。"]})
+    rating.callback, rating.rectification, rating.followed_up_at = (
+        callback.strip(),
+        rectification.strip(),
+        timezone.now(),
+    )
+    rating.save(update_fields=["callback", "rectification", "followed_up_at"])
+    notify(rating.rated_by, title="差评整改反馈", body=rating.rectification[:200])
+    return rating
+
+
+@transaction.atomic
+def rating_appeal_decide(*, actor, rating: Rating, appeal: str, upheld: bool) -> Rating:
+    """An abusive rating may be excluded after an appeal, decided by supervision."""
+    rating = (
+        Rating.objects.select_for_update()
+        .select_related("case__department__division")
+        .get(pk=rating.pk)
+    )
+    if actor not in _supervisors_over(rating.case.department):
+        raise NotFound("未找到该评价。")
+    if not (appeal or "").strip():
+        raise InvalidInput("请写明申诉理由。", errors={"appeal": ["必填。"]})
+    rating.appeal, rating.appeal_upheld = appeal.strip(), upheld
+    rating.save(update_fields=["appeal", "appeal_upheld"])
+    return rating
+
+
+# --- corrections and responsibility findings --------------------------------------------------
+
+
+@transaction.atomic
+def finding_record(
+    *, actor, case, kind: str, rule: str, text: str, official: User | None = None
+) -> Finding:
+    if (
+        not actor.has_role(Role.SUPERVISOR)
+        or not cases_visible_to(actor).filter(pk=case.pk).exists()
+    ):
+        raise NotFound("未找到该办件。")
+    if kind not in ("correction", "responsibility"):
+        raise InvalidInput("类型无效。")
+    if not (rule or "").strip() or not (text or "").strip():
+        raise InvalidInput(
+            "须写明违反的规定（如 RCV-04、TL-01）和内容。", errors={"rule": ["必填。"]}
+        )
+    department = official.department if official and official.department else case.department
+    finding = Finding.objects.create(
+        kind=kind,
+        case=case,
+        department=department,
+        official=official,
+        rule=rule.strip()[:20],
+        text=text.strip(),
+        recorded_by=actor,
+    )
+    audit_record(
+        stream=f"case:{case.pk}",
+        action=f"supervision.{kind}",
+        actor=actor,
+        object_type="case",
+        object_id=str(case.pk),
+        detail={"rule": finding.rule},
+    )
+    if official:
+        notify(
+            official,
+            title="责任认定",
+            body=f"{finding.rule}：{finding.text[:150]}。您可以在平台上陈述意见。",
+        )
+    return finding
+
+
+@transaction.atomic
+def finding_statement(*, actor, finding: Finding, statement: str) -> Finding:
+    """The person concerned states their side."""
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    if actor.pk != finding.official_id and not (
+        actor.has_role(Role.HEAD)
+        and actor.department
+        and actor.department.pk == finding.department_id
+    ):
+        raise NotFound("未找到该记录。")
+    if not (statement or "").strip():
+        raise InvalidInput("请填写陈述。")
+    finding.statement = statement.strip()
+    finding.save(update_fields=["statement"])
+    return finding
