@@ -117,7 +117,7 @@ HOMES = {
             NavItem("预警规则", None, ""),
             NavItem("督办与纠错", "/supervision/orders/", ""),
             NavItem("投诉举报", "/supervision/complaints/", ""),
-            NavItem("绩效评估", None, ""),
+            NavItem("绩效评估", "/supervision/evaluation/", ""),
             NavItem("审计日志", "/supervision/audit/", "谁、何时、从何处、做了什么；校验哈希链"),
         ),
     ),

@@ -252,3 +252,20 @@ class Finding(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.case}"
+
+
+class EvaluationScheme(models.Model):
+    """The indicators' weights and parameters a supervisor set; the newest applies."""
+
+    weights = models.JSONField(_("权重"))
+    params = models.JSONField(_("参数"), default=dict)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("绩效评估指标体系")
+        verbose_name_plural = _("绩效评估指标体系")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"指标体系 {self.created_at:%Y-%m-%d}"

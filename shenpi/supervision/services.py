@@ -197,8 +197,43 @@ def scan_deadlines(today: date | None = None) -> dict:
         len(to_escalate),
         len(stale),
     )
-    _notify_holders(to_create + [w for w in to_escalate if w.level == Level.RED])
+    breaches = _breach_warnings()
+    report["raised"] += len(breaches)
+    _notify_holders(to_create + breaches + [w for w in to_escalate if w.level == Level.RED])
     return report
+
+
+BREACH_KINDS = {"RCV-04": WarningKind.DEEMED_ACCEPTANCE, "RNW-02": WarningKind.DEEMED_RENEWAL}
+
+
+def _breach_warnings() -> list[Warning]:
+    """A breach that happened (deemed acceptance, deemed renewal) is a red card that stays
+    on the record; each is raised once."""
+    from shenpi.cases.models import CaseEvent
+
+    seen = set(
+        Warning.objects.filter(kind__in=BREACH_KINDS.values()).values_list("case_id", "kind")
+    )
+    new = []
+    for event in (
+        CaseEvent.objects.filter(breach__in=BREACH_KINDS)
+        .select_related("case")
+        .only("case_id", "breach", "case__department_id")
+    ):
+        kind = BREACH_KINDS[event.breach]
+        if (event.case_id, kind) not in seen:
+            seen.add((event.case_id, kind))
+            new.append(
+                Warning(
+                    case_id=event.case_id,
+                    kind=kind,
+                    level=Level.RED,
+                    department_id=event.case.department_id,
+                    rule_id=event.breach,
+                )
+            )
+    Warning.objects.bulk_create(new)
+    return new
 
 
 def _notify_holders(warnings) -> None:

@@ -17,5 +17,6 @@ urlpatterns = [
     path("supervision/complaints/", views.complaints, name="complaints"),
     path("supervision/complaints/<int:pk>/", views.complaint_act, name="complaint_act"),
     path("supervision/audit/", views.audit_log, name="audit"),
+    path("supervision/evaluation/", views.evaluation, name="evaluation"),
     path("observer/", views.watched, name="watched"),
 ]

@@ -350,3 +350,66 @@ def audit_log(request):
         "supervision/audit.html",
         {"page": page, "who": who, "what": what, "result": result},
     )
+
+
+@login_required
+def evaluation(request):
+    """Scores and ranks the departments of the supervisor's divisions per month, quarter or year."""
+    from django.http import HttpResponse
+
+    from shenpi.core import scoring
+
+    from . import evaluation as ev
+    from .models import EvaluationScheme
+
+    _supervisor(request)
+    today = date.today()
+    kind = request.GET.get("kind", "month")
+    key = request.GET.get("key") or {
+        "month": f"{today:%Y-%m}",
+        "quarter": f"{today.year}-Q{(today.month - 1) // 3 + 1}",
+        "year": str(today.year),
+    }.get(kind, f"{today:%Y-%m}")
+    if request.method == "POST" and request.user.has_role(Role.SUPERVISOR):
+        try:
+            weights = {code: float(request.POST.get(f"w_{code}", 0)) for code in scoring.INDICATORS}
+            params = {
+                name: float(request.POST.get(f"p_{name}", value))
+                for name, value in scoring.DEFAULT_PARAMS.items()
+            }
+        except ValueError:
+            messages.error(request, "权重和参数须为数字。")
+        else:
+            if sum(weights.values()) <= 0 or any(w < 0 for w in weights.values()):
+                messages.error(request, "权重须为非负数，且合计大于零。")
+            else:
+                EvaluationScheme.objects.create(
+                    weights={k: v for k, v in weights.items() if v},
+                    params=params,
+                    created_by=request.user,
+                )
+                messages.success(request, "指标体系已保存，以下按新体系评分。")
+        return redirect(f"{request.path}?kind={kind}&key={key}")
+    try:
+        start, end, results, _names = ev.evaluate_departments(request.user, kind, key)
+    except (ValueError, KeyError):
+        raise Http404 from None
+    title = f"绩效评估 {start:%Y-%m-%d} 至 {end:%Y-%m-%d}"
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(ev.report_pdf(title, results), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="evaluation-{key}.pdf"'
+        return response
+    weights, params = ev.current_scheme()
+    return render(
+        request,
+        "supervision/evaluation.html",
+        {
+            "results": results,
+            "title": title,
+            "kind": kind,
+            "key": key,
+            "indicators": scoring.INDICATORS,
+            "weights": weights,
+            "params": params,
+        },
+    )

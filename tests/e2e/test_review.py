@@ -1,3 +1,5 @@
+import re
+
 from playwright.sync_api import expect
 
 from .conftest import log_in
@@ -10,7 +12,7 @@ def act_on_step(page, case_id, step_key, opinion, verdict=None):
     row = page.get_by_test_id("tasks").locator(f'tr[data-step="{step_key}"]')
     row.get_by_role("textbox").first.fill(opinion)
     if verdict:
-        row.get_by_role("combobox").select_option(verdict)
+        row.get_by_role("combobox", name=re.compile("^意见")).select_option(verdict)
     row.get_by_role("button", name="完成").click()
     expect(page.get_by_text("已完成。")).to_be_visible()
 

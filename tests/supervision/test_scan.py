@@ -117,3 +117,24 @@ def test_an_order_is_answered_by_the_department_head_and_reddens_when_late(demo,
             order_answer(actor=demo("yc_scjg_head"), order=order, answer="again")
         scan_deadlines()
     assert ("order", "") not in open_levels(case)
+
+
+def test_a_deemed_acceptance_is_a_red_card_that_stays(demo, food):
+    with time_machine.travel("2026-02-13 16:30 +0800", tick=False):
+        case = complete_draft(services, demo("zhangsan"), food)
+        case = services.case_submit(
+            actor=demo("zhangsan"), case=case, declaration=True, form_data=FOOD_FORM
+        )
+    with time_machine.travel("2026-02-24 10:00 +0800", tick=False):
+        scan_deadlines()  # 2 of the 5 working days used (14, 24 Feb): green
+        assert open_levels(case) == {}
+    with time_machine.travel("2026-02-26 10:00 +0800", tick=False):
+        scan_deadlines()  # 4 used, 1 left: yellow
+        assert open_levels(case) == {("correction", ""): "yellow"}
+    with time_machine.travel("2026-02-28 08:00 +0800", tick=False):
+        services.cases_deadlines()
+        scan_deadlines()
+        levels = open_levels(case)
+        assert levels[("deemed_acceptance", "")] == "red"
+        assert ("correction", "") not in levels
+        assert scan_deadlines() == {"raised": 0, "escalated": 0, "cleared": 0}

@@ -1,0 +1,144 @@
+"""Performance evaluation (绩效评估): the raw indicators of each department in a period,
+scored by the pure core (shenpi.core.scoring), explained, and reported as PDF."""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+import io
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+
+from shenpi.accounts.models import Department
+from shenpi.accounts.scope import scope_for
+from shenpi.cases.models import Case
+from shenpi.core import clock, scoring
+from shenpi.workdays.services import calendar
+
+from .models import EvaluationScheme, Finding, Level, Rating, Warning
+
+
+def period_bounds(kind: str, key: str) -> tuple[date, date]:
+    """month "2026-11", quarter "2026-Q4", year "2026"."""
+    if kind == "month":
+        year, month = (int(x) for x in key.split("-"))
+        return date(year, month, 1), date(year, month, month_calendar.monthrange(year, month)[1])
+    if kind == "quarter":
+        year, q = key.split("-Q")
+        year, q = int(year), int(q)
+        first = date(year, 3 * q - 2, 1)
+        last_month = 3 * q
+        return first, date(year, last_month, month_calendar.monthrange(year, last_month)[1])
+    year = int(key)
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def current_scheme():
+    scheme = EvaluationScheme.objects.first()
+    if scheme is None:
+        return scoring.DEFAULT_WEIGHTS, scoring.DEFAULT_PARAMS
+    return scheme.weights, {**scoring.DEFAULT_PARAMS, **scheme.params}
+
+
+def raw_indicators(department: Department, start: date, end: date) -> dict:
+    cal = calendar()
+    decided = (
+        Case.objects.filter(department=department, decided_at__date__range=(start, end))
+        .exclude(promised_due__isnull=True)
+        .only("accepted_at", "decided_at", "promised_due", "version__promised_days")
+    )
+    total = on_time = early = 0
+    ratios = []
+    for case in decided.select_related("version"):
+        total += 1
+        day = timezone.localtime(case.decided_at).date()
+        on_time += day <= case.promised_due
+        early += day < case.promised_due
+        if case.accepted_at:
+            used = clock.days_used(cal, timezone.localtime(case.accepted_at).date(), day)
+            ratios.append(used / max(1, case.version.promised_days))
+    warnings = Warning.objects.filter(department=department, raised_at__date__range=(start, end))
+    ratings = Rating.objects.filter(
+        case__department=department, rated_at__date__range=(start, end)
+    ).exclude(appeal_upheld=True)
+    received = Case.objects.filter(department=department, received_at__date__range=(start, end))
+    return {
+        "on_time_rate": round(100 * on_time / total, 2) if total else 100.0,
+        "time_used": round(sum(ratios) / len(ratios), 3) if ratios else 0,
+        "early_rate": round(100 * early / total, 2) if total else 100.0,
+        "warnings": (
+            warnings.filter(level=Level.YELLOW).count(),
+            warnings.filter(level=Level.RED).count(),
+        ),
+        "findings": Finding.objects.filter(
+            department=department, recorded_at__date__range=(start, end)
+        ).count(),
+        "complaints": department.complaints.filter(
+            substantiated=True, replied_at__date__range=(start, end)
+        ).count(),
+        "satisfaction": round(100 * ratings.filter(overall__gte=3).count() / ratings.count(), 2)
+        if ratings.exists()
+        else 100.0,
+        "online_rate": round(
+            100 * received.filter(channel__in=["online", "api"]).count() / received.count(), 2
+        )
+        if received.exists()
+        else 100.0,
+    }
+
+
+def evaluate_departments(user, kind: str, key: str):
+    start, end = period_bounds(kind, key)
+    scope = scope_for(user)
+    departments = (
+        Department.objects.filter(scope.department_q())
+        .exclude(kind_id__in=["supervision", "legal_affairs", "government_office"])
+        .filter(Q(cases__isnull=False) | Q(items__isnull=False))
+        .distinct()
+        .order_by("code")
+    )
+    weights, params = current_scheme()
+    names = {d.name: d for d in departments}
+    results = scoring.evaluate(
+        {d.name: raw_indicators(d, start, end) for d in departments}, weights, params
+    )
+    return start, end, results, names
+
+
+def report_pdf(title: str, results) -> bytes:
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen import canvas
+
+    from shenpi.cases.documents import _font
+
+    font = _font()
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=landscape(A4))
+    width, height = landscape(A4)
+    pdf.setTitle(title)
+    pdf.setFont(font, 16)
+    pdf.drawCentredString(width / 2, height - 50, title)
+    headers = ["排名", "部门", "总分", "等级"] + [
+        scoring.INDICATORS[c][:6]
+        for c in (results[0].lines and [x.code for x in results[0].lines] or [])
+    ]
+    y = height - 90
+    pdf.setFont(font, 9)
+    xs = [40, 80, 300, 350] + [400 + 55 * i for i in range(len(headers) - 4)]
+    for x, text in zip(xs, headers, strict=True):
+        pdf.drawString(x, y, text)
+    for result in results:
+        y -= 18
+        if y < 50:
+            pdf.showPage()
+            pdf.setFont(font, 9)
+            y = height - 50
+        row = [str(result.rank), result.unit[:16], f"{result.total:.2f}", result.grade] + [
+            f"{line.score:.0f}" for line in result.lines
+        ]
+        for x, text in zip(xs, row, strict=True):
+            pdf.drawString(x, y, text)
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()
