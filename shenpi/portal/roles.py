@@ -79,7 +79,7 @@ HOMES = {
         "部门负责人",
         "批复决定、审批延期、审核本部门发布的信息、答复督办。",
         (
-            NavItem("待批复", None, ""),
+            NavItem("待批复", "/desk/intake/", "批复环节与本部门审查任务"),
             NavItem("延期审批", None, "单一部门办理的延期（《行政许可法》第四十二条第一款）"),
             NavItem("信息发布审核", "/publishing/", "本部门起草的信息，审核后才公开"),
             NavItem("事项维护", "/catalog/manage/", ""),
@@ -114,7 +114,7 @@ HOMES = {
         "实时监控办件、预警纠错、督办、投诉处理与绩效评估。",
         (
             NavItem("实时监控", "/supervision/monitor/", "红黄绿灯"),
-            NavItem("预警规则", None, ""),
+            NavItem("督办与预警", "/supervision/orders/", ""),
             NavItem("督办与纠错", "/supervision/orders/", ""),
             NavItem("投诉举报", "/supervision/complaints/", ""),
             NavItem("绩效评估", "/supervision/evaluation/", ""),
