@@ -295,12 +295,16 @@ def case_suspend(
 
 @transaction.atomic
 def case_resume(*, actor, case: Case) -> Case:
-    """The clock runs again; the case's and every open step's due dates move by the
-    working days in [start, end)."""
     case = _lock(case)
     _ensure_step_department_staff(actor, case)
     if case.status != CaseStatus.SUSPENDED:
         raise Conflict("办件不在特别程序中。", code="not_suspended")
+    return _resume(case, actor, "特别程序结束")
+
+
+def _resume(case: Case, actor, why: str) -> Case:
+    """The clock runs again; the case's and every open step's due dates move by the
+    working days in [start, end) of the pause (CONTRACTS.md "Suspension")."""
     suspension = Suspension.objects.select_for_update().get(case=case, ended_on__isnull=True)
     cal = calendar()
     today = timezone.localdate()
@@ -326,7 +330,7 @@ def case_resume(*, actor, case: Case) -> Case:
     _event(
         case,
         "resumed",
-        f"特别程序结束，恢复计时；{excluded} 个工作日不计入期限，法定期限顺延至 "
+        f"{why}，恢复计时；{excluded} 个工作日不计入期限，法定期限顺延至 "
         f"{case.statutory_due:%Y-%m-%d}",
         actor=actor,
     )
@@ -577,30 +581,8 @@ def hearing_record(*, actor, case: Case, record: str):
     _event(case, "hearing_held", "听证已举行，笔录已归档", actor=actor)
     _audit(case, "hearing.record", actor)
     if case.status == CaseStatus.SUSPENDED:
-        _resume_after_hearing(case, actor)
+        _resume(case, actor, "听证结束")
     return hearing
-
-
-def _resume_after_hearing(case, actor) -> None:
-    """The presiding officer may belong to another office; the hearing's end resumes the clock."""
-    cal = calendar()
-    today = timezone.localdate()
-    suspension = (
-        Suspension.objects.select_for_update().filter(case=case, ended_on__isnull=True).first()
-    )
-    if suspension is None:
-        return
-    excluded = clock.excluded_by_suspension(cal, suspension.started_on, today)
-    suspension.ended_on, suspension.excluded_days = today, excluded
-    suspension.save(update_fields=["ended_on", "excluded_days"])
-    case.status = CaseStatus.PROCESSING
-    case.suspended_days += excluded
-    case.statutory_due = clock.shift(cal, case.statutory_due, excluded)
-    case.promised_due = clock.shift(cal, case.promised_due, excluded)
-    case.save(update_fields=["status", "suspended_days", "statutory_due", "promised_due"])
-    for task in case.tasks.filter(status__in=ACTIVE):
-        Task.objects.filter(pk=task.pk).update(due_date=clock.shift(cal, task.due_date, excluded))
-    _event(case, "resumed", f"听证结束，恢复计时；{excluded} 个工作日不计入期限", actor=actor)
 
 
 def hearing_blocks_decision(case) -> str | None:

@@ -29,14 +29,13 @@ LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: 
 
 
 def _supervisors_over(department) -> list[User]:
+    """Supervisors whose division subtree holds the department."""
     path = department.division.path
+    supervisors = User.objects.filter(
+        role_assignments__role=Role.SUPERVISOR, is_active=True
+    ).select_related("division", "office__department__division")
     return [
-        u
-        for u in User.objects.filter(role_assignments__role=Role.SUPERVISOR).select_related(
-            "division", "office__department__division"
-        )
-        if (u.division or u.office.department.division).path
-        and path.startswith((u.division or u.office.department.division).path)
+        u for u in supervisors if path.startswith((u.division or u.office.department.division).path)
     ]
 
 

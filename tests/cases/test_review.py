@@ -202,3 +202,39 @@ def test_anyone_who_sees_the_case_can_urge_its_holder(demo, food):
     urge = review.case_urge(actor=demo("zhangsan"), case=case, text="请尽快审核")
     assert urge.department.code == "yc-scjg"
     assert demo("yc_scjg_head").messages.filter(title__startswith="催办").exists()
+
+
+def test_dec04_quota_grants_in_the_order_of_acceptance(demo):
+    """Art. 57: a grant only while the year's remaining quota exceeds the earlier-accepted undecided cases."""
+    from shenpi.catalog.models import ItemVersion
+
+    item = Item.objects.get(code="640000-JTT-001")
+    ItemVersion.objects.filter(pk=item.current_id).update(quota=1)
+    form = {
+        "applicant_name": "出租车公司",
+        "contact": "马",
+        "phone": "13895000003",
+        "vehicles": "10",
+        "area": "银川",
+    }
+
+    def accepted():
+        case = complete_draft(services, demo("saishang"), item)
+        case = services.case_submit(
+            actor=demo("saishang"), case=case, declaration=True, form_data=form
+        )
+        case = services.case_accept(actor=demo("nx_jtt_off1"), case=case)
+        for key in ("first_review", "review", "second_review"):
+            review.task_complete(actor=demo("nx_jtt_off1"), task=task(case, key), opinion="符合")
+        return case
+
+    first, second = accepted(), accepted()
+    with pytest.raises(Conflict) as exc:  # 1 left, 1 earlier case undecided: the second must wait
+        services.case_decide(actor=demo("nx_jtt_head"), case=second, outcome="granted")
+    assert exc.value.code == "quota" and "第五十七条" in exc.value.message
+    services.case_decide(actor=demo("nx_jtt_head"), case=first, outcome="granted")
+    with pytest.raises(Conflict):  # the year's quota is used up
+        services.case_decide(actor=demo("nx_jtt_head"), case=second, outcome="granted")
+    services.case_decide(
+        actor=demo("nx_jtt_head"), case=second, outcome="refused", reasons="年度运力指标已用完"
+    )

@@ -138,3 +138,29 @@ def test_a_deemed_acceptance_is_a_red_card_that_stays(demo, food):
         assert levels[("deemed_acceptance", "")] == "red"
         assert ("correction", "") not in levels
         assert scan_deadlines() == {"raised": 0, "escalated": 0, "cleared": 0}
+
+
+def test_tl04_the_licence_must_be_delivered_within_10_working_days(demo, food):
+    from shenpi.cases.models import Case
+
+    case = accepted_on(demo, food, "2026-03-02 09:00 +0800")
+    with time_machine.travel("2026-03-10 09:00 +0800", tick=False):
+        for key in ("first_review", "review", "second_review"):
+            step = Task.objects.get(case=case, step_key=key)
+            if key == "review":
+                review.task_claim(actor=demo("yc_scjg_off1"), task=step)
+                review.task_verify(actor=demo("yc_scjg_off2"), task=step)
+            review.task_complete(actor=demo("yc_scjg_off1"), task=step, opinion="符合")
+        case = services.case_decide(
+            actor=demo("yc_scjg_head"), case=Case.objects.get(pk=case.pk), outcome="granted"
+        )
+    assert case.licence_due == date(2026, 3, 24)  # 10 working days after Tuesday 10 March
+    with time_machine.travel("2026-03-24 09:00 +0800", tick=False):
+        scan_deadlines()
+        assert open_levels(case)[("licence", "")] == "yellow"
+    with time_machine.travel("2026-03-25 09:00 +0800", tick=False):
+        scan_deadlines()
+        assert open_levels(case)[("licence", "")] == "red"
+        services.case_deliver(actor=demo("yc_scjg_off1"), case=case, method="online")
+        scan_deadlines()
+    assert ("licence", "") not in open_levels(case)
