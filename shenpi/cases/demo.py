@@ -143,4 +143,26 @@ def seed_demo_cases() -> int:
     services.case_withdraw(actor=saishang, case=case, reason="项目方案调整")
     # 11. A draft to resume.
     _draft("640000-WJW-001", "saishang")
+    # 12. The ordinary traffic of a week: applications waiting, accepted, decided at the window.
+    for n, (code, applicant, official) in enumerate(
+        [
+            ("640100-SCJG-001", "saishang", "yc_scjg_off2"),
+            ("640000-WJW-002", "lisi", "nx_wjw_off2"),
+            ("640000-WJW-001", "saishang", "nx_wjw_off1"),
+            ("640000-SLT-001", "saishang", "nx_slt_off2"),
+            ("640100-ZJJ-001", "saishang", "yc_zjj_off2"),
+            ("640000-ZJT-001", "saishang", None),
+            ("640000-JTT-001", "saishang", "nx_jtt_off2"),
+            ("640100-ZRZY-001", "saishang", "yc_zrzy_off2"),
+        ]
+        * 2
+    ):
+        division = "640100" if code == "640000-ZJT-001" else None
+        case = _submit(_draft(code, applicant, division=division), _u(applicant))
+        if official and n % 2 == 0:
+            services.case_accept(actor=_u(official), case=case)
+    for _ in range(3):
+        services.case_window_instant(
+            actor=clerk, case=_draft("640104-SCJG-001", "zhangsan", actor=clerk, channel="window")
+        )
     return Case.objects.count()

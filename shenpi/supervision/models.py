@@ -70,11 +70,16 @@ class Warning(models.Model):
         verbose_name = _("预警")
         verbose_name_plural = _("预警")
         constraints = [
+            # One open card per case light and per step light (two partial indexes: portable to SQLite).
             models.UniqueConstraint(
-                fields=["case", "task", "kind"],
-                condition=Q(cleared_at__isnull=True),
-                name="one_open_warning",
-                nulls_distinct=False,
+                fields=["case", "kind"],
+                condition=Q(cleared_at__isnull=True, task__isnull=True),
+                name="one_open_case_warning",
+            ),
+            models.UniqueConstraint(
+                fields=["task", "kind"],
+                condition=Q(cleared_at__isnull=True, task__isnull=False),
+                name="one_open_step_warning",
             ),
         ]
         indexes = [
