@@ -114,8 +114,8 @@ HOMES = {
         "实时监控办件、预警纠错、督办、投诉处理与绩效评估。",
         (
             NavItem("实时监控", "/supervision/monitor/", "红黄绿灯"),
-            NavItem("督办与预警", "/supervision/orders/", ""),
-            NavItem("督办与纠错", "/supervision/orders/", ""),
+            NavItem("预警规则", "/supervision/rules/", ""),
+            NavItem("督办", "/supervision/orders/", ""),
             NavItem("投诉举报", "/supervision/complaints/", ""),
             NavItem("绩效评估", "/supervision/evaluation/", ""),
             NavItem("审计日志", "/supervision/audit/", "谁、何时、从何处、做了什么；校验哈希链"),

@@ -8,9 +8,10 @@ after the first writes nothing.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from shenpi.accounts.constants import Role
@@ -54,11 +55,11 @@ def _local(moment) -> date:
     return timezone.localtime(moment).date()
 
 
-def desired_warnings(today: date) -> dict:
+def desired_warnings(today: date, *, rules: dict | None = None, history: bool = False) -> dict:
     """{(case_id, task_id or None, kind): (level, due, department_id, rule)} for every light
     that is yellow or red today."""
     cal = calendar(today)
-    rules = _rules()
+    rules = _rules() if rules is None else rules
     out = {}
 
     def judge(key, *, start, due, item_id, department_id, step_key="", rule=""):
@@ -78,11 +79,26 @@ def desired_warnings(today: date) -> dict:
         if light != clock.GREEN:
             out[key] = (light, due, department_id, rule)
 
-    for case in (
-        Case.objects.filter(status=CaseStatus.PROCESSING)
-        .only("pk", "item_id", "department_id", "accepted_at", "promised_due", "statutory_due")
-        .iterator(2000)
-    ):
+    if history:
+        # As the day was: accepted by then, not yet decided or ended (for trying a rule on past days).
+        cases = (
+            Case.objects.filter(accepted_at__date__lte=today)
+            .filter(Q(decided_at__isnull=True) | Q(decided_at__date__gt=today))
+            .filter(Q(ended_at__isnull=True) | Q(ended_at__date__gt=today))
+        )
+        tasks = (
+            Task.objects.filter(opened_at__date__lte=today)
+            .exclude(status=TaskStatus.CANCELLED)
+            .filter(Q(completed_at__isnull=True) | Q(completed_at__date__gt=today))
+        )
+    else:
+        cases = Case.objects.filter(status=CaseStatus.PROCESSING)
+        tasks = Task.objects.filter(
+            status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED], case__status=CaseStatus.PROCESSING
+        )
+    for case in cases.only(
+        "pk", "item_id", "department_id", "accepted_at", "promised_due", "statutory_due"
+    ).iterator(2000):
         start = _local(case.accepted_at)
         judge(
             (case.pk, None, WarningKind.PROMISED),
@@ -101,10 +117,7 @@ def desired_warnings(today: date) -> dict:
             rule="REV-05",
         )
     for task in (
-        Task.objects.filter(
-            status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED], case__status=CaseStatus.PROCESSING
-        )
-        .select_related("case")
+        tasks.select_related("case")
         .only(
             "pk", "case_id", "case__item_id", "department_id", "opened_at", "due_date", "step_key"
         )
@@ -118,6 +131,8 @@ def desired_warnings(today: date) -> dict:
             department_id=task.department_id,
             step_key=task.step_key,
         )
+    if history:
+        return out
     for case in (
         Case.objects.filter(status=CaseStatus.RECEIVED)
         .only("pk", "item_id", "department_id", "round_received_at", "correction_due")
@@ -337,3 +352,66 @@ def order_answer(*, actor, order: SupervisionOrder, answer: str) -> SupervisionO
     )
     notify(order.issued_by, title="督办已答复", body=order.answer[:200])
     return order
+
+
+def rule_trial(
+    *,
+    item_id=None,
+    step_key: str = "",
+    yellow_left: int,
+    yellow_ratio: float,
+    start: date,
+    end: date,
+) -> dict:
+    """Try a rule on past days before switching it on: for each case, the days it would
+    have shown yellow and red. The same judgement as the scan, replayed day by day."""
+    rules = _rules()
+    rules[(item_id, step_key)] = (yellow_left, yellow_ratio)
+    per_case: dict = {}
+    day = start
+    while day <= end:
+        for (case_id, _task, _kind), (level, *_rest) in desired_warnings(
+            day, rules=rules, history=True
+        ).items():
+            entry = per_case.setdefault(case_id, {"yellow": set(), "red": set()})
+            entry[level].add(day)
+        day += timedelta(days=1)
+    return per_case
+
+
+@transaction.atomic
+def rule_activate(
+    *, actor, item=None, step_key: str = "", yellow_left: int, yellow_ratio: float
+) -> WarningRule:
+    """A new version of the rule for this scope; the previous one is kept, switched off."""
+    from shenpi.core.errors import InvalidInput
+
+    if not actor.has_role(Role.SUPERVISOR):
+        raise NotFound("未找到。")
+    if yellow_left < 0 or not 0 < yellow_ratio <= 1:
+        raise InvalidInput(
+            "剩余工作日不能为负，已用比例须在 0 与 1 之间。", errors={"yellow_ratio": ["无效。"]}
+        )
+    previous = WarningRule.objects.filter(item=item, step_key=step_key).order_by("-version").first()
+    WarningRule.objects.filter(item=item, step_key=step_key, active=True).update(active=False)
+    rule = WarningRule.objects.create(
+        item=item,
+        step_key=step_key,
+        yellow_left=yellow_left,
+        yellow_ratio=yellow_ratio,
+        version=(previous.version + 1) if previous else 1,
+        created_by=actor,
+    )
+    audit_record(
+        stream=f"warning_rule:{item.pk if item else 'all'}:{step_key}",
+        action="rule.activate",
+        actor=actor,
+        object_type="warning_rule",
+        object_id=str(rule.pk),
+        detail={
+            "yellow_left": yellow_left,
+            "yellow_ratio": str(yellow_ratio),
+            "version": rule.version,
+        },
+    )
+    return rule

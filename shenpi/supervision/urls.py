@@ -18,5 +18,6 @@ urlpatterns = [
     path("supervision/complaints/<int:pk>/", views.complaint_act, name="complaint_act"),
     path("supervision/audit/", views.audit_log, name="audit"),
     path("supervision/evaluation/", views.evaluation, name="evaluation"),
+    path("supervision/rules/", views.rules, name="rules"),
     path("observer/", views.watched, name="watched"),
 ]

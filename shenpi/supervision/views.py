@@ -413,3 +413,70 @@ def evaluation(request):
             "params": params,
         },
     )
+
+
+@login_required
+def rules(request):
+    """Warning rules: try a rule on past days (case by case), then switch it on as a new version."""
+    from shenpi.catalog.models import Item
+
+    from .models import WarningRule
+
+    if not request.user.has_role(Role.SUPERVISOR):
+        raise Http404
+    form = {
+        k: request.POST.get(k, request.GET.get(k, "")).strip()
+        for k in ("item", "step_key", "yellow_left", "yellow_ratio", "start", "end")
+    }
+    trial = None
+    if request.method == "POST":
+        try:
+            item = Item.objects.filter(code=form["item"]).first() if form["item"] else None
+            if form["item"] and item is None:
+                raise ValueError("事项编码不存在。")
+            yellow_left, yellow_ratio = (
+                int(form["yellow_left"] or 1),
+                float(form["yellow_ratio"] or 0.8),
+            )
+            if request.POST.get("action") == "activate":
+                services.rule_activate(
+                    actor=request.user,
+                    item=item,
+                    step_key=form["step_key"],
+                    yellow_left=yellow_left,
+                    yellow_ratio=yellow_ratio,
+                )
+                messages.success(request, "规则已启用（新版本），下次扫描起生效。")
+                return redirect("supervision:rules")
+            start, end = date.fromisoformat(form["start"]), date.fromisoformat(form["end"])
+            if (end - start).days > 92 or end < start:
+                raise ValueError("试算期间须在 92 天以内。")
+            per_case = services.rule_trial(
+                item_id=item.pk if item else None,
+                step_key=form["step_key"],
+                yellow_left=yellow_left,
+                yellow_ratio=yellow_ratio,
+                start=start,
+                end=end,
+            )
+            from shenpi.cases.models import Case
+
+            numbers = dict(Case.objects.filter(pk__in=per_case).values_list("pk", "number"))
+            trial = sorted(
+                ((numbers.get(k), len(v["yellow"]), len(v["red"])) for k, v in per_case.items()),
+                key=lambda row: (-row[2], -row[1], row[0] or ""),
+            )
+        except (ValueError, DomainError) as exc:
+            messages.error(request, getattr(exc, "message", str(exc)))
+    return render(
+        request,
+        "supervision/rules.html",
+        {
+            "rules": WarningRule.objects.select_related("item").order_by("-active", "-created_at")[
+                :50
+            ],
+            "form": form,
+            "trial": trial,
+            "totals": (sum(1 for t in trial or [] if t[1]), sum(1 for t in trial or [] if t[2])),
+        },
+    )

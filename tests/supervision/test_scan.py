@@ -1,6 +1,6 @@
 """The deadline scan (CONTRACTS.md "Lights") and supervision orders."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -164,3 +164,29 @@ def test_tl04_the_licence_must_be_delivered_within_10_working_days(demo, food):
         services.case_deliver(actor=demo("yc_scjg_off1"), case=case, method="online")
         scan_deadlines()
     assert ("licence", "") not in open_levels(case)
+
+
+def test_a_rules_trial_matches_case_by_case_a_replay_of_the_scan_over_the_same_days(demo, food):
+    """Try a stricter rule over past days, then replay the real scan day by day with it
+    switched on: the same cases, with the same yellow and red days."""
+    from shenpi.supervision.models import WarningRule
+    from shenpi.supervision.services import rule_activate, rule_trial
+
+    first = accepted_on(demo, food, "2026-03-02 09:00 +0800")
+    second = accepted_on(demo, food, "2026-03-09 09:00 +0800")
+    start, end = date(2026, 3, 2), date(2026, 3, 31)
+    with time_machine.travel("2026-04-01 09:00 +0800", tick=False):
+        trial = rule_trial(item_id=food.pk, yellow_left=2, yellow_ratio=0.5, start=start, end=end)
+        rule_activate(actor=demo("yc_jc_sup"), item=food, yellow_left=2, yellow_ratio=0.5)
+    assert WarningRule.objects.get(active=True).version == 1
+    replay: dict = {}
+    day = start
+    while day <= end:
+        with time_machine.travel(f"{day.isoformat()} 12:00 +0800", tick=False):
+            scan_deadlines()
+            for w in Warning.objects.filter(cleared_at__isnull=True, case__in=[first, second]):
+                replay.setdefault(w.case_id, {"yellow": set(), "red": set()})[w.level].add(day)
+        day += timedelta(days=1)
+    assert set(trial) == set(replay) == {first.pk, second.pk}
+    for case_id in trial:
+        assert trial[case_id] == replay[case_id], case_id

@@ -85,3 +85,34 @@ def test_the_big_screen_figures(client, demo, food):
 def test_officials_cannot_open_the_monitor(client, demo):
     login(client, "yc_scjg_off1")
     assert client.get(reverse("supervision:monitor")).status_code == 404
+
+
+def test_rules_page_tries_then_switches_on_a_rule(client, demo, food):
+    from shenpi.supervision.models import WarningRule
+
+    overdue_case(demo, food)
+    login(client, "yc_jc_sup")
+    today = timezone.localdate()
+    page = client.post(
+        reverse("supervision:rules"),
+        {
+            "item": food.code,
+            "yellow_left": "3",
+            "yellow_ratio": "0.5",
+            "action": "trial",
+            "start": (today - timedelta(days=10)).isoformat(),
+            "end": today.isoformat(),
+        },
+    ).content.decode()
+    assert "试算结果" in page
+    client.post(
+        reverse("supervision:rules"),
+        {"item": food.code, "yellow_left": "3", "yellow_ratio": "0.5", "action": "activate"},
+    )
+    assert WarningRule.objects.get(active=True).yellow_left == 3
+    bad = client.post(
+        reverse("supervision:rules"), {"item": "NOPE", "action": "activate"}, follow=True
+    )
+    assert "事项编码不存在" in bad.content.decode()
+    login(client, "yc_scjg_off1")
+    assert client.get(reverse("supervision:rules")).status_code == 404
