@@ -124,3 +124,126 @@ class OrderAnswerApi(APIView):
             answer=body.validated_data["answer"],
         )
         return Response(OrderOut(order).data)
+
+
+class ComplaintIn(serializers.Serializer):
+    department = serializers.CharField(help_text="部门代码")
+    subject = serializers.CharField(max_length=120)
+    body = serializers.CharField()
+    contact = serializers.CharField(required=False, allow_blank=True)
+    official_name = serializers.CharField(required=False, allow_blank=True)
+    anonymous = serializers.BooleanField(required=False, default=False)
+
+
+class ComplaintOut(serializers.Serializer):
+    number = serializers.CharField()
+    query_password = serializers.CharField(required=False)
+    status = serializers.CharField()
+    reply = serializers.CharField()
+
+
+class ComplaintFileApi(APIView):
+    """Filing is public: named (with a session or token) or anonymous."""
+
+    permission_classes = []
+
+    @extend_schema(
+        summary="投诉举报（公开，可匿名）", request=ComplaintIn, responses={201: ComplaintOut}
+    )
+    def post(self, request):
+        from shenpi.accounts.models import Department
+        from shenpi.supervision import feedback
+
+        body = ComplaintIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        complaint = feedback.complaint_file(
+            actor=request.user
+            if request.user.is_authenticated
+            and not getattr(request.user, "is_system_client", False)
+            else None,
+            department=get_object_or_404(Department, code=d["department"]),
+            subject=d["subject"],
+            body=d["body"],
+            contact=d.get("contact", ""),
+            official_name=d.get("official_name", ""),
+            anonymous=d["anonymous"],
+            request=request._request,
+        )
+        return Response(ComplaintOut(complaint).data, status=201)
+
+
+class RatingIn(serializers.Serializer):
+    overall = serializers.IntegerField(min_value=1, max_value=5)
+    efficiency = serializers.IntegerField(min_value=1, max_value=5)
+    guide_accuracy = serializers.IntegerField(min_value=1, max_value=5)
+    convenience = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, allow_blank=True)
+
+
+class RatingApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="好差评（办结或不予受理后，申请人或窗口代评，一次）",
+        request=RatingIn,
+        responses={201: RatingIn},
+    )
+    @idempotent
+    def post(self, request, pk):
+        from shenpi.supervision import feedback
+
+        body = RatingIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        case = case_for_user(request.user, pk)
+        feedback.case_rate(actor=request.user, case=case, **body.validated_data)
+        return Response(body.validated_data, status=201)
+
+
+class EvaluationApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="绩效评估结果（按月、季、年）",
+        responses={200: dict},
+        parameters=[
+            OpenApiParameter("kind", str, enum=["month", "quarter", "year"]),
+            OpenApiParameter("key", str, description="2026-11、2026-Q4 或 2026"),
+        ],
+    )
+    def get(self, request):
+        from shenpi.core.errors import InvalidInput
+        from shenpi.supervision.evaluation import evaluate_departments
+
+        _supervisor(request)
+        kind, key = request.query_params.get("kind", "month"), request.query_params.get("key", "")
+        try:
+            start, end, results, _names = evaluate_departments(request.user, kind, key)
+        except (ValueError, KeyError):
+            raise InvalidInput(
+                "期间格式有误（如 2026-11、2026-Q4、2026）。", errors={"key": ["无效。"]}
+            ) from None
+        return Response(
+            {
+                "start": start,
+                "end": end,
+                "results": [
+                    {
+                        "department": r.unit,
+                        "rank": r.rank,
+                        "total": r.total,
+                        "grade": r.grade,
+                        "lines": [
+                            {
+                                "indicator": x.code,
+                                "raw": x.raw,
+                                "score": x.score,
+                                "weight": x.weight,
+                            }
+                            for x in r.lines
+                        ],
+                    }
+                    for r in results
+                ],
+            }
+        )

@@ -45,6 +45,9 @@ urlpatterns = [
     path("tasks/", cases.TaskInboxApi.as_view(), name="tasks"),
     path("licences/verify/", cases.LicenceVerifyApi.as_view(), name="licence_verify"),
     path("supervision/warnings/", supervision.WarningListApi.as_view(), name="warnings"),
+    path("supervision/evaluation/", supervision.EvaluationApi.as_view(), name="evaluation"),
+    path("complaints/", supervision.ComplaintFileApi.as_view(), name="complaints"),
+    path("cases/<uuid:pk>/rating/", supervision.RatingApi.as_view(), name="case_rating"),
     path("supervision/monitor/", supervision.MonitorApi.as_view(), name="monitor"),
     path("supervision/orders/", supervision.OrderApi.as_view(), name="orders"),
     path(

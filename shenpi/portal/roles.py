@@ -70,6 +70,7 @@ HOMES = {
             NavItem("事项维护", "/catalog/manage/", "起草事项新版本，提交法制审核"),
             NavItem("在线答疑", None, ""),
             NavItem("信息发布", "/publishing/", "新闻、通知、政策，经负责人审核后发布"),
+            NavItem("纠错与责任认定", "/supervision/findings/", "涉及本人的认定，可以陈述意见"),
             NavItem("本部门统计", None, ""),
         ),
     ),

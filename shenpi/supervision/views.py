@@ -480,3 +480,47 @@ def rules(request):
             "totals": (sum(1 for t in trial or [] if t[1]), sum(1 for t in trial or [] if t[2])),
         },
     )
+
+
+@login_required
+def findings(request):
+    """Findings about the official (or, for a head, the department), where they state their side."""
+    from . import feedback
+    from .models import Finding
+
+    user = request.user
+    qs = Finding.objects.filter(official=user)
+    if user.has_role(Role.HEAD) and user.department:
+        qs = qs | Finding.objects.filter(department=user.department)
+    if request.method == "POST":
+        finding = get_object_or_404(qs, pk=request.POST.get("finding"))
+        try:
+            feedback.finding_statement(
+                actor=user, finding=finding, statement=request.POST.get("statement", "")
+            )
+            messages.success(request, "陈述已记录。")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("supervision:findings")
+    return render(
+        request, "supervision/findings.html", {"findings": qs.select_related("case").distinct()}
+    )
+
+
+@login_required
+@require_POST
+def rating_appeal(request, case_pk):
+    from . import feedback
+
+    case = case_for_user(request.user, case_pk)
+    try:
+        feedback.rating_appeal_decide(
+            actor=request.user,
+            rating=case.rating,
+            appeal=request.POST.get("appeal", ""),
+            upheld=bool(request.POST.get("upheld")),
+        )
+        messages.success(request, "申诉已处理。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("cases:detail", pk=case.pk)

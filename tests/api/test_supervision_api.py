@@ -48,3 +48,55 @@ def test_officials_cannot_read_supervision(client, demo):
     assert_problem(
         client.get("/api/v1/supervision/warnings/", **token_for(client, "yc_scjg_off1")), 403
     )
+
+
+def test_public_complaint_rating_and_evaluation_over_the_api(client, demo):
+    from tests.cases.test_licences import granted
+
+    filed = client.post(
+        "/api/v1/complaints/",
+        {"department": "yc-scjg", "subject": "态度差", "body": "……"},
+        content_type="application/json",
+    )
+    assert filed.status_code == 201 and filed.json()["number"].startswith("TS")
+    assert_problem(
+        client.post(
+            "/api/v1/complaints/",
+            {"department": "yc-scjg", "subject": "", "body": ""},
+            content_type="application/json",
+        ),
+        400,
+    )
+    case = granted(demo).case
+    lisi = token_for(client, "lisi")
+    rated = client.post(
+        f"/api/v1/cases/{case.pk}/rating/",
+        {"overall": 5, "efficiency": 5, "guide_accuracy": 4, "convenience": 5},
+        content_type="application/json",
+        **lisi,
+    )
+    assert rated.status_code == 201
+    again = client.post(
+        f"/api/v1/cases/{case.pk}/rating/",
+        {"overall": 1, "efficiency": 1, "guide_accuracy": 1, "convenience": 1},
+        content_type="application/json",
+        **lisi,
+    )
+    assert_problem(again, 409, "already_rated")
+    other = token_for(client, "zhangsan")
+    assert_problem(
+        client.post(
+            f"/api/v1/cases/{case.pk}/rating/",
+            {"overall": 5, "efficiency": 5, "guide_accuracy": 5, "convenience": 5},
+            content_type="application/json",
+            **other,
+        ),
+        404,
+    )
+    sup = token_for(client, "yc_jc_sup")
+    today = datetime.date.today()
+    body = client.get(f"/api/v1/supervision/evaluation/?kind=month&key={today:%Y-%m}", **sup).json()
+    assert any(r["department"] == "银川市兴庆区市场监督管理局" for r in body["results"])
+    assert_problem(
+        client.get("/api/v1/supervision/evaluation/?kind=month&key=nonsense", **sup), 400
+    )

@@ -178,3 +178,44 @@ def test_supervisors_verify_the_audit_chain_from_the_ui(client, demo):
     assert (
         "login" in client.get(reverse("supervision:audit"), {"who": "yc_jc_sup"}).content.decode()
     )
+
+
+def test_the_official_sees_findings_about_them_and_states_their_side(client, demo):
+    case = granted(demo).case
+    feedback.finding_record(
+        actor=demo("yc_jc_sup"),
+        case=case,
+        kind="responsibility",
+        rule="TL-04",
+        text="证照送达超期",
+        official=demo("xq_scjg_off1"),
+    )
+    client.post(reverse("accounts:login"), {"username": "xq_scjg_off1", "password": "Shenpi#2026"})
+    page = client.get(reverse("supervision:findings")).content.decode()
+    assert "证照送达超期" in page
+    from shenpi.supervision.models import Finding
+
+    finding = Finding.objects.get(case=case)
+    client.post(reverse("supervision:findings"), {"finding": finding.pk, "statement": "邮寄延误"})
+    finding.refresh_from_db()
+    assert finding.statement == "邮寄延误"
+
+
+def test_a_supervisor_decides_a_rating_appeal_from_the_case_page(client, demo):
+    case = granted(demo).case
+    feedback.case_rate(
+        actor=demo("lisi"),
+        case=case,
+        overall=1,
+        efficiency=1,
+        guide_accuracy=1,
+        convenience=1,
+        comment="不满意",
+    )
+    client.post(reverse("accounts:login"), {"username": "yc_jc_sup", "password": "Shenpi#2026"})
+    client.post(
+        reverse("supervision:rating_appeal", args=[case.pk]),
+        {"appeal": "与本件无关的辱骂", "upheld": "1"},
+    )
+    case.rating.refresh_from_db()
+    assert case.rating.appeal_upheld is True
