@@ -258,6 +258,8 @@ SHENPI_MAX_FILE_MB = env.int("SHENPI_MAX_FILE_MB", default=20)
 SHENPI_MAX_CASE_MB = env.int("SHENPI_MAX_CASE_MB", default=100)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A bad rating's rectification deadline in working days (好差评; local rules differ: 5 to 15).
+SHENPI_BAD_RATING_DAYS = env.int("SHENPI_BAD_RATING_DAYS", default=15)
 # Public site address used in QR codes on notices and licences.
 SHENPI_PUBLIC_URL = env.str("SHENPI_PUBLIC_URL", default="http://127.0.0.1:8000")
 
