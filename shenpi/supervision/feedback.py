@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -22,9 +23,6 @@ from shenpi.workdays.services import calendar
 from .models import Complaint, ComplaintStatus, Finding, Rating
 
 DECIDE_DAYS = 5  # supervision decides within 5 working days whether to take a complaint
-FOLLOW_UP_DAYS = (
-    15  # a bad rating's rectification deadline, working days (configurable per deployment)
-)
 LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 
 
@@ -248,7 +246,7 @@ def case_rate(
     if rating.is_bad:
         # A bad review opens a follow-up: call-back, rectification, feedback by the deadline.
         rating.follow_up_due = clock.add_working_days(
-            calendar(), timezone.localdate(), FOLLOW_UP_DAYS
+            calendar(), timezone.localdate(), settings.SHENPI_BAD_RATING_DAYS
         )
         rating.save(update_fields=["follow_up_due"])
         for user in User.objects.filter(
