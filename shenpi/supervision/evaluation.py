@@ -7,11 +7,13 @@ import calendar as month_calendar
 import io
 from datetime import date
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from shenpi.accounts.models import Department
 from shenpi.accounts.scope import scope_for
+from shenpi.audit.services import audit_record
 from shenpi.cases.models import Case
 from shenpi.core import clock, scoring
 from shenpi.workdays.services import calendar
@@ -32,6 +34,23 @@ def period_bounds(kind: str, key: str) -> tuple[date, date]:
         return first, date(year, last_month, month_calendar.monthrange(year, last_month)[1])
     year = int(key)
     return date(year, 1, 1), date(year, 12, 31)
+
+
+@transaction.atomic
+def scheme_save(*, actor, weights: dict, params: dict) -> EvaluationScheme:
+    """A new scheme (the newest applies), with its audit record."""
+    scheme = EvaluationScheme.objects.create(
+        weights={k: v for k, v in weights.items() if v}, params=params, created_by=actor
+    )
+    audit_record(
+        stream="evaluation:scheme",
+        action="evaluation.scheme",
+        actor=actor,
+        object_type="evaluation_scheme",
+        object_id=str(scheme.pk),
+        detail={"weights": scheme.weights},
+    )
+    return scheme
 
 
 def current_scheme():

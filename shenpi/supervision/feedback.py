@@ -205,6 +205,14 @@ def complaint_rate(*, actor, complaint: Complaint, satisfaction: str) -> Complai
         raise InvalidInput("请选择满意、基本满意或不满意。", errors={"satisfaction": ["无效。"]})
     complaint.satisfaction = satisfaction
     complaint.save(update_fields=["satisfaction"])
+    audit_record(
+        stream=f"complaint:{complaint.pk}",
+        action="complaint.rate",
+        actor=actor,
+        object_type="complaint",
+        object_id=complaint.number,
+        detail={"satisfaction": satisfaction},
+    )
     return complaint
 
 
@@ -289,6 +297,13 @@ def rating_follow_up(*, actor, rating: Rating, callback: str, rectification: str
         timezone.now(),
     )
     rating.save(update_fields=["callback", "rectification", "followed_up_at"])
+    audit_record(
+        stream=f"case:{rating.case_id}",
+        action="rating.follow_up",
+        actor=actor,
+        object_type="case",
+        object_id=str(rating.case_id),
+    )
     notify(rating.rated_by, title="差评整改反馈", body=rating.rectification[:200])
     return rating
 
@@ -307,6 +322,14 @@ def rating_appeal_decide(*, actor, rating: Rating, appeal: str, upheld: bool) ->
         raise InvalidInput("请写明申诉理由。", errors={"appeal": ["必填。"]})
     rating.appeal, rating.appeal_upheld = appeal.strip(), upheld
     rating.save(update_fields=["appeal", "appeal_upheld"])
+    audit_record(
+        stream=f"case:{rating.case_id}",
+        action="rating.appeal",
+        actor=actor,
+        object_type="case",
+        object_id=str(rating.case_id),
+        detail={"upheld": upheld},
+    )
     return rating
 
 
@@ -369,4 +392,11 @@ def finding_statement(*, actor, finding: Finding, statement: str) -> Finding:
         raise InvalidInput("请填写陈述。")
     finding.statement = statement.strip()
     finding.save(update_fields=["statement"])
+    audit_record(
+        stream=f"case:{finding.case_id}",
+        action="finding.statement",
+        actor=actor,
+        object_type="case",
+        object_id=str(finding.case_id),
+    )
     return finding

@@ -360,7 +360,6 @@ def evaluation(request):
     from shenpi.core import scoring
 
     from . import evaluation as ev
-    from .models import EvaluationScheme
 
     _supervisor(request)
     today = date.today()
@@ -383,11 +382,7 @@ def evaluation(request):
             if sum(weights.values()) <= 0 or any(w < 0 for w in weights.values()):
                 messages.error(request, "权重须为非负数，且合计大于零。")
             else:
-                EvaluationScheme.objects.create(
-                    weights={k: v for k, v in weights.items() if v},
-                    params=params,
-                    created_by=request.user,
-                )
+                ev.scheme_save(actor=request.user, weights=weights, params=params)
                 messages.success(request, "指标体系已保存，以下按新体系评分。")
         return redirect(f"{request.path}?kind={kind}&key={key}")
     try:
