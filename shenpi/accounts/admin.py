@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,8 @@ admin.site.index_title = "组织、用户与配置"
 
 
 admin.site.has_permission = is_platform_admin
+# Roles, not Django groups, carry permissions here.
+admin.site.unregister(Group)
 
 
 @admin.register(Division)

@@ -353,9 +353,11 @@ def seed_demo_world() -> list[DemoAccount]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        if Role.ADMIN in role_list and not user.is_staff:
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
+        if Role.ADMIN in role_list and not user.is_superuser:
+            # The platform administrator also manages the libraries' admin pages (lockouts of
+            # django-axes, TOTP devices), which use Django's own permissions.
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
         for role in role_list:
             RoleAssignment.objects.get_or_create(user=user, role=role)
         RoleAssignment.objects.filter(user=user).exclude(role__in=role_list).delete()
