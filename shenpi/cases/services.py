@@ -1010,10 +1010,7 @@ def _issue_licence(case, actor) -> Licence:
     valid_from = _local(now)
     valid_until = None
     if version.validity_months:
-        months = valid_from.month - 1 + version.validity_months
-        year, month = valid_from.year + months // 12, months % 12 + 1
-        day = min(valid_from.day, 28)
-        valid_until = date(year, month, day) - timedelta(days=1)
+        valid_until = _add_months(valid_from, version.validity_months) - timedelta(days=1)
     sequence = (
         Licence.objects.filter(department=case.item.department, issued_at__year=now.year).count()
         + 1

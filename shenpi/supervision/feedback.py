@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from shenpi.accounts.constants import Role
 from shenpi.accounts.models import Department, User
+from shenpi.accounts.scope import scope_for
 from shenpi.audit.services import audit_record
 from shenpi.cases.constants import MATERIAL_FILE_TYPES, CaseStatus
 from shenpi.cases.selectors import cases_visible_to
@@ -26,15 +27,19 @@ DECIDE_DAYS = 5  # supervision decides within 5 working days whether to take a c
 LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 
 
+def oversees(user, department) -> bool:
+    """A supervisor whose division subtree holds the department (the scope's own rule)."""
+    if getattr(user, "is_system_client", False) or not user.has_role(Role.SUPERVISOR):
+        return False
+    return any(department.division.path.startswith(p) for p in scope_for(user).subtree_paths)
+
+
 def _supervisors_over(department) -> list[User]:
-    """Supervisors whose division subtree holds the department."""
-    path = department.division.path
+    """Supervisors to notify about the department."""
     supervisors = User.objects.filter(
         role_assignments__role=Role.SUPERVISOR, is_active=True
     ).select_related("division", "office__department__division")
-    return [
-        u for u in supervisors if path.startswith((u.division or u.office.department.division).path)
-    ]
+    return [u for u in supervisors if oversees(u, department)]
 
 
 @transaction.atomic
@@ -108,7 +113,7 @@ def _ensure_supervisor_of(actor, complaint) -> None:
         raise NotFound("未找到该投诉。")
     if actor.pk == (complaint.handler_id or -1):
         return
-    if actor not in _supervisors_over(complaint.department):
+    if not oversees(actor, complaint.department):
         raise NotFound("未找到该投诉。")
 
 
@@ -284,7 +289,7 @@ def rating_follow_up(*, actor, rating: Rating, callback: str, rectification: str
         actor.has_role(Role.HEAD, Role.OFFICIAL)
         and actor.department
         and actor.department.pk == rating.case.department_id
-    ) or actor in _supervisors_over(rating.case.department)
+    ) or oversees(actor, rating.case.department)
     if not ok:
         raise NotFound("未找到该评价。")
     if not rating.is_bad:
@@ -316,7 +321,7 @@ def rating_appeal_decide(*, actor, rating: Rating, appeal: str, upheld: bool) ->
         .select_related("case__department__division")
         .get(pk=rating.pk)
     )
-    if actor not in _supervisors_over(rating.case.department):
+    if not oversees(actor, rating.case.department):
         raise NotFound("未找到该评价。")
     if not (appeal or "").strip():
         raise InvalidInput("请写明申诉理由。", errors={"appeal": ["必填。"]})

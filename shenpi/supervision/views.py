@@ -180,16 +180,18 @@ def complaint_lookup(request):
 @login_required
 def complaints(request):
     _supervisor(request)
-    from . import feedback
     from .models import Complaint
 
-    visible = [
-        c
-        for c in Complaint.objects.select_related("department__division", "handler").order_by(
-            "-filed_at"
-        )[:200]
-        if request.user in feedback._supervisors_over(c.department)
-    ]
+    # Complaints about departments in the supervisor's division subtrees: one query.
+    paths = scope_for(request.user).subtree_paths
+    where = Q(pk__in=[])
+    for path in paths:
+        where |= Q(department__division__path__startswith=path)
+    visible = (
+        Complaint.objects.filter(where)
+        .select_related("department__division", "handler")
+        .order_by("-filed_at")[:200]
+    )
     return render(request, "supervision/complaints.html", {"complaints": visible})
 
 

@@ -81,3 +81,30 @@ def test_a_deputy_watches_a_case_and_cannot_see_the_applicants_id_number(new_pag
     expect(section).to_contain_text("**********")
     deputy.goto(f"/cases/{case.pk}/")
     expect(deputy.get_by_text("页面不存在")).to_be_visible()
+
+
+def test_an_applicant_gives_a_bad_rating_and_the_department_follows_it_up(new_page, demo):
+    from tests.cases.test_licences import granted
+
+    case = granted(demo).case  # 李四's case, closed at the Xingqing window
+    applicant = new_page()
+    log_in(applicant, "lisi")
+    applicant.goto("/my/cases/")
+    applicant.get_by_test_id("my-cases").get_by_role("link", name=case.number).click()
+    form = applicant.get_by_test_id("rating-form")
+    form.get_by_label("总体评价").select_option(label="不满意")
+    form.get_by_label("办事效率").select_option(label="非常不满意")
+    form.get_by_label("意见（选填）").fill("等候时间太长")
+    form.get_by_role("button", name="提交评价").click()
+    expect(applicant.get_by_text("感谢您的评价")).to_be_visible()
+    expect(applicant.get_by_test_id("rating")).to_contain_text("差评")
+
+    head = new_page()
+    log_in(head, "xq_scjg_head")
+    head.get_by_test_id("messages-link").click()
+    expect(head.get_by_test_id("messages")).to_contain_text("差评待整改")
+    head.goto(f"/cases/{case.pk}/")
+    head.get_by_label("回访记录").fill("已电话回访，致歉")
+    head.get_by_label("整改情况").fill("高峰时段增开一个窗口")
+    head.get_by_role("button", name="记录整改").click()
+    expect(head.get_by_test_id("rating")).to_contain_text("已整改：高峰时段增开一个窗口")
