@@ -2,7 +2,6 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 PORT ?= 8000
-WEB_WORKERS ?= 3
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 UV_VERSION := 0.13.8
@@ -10,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run serve install deps static migrate seed test test-fast test-e2e lint format clean
+.PHONY: run serve install deps static migrate seed test test-fast test-e2e bench bench-smoke lint format clean
 
 # The tool that installs from the lock file, in its own small environment.
 $(UV):
@@ -49,8 +48,8 @@ run: install seed
 	@echo "宁夏回族自治区网上审批平台：http://127.0.0.1:$(PORT)/  （Ctrl-C 停止）"
 	@$(PY) manage.py run_scheduler & SCHED=$$!; \
 	trap 'kill $$SCHED 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) \
-		--workers $(WEB_WORKERS) --access-logfile - --graceful-timeout 10
+	$(VENV)/bin/gunicorn config.wsgi:application -c config/gunicorn.conf.py \
+		--bind 127.0.0.1:$(PORT) --access-logfile -
 
 # The whole suite: unit, service, API and browser journeys.
 test: deps static
@@ -62,6 +61,15 @@ test-fast: deps
 
 test-e2e: deps static
 	$(PY) -m pytest -q -m e2e
+
+# The benchmark against PostgreSQL (BENCH_DATABASE_URL, by default a database
+# shenpi_bench on the local server, dropped and made again): about 45 minutes.
+bench: deps
+	$(PY) -m bench.run
+
+# The same harness with a few thousand cases and short phases, no targets (CI).
+bench-smoke: deps
+	$(PY) -m bench.run --smoke
 
 lint: deps
 	$(VENV)/bin/ruff check .

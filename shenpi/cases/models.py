@@ -132,6 +132,9 @@ class Case(models.Model):
     )
     tracking_number = models.CharField(_("邮件单号"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # The worst open warning's colour, kept by the deadline scan in the same transaction
+    # as the warnings (monitoring reads it instead of looking the warnings up per case).
+    light = models.CharField(_("预警灯"), max_length=6, default="green")
 
     class Meta:
         verbose_name = _("办件")
@@ -143,6 +146,41 @@ class Case(models.Model):
             models.Index(fields=["applicant", "-created_at"], name="case_by_applicant"),
             models.Index(fields=["status", "correction_due"], name="case_deemed_acceptance"),
             models.Index(fields=["status", "supplement_due"], name="case_deemed_withdrawal"),
+            models.Index(
+                fields=["light"], condition=Q(light__in=["yellow", "red"]), name="case_lit"
+            ),
+            models.Index(
+                fields=["-light", "promised_due"],
+                condition=Q(
+                    status__in=[
+                        "received",
+                        "correction_requested",
+                        "processing",
+                        "suspended",
+                        "decided",
+                    ]
+                ),
+                name="case_monitor",
+            ),
+            # Counting open cases by light in a division subtree (index-only).
+            models.Index(
+                fields=["division", "light"],
+                condition=Q(
+                    status__in=[
+                        "received",
+                        "correction_requested",
+                        "processing",
+                        "suspended",
+                        "decided",
+                    ]
+                ),
+                name="case_monitor_division",
+            ),
+            # The big screen's "today" and "last 30 days" figures.
+            models.Index(fields=["received_at"], name="case_received_at"),
+            models.Index(fields=["accepted_at"], name="case_accepted_at"),
+            models.Index(fields=["decided_at"], name="case_decided_at"),
+            models.Index(fields=["closed_at"], name="case_closed_at"),
         ]
 
     def __str__(self):
@@ -241,7 +279,15 @@ class Task(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "step_key"], name="one_task_per_step")
         ]
-        indexes = [models.Index(fields=["department", "status", "due_date"], name="task_inbox")]
+        indexes = [
+            # The inbox: a department's open steps by due date (a partial index: done
+            # steps, most of the table, are not in it).
+            models.Index(
+                fields=["department", "due_date", "id"],
+                condition=Q(status__in=["open", "claimed"]),
+                name="task_open_inbox",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.case} {self.step_name}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -174,15 +174,45 @@ def desired_warnings(today: date, *, rules: dict | None = None, history: bool = 
 
 
 def scan_deadlines(today: date | None = None) -> dict:
-    """Raise, raise further and clear warnings; returns the counts of rows written."""
+    """Raise, raise further and clear warnings, and keep each case's worst light; returns
+    the counts of rows written. One transaction: monitoring never sees half a scan."""
+    from django.db import connection
+
     today = today or timezone.localdate()
+    now = timezone.now()
+    with transaction.atomic():
+        scan = _scan_set_based if connection.vendor == "postgresql" else _scan_in_python
+        raised, to_notify, escalated, cleared = scan(today, now)
+        breaches = _breach_warnings()
+        lights = _keep_case_lights()
+    report = {
+        "raised": raised + len(breaches),
+        "escalated": escalated,
+        "cleared": cleared,
+        "lights": lights,
+    }
+    _notify_holders((breaches + to_notify)[:500])
+    return report
+
+
+def _scan_set_based(today, now):
+    """(PostgreSQL) the same judgement in SQL over every open case at once (lights.py)."""
+    from .lights import apply_desired, desired_into_temp
+
+    desired_into_temp(today, _rules(), _thresholds)
+    raised_ids, changed, cleared = apply_desired(now, LIGHT_KINDS)
+    # Notifications: each new card and each card turned red (at most 500 a scan).
+    notify_ids = (raised_ids + [pk for pk, level in changed if level == Level.RED])[:500]
+    to_notify = list(Warning.objects.filter(pk__in=notify_ids).order_by("pk"))
+    return len(raised_ids), to_notify, len(changed), cleared
+
+
+def _scan_in_python(today, now):
     wanted = desired_warnings(today)
     existing = {
         (w.case_id, w.task_id, w.kind): w
         for w in Warning.objects.filter(cleared_at__isnull=True, kind__in=LIGHT_KINDS)
     }
-    report = {"raised": 0, "escalated": 0, "cleared": 0}
-    now = timezone.now()
     to_create, to_escalate = [], []
     for key, (level, due, department_id, rule) in wanted.items():
         current = existing.get(key)
@@ -202,20 +232,39 @@ def scan_deadlines(today: date | None = None) -> dict:
             current.level, current.due = level, due
             to_escalate.append(current)
     stale = [w.pk for key, w in existing.items() if key not in wanted]
-    with transaction.atomic():
-        Warning.objects.bulk_create(to_create, batch_size=1000)
-        Warning.objects.bulk_update(to_escalate, ["level", "due"], batch_size=1000)
-        for start in range(0, len(stale), 1000):
-            Warning.objects.filter(pk__in=stale[start : start + 1000]).update(cleared_at=now)
-    report["raised"], report["escalated"], report["cleared"] = (
-        len(to_create),
-        len(to_escalate),
-        len(stale),
+    Warning.objects.bulk_create(to_create, batch_size=1000)
+    Warning.objects.bulk_update(to_escalate, ["level", "due"], batch_size=1000)
+    for start in range(0, len(stale), 1000):
+        Warning.objects.filter(pk__in=stale[start : start + 1000]).update(cleared_at=now)
+    reddened = [w for w in to_escalate if w.level == Level.RED]
+    return len(to_create), (to_create + reddened)[:500], len(to_escalate), len(stale)
+
+
+def _keep_case_lights() -> int:
+    """Case.light = the worst open warning's colour (green with none); writes only changes."""
+    from django.db.models import Case as Choose
+    from django.db.models import Exists, OuterRef, Value, When
+
+    open_ = Warning.objects.filter(case=OuterRef("pk"), cleared_at__isnull=True)
+    worst = Choose(
+        When(Exists(open_.filter(level=Level.RED)), then=Value("red")),
+        When(Exists(open_.filter(level=Level.YELLOW)), then=Value("yellow")),
+        default=Value("green"),
     )
-    breaches = _breach_warnings()
-    report["raised"] += len(breaches)
-    _notify_holders(to_create + breaches + [w for w in to_escalate if w.level == Level.RED])
-    return report
+    lit = Warning.objects.filter(cleared_at__isnull=True).values("case_id")
+    changed = (
+        Case.objects.filter(pk__in=lit)
+        .annotate(worst=worst)
+        .exclude(light=models.F("worst"))
+        .values("pk")
+    )
+    n = Case.objects.filter(pk__in=changed).update(light=worst)
+    n += (
+        Case.objects.filter(light__in=[Level.YELLOW, Level.RED])
+        .exclude(Exists(open_))
+        .update(light="green")
+    )
+    return n
 
 
 BREACH_KINDS = {"RCV-04": WarningKind.DEEMED_ACCEPTANCE, "RNW-02": WarningKind.DEEMED_RENEWAL}

@@ -31,7 +31,14 @@ def monitor(request):
         for k in ("division", "department", "item", "official", "light")
     }
     cases, counts = selectors.monitored_cases(request.user, **filters)
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    paginator = Paginator(cases, 50)
+    # The counts by light already say how many there are: no second count of open cases.
+    paginator.count = (
+        counts.get(filters["light"], 0)
+        if filters["light"] in ("red", "yellow", "green")
+        else sum(counts.values())
+    )
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     scope_paths = list(scope_for(request.user).subtree_paths)

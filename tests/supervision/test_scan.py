@@ -43,13 +43,19 @@ def test_lights_across_the_spring_festival_and_a_second_scan_writes_nothing(demo
     with time_machine.travel(
         "2026-02-24 10:00 +0800", tick=False
     ):  # the step has 1 working day left
-        assert scan_deadlines() == {"raised": 1, "escalated": 0, "cleared": 0}
+        # The card and the case's light (monitoring reads it) in the same scan.
+        assert scan_deadlines() == {"raised": 1, "escalated": 0, "cleared": 0, "lights": 1}
         assert open_levels(case) == {("step", "first_review"): "yellow"}
-        assert scan_deadlines() == {"raised": 0, "escalated": 0, "cleared": 0}  # idempotent
+        case.refresh_from_db()
+        assert case.light == "yellow"
+        nothing = {"raised": 0, "escalated": 0, "cleared": 0, "lights": 0}
+        assert scan_deadlines() == nothing  # idempotent
     with time_machine.travel("2026-02-26 10:00 +0800", tick=False):  # the step is overdue
-        assert scan_deadlines() == {"raised": 0, "escalated": 1, "cleared": 0}
+        assert scan_deadlines() == {"raised": 0, "escalated": 1, "cleared": 0, "lights": 1}
         assert open_levels(case) == {("step", "first_review"): "red"}
-        assert scan_deadlines() == {"raised": 0, "escalated": 0, "cleared": 0}
+        case.refresh_from_db()
+        assert case.light == "red"
+        assert scan_deadlines() == nothing
         review.task_complete(
             actor=demo("yc_scjg_off1"),
             task=Task.objects.get(case=case, step_key="first_review"),
@@ -137,7 +143,7 @@ def test_a_deemed_acceptance_is_a_red_card_that_stays(demo, food):
         levels = open_levels(case)
         assert levels[("deemed_acceptance", "")] == "red"
         assert ("correction", "") not in levels
-        assert scan_deadlines() == {"raised": 0, "escalated": 0, "cleared": 0}
+        assert scan_deadlines() == {"raised": 0, "escalated": 0, "cleared": 0, "lights": 0}
 
 
 def test_tl04_the_licence_must_be_delivered_within_10_working_days(demo, food):

@@ -10,9 +10,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="不列出演示账户")
+        parser.add_argument(
+            "--no-cases", action="store_true", help="不生成演示办件（基准测试自行生成）"
+        )
 
-    def handle(self, *args, quiet=False, **options):
-        accounts, items, pieces = seed_everything()
+    def handle(self, *args, quiet=False, no_cases=False, **options):
+        accounts, items, pieces = seed_everything(cases=not no_cases)
         self.stdout.write(
             self.style.SUCCESS(
                 f"演示数据已就绪：{len(accounts)} 个账户；新建事项 {items} 个，发布信息 {pieces} 条。"

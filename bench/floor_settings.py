@@ -1,0 +1,18 @@
+"""The floor: a bare Django project (no apps, no middleware) under the same server and
+worker count as the platform, doing the same database work in raw SQL."""
+
+import environ
+
+env = environ.Env()
+DEBUG = False
+SECRET_KEY = "bench-floor-only"
+ALLOWED_HOSTS = ["*"]
+INSTALLED_APPS: list = []
+MIDDLEWARE: list = []
+ROOT_URLCONF = "bench.floor_views"
+DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES["default"]["CONN_MAX_AGE"] = 60
+USE_TZ = True
+TIME_ZONE = "Asia/Shanghai"
+MEDIA_ROOT = env.str("MEDIA_ROOT")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024

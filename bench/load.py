@@ -1,0 +1,170 @@
+"""A small, efficient HTTP load generator (asyncio, raw HTTP/1.1, one connection per
+request as gunicorn's sync workers close them): closed and open loops, with latency
+measured from the moment a request was due (open loop: no coordinated omission)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import resource
+import time
+from dataclasses import dataclass, field
+
+
+def percentile(values, q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far (/proc/stat)."""
+    with open("/proc/stat") as f:
+        parts = [int(x) for x in f.readline().split()[1:]]
+    hz = os.sysconf("SC_CLK_TCK")
+    idle = parts[3] + parts[4]
+    return (sum(parts) - idle) / hz, sum(parts) / hz
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass
+class Result:
+    latencies_ms: list = field(default_factory=list)
+    errors: int = 0
+    statuses: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    loadgen_cpu_s: float = 0.0
+    machine_busy_s: float = 0.0
+    first_error: str = ""
+
+    def summary(self) -> dict:
+        n = len(self.latencies_ms)
+        return {
+            "requests": n,
+            "errors": self.errors,
+            "per_s": round(n / self.seconds, 1) if self.seconds else 0,
+            "p50_ms": round(percentile(self.latencies_ms, 50), 2),
+            "p95_ms": round(percentile(self.latencies_ms, 95), 2),
+            "p99_ms": round(percentile(self.latencies_ms, 99), 2),
+            "seconds": round(self.seconds, 1),
+            # The load generator's share of the CPU the whole machine used meanwhile.
+            "loadgen_cpu_share": round(self.loadgen_cpu_s / self.machine_busy_s, 3)
+            if self.machine_busy_s
+            else None,
+        }
+
+
+def build_get(host: str, path: str, headers: dict | None = None) -> bytes:
+    lines = [f"GET {path} HTTP/1.1", f"Host: {host}", "Connection: close"]
+    lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def build_multipart(host: str, path: str, fields: dict, files: dict, headers: dict) -> bytes:
+    boundary = "----shenpibench" + os.urandom(8).hex()
+    body = bytearray()
+    for name, value in fields.items():
+        body += f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+        body += str(value).encode() + b"\r\n"
+    for name, (filename, content_type, data) in files.items():
+        body += (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
+        ).encode()
+        body += data + b"\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    lines = [
+        f"POST {path} HTTP/1.1",
+        f"Host: {host}",
+        "Connection: close",
+        f"Content-Type: multipart/form-data; boundary={boundary}",
+        f"Content-Length: {len(body)}",
+    ]
+    lines += [f"{k}: {v}" for k, v in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + bytes(body)
+
+
+async def _send(host: str, port: int, payload: bytes) -> tuple[int, bytes]:
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        writer.write(payload)
+        await writer.drain()
+        data = await reader.read()
+    finally:
+        writer.close()
+    status = int(data[9:12]) if data[:5] == b"HTTP/" else 0
+    return status, data
+
+
+def _record(result: Result, status: int, data: bytes, started: float, ok=(200, 201)) -> None:
+    if status in ok:
+        result.latencies_ms.append((time.perf_counter() - started) * 1000)
+    else:
+        result.errors += 1
+        if not result.first_error:
+            result.first_error = data[:600].decode("utf-8", "replace")
+    result.statuses[status] = result.statuses.get(status, 0) + 1
+
+
+def closed_loop(host: str, port: int, payloads, *, clients: int, total: int) -> Result:
+    """`clients` concurrent clients, each sending its next request when the last one returned."""
+    result = Result()
+
+    async def client(k: int, counter: list):
+        while counter[0] < total:
+            counter[0] += 1
+            payload = payloads(counter[0])
+            started = time.perf_counter()
+            try:
+                status, data = await _send(host, port, payload)
+            except OSError as exc:
+                status, data = 0, str(exc).encode()
+            _record(result, status, data, started)
+
+    async def main():
+        counter = [0]
+        await asyncio.gather(*(client(k, counter) for k in range(clients)))
+
+    return _timed(result, main)
+
+
+def open_loop(host: str, port: int, payloads, *, rate: float, seconds: float) -> Result:
+    """Requests due at a fixed rate whatever the server's speed; latency counts from when due."""
+    result = Result()
+
+    async def one(n: int, due: float):
+        try:
+            status, data = await _send(host, port, payloads(n))
+        except OSError as exc:
+            status, data = 0, str(exc).encode()
+        _record(result, status, data, due)
+
+    async def main():
+        total = int(rate * seconds)
+        start = time.perf_counter()
+        pending = []
+        for n in range(total):
+            due = start + n / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            pending.append(asyncio.create_task(one(n, due)))
+        await asyncio.gather(*pending)
+
+    return _timed(result, main)
+
+
+def _timed(result: Result, main) -> Result:
+    cpu0, (busy0, _t0) = own_cpu(), machine_busy()
+    started = time.perf_counter()
+    asyncio.run(main())
+    result.seconds = time.perf_counter() - started
+    result.loadgen_cpu_s = own_cpu() - cpu0
+    result.machine_busy_s = machine_busy()[0] - busy0
+    return result

@@ -1,0 +1,798 @@
+"""`make bench`: Shenpi against the raw-database and bare-framework limits, measured in one
+run, and how its cost grows with the number of cases. See bench/README section in the
+project README for what each figure means.
+
+    python -m bench.run                 # the full benchmark (10 k, 100 k, 1 M cases)
+    python -m bench.run --smoke         # a few thousand cases, short phases, no targets
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+APP_PORT, FLOOR_PORT = 8101, 8102
+HOST = "127.0.0.1"
+SUBMIT_ITEM = "640000-SLT-001"  # an item with five form fields and three required materials
+
+TARGETS = {
+    "submit.ratio_floor": (">=", 0.5),
+    "submit.errors": ("==", 0),
+    "inbox.p99_ms": ("<=", 25),
+    "inbox.growth_p99": ("<=", 1.5),
+    "scan.full_s": ("<=", 10),
+    "scan.day_change_s": ("<=", 2),
+    "scan.idle_s": ("<=", 0.5),
+    "scan.idle_rows_written": ("==", 0),
+    "monitor.region_p95_ms": ("<=", 200),
+    "monitor.city_p95_ms": ("<=", 200),
+    "monitor.screen_p95_ms": ("<=", 200),
+    "storage.bytes_per_case": ("<=", 12 * 1024),
+}
+
+
+def log(*args):
+    print(time.strftime("%H:%M:%S"), *args, flush=True)
+
+
+# --- the database and the servers ---------------------------------------------------------------
+
+
+def database_env(url: str, media: str) -> dict:
+    """The production configuration (DEBUG off, no demo, Redis broker), pointed at the bench DB."""
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=url,
+        DEBUG="0",
+        SHENPI_DEMO="0",
+        # Supervisors log in with a second factor in production; the sessions made below
+        # stand for logged-in users, so the check is off (its middleware still runs).
+        SHENPI_REQUIRE_2FA="0",
+        SECRET_KEY="bench-" + "x" * 50,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        CELERY_BROKER_URL=os.environ.get("BENCH_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15"),
+        MEDIA_ROOT=media,
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def recreate_database(url: str) -> None:
+    parts = urllib.parse.urlparse(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def wait_port(port: int, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex((HOST, port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+class Server:
+    """gunicorn with the production configuration (config/gunicorn.conf.py)."""
+
+    def __init__(self, app: str, port: int, env: dict, settings: str):
+        self.args = [
+            str(Path(sys.executable).parent / "gunicorn"),
+            app,
+            "-c",
+            str(ROOT / "config" / "gunicorn.conf.py"),
+            "--bind",
+            f"{HOST}:{port}",
+            "--access-logfile",
+            "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+        ]
+        self.env = dict(env, DJANGO_SETTINGS_MODULE=settings)
+        self.port = port
+        self.process = None
+
+    def __enter__(self):
+        self.process = subprocess.Popen(self.args, env=self.env, cwd=ROOT, start_new_session=True)
+        wait_port(self.port)
+        time.sleep(1.0)  # every worker booted
+        return self
+
+    def __exit__(self, *exc):
+        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.wait(30)
+        return False
+
+
+def workers() -> int:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import runpy; print(runpy.run_path('config/gunicorn.conf.py')['workers'])",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(out.stdout.strip())
+
+
+# --- setup inside Django ---------------------------------------------------------------------------
+
+
+def setup_django(env: dict) -> None:
+    os.environ.update({k: v for k, v in env.items() if k not in os.environ or k in DJ_KEYS})
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    import django
+
+    django.setup()
+
+
+DJ_KEYS = {
+    "DATABASE_URL",
+    "DEBUG",
+    "SHENPI_DEMO",
+    "SHENPI_REQUIRE_2FA",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CELERY_BROKER_URL",
+    "MEDIA_ROOT",
+    "LOG_LEVEL",
+}
+
+
+def credentials() -> dict:
+    """A system client for submissions, personal tokens for officials, supervisors' sessions."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.db import connection
+    from django.utils.module_loading import import_string
+
+    from shenpi.accounts.constants import ClientAction, Role
+    from shenpi.accounts.models import SystemClient, User
+    from shenpi.accounts.services import api_token_create, system_client_issue_key
+    from shenpi.catalog.models import Item
+
+    item = Item.objects.get(code=SUBMIT_ITEM)
+    client = SystemClient(
+        name=f"bench-{int(time.time())}",
+        department=item.department,
+        allowed_actions=[ClientAction.CASE_SUBMIT, ClientAction.CASE_READ],
+    )
+    key = system_client_issue_key(client)
+    client.save()
+    officials = []
+    for user in (
+        User.objects.filter(
+            role_assignments__role__in=[Role.OFFICIAL, Role.HEAD], office__isnull=False
+        )
+        .select_related("office")
+        .distinct()
+    ):
+        _token, token_key = api_token_create(user=user)
+        officials.append((token_key, str(user.office.department_id)))
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_official")
+        cursor.execute("CREATE TABLE bench_official (n int PRIMARY KEY, department_id uuid)")
+        for n, (_key, department) in enumerate(officials, start=1):
+            cursor.execute("INSERT INTO bench_official VALUES (%s, %s)", [n, department])
+    store = import_string(settings.SESSION_ENGINE + ".SessionStore")
+    sessions = {}
+    for username in ("nx_jc_sup", "yc_jc_sup"):
+        user = User.objects.get(username=username)
+        session = store()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        sessions[username] = session.session_key
+    version = item.current
+    return {
+        "client_key": key,
+        "client_id": str(client.pk),
+        "officials": officials,
+        "sessions": sessions,
+        "item": item.code,
+        "item_id": str(item.pk),
+        "version_id": str(version.pk),
+        "department_id": str(item.department_id),
+        "division_id": item.department.division_id,
+        "requirements": list(version.materials.filter(required=True).values_list("pk", flat=True)),
+        "fields": [(f["key"], f.get("type", "text")) for f in version.form_fields],
+    }
+
+
+def case_count() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM cases_case")
+        return cursor.fetchone()[0]
+
+
+# --- workloads ---------------------------------------------------------------------------------------
+
+
+def png_scan(rng: random.Random, size: int = 20 * 1024) -> bytes:
+    """A 20 KB scanned page: a PNG of noise (passes the upload's content checks)."""
+    from PIL import Image
+
+    side = int((size) ** 0.5)
+    image = Image.frombytes("L", (side, side), rng.randbytes(side * side))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def submission_payloads(creds: dict, path: str, n: int) -> list[bytes]:
+    from shenpi.accounts.models import User
+
+    from .load import build_multipart
+
+    rng = random.Random(11)
+    applicants = list(
+        User.objects.filter(username__startswith="bench-").values_list("id_number", "real_name")[
+            :200
+        ]
+    )
+    payloads = []
+    for k in range(n):
+        code, name = applicants[k % len(applicants)]
+        form = {
+            key: (
+                str(rng.randrange(1, 500)) if kind == "number" else f"{key}-{rng.randrange(10**6)}"
+            )
+            for key, kind in creds["fields"]
+        }
+        fields = {
+            "item": creds["item"],
+            "applicant_code": code,
+            "applicant_name": name,
+            "form": json.dumps(form, ensure_ascii=False),
+            "declaration": "true",
+        }
+        files = {f"m_{r}": ("scan.png", "image/png", png_scan(rng)) for r in creds["requirements"]}
+        payloads.append(
+            build_multipart(
+                f"{HOST}", path, fields, files, {"Authorization": f"Bearer {creds['client_key']}"}
+            )
+        )
+    return payloads
+
+
+def run_submissions(creds: dict, total: int, clients: int, tmp: Path, url: str) -> dict:
+    from .load import closed_loop
+
+    out = {}
+    for name, port, path in (
+        ("app", APP_PORT, "/api/v1/cases/submit/"),
+        ("floor", FLOOR_PORT, "/floor/submit/"),
+    ):
+        payloads = submission_payloads(creds, path, 64)
+        result = closed_loop(
+            HOST, port, lambda n, p=payloads: p[n % len(p)], clients=clients, total=total
+        )
+        out[name] = result.summary()
+        if result.errors:
+            log(f"  {name}: {result.errors} errors, first: {result.first_error[:400]}")
+        log(f"  submissions {name}: {out[name]}")
+    out["raw"] = pgbench_submit(creds, total, clients, tmp, url)
+    log(f"  submissions raw: {out['raw']}")
+    return out
+
+
+def pgbench(args: list[str], script: str, tmp: Path, url: str) -> tuple[str, list[float]]:
+    """Run pgbench with a script; returns its output and every transaction's latency (ms,
+    counted from when it was due, as the HTTP open loop counts)."""
+    logs = tmp / f"pgbench-{time.time_ns()}"
+    logs.mkdir()
+    path = logs / "script.sql"
+    path.write_text(script)
+    proc = subprocess.run(
+        ["pgbench", "-n", *args, "-f", str(path), "-l", f"--log-prefix={logs}/log", url],
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    latencies = []
+    for file in logs.glob("log*"):
+        for line in file.read_text().splitlines():
+            fields = line.split()
+            lag = int(fields[6]) if len(fields) > 6 else 0
+            latencies.append((int(fields[2]) + lag) / 1000)
+    return proc.stdout, latencies
+
+
+def pgbench_submit(creds: dict, total: int, clients: int, tmp: Path, url: str) -> dict:
+    from shenpi.accounts.models import User
+
+    from .load import percentile
+    from .sql import PGBENCH_SUBMIT
+
+    applicant = User.objects.filter(username__startswith="bench-").first()
+    m1, m2, m3 = creds["requirements"][:3]
+    defines = {  # pgbench puts a variable's text in as it is: strings carry their quotes
+        "division": f"'{creds['division_id']}'",
+        "department": f"'{creds['department_id']}'",
+        "item": f"'{creds['item_id']}'",
+        "version": f"'{creds['version_id']}'",
+        "applicant": applicant.pk,
+        "applicant_code": f"'{applicant.id_number}'",
+        "m1": m1,
+        "m2": m2,
+        "m3": m3,
+    }
+    args = ["-c", str(clients), "-j", "2", "-t", str(max(1, total // clients))]
+    for k, v in defines.items():
+        args += ["-D", f"{k}={v}"]
+    started = time.perf_counter()
+    output, latencies = pgbench(args, PGBENCH_SUBMIT, tmp, url)
+    seconds = time.perf_counter() - started
+    tps = re.search(r"tps = ([\d.]+) \(without initial", output)
+    failed = re.search(r"number of failed transactions: (\d+)", output)
+    return {
+        "requests": len(latencies),
+        "errors": int(failed.group(1)) if failed else 0,
+        "per_s": round(float(tps.group(1)), 1) if tps else round(len(latencies) / seconds, 1),
+        "p50_ms": round(percentile(latencies, 50), 2),
+        "p99_ms": round(percentile(latencies, 99), 2),
+    }
+
+
+def inbox_payloads(creds: dict, path: str) -> list[bytes]:
+    from .load import build_get
+
+    return [
+        build_get(HOST, path, {"Authorization": f"Bearer {key}"})
+        for key, _dep in creds["officials"]
+    ]
+
+
+def run_inbox(creds: dict, rate: float, seconds: float, tmp: Path, url: str) -> dict:
+    from .load import open_loop, percentile
+    from .sql import PGBENCH_INBOX
+
+    out = {}
+    for name, port, path in (
+        ("app", APP_PORT, "/api/v1/tasks/"),
+        ("floor", FLOOR_PORT, "/floor/inbox/"),
+    ):
+        payloads = inbox_payloads(creds, path)
+        rng = random.Random(5)
+        order = [rng.randrange(len(payloads)) for _ in range(int(rate * seconds) + 1)]
+        # Warm up the workers (connections, imports) before measuring.
+        open_loop(HOST, port, lambda n, p=payloads: p[n % len(p)], rate=20, seconds=1)
+        result = open_loop(
+            HOST, port, lambda n, p=payloads, o=order: p[o[n]], rate=rate, seconds=seconds
+        )
+        out[name] = result.summary()
+        if result.errors:
+            log(f"  {name}: {result.errors} errors, first: {result.first_error[:400]}")
+    _out, latencies = pgbench(
+        [
+            "-R",
+            str(rate),
+            "-T",
+            str(int(seconds)),
+            "-c",
+            "4",
+            "-j",
+            "1",
+            "-D",
+            f"officials={len(creds['officials'])}",
+        ],
+        PGBENCH_INBOX,
+        tmp,
+        url,
+    )
+    out["raw"] = {
+        "requests": len(latencies),
+        "p50_ms": round(percentile(latencies, 50), 2),
+        "p99_ms": round(percentile(latencies, 99), 2),
+    }
+    log(f"  inbox: app {out['app']} | floor {out['floor']} | raw {out['raw']}")
+    return out
+
+
+def inbox_max_rate(creds: dict, seconds: float, rates) -> tuple[float, list]:
+    from .load import open_loop
+
+    payloads = inbox_payloads(creds, "/api/v1/tasks/")
+    best, steps = 0.0, []
+    for rate in rates:
+        result = open_loop(
+            HOST, APP_PORT, lambda n: payloads[n % len(payloads)], rate=rate, seconds=seconds
+        )
+        summary = result.summary()
+        steps.append({"rate": rate, **summary})
+        log(f"  inbox at {rate}/s: p99 {summary['p99_ms']} ms, errors {summary['errors']}")
+        if result.errors or summary["p99_ms"] >= 100:
+            break
+        best = rate
+    return best, steps
+
+
+def run_monitor(creds: dict, requests: int) -> dict:
+    from .load import build_get, closed_loop
+
+    pages = {
+        "region": ("/supervision/monitor/", creds["sessions"]["nx_jc_sup"]),
+        "city": ("/supervision/monitor/", creds["sessions"]["yc_jc_sup"]),
+        "screen": ("/supervision/screen/data/", creds["sessions"]["nx_jc_sup"]),
+    }
+    out = {}
+    for name, (path, session) in pages.items():
+        payload = build_get(HOST, path, {"Cookie": f"sessionid={session}"})
+        closed_loop(HOST, APP_PORT, lambda n, p=payload: p, clients=2, total=4)  # warm-up
+        result = closed_loop(HOST, APP_PORT, lambda n, p=payload: p, clients=4, total=requests)
+        out[name] = result.summary()
+        if result.errors:
+            log(f"  monitor {name}: errors, first: {result.first_error[:300]}")
+    log(f"  monitor: { {k: v['p95_ms'] for k, v in out.items()} }")
+    return out
+
+
+def run_scan() -> dict:
+    """Full (no light yet), day change (today one working day on), idle (again at once)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from shenpi.core import clock
+    from shenpi.supervision.services import scan_deadlines
+    from shenpi.workdays.services import calendar
+
+    today = timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM supervision_warning")
+        cursor.execute("UPDATE cases_case SET light = 'green' WHERE light <> 'green'")
+        cursor.execute("VACUUM ANALYZE supervision_warning")
+        cursor.execute("SELECT count(*) FROM cases_case WHERE status = 'processing'")
+        open_cases = cursor.fetchone()[0]
+    out = {"open_cases": open_cases}
+    tomorrow = clock.add_working_days(calendar(today), today, 1)
+    for name, day in (("full", today), ("day_change", tomorrow), ("idle", tomorrow)):
+        started = time.perf_counter()
+        report = scan_deadlines(day)
+        out[f"{name}_s"] = round(time.perf_counter() - started, 3)
+        out[f"{name}_rows"] = sum(v for k, v in report.items() if isinstance(v, int))
+        log(f"  scan {name}: {out[f'{name}_s']} s, {report}")
+    out["raw_s"] = raw_classify(today)
+    scan_deadlines(today)  # back to today's lights for the monitoring workload
+    return out
+
+
+def raw_classify(today) -> float:
+    """The same classification (every open case's promised and statutory light, every open
+    step's light) as one SQL statement over a working-day ordinal table."""
+    from django.db import connection
+
+    from shenpi.supervision.lights import ordinal_rows
+
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS bench_ord (day date PRIMARY KEY, n int)")
+        cursor.execute("TRUNCATE bench_ord")
+        rows = ordinal_rows(today)
+        cursor.execute(
+            "INSERT INTO bench_ord SELECT * FROM unnest(%s::date[], %s::int[])",
+            [[r[0] for r in rows], [r[1] for r in rows]],
+        )
+        cursor.execute(
+            """
+            WITH c AS (
+              SELECT c.id, s.n AS s, p.n AS p, q.n AS q
+              FROM cases_case c
+              JOIN bench_ord s ON s.day = (c.accepted_at AT TIME ZONE 'Asia/Shanghai')::date
+              JOIN bench_ord p ON p.day = c.promised_due
+              JOIN bench_ord q ON q.day = c.statutory_due
+              WHERE c.status = 'processing'),
+            t AS (
+              SELECT t.id, s.n AS s, d.n AS d
+              FROM cases_task t JOIN cases_case c ON c.id = t.case_id
+              JOIN bench_ord s ON s.day = (t.opened_at AT TIME ZONE 'Asia/Shanghai')::date
+              JOIN bench_ord d ON d.day = t.due_date
+              WHERE t.status IN ('open', 'claimed') AND c.status = 'processing'),
+            today AS (SELECT n FROM bench_ord WHERE day = %s)
+            SELECT
+              (SELECT count(*) FILTER (WHERE today.n > c.p OR c.p - today.n <= 1
+                        OR today.n - c.s >= 0.8 * greatest(1, c.p - c.s)) FROM c, today),
+              (SELECT count(*) FILTER (WHERE today.n > t.d OR t.d - today.n <= 1
+                        OR today.n - t.s >= 0.8 * greatest(1, t.d - t.s)) FROM t, today)
+            """,
+            [today],
+        )
+        cursor.fetchall()
+        return round(time.perf_counter() - started, 3)
+
+
+def storage() -> dict:
+    from django.db import connection
+
+    tables = [
+        "cases_case",
+        "cases_task",
+        "cases_caseevent",
+        "cases_casematerial",
+        "cases_notice",
+        "cases_correctionnotice",
+        "audit_auditrecord",
+        "audit_auditstream",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+        sizes = {}
+        for table in tables:
+            cursor.execute("SELECT pg_total_relation_size(%s)", [table])
+            sizes[table] = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM cases_case")
+        cases = cursor.fetchone()[0]
+    return {
+        "cases": cases,
+        "bytes": sum(sizes.values()),
+        "bytes_per_case": round(sum(sizes.values()) / cases),
+        "per_table_per_case": {t: round(b / cases) for t, b in sizes.items()},
+    }
+
+
+# --- the run -------------------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    cpu = next(
+        (x.split(":", 1)[1].strip() for x in info.splitlines() if x.startswith("model name")), ""
+    )
+    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
+    kb = next((int(x.split()[1]) for x in meminfo.splitlines() if x.startswith("MemTotal")), 0)
+    mem = f"{kb / 1024 / 1024:.1f} GiB"
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+        cursor.execute("SHOW shared_buffers")
+        buffers = cursor.fetchone()[0]
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory": mem,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "postgresql": pg,
+        "shared_buffers": buffers,
+        "gunicorn_workers": workers(),
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--smoke", action="store_true", help="a few thousand cases, no targets")
+    parser.add_argument("--sizes", default="")
+    parser.add_argument(
+        "--database",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/shenpi_bench"
+        ),
+    )
+    parser.add_argument("--keep", action="store_true", help="reuse the bench database as it is")
+    args = parser.parse_args(argv)
+    smoke = args.smoke
+    sizes = [
+        int(s)
+        for s in (args.sizes or ("2000,4000" if smoke else "10000,100000,1000000")).split(",")
+    ]
+    inbox_seconds, inbox_rate = (5, 20) if smoke else (60, 100)
+    submissions = 80 if smoke else 2000
+    monitor_requests = 12 if smoke else 100
+
+    tmp = Path(tempfile.mkdtemp(prefix="shenpi-bench-"))
+    media = tmp / "media"
+    env = database_env(args.database, str(media))
+    started = time.time()
+    if not args.keep:
+        log(f"bench database {args.database}: new, migrated, demo world (no demo cases)")
+        recreate_database(args.database)
+        for cmd in (["migrate", "--noinput", "-v0"], ["seed_demo", "--no-cases"]):
+            subprocess.run(
+                [sys.executable, "manage.py", *cmd],
+                cwd=ROOT,
+                env=dict(env, SHENPI_DEMO="1"),
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+    setup_django(env)
+    from .generate import TYPICAL, generate
+
+    creds = credentials()
+    results: dict = {"growth": []}
+    with (
+        Server("config.wsgi:application", APP_PORT, env, "config.settings"),
+        Server("bench.floor_wsgi:application", FLOOR_PORT, env, "bench.floor_settings"),
+    ):
+        for size in sizes:
+            have = case_count()
+            if size > have:
+                log(f"generating {size - have:,} cases (to {size:,})")
+                info = generate(size - have, log=log)
+                log(f"  generated in {info['seconds']} s: {info['rows']}")
+            log(f"--- {case_count():,} cases")
+            point = {"cases": case_count()}
+            point["storage"] = storage()
+            point["scan"] = run_scan()
+            point["inbox"] = run_inbox(creds, inbox_rate, inbox_seconds, tmp, args.database)
+            point["monitor"] = run_monitor(creds, monitor_requests)
+            results["growth"].append(point)
+        last = results["growth"][-1]
+        log("inbox: the highest open-loop rate with p99 under 100 ms")
+        rates = [50, 100] if smoke else [100, 150, 200, 250, 300, 400, 500]
+        max_rate, steps = inbox_max_rate(creds, 3 if smoke else 15, rates)
+        log("submissions: closed loop, 8 clients")
+        sub = run_submissions(creds, submissions, 8, tmp, args.database)
+
+    first = results["growth"][0]
+    flat = {
+        "submit.app_per_s": sub["app"]["per_s"],
+        "submit.floor_per_s": sub["floor"]["per_s"],
+        "submit.raw_per_s": sub["raw"]["per_s"],
+        "submit.ratio_floor": round(sub["app"]["per_s"] / sub["floor"]["per_s"], 3)
+        if sub["floor"]["per_s"]
+        else None,
+        "submit.ratio_raw": round(sub["app"]["per_s"] / sub["raw"]["per_s"], 4)
+        if sub["raw"]["per_s"]
+        else None,
+        "submit.p50_ms": sub["app"]["p50_ms"],
+        "submit.p99_ms": sub["app"]["p99_ms"],
+        "submit.errors": sub["app"]["errors"],
+        "inbox.p50_ms": last["inbox"]["app"]["p50_ms"],
+        "inbox.p99_ms": last["inbox"]["app"]["p99_ms"],
+        "inbox.floor_p99_ms": last["inbox"]["floor"]["p99_ms"],
+        "inbox.raw_p99_ms": last["inbox"]["raw"]["p99_ms"],
+        "inbox.max_rate": max_rate,
+        "inbox.growth_p99": round(
+            last["inbox"]["app"]["p99_ms"] / first["inbox"]["app"]["p99_ms"], 2
+        ),
+        "scan.open_cases": last["scan"]["open_cases"],
+        "scan.full_s": last["scan"]["full_s"],
+        "scan.day_change_s": last["scan"]["day_change_s"],
+        "scan.idle_s": last["scan"]["idle_s"],
+        "scan.idle_rows_written": last["scan"]["idle_rows"],
+        "scan.raw_s": last["scan"]["raw_s"],
+        "monitor.region_p95_ms": last["monitor"]["region"]["p95_ms"],
+        "monitor.city_p95_ms": last["monitor"]["city"]["p95_ms"],
+        "monitor.screen_p95_ms": last["monitor"]["screen"]["p95_ms"],
+        "storage.bytes_per_case": last["storage"]["bytes_per_case"],
+    }
+    growth = [
+        {
+            "cases": p["cases"],
+            "inbox.p50_ms": p["inbox"]["app"]["p50_ms"],
+            "inbox.p99_ms": p["inbox"]["app"]["p99_ms"],
+            "inbox.floor_p99_ms": p["inbox"]["floor"]["p99_ms"],
+            "inbox.raw_p99_ms": p["inbox"]["raw"]["p99_ms"],
+            "scan.open_cases": p["scan"]["open_cases"],
+            "scan.full_s": p["scan"]["full_s"],
+            "scan.day_change_s": p["scan"]["day_change_s"],
+            "scan.idle_s": p["scan"]["idle_s"],
+            "scan.idle_rows_written": p["scan"]["idle_rows"],
+            "scan.raw_s": p["scan"]["raw_s"],
+            "monitor.region_p95_ms": p["monitor"]["region"]["p95_ms"],
+            "monitor.city_p95_ms": p["monitor"]["city"]["p95_ms"],
+            "monitor.screen_p95_ms": p["monitor"]["screen"]["p95_ms"],
+            "storage.bytes_per_case": p["storage"]["bytes_per_case"],
+        }
+        for p in results["growth"]
+    ]
+    checks = {} if smoke else {k: _check(flat.get(k), *t) for k, t in TARGETS.items()}
+    report = {
+        **flat,
+        "growth": growth,
+        "targets": checks,
+        "smoke": smoke,
+        "typical_case": TYPICAL,
+        "machine": machine(),
+        "loadgen_cpu_share": {
+            "submit_app": sub["app"]["loadgen_cpu_share"],
+            "inbox_app": last["inbox"]["app"]["loadgen_cpu_share"],
+            "monitor_region": last["monitor"]["region"]["loadgen_cpu_share"],
+        },
+        "detail": {"submit": sub, "inbox_max_rate_steps": steps, "growth": results["growth"]},
+        "ran_at": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+        "duration_s": round(time.time() - started),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    name = "smoke" if smoke else "latest"
+    (RESULTS / f"{name}.json").write_text(
+        json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n"
+    )
+    table = render_table(report)
+    (RESULTS / f"{name}.md").write_text(table)
+    print(table)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+def _check(value, op, target):
+    if value is None:
+        return {"value": None, "target": f"{op} {target}", "met": False}
+    met = {"<=": value <= target, ">=": value >= target, "==": value == target}[op]
+    return {"value": value, "target": f"{op} {target}", "met": met}
+
+
+def render_table(r: dict) -> str:
+    m = r["machine"]
+    lines = [
+        f"Shenpi benchmark — {r['ran_at']} ({'smoke, no targets' if r['smoke'] else 'full'}, {r['duration_s']} s)",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; PostgreSQL {m['postgresql']} "
+        f"(shared_buffers {m['shared_buffers']}); Python {m['python']}; gunicorn {m['gunicorn_workers']} sync workers",
+        "",
+        "| workload | app | floor (bare Django) | raw (PostgreSQL) | target |",
+        "|---|---|---|---|---|",
+    ]
+    t = r.get("targets", {})
+
+    def mark(key):
+        c = t.get(key)
+        return "" if not c else (f"{c['target']} {'met' if c['met'] else 'MISSED'}")
+
+    d = r["detail"]["submit"]
+    lines += [
+        f"| submissions/s (8 clients) | {r['submit.app_per_s']} | {r['submit.floor_per_s']} | {r['submit.raw_per_s']} | ratio to floor {r['submit.ratio_floor']} {mark('submit.ratio_floor')} |",
+        f"| submission p50 / p99 ms | {d['app']['p50_ms']} / {d['app']['p99_ms']} | {d['floor']['p50_ms']} / {d['floor']['p99_ms']} | {d['raw']['p50_ms']} / {d['raw']['p99_ms']} | errors {r['submit.errors']} {mark('submit.errors')} |",
+        f"| inbox p50 / p99 ms at {r['growth'][-1]['cases']:,} cases | {r['inbox.p50_ms']} / {r['inbox.p99_ms']} | — / {r['inbox.floor_p99_ms']} | — / {r['inbox.raw_p99_ms']} | {mark('inbox.p99_ms')} |",
+        f"| inbox highest rate with p99 < 100 ms | {r['inbox.max_rate']}/s | | | |",
+        f"| inbox p99 growth (largest / smallest) | {r['inbox.growth_p99']} | | | {mark('inbox.growth_p99')} |",
+        f"| deadline scan full / day change / idle s ({r['scan.open_cases']:,} open) | {r['scan.full_s']} / {r['scan.day_change_s']} / {r['scan.idle_s']} | | classify {r['scan.raw_s']} | {mark('scan.full_s')}; {mark('scan.day_change_s')}; {mark('scan.idle_s')} |",
+        f"| idle scan rows written | {r['scan.idle_rows_written']} | | | {mark('scan.idle_rows_written')} |",
+        f"| monitoring p95 ms region / city / screen | {r['monitor.region_p95_ms']} / {r['monitor.city_p95_ms']} / {r['monitor.screen_p95_ms']} | | | {mark('monitor.region_p95_ms')} |",
+        f"| storage bytes per case | {r['storage.bytes_per_case']} | | | {mark('storage.bytes_per_case')} |",
+        "",
+        "Growth:",
+        "",
+        "| cases | inbox p50 / p99 ms (floor p99, raw p99) | scan full / day / idle s (raw) | monitor p95 ms region / city / screen | bytes/case |",
+        "|---|---|---|---|---|",
+    ]
+    for g in r["growth"]:
+        lines.append(
+            f"| {g['cases']:,} | {g['inbox.p50_ms']} / {g['inbox.p99_ms']} ({g['inbox.floor_p99_ms']}, {g['inbox.raw_p99_ms']}) "
+            f"| {g['scan.full_s']} / {g['scan.day_change_s']} / {g['scan.idle_s']} ({g['scan.raw_s']}) "
+            f"| {g['monitor.region_p95_ms']} / {g['monitor.city_p95_ms']} / {g['monitor.screen_p95_ms']} | {g['storage.bytes_per_case']} |"
+        )
+    share = r["loadgen_cpu_share"]
+    lines += [
+        "",
+        f"Load generator's share of the machine's CPU: submissions {share['submit_app']}, inbox {share['inbox_app']}, monitoring {share['monitor_region']}.",
+        f"Typical generated case: {r['typical_case']}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
