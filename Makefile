@@ -64,11 +64,11 @@ test-e2e: deps static
 
 # The benchmark against PostgreSQL (BENCH_DATABASE_URL, by default a database
 # shenpi_bench on the local server, dropped and made again): about 45 minutes.
-bench: deps
+bench: deps static
 	$(PY) -m bench.run
 
 # The same harness with a few thousand cases and short phases, no targets (CI).
-bench-smoke: deps
+bench-smoke: deps static
 	$(PY) -m bench.run --smoke
 
 lint: deps

@@ -79,10 +79,11 @@ class AuditRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["stream", "seq"], name="audit_seq_unique_in_stream")
         ]
+        # No index on (object_type, object_id): an object's records are its stream's
+        # (unique stream, seq), and the audit search matches object ids by substring.
         indexes = [
             models.Index(fields=["at"]),
             models.Index(fields=["actor", "at"]),
-            models.Index(fields=["object_type", "object_id"]),
         ]
 
     def __str__(self):

@@ -280,7 +280,8 @@ def _breach_warnings() -> list[Warning]:
     )
     new = []
     for event in (
-        CaseEvent.objects.filter(breach__in=BREACH_KINDS)
+        CaseEvent.objects.exclude(breach="")
+        .filter(breach__in=BREACH_KINDS)
         .select_related("case")
         .only("case_id", "breach", "case__department_id")
     ):
