@@ -86,7 +86,10 @@ def desired_into_temp(today: date, rules: dict, resolve) -> None:
     tz = settings.TIME_ZONE
     with connection.cursor() as cursor:
         # Dropped at commit; and here, when the scan runs inside a caller's transaction.
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.scan_ord, pg_temp.scan_th, pg_temp.scan_want")
+        cursor.execute(
+            "DROP TABLE IF EXISTS pg_temp.scan_ord, pg_temp.scan_th, pg_temp.scan_want, "
+            "pg_temp.scan_new"
+        )
         cursor.execute(
             "CREATE TEMP TABLE scan_ord (day date PRIMARY KEY, n int NOT NULL) ON COMMIT DROP"
         )
@@ -190,7 +193,13 @@ def desired_into_temp(today: date, rules: dict, resolve) -> None:
         cursor.execute("ANALYZE scan_want")
 
 
-_MATCH = "x.case_id = w.case_id AND x.kind = w.kind AND x.task_id IS NOT DISTINCT FROM w.task_id"
+# The same light: case, kind and step (none for a case light). Plain equalities, so that
+# the planner can hash-join thousands of rows (IS NOT DISTINCT FROM cannot be hashed).
+_NO_TASK = "'00000000-0000-0000-0000-000000000000'::uuid"
+_MATCH = (
+    "x.case_id = w.case_id AND x.kind = w.kind "
+    f"AND COALESCE(x.task_id, {_NO_TASK}) = COALESCE(w.task_id, {_NO_TASK})"
+)
 
 
 def apply_desired(now, light_kinds) -> tuple[list[int], list[int], int]:
@@ -198,29 +207,39 @@ def apply_desired(now, light_kinds) -> tuple[list[int], list[int], int]:
     the warnings raised, of those escalated to red, and how many were cleared."""
     kinds = list(light_kinds)
     with connection.cursor() as cursor:
+        # The new lights are chosen before anything is inserted (in one statement the
+        # anti-join would read the rows it is inserting, once per row).
         cursor.execute(
             f"""
-            INSERT INTO supervision_warning
-                (case_id, task_id, kind, level, due, department_id, rule_id, raised_at)
-            SELECT w.case_id, w.task_id, w.kind, w.level, w.due, w.department_id, w.rule_id, %s
-            FROM scan_want w
+            CREATE TEMP TABLE scan_new ON COMMIT DROP AS
+            SELECT w.* FROM scan_want w
             WHERE NOT EXISTS (SELECT 1 FROM supervision_warning x
                               WHERE x.cleared_at IS NULL AND {_MATCH})
+            """
+        )
+        cursor.execute(
+            """
+            INSERT INTO supervision_warning
+                (case_id, task_id, kind, level, due, department_id, rule_id, raised_at)
+            SELECT case_id, task_id, kind, level, due, department_id, rule_id, %s FROM scan_new
             RETURNING id
             """,
             [now],
         )
         raised = [r[0] for r in cursor.fetchall()]
+        if raised:
+            # The planner's figures for the table must include what was just inserted
+            # (a full scan after a quiet day adds many rows in this very transaction).
+            cursor.execute("ANALYZE supervision_warning")
+        # The rows just raised already carry the wanted level and due: none matches here.
         cursor.execute(
             f"""
             UPDATE supervision_warning x SET level = w.level, due = w.due
             FROM scan_want w
             WHERE x.cleared_at IS NULL AND {_MATCH}
               AND (x.level <> w.level OR x.due IS DISTINCT FROM w.due)
-              AND x.id <> ALL(%s)
             RETURNING x.id, x.level
-            """,
-            [raised],
+            """
         )
         changed = cursor.fetchall()
         cursor.execute(
@@ -233,3 +252,28 @@ def apply_desired(now, light_kinds) -> tuple[list[int], list[int], int]:
         )
         cleared = cursor.rowcount
     return raised, changed, cleared
+
+
+def keep_case_lights() -> int:
+    """Each case's light from its open warnings, set-based; only changed rows are written."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH worst AS (
+                SELECT case_id, CASE WHEN bool_or(level = 'red') THEN 'red' ELSE 'yellow' END
+                       AS light
+                FROM supervision_warning WHERE cleared_at IS NULL GROUP BY case_id)
+            UPDATE cases_case c SET light = w.light FROM worst w
+            WHERE c.id = w.case_id AND c.light <> w.light
+            """
+        )
+        changed = cursor.rowcount
+        cursor.execute(
+            """
+            UPDATE cases_case c SET light = 'green'
+            WHERE c.light IN ('yellow', 'red')
+              AND c.id NOT IN (SELECT x.case_id FROM supervision_warning x
+                               WHERE x.cleared_at IS NULL)
+            """
+        )
+        return changed + cursor.rowcount

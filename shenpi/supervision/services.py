@@ -242,6 +242,12 @@ def _scan_in_python(today, now):
 
 def _keep_case_lights() -> int:
     """Case.light = the worst open warning's colour (green with none); writes only changes."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        from .lights import keep_case_lights
+
+        return keep_case_lights()
     from django.db.models import Case as Choose
     from django.db.models import Exists, OuterRef, Value, When
 
