@@ -168,7 +168,8 @@ def load_world(today: date, applicants: int) -> World:
         unusable = make_password(None)
         new = []
         for n in range(len(existing), applicants):
-            code = resident_id(640104, date(1960, 1, 1) + timedelta(days=n % 15000), n % 1000)
+            # Distinct for n < 15 million: the birth date cycles, the sequence counts the cycles.
+            code = resident_id(640104, date(1960, 1, 1) + timedelta(days=n % 15000), n // 15000)
             new.append(
                 User(
                     username=f"bench-{n}",

@@ -188,7 +188,8 @@ def api_token_revoke(*, token: ApiToken, actor: User, request=None) -> None:
 
 def api_token_lookup(key: str) -> ApiToken | None:
     token = (
-        ApiToken.objects.select_related("user")
+        # The user with their office and department: every API view asks which department.
+        ApiToken.objects.select_related("user__office__department")
         .filter(key_hash=_hash_key(key), revoked_at__isnull=True)
         .first()
     )
