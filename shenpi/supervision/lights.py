@@ -85,6 +85,9 @@ def desired_into_temp(today: date, rules: dict, resolve) -> None:
     """Fill the temporary table scan_want with every light that is yellow or red today."""
     tz = settings.TIME_ZONE
     with connection.cursor() as cursor:
+        # Room for the hash joins of a region's open cases (this transaction only): without
+        # it a join of hundreds of thousands of rows falls back to nested loops.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         # Dropped at commit; and here, when the scan runs inside a caller's transaction.
         cursor.execute(
             "DROP TABLE IF EXISTS pg_temp.scan_ord, pg_temp.scan_th, pg_temp.scan_want, "
@@ -272,8 +275,8 @@ def keep_case_lights() -> int:
             """
             UPDATE cases_case c SET light = 'green'
             WHERE c.light IN ('yellow', 'red')
-              AND c.id NOT IN (SELECT x.case_id FROM supervision_warning x
-                               WHERE x.cleared_at IS NULL)
+              AND NOT EXISTS (SELECT 1 FROM supervision_warning x
+                              WHERE x.case_id = c.id AND x.cleared_at IS NULL)
             """
         )
         return changed + cursor.rowcount
