@@ -94,6 +94,28 @@ class Warning(models.Model):
         return f"{self.get_level_display()} {self.get_kind_display()} {self.case}"
 
 
+class LightCount(models.Model):
+    """Open cases by division, department and light, as the last deadline scan left them:
+    monitoring reads these few rows instead of counting a region's open cases each time."""
+
+    division = models.ForeignKey("accounts.Division", on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.CASCADE, related_name="+"
+    )
+    light = models.CharField(max_length=6)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division", "department", "light"], name="one_count_per_light"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.division_id} {self.department_id} {self.light}: {self.n}"
+
+
 class SupervisionOrder(models.Model):
     """督办: a formal order the department's head must answer by a date."""
 

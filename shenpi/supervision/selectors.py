@@ -1,10 +1,10 @@
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from shenpi.accounts.models import Division
 from shenpi.cases.constants import CaseStatus
 from shenpi.cases.models import Task
 
-from .models import Level, Warning
+from .models import Level
 
 OPEN = [
     CaseStatus.RECEIVED,
@@ -56,8 +56,11 @@ def monitored_cases(user, *, division="", department="", item="", official="", l
         qs = qs.filter(
             Exists(Task.objects.filter(case=OuterRef("pk"), claimed_by__username=official))
         )
-    # COUNT(*), not COUNT(id): the counts come from the index alone (case_monitor_division).
-    counts = dict(qs.order_by().values_list("light").annotate(n=Count("*")))
+    if item or official:
+        counts = dict(qs.order_by().values_list("light").annotate(n=Count("*")))
+    else:
+        # By division and department: the counts the last deadline scan kept (LightCount).
+        counts = _kept_counts(user, division, department)
     if light in ("red", "yellow", "green"):
         qs = qs.filter(light=light)
     listed = qs.select_related("department", "version").only(
@@ -65,6 +68,18 @@ def monitored_cases(user, *, division="", department="", item="", official="", l
         *("department__name", "department__short_name", "version__name"),
     )
     return listed.order_by("-light", "promised_due"), counts
+
+
+def _kept_counts(user, division="", department="") -> dict:
+    from .models import LightCount
+
+    kept = _in_divisions(LightCount.objects.all(), _watched_divisions(user))
+    if division:
+        root = Division.objects.filter(code=division).first()
+        kept = kept.filter(division__path__startswith=root.path) if root else kept.none()
+    if department:
+        kept = kept.filter(department__code=department)
+    return {light: n for light, n in kept.order_by().values_list("light").annotate(n=Sum("n")) if n}
 
 
 def screen_figures(user) -> dict:
@@ -88,14 +103,13 @@ def screen_figures(user) -> dict:
             "pk", filter=Q(promised_due__isnull=True) | Q(decided_at__date__lte=F("promised_due"))
         ),
     )
+    from .models import LightCount
+
+    # The departments with the most cases on a red light (as the last scan counted them).
     worst = (
-        _in_divisions(
-            Warning.objects.filter(cleared_at__isnull=True, level=Level.RED),
-            codes,
-            "department__division_id",  # the departments of the watched divisions
-        )
+        _in_divisions(LightCount.objects.filter(light=Level.RED), codes)
         .values("department__short_name")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("n"))
         .order_by("-n")[:5]
     )
     return {

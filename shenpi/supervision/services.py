@@ -185,11 +185,13 @@ def scan_deadlines(today: date | None = None) -> dict:
         raised, to_notify, escalated, cleared = scan(today, now)
         breaches = _breach_warnings()
         lights = _keep_case_lights()
+        counts = _count_lights()
     report = {
         "raised": raised + len(breaches),
         "escalated": escalated,
         "cleared": cleared,
         "lights": lights,
+        "counts": counts,
     }
     _notify_holders((breaches + to_notify)[:500])
     return report
@@ -238,6 +240,36 @@ def _scan_in_python(today, now):
         Warning.objects.filter(pk__in=stale[start : start + 1000]).update(cleared_at=now)
     reddened = [w for w in to_escalate if w.level == Level.RED]
     return len(to_create), (to_create + reddened)[:500], len(to_escalate), len(stale)
+
+
+def _count_lights() -> int:
+    """LightCount = open cases by division, department and light; writes only changes."""
+    from django.db.models import Count
+
+    from .models import LightCount
+    from .selectors import OPEN
+
+    now = {
+        (row["division_id"], row["department_id"], row["light"]): row["n"]
+        for row in Case.objects.filter(status__in=OPEN)
+        .order_by()
+        .values("division_id", "department_id", "light")
+        .annotate(n=Count("*"))
+    }
+    kept = {(c.division_id, c.department_id, c.light): c for c in LightCount.objects.all()}
+    gone = [c.pk for key, c in kept.items() if key not in now]
+    changed = [c for key, c in kept.items() if key in now and c.n != now[key]]
+    for c in changed:
+        c.n = now[(c.division_id, c.department_id, c.light)]
+    new = [
+        LightCount(division_id=d, department_id=p, light=light, n=n)
+        for (d, p, light), n in now.items()
+        if (d, p, light) not in kept
+    ]
+    LightCount.objects.filter(pk__in=gone).delete()
+    LightCount.objects.bulk_update(changed, ["n"])
+    LightCount.objects.bulk_create(new)
+    return len(gone) + len(changed) + len(new)
 
 
 def _keep_case_lights() -> int:

@@ -15,6 +15,13 @@ from tests.cases.conftest import FOOD_FORM, complete_draft
 pytestmark = pytest.mark.django_db
 
 
+def scan():
+    """The scan's report without the monitoring counts it keeps (tested on their own)."""
+    report = scan_deadlines()
+    report.pop("counts")
+    return report
+
+
 def accepted_on(demo, food, moment):
     with time_machine.travel(moment, tick=False):
         case = complete_draft(services, demo("zhangsan"), food)
@@ -39,33 +46,33 @@ def test_lights_across_the_spring_festival_and_a_second_scan_writes_nothing(demo
     with time_machine.travel(
         "2026-02-23 10:00 +0800", tick=False
     ):  # inside the holiday: 2 left of the step
-        assert scan_deadlines()["raised"] == 0
+        assert scan()["raised"] == 0
     with time_machine.travel(
         "2026-02-24 10:00 +0800", tick=False
     ):  # the step has 1 working day left
         # The card and the case's light (monitoring reads it) in the same scan.
-        assert scan_deadlines() == {"raised": 1, "escalated": 0, "cleared": 0, "lights": 1}
+        assert scan() == {"raised": 1, "escalated": 0, "cleared": 0, "lights": 1}
         assert open_levels(case) == {("step", "first_review"): "yellow"}
         case.refresh_from_db()
         assert case.light == "yellow"
         nothing = {"raised": 0, "escalated": 0, "cleared": 0, "lights": 0}
-        assert scan_deadlines() == nothing  # idempotent
+        assert scan() == nothing  # idempotent
     with time_machine.travel("2026-02-26 10:00 +0800", tick=False):  # the step is overdue
-        assert scan_deadlines() == {"raised": 0, "escalated": 1, "cleared": 0, "lights": 1}
+        assert scan() == {"raised": 0, "escalated": 1, "cleared": 0, "lights": 1}
         assert open_levels(case) == {("step", "first_review"): "red"}
         case.refresh_from_db()
         assert case.light == "red"
-        assert scan_deadlines() == nothing
+        assert scan() == nothing
         review.task_complete(
             actor=demo("yc_scjg_off1"),
             task=Task.objects.get(case=case, step_key="first_review"),
             opinion="初审通过",
         )
-        assert scan_deadlines()["cleared"] == 1  # the finished step's card is cleared
+        assert scan()["cleared"] == 1  # the finished step's card is cleared
     with time_machine.travel("2026-03-03 10:00 +0800", tick=False):
         # Promised: 8 of 10 working days used (14, 24-28 Feb, 2-3 Mar): ceil(0.8 × 10) = 8 → yellow.
         # The next step (3 days from 26 Feb: 27, 28 Feb, 2 Mar) is overdue → red.
-        scan_deadlines()
+        scan()
         assert open_levels(case) == {("promised", ""): "yellow", ("step", "review"): "red"}
     assert demo("yc_scjg_head").messages.filter(title__startswith="红牌预警").exists()
 
@@ -83,21 +90,21 @@ def test_a_pause_moves_the_light(demo, food):
         )  # 9-13 March excluded: due Monday 23 March
         case.refresh_from_db()
         assert case.promised_due == date(2026, 3, 23)
-        scan_deadlines()
+        scan()
         # 5 of the now 15 working days used: green.
         assert ("promised", "") not in open_levels(case)
     with time_machine.travel("2026-03-24 09:00 +0800", tick=False):
-        scan_deadlines()
+        scan()
         assert open_levels(case)[("promised", "")] == "red"
 
 
 def test_rules_per_item_change_the_thresholds(demo, food):
     case = accepted_on(demo, food, "2026-03-02 09:00 +0800")
     with time_machine.travel("2026-03-06 09:00 +0800", tick=False):  # 4 of 10 promised days used
-        scan_deadlines()
+        scan()
         assert ("promised", "") not in open_levels(case)
         WarningRule.objects.create(item=food, yellow_left=1, yellow_ratio=0.3)
-        scan_deadlines()
+        scan()
         assert open_levels(case)[("promised", "")] == "yellow"
 
 
@@ -111,17 +118,17 @@ def test_an_order_is_answered_by_the_department_head_and_reddens_when_late(demo,
         order = order_issue(
             actor=demo("yc_jc_sup"), case=case, text="请说明延误原因", answer_due=date(2026, 3, 5)
         )
-        scan_deadlines()
+        scan()
         assert open_levels(case)[("order", "")] == "yellow"
     with time_machine.travel("2026-03-06 09:00 +0800", tick=False):
-        scan_deadlines()
+        scan()
         assert open_levels(case)[("order", "")] == "red"
         with pytest.raises(NotFound):  # the wrong department
             order_answer(actor=demo("nx_scjg_head"), order=order, answer="x")
         order_answer(actor=demo("yc_scjg_head"), order=order, answer="已安排两人加快审查")
         with pytest.raises(Conflict):
             order_answer(actor=demo("yc_scjg_head"), order=order, answer="again")
-        scan_deadlines()
+        scan()
     assert ("order", "") not in open_levels(case)
 
 
@@ -132,18 +139,18 @@ def test_a_deemed_acceptance_is_a_red_card_that_stays(demo, food):
             actor=demo("zhangsan"), case=case, declaration=True, form_data=FOOD_FORM
         )
     with time_machine.travel("2026-02-24 10:00 +0800", tick=False):
-        scan_deadlines()  # 2 of the 5 working days used (14, 24 Feb): green
+        scan()  # 2 of the 5 working days used (14, 24 Feb): green
         assert open_levels(case) == {}
     with time_machine.travel("2026-02-26 10:00 +0800", tick=False):
-        scan_deadlines()  # 4 used, 1 left: yellow
+        scan()  # 4 used, 1 left: yellow
         assert open_levels(case) == {("correction", ""): "yellow"}
     with time_machine.travel("2026-02-28 08:00 +0800", tick=False):
         services.cases_deadlines()
-        scan_deadlines()
+        scan()
         levels = open_levels(case)
         assert levels[("deemed_acceptance", "")] == "red"
         assert ("correction", "") not in levels
-        assert scan_deadlines() == {"raised": 0, "escalated": 0, "cleared": 0, "lights": 0}
+        assert scan() == {"raised": 0, "escalated": 0, "cleared": 0, "lights": 0}
 
 
 def test_tl04_the_licence_must_be_delivered_within_10_working_days(demo, food):
@@ -162,13 +169,13 @@ def test_tl04_the_licence_must_be_delivered_within_10_working_days(demo, food):
         )
     assert case.licence_due == date(2026, 3, 24)  # 10 working days after Tuesday 10 March
     with time_machine.travel("2026-03-24 09:00 +0800", tick=False):
-        scan_deadlines()
+        scan()
         assert open_levels(case)[("licence", "")] == "yellow"
     with time_machine.travel("2026-03-25 09:00 +0800", tick=False):
-        scan_deadlines()
+        scan()
         assert open_levels(case)[("licence", "")] == "red"
         services.case_deliver(actor=demo("yc_scjg_off1"), case=case, method="online")
-        scan_deadlines()
+        scan()
     assert ("licence", "") not in open_levels(case)
 
 
@@ -189,10 +196,24 @@ def test_a_rules_trial_matches_case_by_case_a_replay_of_the_scan_over_the_same_d
     day = start
     while day <= end:
         with time_machine.travel(f"{day.isoformat()} 12:00 +0800", tick=False):
-            scan_deadlines()
+            scan()
             for w in Warning.objects.filter(cleared_at__isnull=True, case__in=[first, second]):
                 replay.setdefault(w.case_id, {"yellow": set(), "red": set()})[w.level].add(day)
         day += timedelta(days=1)
     assert set(trial) == set(replay) == {first.pk, second.pk}
     for case_id in trial:
         assert trial[case_id] == replay[case_id], case_id
+
+
+def test_the_scan_keeps_the_monitoring_counts_and_writes_them_only_when_they_change(demo, food):
+    from shenpi.supervision.models import LightCount
+
+    case = accepted_on(demo, food, "2026-02-13 10:00 +0800")
+    with time_machine.travel("2026-02-24 10:00 +0800", tick=False):
+        assert scan_deadlines()["counts"] >= 1
+        assert LightCount.objects.get(department=case.department, light="yellow").n == 1
+        assert scan_deadlines()["counts"] == 0  # nothing changed: nothing written
+    with time_machine.travel("2026-02-26 10:00 +0800", tick=False):
+        scan_deadlines()  # overdue: the case moves from the yellow count to the red one
+        assert LightCount.objects.get(department=case.department, light="red").n == 1
+        assert not LightCount.objects.filter(department=case.department, light="yellow").exists()
