@@ -111,3 +111,20 @@ def test_two_officials_completing_the_same_step_at_once_one_wins_the_other_gets_
         t.join()
     assert sorted(results) == ["ok", "task_done"]
     assert Task.objects.filter(case=case, step_key="land_opinion").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_inbox_pages_by_due_date_with_a_cursor(client, demo):
+    first, second, third = (accepted_project(demo) for _ in range(3))
+    auth = token_for(client, "nx_fgw_off1")
+    seen, url = [], "/api/v1/tasks/?page_size=2"
+    while url:
+        page = client.get(url, **auth).json()
+        assert len(page["results"]) <= 2
+        seen += page["results"]
+        url = page["next"]
+    ours = [t for t in seen if t["case"] in {str(c.pk) for c in (first, second, third)}]
+    assert len(ours) == 3 and len({t["id"] for t in seen}) == len(seen)  # each step once
+    keys = [(t["due_date"], t["id"]) for t in seen]
+    assert keys == sorted(keys)  # by due date, then id, across pages
+    assert {t["case_number"] for t in ours} == {c.number for c in (first, second, third)}
