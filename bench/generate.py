@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 TYPICAL = (
-    "1 case row (form 5–8 fields), ~4.6 material records, ~3.5 tasks, ~7 events, "
-    "~2 notices, ~10 audit records + 1 audit stream head"
+    "1 case row (form 5–8 fields), ~4.7 material records, ~2.7 tasks, ~5.5 events, "
+    "~1.5 notices, ~11 audit records + 1 audit stream head"
 )
 
 STATES = [
