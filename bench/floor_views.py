@@ -7,6 +7,7 @@ import os
 import secrets
 import uuid
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -14,6 +15,7 @@ from django.http import HttpResponse, JsonResponse
 from django.urls import path
 
 from bench.sql import INBOX_SQL
+from shenpi.audit.hashing import record_hash
 
 _item: dict = {}
 
@@ -43,13 +45,14 @@ def _bearer(request):
 
 
 def _audit_row(stream, seq, at, action, case_id, detail, prev, client_id):
-    stamp = at.astimezone(UTC).isoformat(timespec="microseconds")
+    """A case-stream audit row chained with the platform's own record hash."""
+    record = SimpleNamespace(
+        stream=stream, seq=seq, at=at, actor_id=None, actor_label="client:bench",
+        client_id=client_id, ip=None, action=action, object_type="case",
+        object_id=str(case_id), outcome="success", detail=detail, alg="sha256", prev_hash=prev,
+    )  # fmt: skip
+    digest = record_hash(record)
     detail_text = json.dumps(detail, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    payload = [stream, str(seq), stamp, "", "client:bench", str(client_id), "", action, "case",
-               str(case_id), "success", detail_text, "sha256", prev]  # fmt: skip
-    digest = hashlib.sha256(
-        json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-    ).hexdigest()
     return (stream, seq, at, "client:bench", action, "case", str(case_id), "success",
             detail_text, "sha256", prev, digest, client_id), digest  # fmt: skip
 

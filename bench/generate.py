@@ -25,7 +25,6 @@ most are green, some yellow and a few red, as in a working region.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import time
@@ -33,6 +32,9 @@ import uuid
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
+
+from shenpi.audit.hashing import record_hash
 
 TYPICAL = (
     "1 case row (form 5–8 fields), ~4.7 material records, ~2.7 tasks, ~5.5 events, "
@@ -382,12 +384,6 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat()
 
 
-def _hash(fields) -> str:
-    return hashlib.sha256(
-        json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode()
-    ).hexdigest()
-
-
 def generate(count: int, *, seed: int = 7, today: date | None = None, log=print) -> dict:
     """Add `count` cases to the database Django is connected to (PostgreSQL)."""
     from django.db import connection
@@ -700,13 +696,18 @@ def _generate(
                     detail, sort_keys=True, ensure_ascii=False, separators=(",", ":")
                 )
                 stamp = moment.astimezone(UTC).isoformat(timespec="microseconds")
-                digest = _hash(
-                    [stream, str(seq), stamp, str(actor or ""), label, "", "", action, "case",
-                     str(case_id), "success", detail_text, "sha256", prev]
+                # The platform's own record hash: verify_audit accepts the generated chains.
+                digest = record_hash(
+                    SimpleNamespace(
+                        stream=stream, seq=seq, at=moment, actor_id=actor, actor_label=label,
+                        client_id=None, ip=None, action=action, object_type="case",
+                        object_id=str(case_id), outcome="success", detail=detail,
+                        alg="sha256", prev_hash=prev,
+                    )
                 )  # fmt: skip
                 writer.row(
                     "audit_auditrecord",
-                    (stream, seq, stamp, label, None, action, "case", case_id, "success",
+                    (stream, seq, stamp, label, None, action, "case", str(case_id), "success",
                      detail_text, "sha256", prev, digest, actor, None),
                 )  # fmt: skip
                 prev = digest

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shenpi.accounts.constants import Role
-from shenpi.accounts.models import Department, User
+from shenpi.accounts.models import User
 from shenpi.catalog.constants import HandlingMode
 from shenpi.core import clock
 from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -19,7 +19,16 @@ from shenpi.workdays.services import calendar
 
 from .constants import CaseStatus, NoticeKind, SuspensionReason, TaskStatus
 from .models import Case, Extension, Hearing, Suspension, Task, Urge
-from .services import _audit, _event, _is_client, _issue_notice, _local, _lock, _tell_applicant
+from .services import (
+    _audit,
+    _event,
+    _is_client,
+    _issue_notice,
+    _local,
+    _lock,
+    _open_tasks,
+    _tell_applicant,
+)
 
 ACTIVE = (TaskStatus.OPEN, TaskStatus.CLAIMED)
 
@@ -110,30 +119,6 @@ def task_verify(*, actor, task: Task) -> Task:
     task.save(update_fields=["verified_by"])
     _audit(case, "task.verify", actor, {"step": task.step_key})
     return task
-
-
-def _open_tasks(case, steps, cal, today, opened_at) -> list[Task]:
-    tasks = []
-    for step in steps:
-        department = (
-            case.department
-            if step.owner.is_local
-            else Department.objects.get(code=step.owner.department)
-        )
-        tasks.append(
-            Task(
-                case=case,
-                step_key=step.key,
-                step_name=step.name,
-                stage=0,
-                department=department,
-                role=step.role,
-                opened_at=opened_at,
-                due_date=clock.add_working_days(cal, today, step.days),
-            )
-        )
-    Task.objects.bulk_create(tasks)
-    return tasks
 
 
 @transaction.atomic

@@ -680,29 +680,32 @@ def case_supplement(*, actor, case: Case) -> Case:
     return case
 
 
-def _open_first_stage(case, cal, start: date, opened_at) -> list[Task]:
-    flow = parse_flow(case.version.flow)
-    tasks = []
-    for step in opening_steps(flow):
-        department = (
-            case.department
+def _open_tasks(case, steps, cal, start: date, opened_at) -> list[Task]:
+    """One task per step, due `step.days` working days after `start`; a step owned by
+    "the department of this kind" is the case's own department (two-level items)."""
+    codes = {s.owner.department for s in steps if not s.owner.is_local}
+    departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
+    tasks = [
+        Task(
+            case=case,
+            step_key=step.key,
+            step_name=step.name,
+            stage=0,
+            department=case.department
             if step.owner.is_local
-            else Department.objects.get(code=step.owner.department)
+            else departments[step.owner.department],
+            role=step.role,
+            opened_at=opened_at,
+            due_date=clock.add_working_days(cal, start, step.days),
         )
-        tasks.append(
-            Task(
-                case=case,
-                step_key=step.key,
-                step_name=step.name,
-                stage=0,
-                department=department,
-                role=step.role,
-                opened_at=opened_at,
-                due_date=clock.add_working_days(cal, start, step.days),
-            )
-        )
+        for step in steps
+    ]
     Task.objects.bulk_create(tasks)
     return tasks
+
+
+def _open_first_stage(case, cal, start: date, opened_at) -> list[Task]:
+    return _open_tasks(case, opening_steps(parse_flow(case.version.flow)), cal, start, opened_at)
 
 
 def _start_clock(case, accepted_at, *, deemed: bool) -> None:

@@ -16,16 +16,20 @@ OPEN = [
 
 
 def _watched_divisions(user) -> list[str] | None:
-    """The division codes a supervisor watches (None: every division)."""
+    """The division codes a supervisor watches (None: every division); computed once per
+    request's user, as the scope is (the list, its counts and the screen all ask)."""
     from shenpi.accounts.scope import scope_for
 
-    scope = scope_for(user)
-    if scope.everything:
-        return None
-    q = Q(pk__in=[])
-    for path in scope.subtree_paths:
-        q |= Q(path__startswith=path)
-    return list(Division.objects.filter(q).values_list("code", flat=True))
+    if not hasattr(user, "_shenpi_watched"):
+        scope = scope_for(user)
+        codes = None
+        if not scope.everything:
+            q = Q(pk__in=[])
+            for path in scope.subtree_paths:
+                q |= Q(path__startswith=path)
+            codes = list(Division.objects.filter(q).values_list("code", flat=True))
+        user._shenpi_watched = codes
+    return user._shenpi_watched
 
 
 def _in_divisions(qs, codes, field="division_id"):
