@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import F
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -274,7 +273,9 @@ class CaseSubmitApi(APIView):
 
 
 def _applicant_for(data) -> User:
-    """A system client names its applicant (CONTRACTS.md): ID number or credit code, with name."""
+    """A system client names its applicant (CONTRACTS.md): ID number or credit code, with
+    name. Someone not yet registered comes back unsaved: the submission registers them in
+    its own transaction."""
     code = str(data.get("applicant_code", "")).strip().upper()
     name = str(data.get("applicant_name", "")).strip()
     mobile = str(data.get("applicant_mobile", "")).strip()
@@ -312,7 +313,6 @@ def _applicant_for(data) -> User:
         ) from None
     if user.pk is None:
         user.set_unusable_password()
-        user.save()
     elif user.display_name != name and user.real_name != name:
         raise InvalidInput(
             "申请人名称与证件号码不符。",
@@ -322,9 +322,40 @@ def _applicant_for(data) -> User:
     return user
 
 
+class SubmittedMaterialOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    requirement = serializers.IntegerField(source="requirement_id")
+    requirement_name = serializers.CharField(source="requirement.name")
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+
+
+class SubmittedOut(serializers.Serializer):
+    """What a submitting system needs back: the case number and where to follow it (the
+    whole case is at `url`, GET /api/v1/cases/{id}/)."""
+
+    id = serializers.UUIDField()
+    number = serializers.CharField()
+    status = serializers.CharField()
+    status_display = serializers.CharField(source="get_status_display")
+    channel = serializers.CharField()
+    item = serializers.CharField(source="item.code")
+    department = serializers.CharField(source="department.code")
+    applicant_name = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    correction_due = serializers.DateField()
+    materials = SubmittedMaterialOut(many=True, source="submitted_materials")
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        return f"/api/v1/cases/{obj.pk}/"
+
+
 class OneRequestSubmitApi(APIView):
     """A department system or a lower-level platform submits a whole application in one
-    multipart request: the form as JSON, one file per material (field `m_<requirement id>`)."""
+    multipart request: the form as JSON, one file per material (field `m_<requirement id>`).
+    One transaction (`services.case_submit_whole`): all of it is received, or nothing."""
 
     permission_classes = [IsAuthenticated, client_action(ClientAction.CASE_SUBMIT)]
     parser_classes = [MultiPartParser, FormParser]
@@ -354,7 +385,7 @@ class OneRequestSubmitApi(APIView):
                 },
             }
         },
-        responses={201: CaseOut},
+        responses={201: SubmittedOut},
     )
     @idempotent
     def post(self, request):
@@ -367,34 +398,30 @@ class OneRequestSubmitApi(APIView):
             raise InvalidInput(
                 "form 须为 JSON 对象。", errors={"form": ["JSON 格式错误。"]}
             ) from None
-        item = get_object_or_404(Item, code=data.get("item", ""))
-        division = Division.objects.filter(code=data.get("division") or "").first()
-        with transaction.atomic():
-            applicant = _applicant_for(data)
-            case = services.case_create_draft(
-                actor=request.user,
-                item=item,
-                applicant=applicant,
-                chosen_division=division,
-                channel="api",
-            )
-            for field, upload in request.FILES.items():
-                if not field.startswith("m_"):
-                    raise InvalidInput(
-                        f"未知的文件字段 {field}。", errors={field: ["应为 m_<材料编号>。"]}
-                    )
-                services.case_add_material(
-                    actor=request.user, case=case, requirement_id=field[2:], upload=upload
+        uploads = {}
+        for field, upload in request.FILES.items():
+            if not field.startswith("m_") or not field[2:].isdigit():
+                raise InvalidInput(
+                    f"未知的文件字段 {field}。", errors={field: ["应为 m_<材料编号>。"]}
                 )
-            case = services.case_submit(
-                actor=request.user,
-                case=case,
-                declaration=str(data.get("declaration", "")).lower() in ("true", "1", "on"),
-                form_data=form if isinstance(form, dict) else {},
-            )
-        response = _out(request, case)
-        response.status_code = 201
-        return response
+            uploads[field[2:]] = upload
+        item = get_object_or_404(
+            Item.objects.select_related("current", "department__division"),
+            code=data.get("item", ""),
+        )
+        division = None
+        if data.get("division"):
+            division = Division.objects.filter(code=data["division"]).first()
+        case = services.case_submit_whole(
+            actor=request.user,
+            item=item,
+            applicant=_applicant_for(data),
+            chosen_division=division,
+            uploads=uploads,
+            declaration=str(data.get("declaration", "")).lower() in ("true", "1", "on"),
+            form_data=form if isinstance(form, dict) else {},
+        )
+        return Response(SubmittedOut(case).data, status=201)
 
 
 class ActionIn(serializers.Serializer):

@@ -39,7 +39,7 @@ def _lock_stream(name: str) -> AuditStream:
     return stream
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def audit_record(
     *,
     stream: str,
@@ -54,6 +54,37 @@ def audit_record(
     actor_label: str = "",
 ) -> AuditRecord:
     """Append one record to `stream`, chained to the stream's head."""
+    return audit_records(
+        stream=stream,
+        entries=[(action, detail)],
+        actor=actor,
+        request=request,
+        ip=ip,
+        object_type=object_type,
+        object_id=object_id,
+        outcome=outcome,
+        actor_label=actor_label,
+    )[-1]
+
+
+@transaction.atomic(savepoint=False)  # part of the caller's transaction, all or nothing
+def audit_records(
+    *,
+    stream: str,
+    entries: list[tuple[str, dict | None]],
+    actor=None,
+    request=None,
+    ip: str | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    outcome: str = Outcome.SUCCESS,
+    actor_label: str = "",
+    new_stream: bool = False,
+) -> list[AuditRecord]:
+    """Append several records (action, detail) by one actor about one object to `stream`,
+    chained in order, with one lock of the stream. `new_stream`: the caller has just made
+    the object the stream is named after, so nobody else can be writing to it; the stream
+    is created with its head already at the last record (one insert instead of a lock)."""
     person = actor if actor is not None and not getattr(actor, "is_system_client", False) else None
     client = actor.client if getattr(actor, "is_system_client", False) else None
     if person is not None and not person.pk:
@@ -61,27 +92,36 @@ def audit_record(
     label = actor_label or (
         f"{person.username}" if person else (f"client:{client.name}" if client else "anonymous")
     )
-    head = _lock_stream(stream)
-    record = AuditRecord(
-        stream=stream,
-        seq=head.head_seq + 1,
-        at=timezone.now(),
-        actor=person,
-        actor_label=label[:120],
-        client=client,
-        ip=ip if ip is not None else client_ip(request),
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id)[:64],
-        outcome=outcome,
-        detail=detail or {},
-        alg=current_alg(),
-        prev_hash=head.head_hash,
-    )
-    record.hash = record_hash(record)
-    record.save(force_insert=True)
-    AuditStream.objects.filter(pk=stream).update(head_seq=record.seq, head_hash=record.hash)
-    return record
+    head = AuditStream(name=stream) if new_stream else _lock_stream(stream)
+    seq, prev, alg, at = head.head_seq, head.head_hash, current_alg(), timezone.now()
+    address = ip if ip is not None else client_ip(request)
+    records = []
+    for action, detail in entries:
+        seq += 1
+        record = AuditRecord(
+            stream=stream,
+            seq=seq,
+            at=at,
+            actor=person,
+            actor_label=label[:120],
+            client=client,
+            ip=address,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id)[:64],
+            outcome=outcome,
+            detail=detail or {},
+            alg=alg,
+            prev_hash=prev,
+        )
+        record.hash = prev = record_hash(record)
+        records.append(record)
+    if new_stream:
+        AuditStream.objects.create(name=stream, head_seq=seq, head_hash=prev)
+    else:
+        AuditStream.objects.filter(pk=stream).update(head_seq=seq, head_hash=prev)
+    AuditRecord.objects.bulk_create(records)
+    return records
 
 
 @transaction.atomic

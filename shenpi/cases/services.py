@@ -10,14 +10,14 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from shenpi.accounts.constants import AccountType, Role
 from shenpi.accounts.models import Department, Division, User
-from shenpi.audit.services import audit_record
+from shenpi.audit.services import audit_record, audit_records
 from shenpi.catalog.constants import ItemKind, VersionStatus
 from shenpi.catalog.models import Item, MaterialRequirement
 from shenpi.common.files import check_upload
@@ -203,11 +203,18 @@ def _issue_notice(case, kind, body, *, addressee=None, department=None) -> Notic
 
 
 def _next_number(division: Division, today: date) -> str:
-    counter, _ = CaseCounter.objects.get_or_create(division=division, day=today)
-    counter = CaseCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{division.code}{today:%Y%m%d}{counter.last:05d}"
+    """The division's next number today: one upsert, which also holds the counter's row
+    lock until the caller's transaction ends (numbers are never given twice)."""
+    table = CaseCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (division_id, day, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (division_id, day) DO UPDATE SET last = {table}.last + 1 "
+            "RETURNING last",
+            [division.pk, today],
+        )
+        last = cursor.fetchone()[0]
+    return f"{division.code}{today:%Y%m%d}{last:05d}"
 
 
 # --- applying ---------------------------------------------------------------------------------
@@ -536,9 +543,7 @@ def case_submit(*, actor, case: Case, declaration: bool, form_data: dict | None 
     now = timezone.now()
     case.form_data = clean
     case.number = _next_number(case.division, _local(now))
-    case.query_password = "".join(
-        secrets.choice("23456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(8)
-    )
+    case.query_password = _query_password()
     case.status = CaseStatus.RECEIVED
     case.declaration_at = now
     case.received_at = case.round_received_at = now
@@ -553,12 +558,154 @@ def case_submit(*, actor, case: Case, declaration: bool, form_data: dict | None 
         actor=actor,
     )
     _audit(case, "case.submit", actor, {"channel": case.channel})
-    _tell_applicant(
-        case,
-        "申请已收件",
+    _tell_applicant(case, "申请已收件", _received_message(case))
+    return case
+
+
+def _query_password() -> str:
+    return "".join(secrets.choice("23456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(8))
+
+
+def _received_message(case) -> str:
+    return (
         f"您申请的“{case.version.name}”已收件，办件编号 {case.number}，"
-        f"查询密码 {case.query_password}。{case.department.name}将在 {case.correction_due:%m月%d日} 前完成预审。",
+        f"查询密码 {case.query_password}。{case.department.name}将在 "
+        f"{case.correction_due:%m月%d日} 前完成预审。"
     )
+
+
+@transaction.atomic
+def case_submit_whole(
+    *,
+    actor,
+    item: Item,
+    applicant: User,
+    chosen_division: Division | None,
+    uploads: dict,
+    declaration: bool,
+    form_data: dict,
+    channel: str = Channel.API,
+) -> Case:
+    """A whole application in one step (the one-request API of department systems and
+    lower platforms): the same checks and the same records as draft → materials →
+    submit, in one transaction with one write of each row. Everything is checked before
+    anything is written, so a refusal leaves nothing behind (files included).
+
+    `uploads`: requirement id → uploaded file. `applicant` may be unsaved (a person the
+    submitting system names who has no account yet): saved here, with the case."""
+    if applicant.account_type not in (AccountType.PERSON, AccountType.ENTERPRISE):
+        raise NotAllowed("只有自然人或法人可以作为申请人。", code="not_an_applicant")
+    version = item.current
+    if version is None or item.abolished_at or version.status != VersionStatus.PUBLISHED:
+        raise Conflict("该事项已废止或尚未发布，不能申请。", code="item_not_in_force")
+    _check_bar(applicant, item)  # SAN-01/02
+    department = _competent_department(version, item, chosen_division)
+    _ensure_may_apply_for(actor, applicant, department)
+    # Art. 31: only materials on the item's published list, each a whole file of an
+    # accepted type, within the per-file and per-case limits.
+    requirements = {str(r.pk): r for r in version.materials.all()}
+    checked, total = [], 0
+    for requirement_id, upload in uploads.items():
+        requirement = requirements.get(str(requirement_id))
+        if requirement is None:
+            raise InvalidInput("该材料不在本事项的材料目录中。", code="unknown_material")
+        one = check_upload(
+            upload,
+            allowed=MATERIAL_FILE_TYPES,
+            max_bytes=settings.SHENPI_MAX_FILE_MB * 1024 * 1024,
+            label=f"“{requirement.name}”",
+        )
+        total += one.size
+        if total > settings.SHENPI_MAX_CASE_MB * 1024 * 1024:
+            raise TooLarge(
+                f"本件材料总量不能超过 {settings.SHENPI_MAX_CASE_MB} MB。", code="case_too_large"
+            )
+        checked.append((requirement, one))
+    if not declaration:
+        raise InvalidInput(
+            "请阅读并勾选申请人承诺（《行政许可法》第三十一条）。",
+            errors={"declaration": ["须承诺所提交材料真实有效。"]},
+        )
+    clean, errors = _validate_form(version, form_data)
+    present = {requirement.pk for requirement, _one in checked}
+    missing = [
+        r.name
+        for r in requirements.values()
+        if r.required
+        and r.pk not in present
+        and not (version.lenient_acceptance and r.lenient_allowed)
+    ]
+    if missing:
+        errors["materials"] = [f"请上传必需材料：{'、'.join(missing)}。"]
+    if errors:
+        raise InvalidInput("申请还不完整，请按提示补充后再提交。", code="incomplete", errors=errors)
+
+    if applicant.pk is None:
+        applicant.save()  # named by a system client, registered with the application
+    now = timezone.now()
+    today = _local(now)
+    division = department.division
+    case = Case(
+        item=item,
+        version=version,
+        applicant=applicant,
+        applicant_name=applicant.display_name,
+        applicant_code=_applicant_code(applicant),
+        applicant_mobile=applicant.mobile,
+        submitted_by=None if _is_client(actor) else actor,
+        channel=channel,
+        department=department,
+        division=division,
+        chosen_division=chosen_division if version.two_level else None,
+        form_data=clean,
+        query_password=_query_password(),
+        status=CaseStatus.RECEIVED,
+        declaration_at=now,
+        received_at=now,
+        round_received_at=now,
+        # RCV-04 (Art. 32(4)): the one-time correction notice within 5 working days.
+        correction_due=clock.add_working_days(calendar(), today, CORRECTION_DAYS),
+    )
+    case.number = _next_number(division, today)
+    case.save(force_insert=True)
+    uploader = None if _is_client(actor) else actor
+    materials = []
+    for requirement, one in checked:
+        material = CaseMaterial(
+            case=case,
+            requirement=requirement,
+            name=one.name,
+            content_type=one.content_type,
+            size=one.size,
+            sha256=one.sha256,
+            uploaded_by=uploader,
+        )
+        material.file.save(one.name, ContentFile(one.data), save=False)
+        materials.append(material)
+    CaseMaterial.objects.bulk_create(materials)
+    case.submitted_materials = materials
+    _event(
+        case,
+        "received",
+        f"已收件（{case.get_channel_display()}），等待{department.name}预审",
+        actor=actor,
+    )
+    # The same records as the three steps would have written, with one write of the stream.
+    number = {"number": case.number}
+    audit_records(
+        stream=f"case:{case.pk}",
+        new_stream=True,
+        entries=[("case.draft", number)]
+        + [
+            ("case.material.add", {**number, "material": r.name, "sha256": one.sha256})
+            for r, one in checked
+        ]
+        + [("case.submit", {**number, "channel": case.channel})],
+        actor=actor,
+        object_type="case",
+        object_id=str(case.pk),
+    )
+    _tell_applicant(case, "申请已收件", _received_message(case))
     return case
 
 

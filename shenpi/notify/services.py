@@ -17,14 +17,23 @@ def notify(user, *, title: str, body: str, case=None) -> None:
     if user is None:
         return
     Message.objects.create(user=user, case=case, title=title, body=body)
+    outgoing = []
     if user.mobile:
-        Outbox.objects.create(
-            channel=Channel.SMS, to=user.mobile, body=f"【宁夏网上审批】{title}：{body}"[:300]
+        outgoing.append(
+            Outbox(
+                channel=Channel.SMS, to=user.mobile, body=f"【宁夏网上审批】{title}：{body}"[:300]
+            )
         )
     if user.email:
-        Outbox.objects.create(
-            channel=Channel.EMAIL, to=user.email, subject=f"宁夏网上审批平台：{title}", body=body
+        outgoing.append(
+            Outbox(
+                channel=Channel.EMAIL,
+                to=user.email,
+                subject=f"宁夏网上审批平台：{title}",
+                body=body,
+            )
         )
+    Outbox.objects.bulk_create(outgoing)
     # One wake-up per transaction, however many notices it wrote.
     pending = transaction.get_connection().run_on_commit
     if not any(entry[1] is _wake_deliverer for entry in pending):

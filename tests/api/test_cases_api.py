@@ -183,3 +183,105 @@ def test_tracking_is_rate_limited(client):
         ),
         429,
     )
+
+
+def test_one_request_writes_what_the_three_steps_would_have_written(client):
+    """One transaction, the same rows as draft → materials → submit: the case received with
+    its RCV-04 correction deadline, every material, the timeline, the applicant told, and
+    the case's audit stream (draft, each material, submit) chained and verifiable."""
+    from shenpi.audit.models import AuditRecord, AuditStream
+    from shenpi.audit.verify import verify_chain
+    from shenpi.core import clock
+    from shenpi.notify.models import Message, Outbox
+    from shenpi.workdays.services import calendar
+
+    _sc, auth = make_client(department="yc-scjg", actions=[ClientAction.CASE_SUBMIT])
+    item = Item.objects.get(code="640100-SCJG-001")
+    required = item.current.materials.filter(required=True).count()
+    first = client.post("/api/v1/cases/submit/", one_request(item), **auth)
+    second = client.post("/api/v1/cases/submit/", one_request(item), **auth)
+    assert first.status_code == second.status_code == 201, first.content
+    body = first.json()
+    assert body["url"] == f"/api/v1/cases/{body['id']}/" and len(body["materials"]) == required
+    assert int(second.json()["number"]) == int(body["number"]) + 1
+    case = Case.objects.get(pk=body["id"])
+    assert case.number == body["number"] and case.status == "received" and case.query_password
+    received = case.received_at.astimezone(case.received_at.tzinfo)
+    from django.utils import timezone
+
+    day = timezone.localtime(received).date()
+    assert case.correction_due == clock.add_working_days(calendar(), day, 5)  # RCV-04
+    assert case.materials.count() == required and all(m.file.size for m in case.materials.all())
+    assert list(case.events.values_list("kind", flat=True)) == ["received"]
+    stream = f"case:{case.pk}"
+    actions = list(
+        AuditRecord.objects.filter(stream=stream).order_by("seq").values_list("action", flat=True)
+    )
+    assert actions == ["case.draft"] + ["case.material.add"] * required + ["case.submit"]
+    assert AuditStream.objects.get(name=stream).head_seq == len(actions)
+    assert verify_chain()[1] is None
+    assert Message.objects.filter(case=case, title__contains=case.number).exists()
+    assert Outbox.objects.filter(body__contains=case.number).exists()
+
+
+def test_one_request_refused_whole_leaves_nothing(client):
+    """Each refusal comes before anything is written: no case, no applicant account, no
+    counter step."""
+    from shenpi.accounts.models import User
+    from shenpi.cases.models import Bar, CaseCounter
+
+    _sc, auth = make_client(department="yc-scjg", actions=[ClientAction.CASE_SUBMIT])
+    item = Item.objects.get(code="640100-SCJG-001")
+    newcomer = "64010419900307121X"
+    assert not User.objects.filter(id_number=newcomer).exists()
+
+    def refused(data, status, code):
+        before = (
+            Case.objects.count(),
+            User.objects.count(),
+            list(CaseCounter.objects.values_list("last", flat=True)),
+        )
+        body = assert_problem(client.post("/api/v1/cases/submit/", data, **auth), status, code)
+        after = (
+            Case.objects.count(),
+            User.objects.count(),
+            list(CaseCounter.objects.values_list("last", flat=True)),
+        )
+        assert after == before
+        return body
+
+    data = one_request(item, applicant_code=newcomer, applicant_name="王五", declaration="false")
+    assert "declaration" in refused(data, 400, "invalid")["errors"]
+    data = one_request(item, applicant_code=newcomer, applicant_name="王五")
+    dropped = next(k for k in data if k.startswith("m_"))
+    del data[dropped]
+    assert "请上传必需材料" in refused(data, 400, "incomplete")["errors"]["materials"][0]
+    data = one_request(item, applicant_code=newcomer, applicant_name="王五", form="{}")
+    assert refused(data, 400, "incomplete")["errors"]
+    data = one_request(item, applicant_code=newcomer, applicant_name="王五")
+    data["m_999999"] = pdf()
+    refused(data, 400, "unknown_material")
+    data = one_request(item, applicant_code=newcomer, applicant_name="王五")
+    data["scan"] = pdf()
+    refused(data, 400, "invalid")
+
+    # SAN-01 (Art. 78): a barred applicant is refused, and told until when.
+    done = client.post("/api/v1/cases/submit/", one_request(item), **auth)
+    assert done.status_code == 201
+    Bar.objects.create(
+        applicant_code="640104199003071236",
+        item=item,
+        until="2099-01-01",
+        article="第七十八条",
+        case_id=done.json()["id"],
+    )
+    assert "2099年01月01日" in refused(one_request(item), 403, "barred")["detail"]
+
+    # The newcomer, once complete, is registered with the application.
+    ok = client.post(
+        "/api/v1/cases/submit/",
+        one_request(item, applicant_code=newcomer, applicant_name="王五"),
+        **auth,
+    )
+    assert ok.status_code == 201, ok.content
+    assert Case.objects.get(pk=ok.json()["id"]).applicant.id_number == newcomer
