@@ -98,9 +98,9 @@ def submit(request):
             "received_at, round_received_at, correction_round, correction_due, deemed_accepted, "
             "due_provisional, suspended_days, extension_days, lenient_commitment, "
             "not_accepted_reason, reason_text, competent_organ, delivery_method, tracking_number, "
-            "created_at, applicant_id, department_id, division_id, item_id, version_id, light) VALUES "
+            "created_at, applicant_id, department_id, division_id, item_id, version_id) VALUES "
             "(%s, %s, %s, 'new', %s, %s, '', 'api', 'received', '', %s, %s, %s, %s, 0, %s, false, "
-            "false, 0, 0, '', '', '', '', '', '', %s, %s, %s, %s, %s, %s, 'green')",
+            "false, 0, 0, '', '', '', '', '', '', %s, %s, %s, %s, %s, %s)",
             [case_id, number, secrets.token_hex(4).upper(), request.POST["applicant_name"], code,
              json.dumps(form, ensure_ascii=False), now, now, now, now.date(), now, applicant_id,
              department_id, division_id, item_id, version_id],

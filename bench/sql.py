@@ -42,11 +42,11 @@ INSERT INTO cases_case (id, number, query_password, kind, applicant_name, applic
   round_received_at, correction_round, correction_due, deemed_accepted, due_provisional,
   suspended_days, extension_days, lenient_commitment, not_accepted_reason, reason_text,
   competent_organ, delivery_method, tracking_number, created_at, applicant_id, department_id,
-  division_id, item_id, version_id, light)
+  division_id, item_id, version_id)
 VALUES (md5(:r || 'c' || :client_id)::uuid, 'R' || :client_id || lpad(:last::text, 12, '0'), 'ABCD1234', 'new', '张三', :applicant_code, '', 'api',
   'received', '', '{"applicant_name": "张三", "contact": "张三", "phone": "13895000001", "source": "黄河", "volume": "12.5"}',
   now(), now(), now(), 0, current_date + 7, false, false, 0, 0, '', '', '', '', '', '', now(),
-  :applicant, :department, :division, :item, :version, 'green');
+  :applicant, :department, :division, :item, :version);
 INSERT INTO cases_casematerial (id, file, name, content_type, size, sha256, uploaded_at, round,
   scanned, case_id, requirement_id) VALUES
   (gen_random_uuid(), 'materials/2026/11/' || md5(random()::text) || '.png', 'scan.png', 'image/png', 20480, md5(random()::text) || md5(random()::text), now(), 0, false, md5(:r || 'c' || :client_id)::uuid, :m1),

@@ -134,7 +134,6 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     # The worst open warning's colour, kept by the deadline scan in the same transaction
     # as the warnings (monitoring reads it instead of looking the warnings up per case).
-    light = models.CharField(_("预警灯"), max_length=6, default="green")
 
     class Meta:
         verbose_name = _("办件")
@@ -146,11 +145,10 @@ class Case(models.Model):
             models.Index(fields=["applicant", "-created_at"], name="case_by_applicant"),
             models.Index(fields=["status", "correction_due"], name="case_deemed_acceptance"),
             models.Index(fields=["status", "supplement_due"], name="case_deemed_withdrawal"),
+            # Open cases by division and department, read index-only: the deadline scan's
+            # counts by light (supervision.LightCount) and a city's monitoring list.
             models.Index(
-                fields=["light"], condition=Q(light__in=["yellow", "red"]), name="case_lit"
-            ),
-            models.Index(
-                fields=["-light", "promised_due"],
+                fields=["division", "department"],
                 condition=Q(
                     status__in=[
                         "received",
@@ -160,11 +158,11 @@ class Case(models.Model):
                         "decided",
                     ]
                 ),
-                name="case_monitor",
+                name="case_open_groups",
             ),
-            # Counting open cases by light in a division subtree (index-only).
+            # Monitoring lists open cases by promised date (lights: supervision.CaseLight).
             models.Index(
-                fields=["division", "light"],
+                fields=["promised_due"],
                 condition=Q(
                     status__in=[
                         "received",
@@ -174,7 +172,7 @@ class Case(models.Model):
                         "decided",
                     ]
                 ),
-                name="case_monitor_division",
+                name="case_monitor_due",
             ),
             # The big screen's "today" and "last 30 days" figures.
             models.Index(fields=["received_at"], name="case_received_at"),

@@ -12,11 +12,21 @@ working day since the calendar's start), `working_days_between(a, b)` is
   (for a whole number of days used, `used >= ceil(x)` is `used >= x`);
 - thresholds: the most specific active rule, (item, step) → (item) → (step) → default.
 
-`tests/supervision/test_lights.py` checks it against the Python judgement case by case.
+Incremental (CONTRACTS.md "Lights" unchanged; only which cases are read): a light is a
+step function of today — green until its yellow day, yellow until the day after its due
+date, red after — so with every case judged, the scan also stores the first day after
+today on which any of the case's lights changes (`LightClock`). The next scan re-judges
+only the candidates (`scan_cand`): cases whose day has come, cases changed since
+(`ScanDirty`, written by triggers), and cases with an unanswered order. A change of the
+rules or the calendar (the `fingerprint`) or a day earlier than the last judges all.
+
+`tests/supervision/test_lights.py` checks it against the Python judgement case by case,
+and the incremental scan against a full one day by day.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -25,6 +35,9 @@ from django.db import connection
 from shenpi.workdays.services import build_calendar
 
 _ordinals: dict = {}
+_LOGIC = 1  # raised when the judgement below changes, so that the next scan is full
+
+OPEN_SQL = "'received', 'correction_requested', 'processing', 'suspended', 'decided'"
 
 
 def ordinal_rows(today: date) -> list[tuple[date, int]]:
@@ -60,11 +73,33 @@ def _light_sql(start: str, due: str, thresholds: str) -> str:
     """
 
 
+def _yellow_from_sql(start: str, due: str, th: str) -> str:
+    """The ordinal from which the same row is yellow: `tn >= due - yellow_left`, or
+    `tn - start >= ratio × max(1, due - start)`, i.e. `tn >= start + ceil(…)` (the same
+    float product as above, so the two agree at the boundary). None: yellow at any day."""
+    return f"""
+        CASE WHEN {th}.ratio <= 0 THEN NULL ELSE LEAST(
+            {due}.n - {th}.yellow_left,
+            {start}.n + CEIL({th}.ratio * GREATEST(1, {due}.n - {start}.n))::int) END
+    """
+
+
+def _next_sql(due: str, yellow_day: str) -> str:
+    """The first day after today on which the row's light changes: its yellow day if that
+    is still ahead (and before red), else the day after its due date; none once red."""
+    return f"""
+        CASE WHEN %(today)s::date > {due}.day THEN NULL
+             WHEN {yellow_day}.day > %(today)s::date AND {yellow_day}.day <= {due}.day
+             THEN {yellow_day}.day
+             ELSE {due}.day + 1 END
+    """
+
+
 def _threshold_join(alias: str, item: str, step: str) -> str:
     return f"JOIN scan_th {alias} ON {alias}.item_id = {item} AND {alias}.step_key = {step}"
 
 
-def _threshold_rows(rules: dict, resolve) -> list[tuple]:
+def threshold_rows(rules: dict, resolve) -> list[tuple]:
     """Every item × every step key any of its versions has (and '' for case lights), with
     the thresholds that apply: a small table, so the scan joins instead of looking up."""
     from shenpi.catalog.models import ItemVersion
@@ -81,17 +116,54 @@ def _threshold_rows(rules: dict, resolve) -> list[tuple]:
     ]
 
 
-def desired_into_temp(today: date, rules: dict, resolve) -> None:
-    """Fill the temporary table scan_want with every light that is yellow or red today."""
+def fingerprint(today: date, thresholds: list[tuple]) -> str:
+    """What the lights were judged with: the working-day ordinals and the thresholds. When
+    it changes (a holiday edited, a rule or a flow changed), every case is judged again."""
+    text = repr((_LOGIC, ordinal_rows(today), sorted(map(repr, thresholds))))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def candidates_into_temp(today: date, *, full: bool) -> None:
+    """scan_cand: the cases to judge again (see the module's docstring). The changes
+    recorded before this statement are taken; those committed after it wait for the next
+    scan. Full: every case is judged, the record of changes is emptied."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.scan_cand")
+        cursor.execute("CREATE TEMP TABLE scan_cand (case_id uuid PRIMARY KEY) ON COMMIT DROP")
+        if full:
+            cursor.execute("DELETE FROM supervision_scandirty")
+            return
+        cursor.execute(
+            """
+            WITH changed AS (DELETE FROM supervision_scandirty RETURNING case_id)
+            INSERT INTO scan_cand
+            SELECT case_id FROM changed
+            UNION SELECT case_id FROM supervision_lightclock WHERE next_on <= %s
+            UNION SELECT case_id FROM supervision_supervisionorder WHERE answered_at IS NULL
+            """,
+            [today],
+        )
+        cursor.execute("ANALYZE scan_cand")
+
+
+def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=False) -> None:
+    """Fill the temporary table scan_src with every light of the cases judged (all, or the
+    candidates in scan_cand), its colour today (NULL: green) and the day it next changes;
+    scan_want with those that are yellow or red today."""
     tz = settings.TIME_ZONE
+    pick = "JOIN scan_cand k ON k.case_id = c.id" if only_candidates else ""
     with connection.cursor() as cursor:
         # Room for the hash joins of a region's open cases (this transaction only): without
         # it a join of hundreds of thousands of rows falls back to nested loops.
         cursor.execute("SET LOCAL work_mem = '64MB'")
+        if only_candidates:
+            # The candidates of a day are a tenth of the open cases or fewer: fetched by
+            # key (a random read's cost on solid-state storage), not by reading every case.
+            cursor.execute("SET LOCAL random_page_cost = 1.1")
         # Dropped at commit; and here, when the scan runs inside a caller's transaction.
         cursor.execute(
-            "DROP TABLE IF EXISTS pg_temp.scan_ord, pg_temp.scan_th, pg_temp.scan_want, "
-            "pg_temp.scan_new"
+            "DROP TABLE IF EXISTS pg_temp.scan_ord, pg_temp.scan_first, pg_temp.scan_th, "
+            "pg_temp.scan_case, pg_temp.scan_src, pg_temp.scan_want, pg_temp.scan_new"
         )
         cursor.execute(
             "CREATE TEMP TABLE scan_ord (day date PRIMARY KEY, n int NOT NULL) ON COMMIT DROP"
@@ -101,11 +173,17 @@ def desired_into_temp(today: date, rules: dict, resolve) -> None:
             "INSERT INTO scan_ord SELECT * FROM unnest(%s::date[], %s::int[])",
             [[r[0] for r in rows], [r[1] for r in rows]],
         )
+        # The first day of each ordinal: the day a row whose yellow ordinal is n turns yellow.
+        cursor.execute(
+            "CREATE TEMP TABLE scan_first ON COMMIT DROP AS "
+            "SELECT n, min(day) AS day FROM scan_ord GROUP BY n"
+        )
+        cursor.execute("ALTER TABLE scan_first ADD PRIMARY KEY (n)")
         cursor.execute(
             "CREATE TEMP TABLE scan_th (item_id uuid, step_key varchar(30), "
             "yellow_left int, ratio float8, PRIMARY KEY (item_id, step_key)) ON COMMIT DROP"
         )
-        rows = _threshold_rows(rules, resolve)
+        rows = threshold_rows(rules, resolve)
         cursor.execute(
             "INSERT INTO scan_th SELECT * FROM unnest(%s::uuid[], %s::varchar[], %s::int[], "
             "%s::float8[])",
@@ -113,87 +191,135 @@ def desired_into_temp(today: date, rules: dict, resolve) -> None:
         )
         cursor.execute("ANALYZE scan_th")
         cursor.execute(
-            "CREATE TEMP TABLE scan_want (case_id uuid NOT NULL, task_id uuid, kind varchar(20) "
-            "NOT NULL, level varchar(6) NOT NULL, due date, department_id uuid NOT NULL, "
-            "rule_id varchar(12) NOT NULL) ON COMMIT DROP"
+            "CREATE TEMP TABLE scan_src (case_id uuid NOT NULL, task_id uuid, kind varchar(20) "
+            "NOT NULL, level varchar(6), due date, department_id uuid NOT NULL, "
+            "rule_id varchar(12) NOT NULL, next_on date) ON COMMIT DROP"
         )
         cursor.execute("ANALYZE scan_ord")
-        params = {"today": today}
-        local = f"AT TIME ZONE '{tz}'"
-        # Case lights: promised (no rule id) and statutory (REV-05), from acceptance.
-        for kind, column, rule in (
-            ("promised", "promised_due", ""),
-            ("statutory", "statutory_due", "REV-05"),
-        ):
-            cursor.execute(
-                f"""
-                INSERT INTO scan_want
-                SELECT * FROM (
-                    SELECT c.id, NULL::uuid, '{kind}', {_light_sql("s", "d", "th")} AS level,
-                           c.{column}, c.department_id, '{rule}'
-                    FROM cases_case c
-                    JOIN scan_ord s ON s.day = (c.accepted_at {local})::date
-                    JOIN scan_ord d ON d.day = c.{column}
-                    CROSS JOIN (SELECT n FROM scan_ord WHERE day = %(today)s) tn
-                    {_threshold_join("th", "c.item_id", "''")}
-                    WHERE c.status = 'processing'
-                ) x WHERE x.level IS NOT NULL
-                """,
-                params,
-            )
-        # Step lights, from the step's opening.
+        cursor.execute("ANALYZE scan_first")
+        # The judged open cases' few columns the lights need, read once from the wide case
+        # rows: every source below and the case lights afterwards join this instead.
         cursor.execute(
             f"""
-            INSERT INTO scan_want
-            SELECT * FROM (
-                SELECT t.case_id, t.id, 'step', {_light_sql("s", "d", "th")} AS level,
-                       t.due_date, t.department_id, ''
-                FROM cases_task t
-                JOIN cases_case c ON c.id = t.case_id
-                JOIN scan_ord s ON s.day = (t.opened_at {local})::date
-                JOIN scan_ord d ON d.day = t.due_date
-                CROSS JOIN (SELECT n FROM scan_ord WHERE day = %(today)s) tn
-                {_threshold_join("th", "c.item_id", "t.step_key")}
-                WHERE t.status IN ('open', 'claimed') AND c.status = 'processing'
-            ) x WHERE x.level IS NOT NULL
+            CREATE TEMP TABLE scan_case ON COMMIT DROP AS
+            SELECT c.id, c.item_id, c.department_id, c.division_id, c.status, c.accepted_at,
+                   c.promised_due, c.statutory_due, c.round_received_at, c.correction_due,
+                   c.decided_at, c.licence_due
+            FROM cases_case c {pick}
+            WHERE c.status IN ({OPEN_SQL})
+            """
+        )
+        cursor.execute("ALTER TABLE scan_case ADD PRIMARY KEY (id)")
+        cursor.execute("ANALYZE scan_case")
+        params = {"today": today}
+        local = f"AT TIME ZONE '{tz}'"
+
+        def yellow_join(start, due, th):
+            return f"LEFT JOIN scan_first y ON y.n = {_yellow_from_sql(start, due, th)}"
+
+        # The case's own lights, from one read of each case: promised (no rule id) and
+        # statutory (REV-05) from acceptance while processing; RCV-04 (Art. 32) the
+        # one-time correction notice within 5 working days of receipt; TL-04 (Art. 44) the
+        # licence delivered within 10 working days of the decision.
+        cursor.execute(
+            f"""
+            WITH c AS (SELECT * FROM scan_case
+                       WHERE status IN ('processing', 'received', 'decided')),
+            v AS (
+                SELECT id, item_id, department_id, 'promised' AS kind, accepted_at AS start_at,
+                       promised_due AS due, '' AS rule FROM c WHERE status = 'processing'
+                UNION ALL
+                SELECT id, item_id, department_id, 'statutory', accepted_at, statutory_due,
+                       'REV-05' FROM c WHERE status = 'processing'
+                UNION ALL
+                SELECT id, item_id, department_id, 'correction', round_received_at,
+                       correction_due, 'RCV-04' FROM c WHERE status = 'received'
+                UNION ALL
+                SELECT id, item_id, department_id, 'licence', decided_at, licence_due, 'TL-04'
+                FROM c WHERE status = 'decided')
+            INSERT INTO scan_src
+            SELECT v.id, NULL::uuid, v.kind, {_light_sql("s", "d", "th")},
+                   v.due, v.department_id, v.rule, {_next_sql("d", "y")}
+            FROM v
+            JOIN scan_ord s ON s.day = (v.start_at {local})::date
+            JOIN scan_ord d ON d.day = v.due
+            CROSS JOIN (SELECT n FROM scan_ord WHERE day = %(today)s) tn
+            {_threshold_join("th", "v.item_id", "''")}
+            {yellow_join("s", "d", "th")}
             """,
             params,
         )
-        # RCV-04 (Art. 32): the one-time correction notice within 5 working days of receipt;
-        # TL-04 (Art. 44): the licence delivered within 10 working days of the decision.
-        for kind, status, start, column, rule in (
-            ("correction", "received", "round_received_at", "correction_due", "RCV-04"),
-            ("licence", "decided", "decided_at", "licence_due", "TL-04"),
-        ):
-            cursor.execute(
-                f"""
-                INSERT INTO scan_want
-                SELECT * FROM (
-                    SELECT c.id, NULL::uuid, '{kind}', {_light_sql("s", "d", "th")} AS level,
-                           c.{column}, c.department_id, '{rule}'
-                    FROM cases_case c
-                    JOIN scan_ord s ON s.day = (c.{start} {local})::date
-                    JOIN scan_ord d ON d.day = c.{column}
-                    CROSS JOIN (SELECT n FROM scan_ord WHERE day = %(today)s) tn
-                    {_threshold_join("th", "c.item_id", "''")}
-                    WHERE c.status = '{status}' AND c.{column} IS NOT NULL
-                ) x WHERE x.level IS NOT NULL
-                """,
-                params,
-            )
-        # Supervision orders: yellow until the answer is due, red after.
+        # Step lights, from the step's opening.
         cursor.execute(
-            """
-            INSERT INTO scan_want
+            f"""
+            INSERT INTO scan_src
+            SELECT t.case_id, t.id, 'step', {_light_sql("s", "d", "th")},
+                   t.due_date, t.department_id, '', {_next_sql("d", "y")}
+            FROM cases_task t
+            JOIN scan_case c ON c.id = t.case_id
+            JOIN scan_ord s ON s.day = (t.opened_at {local})::date
+            JOIN scan_ord d ON d.day = t.due_date
+            CROSS JOIN (SELECT n FROM scan_ord WHERE day = %(today)s) tn
+            {_threshold_join("th", "c.item_id", "t.step_key")}
+            {yellow_join("s", "d", "th")}
+            WHERE t.status IN ('open', 'claimed') AND c.status = 'processing'
+            """,
+            params,
+        )
+        # Supervision orders: yellow until the answer is due, red after (their cases are
+        # candidates at every scan while unanswered, so they need no next day).
+        cursor.execute(
+            f"""
+            INSERT INTO scan_src
             SELECT DISTINCT ON (o.case_id) o.case_id, NULL::uuid, 'order',
                    CASE WHEN %(today)s::date > o.answer_due THEN 'red' ELSE 'yellow' END,
-                   o.answer_due, o.department_id, ''
-            FROM supervision_supervisionorder o WHERE o.answered_at IS NULL
+                   o.answer_due, o.department_id, '', NULL::date
+            FROM supervision_supervisionorder o {pick.replace("c.id", "o.case_id")}
+            WHERE o.answered_at IS NULL
             ORDER BY o.case_id, o.issued_at DESC
             """,
             params,
         )
+        cursor.execute(
+            "CREATE TEMP TABLE scan_want ON COMMIT DROP AS "
+            "SELECT case_id, task_id, kind, level, due, department_id, rule_id FROM scan_src "
+            "WHERE level IS NOT NULL"
+        )
         cursor.execute("ANALYZE scan_want")
+
+
+def keep_clock(*, only_candidates: bool) -> int:
+    """LightClock = each judged case's next day of change (none: no row); writes only
+    changes, returns how many rows it wrote."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.scan_clock")
+        cursor.execute(
+            "CREATE TEMP TABLE scan_clock ON COMMIT DROP AS SELECT case_id, min(next_on) AS "
+            "next_on FROM scan_src WHERE next_on IS NOT NULL GROUP BY case_id"
+        )
+        cursor.execute("ALTER TABLE scan_clock ADD PRIMARY KEY (case_id)")
+        cursor.execute("ANALYZE scan_clock")
+        judged = (
+            "AND EXISTS (SELECT 1 FROM scan_cand k WHERE k.case_id = l.case_id)"
+            if only_candidates
+            else ""
+        )
+        cursor.execute(
+            f"""
+            DELETE FROM supervision_lightclock l
+            WHERE NOT EXISTS (SELECT 1 FROM scan_clock n WHERE n.case_id = l.case_id) {judged}
+            """
+        )
+        written = cursor.rowcount
+        cursor.execute(
+            """
+            INSERT INTO supervision_lightclock (case_id, next_on)
+            SELECT case_id, next_on FROM scan_clock
+            ON CONFLICT (case_id) DO UPDATE SET next_on = EXCLUDED.next_on
+            WHERE supervision_lightclock.next_on <> EXCLUDED.next_on
+            """
+        )
+        return written + cursor.rowcount
 
 
 # The same light: case, kind and step (none for a case light). Plain equalities, so that
@@ -205,10 +331,16 @@ _MATCH = (
 )
 
 
-def apply_desired(now, light_kinds) -> tuple[list[int], list[int], int]:
-    """Write the difference between scan_want and the open warnings; returns the ids of
-    the warnings raised, of those escalated to red, and how many were cleared."""
+def apply_desired(now, light_kinds, *, only_candidates=False) -> tuple[list[int], list[int], int]:
+    """Write the difference between scan_want and the open warnings (of the judged cases);
+    returns the ids of the warnings raised, of those escalated to red, and how many were
+    cleared."""
     kinds = list(light_kinds)
+    judged = (
+        "AND EXISTS (SELECT 1 FROM scan_cand k WHERE k.case_id = x.case_id)"
+        if only_candidates
+        else ""
+    )
     with connection.cursor() as cursor:
         # The new lights are chosen before anything is inserted (in one statement the
         # anti-join would read the rows it is inserting, once per row).
@@ -248,7 +380,7 @@ def apply_desired(now, light_kinds) -> tuple[list[int], list[int], int]:
         cursor.execute(
             f"""
             UPDATE supervision_warning x SET cleared_at = %s
-            WHERE x.cleared_at IS NULL AND x.kind = ANY(%s)
+            WHERE x.cleared_at IS NULL AND x.kind = ANY(%s) {judged}
               AND NOT EXISTS (SELECT 1 FROM scan_want w WHERE {_MATCH})
             """,
             [now, kinds],
@@ -257,26 +389,77 @@ def apply_desired(now, light_kinds) -> tuple[list[int], list[int], int]:
     return raised, changed, cleared
 
 
-def keep_case_lights() -> int:
-    """Each case's light from its open warnings, set-based; only changed rows are written."""
+def keep_case_lights(*, only_candidates=False) -> int:
+    """CaseLight = each judged open case's worst open light (no row when green; none for a
+    closed case, whose breach card stays on the record), set-based; only changed rows are
+    written. Returns how many."""
+    judged = (
+        "AND EXISTS (SELECT 1 FROM scan_cand k WHERE k.case_id = l.case_id)"
+        if only_candidates
+        else ""
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.scan_lit")
+        cursor.execute(
+            """
+            CREATE TEMP TABLE scan_lit ON COMMIT DROP AS
+            SELECT c.id AS case_id,
+                   CASE WHEN bool_or(x.level = 'red') THEN 'red' ELSE 'yellow' END AS light,
+                   c.division_id, c.department_id, c.promised_due
+            FROM supervision_warning x
+            JOIN scan_case c ON c.id = x.case_id
+            WHERE x.cleared_at IS NULL
+            GROUP BY c.id, c.division_id, c.department_id, c.promised_due
+            """
+        )
+        cursor.execute("ALTER TABLE scan_lit ADD PRIMARY KEY (case_id)")
+        cursor.execute("ANALYZE scan_lit")
+        cursor.execute(
+            f"""
+            DELETE FROM supervision_caselight l
+            WHERE NOT EXISTS (SELECT 1 FROM scan_lit n WHERE n.case_id = l.case_id) {judged}
+            """
+        )
+        written = cursor.rowcount
+        cursor.execute(
+            """
+            INSERT INTO supervision_caselight
+                (case_id, light, division_id, department_id, promised_due)
+            SELECT case_id, light, division_id, department_id, promised_due FROM scan_lit
+            ON CONFLICT (case_id) DO UPDATE SET
+                light = EXCLUDED.light, division_id = EXCLUDED.division_id,
+                department_id = EXCLUDED.department_id, promised_due = EXCLUDED.promised_due
+            WHERE (supervision_caselight.light, supervision_caselight.division_id,
+                   supervision_caselight.department_id, supervision_caselight.promised_due)
+                  IS DISTINCT FROM (EXCLUDED.light, EXCLUDED.division_id,
+                   EXCLUDED.department_id, EXCLUDED.promised_due)
+            """
+        )
+        return written + cursor.rowcount
+
+
+def open_light_counts() -> dict:
+    """{(division, department, light): open cases}, from the lit cases' narrow rows and the
+    open cases' index by division and department (case_open_groups, read index-only): no
+    read of the case rows."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            WITH worst AS (
-                SELECT case_id, CASE WHEN bool_or(level = 'red') THEN 'red' ELSE 'yellow' END
-                       AS light
-                FROM supervision_warning WHERE cleared_at IS NULL GROUP BY case_id)
-            UPDATE cases_case c SET light = w.light FROM worst w
-            WHERE c.id = w.case_id AND c.light <> w.light
+            f"""
+            WITH open AS (
+                SELECT division_id, department_id, count(*) AS n FROM cases_case
+                WHERE status IN ({OPEN_SQL}) GROUP BY division_id, department_id),
+            lit AS (
+                SELECT division_id, department_id, light, count(*) AS n
+                FROM supervision_caselight GROUP BY division_id, department_id, light),
+            now AS (
+                SELECT division_id, department_id, light, n FROM lit
+                UNION ALL
+                SELECT o.division_id, o.department_id, 'green',
+                       o.n - COALESCE((SELECT sum(l.n) FROM lit l
+                                       WHERE l.division_id = o.division_id
+                                         AND l.department_id = o.department_id), 0)
+                FROM open o)
+            SELECT division_id, department_id, light, n FROM now WHERE n > 0
             """
         )
-        changed = cursor.rowcount
-        cursor.execute(
-            """
-            UPDATE cases_case c SET light = 'green'
-            WHERE c.light IN ('yellow', 'red')
-              AND NOT EXISTS (SELECT 1 FROM supervision_warning x
-                              WHERE x.case_id = c.id AND x.cleared_at IS NULL)
-            """
-        )
-        return changed + cursor.rowcount
+        return {(d, p, light): n for d, p, light, n in cursor.fetchall()}

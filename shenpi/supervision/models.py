@@ -50,16 +50,28 @@ class WarningRule(models.Model):
 
 
 class Warning(models.Model):
-    """A yellow or red card, open until the scan clears it."""
+    """A yellow or red card, open until the scan clears it.
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="warnings")
+    Its references are kept by Django (cascade on delete) but not checked by the database:
+    the scan writes hundreds of thousands of cards at a time, each taken from a row it has
+    just read in the same transaction, and PostgreSQL's deferred checks of those keys (each
+    locking the case row it points to) took longer than the rest of a full scan."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="warnings", db_constraint=False
+    )
     task = models.ForeignKey(
-        "cases.Task", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "cases.Task",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     kind = models.CharField(_("类型"), max_length=20, choices=WarningKind.choices)
     level = models.CharField(_("级别"), max_length=6, choices=Level.choices)
     department = models.ForeignKey(
-        "accounts.Department", on_delete=models.PROTECT, related_name="+"
+        "accounts.Department", on_delete=models.PROTECT, related_name="+", db_constraint=False
     )
     due = models.DateField(_("期限"), null=True, blank=True)
     rule_id = models.CharField(_("规则"), max_length=12, blank=True)
@@ -114,6 +126,74 @@ class LightCount(models.Model):
 
     def __str__(self):
         return f"{self.division_id} {self.department_id} {self.light}: {self.n}"
+
+
+class CaseLight(models.Model):
+    """An open case's worst open light when it is yellow or red (no row: green), kept by
+    the deadline scan with the case's division, department and promised date. A narrow
+    table of its own: the scan rewrites many lights a day, and here that is a small row
+    instead of a new version of the wide case row and of each of its indexes; monitoring
+    lists one light's cases from here in due order."""
+
+    case = models.OneToOneField(
+        "cases.Case",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="lit",
+        db_constraint=False,  # as Warning's: written in bulk from rows just read
+    )
+    light = models.CharField(max_length=6, choices=Level.choices)
+    division = models.ForeignKey(
+        "accounts.Division", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    promised_due = models.DateField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["light", "promised_due"], name="case_light_by_due")]
+
+    def __str__(self):
+        return f"{self.case_id} {self.light}"
+
+
+class ScanState(models.Model):
+    """Where the deadline scan left off (one row). The PostgreSQL scan re-judges only the
+    cases whose light can have changed since (`lights.py`); when the rules or the calendar
+    it judged with change (`fingerprint`), or time goes back, it judges every case again."""
+
+    day = models.DateField(null=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    full_at = models.DateTimeField(null=True)
+    updated_at = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return f"scan {self.day}"
+
+
+class LightClock(models.Model):
+    """(PostgreSQL scan) The first day after the last scan on which one of an open case's
+    lights — the case's, a step's, the correction or delivery deadline — changes colour;
+    no row when none will. Written by the scan, read by the next one."""
+
+    case_id = models.UUIDField(primary_key=True)
+    next_on = models.DateField(db_index=True)
+
+    def __str__(self):
+        return f"{self.case_id} {self.next_on}"
+
+
+class ScanDirty(models.Model):
+    """(PostgreSQL scan) A case whose state, dates or steps changed since the scan read it,
+    written by database triggers (migration 0003), so no code path can forget to. Plain
+    inserts with no unique key: a writer never waits for a scan that is deleting rows."""
+
+    id = models.BigAutoField(primary_key=True)
+    case_id = models.UUIDField()
+
+    def __str__(self):
+        return str(self.case_id)
 
 
 class SupervisionOrder(models.Model):

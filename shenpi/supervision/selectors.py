@@ -1,4 +1,5 @@
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
 from shenpi.accounts.models import Division
 from shenpi.cases.constants import CaseStatus
@@ -37,9 +38,9 @@ def _in_divisions(qs, codes, field="division_id"):
 
 
 def monitored_cases(user, *, division="", department="", item="", official="", light=""):
-    """Open cases in the supervisor's divisions, each with its worst open light (kept on
-    the case by the deadline scan, so neither the list nor the counts look warnings up),
-    and the counts by light. Both read the partial indexes on open cases (case_monitor*)."""
+    """Open cases in the supervisor's divisions, each with its worst open light (kept by
+    the deadline scan in CaseLight, so neither the list nor the counts look warnings up),
+    the most urgent first (by promised date), and the counts by light."""
     from shenpi.cases.models import Case
 
     qs = _in_divisions(Case.objects.filter(status__in=OPEN), _watched_divisions(user))
@@ -61,17 +62,29 @@ def monitored_cases(user, *, division="", department="", item="", official="", l
             Exists(Task.objects.filter(case=OuterRef("pk"), claimed_by__username=official))
         )
     if item or official:
-        counts = dict(qs.order_by().values_list("light").annotate(n=Count("*")))
+        shown = Coalesce("lit__light", Value("green"))
+        counts = dict(
+            qs.order_by().annotate(shown=shown).values_list("shown").annotate(n=Count("*"))
+        )
     else:
         # By division and department: the counts the last deadline scan kept (LightCount).
         counts = _kept_counts(user, division, department)
-    if light in ("red", "yellow", "green"):
-        qs = qs.filter(light=light)
-    listed = qs.select_related("department", "version").only(
-        *("id", "number", "status", "light", "promised_due", "statutory_due"),
-        *("department__name", "department__short_name", "version__name"),
+    if light in ("red", "yellow"):
+        # From the scan's CaseLight rows, in due order on their index (case_light_by_due).
+        qs = qs.filter(lit__light=light).order_by("lit__promised_due", "id")
+    elif light == "green":
+        qs = qs.filter(lit__isnull=True).order_by("promised_due", "id")
+    else:
+        qs = qs.order_by("promised_due", "id")
+    listed = (
+        qs.select_related("department", "version")
+        .annotate(light=Coalesce("lit__light", Value("green")))
+        .only(
+            *("id", "number", "status", "promised_due", "statutory_due"),
+            *("department__name", "department__short_name", "version__name"),
+        )
     )
-    return listed.order_by("-light", "promised_due"), counts
+    return listed, counts
 
 
 def _kept_counts(user, division="", department="") -> dict:

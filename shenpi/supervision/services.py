@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from shenpi.cases.models import Case, Task
 from shenpi.cases.selectors import cases_visible_to
 from shenpi.core import clock
 from shenpi.core.errors import Conflict, InvalidInput, NotFound
-from shenpi.notify.services import notify
+from shenpi.notify.services import notify, notify_many
 from shenpi.workdays.services import calendar
 
 from .models import Level, SupervisionOrder, Warning, WarningKind, WarningRule
@@ -175,16 +175,26 @@ def desired_warnings(today: date, *, rules: dict | None = None, history: bool = 
 
 def scan_deadlines(today: date | None = None) -> dict:
     """Raise, raise further and clear warnings, and keep each case's worst light; returns
-    the counts of rows written. One transaction: monitoring never sees half a scan."""
+    the counts of rows written. One transaction: monitoring never sees half a scan.
+
+    On PostgreSQL the scan is set-based and incremental (`lights.py`): it judges again
+    only the cases whose light can have changed since the last scan, unless the rules or
+    the calendar changed or `today` is earlier than the last scan's day (then all)."""
     from django.db import connection
 
     today = today or timezone.localdate()
     now = timezone.now()
     with transaction.atomic():
-        scan = _scan_set_based if connection.vendor == "postgresql" else _scan_in_python
-        raised, to_notify, escalated, cleared = scan(today, now)
-        breaches = _breach_warnings()
-        lights = _keep_case_lights()
+        if connection.vendor == "postgresql":
+            (raised, to_notify, escalated, cleared), only, clock = _scan_set_based(today, now)
+        else:
+            (raised, to_notify, escalated, cleared), only, clock = (
+                _scan_in_python(today, now),
+                False,
+                0,
+            )
+        breaches = _breach_warnings(only_candidates=only)
+        lights = _keep_case_lights(only_candidates=only)
         counts = _count_lights()
     report = {
         "raised": raised + len(breaches),
@@ -192,21 +202,37 @@ def scan_deadlines(today: date | None = None) -> dict:
         "cleared": cleared,
         "lights": lights,
         "counts": counts,
+        "clock": clock,
     }
     _notify_holders((breaches + to_notify)[:500])
     return report
 
 
 def _scan_set_based(today, now):
-    """(PostgreSQL) the same judgement in SQL over every open case at once (lights.py)."""
-    from .lights import apply_desired, desired_into_temp
+    """(PostgreSQL) the same judgement in SQL over every open case at once, or over the
+    cases whose light can have changed since the last scan (lights.py)."""
+    from . import lights
+    from .models import ScanState
 
-    desired_into_temp(today, _rules(), _thresholds)
-    raised_ids, changed, cleared = apply_desired(now, LIGHT_KINDS)
+    ScanState.objects.get_or_create(pk=1)
+    state = ScanState.objects.select_for_update().get(pk=1)  # one scan at a time
+    rules = _rules()
+    fingerprint = lights.fingerprint(today, lights.threshold_rows(rules, _thresholds))
+    full = state.day is None or state.fingerprint != fingerprint or today < state.day
+    lights.candidates_into_temp(today, full=full)
+    lights.desired_into_temp(today, rules, _thresholds, only_candidates=not full)
+    raised_ids, changed, cleared = lights.apply_desired(now, LIGHT_KINDS, only_candidates=not full)
+    clock = lights.keep_clock(only_candidates=not full)
+    if full or state.day != today:
+        # Written only when it moves: a scan that finds nothing writes nothing.
+        state.day, state.fingerprint, state.updated_at = today, fingerprint, now
+        if full:
+            state.full_at = now
+        state.save()
     # Notifications: each new card and each card turned red (at most 500 a scan).
     notify_ids = (raised_ids + [pk for pk, level in changed if level == Level.RED])[:500]
     to_notify = list(Warning.objects.filter(pk__in=notify_ids).order_by("pk"))
-    return len(raised_ids), to_notify, len(changed), cleared
+    return (len(raised_ids), to_notify, len(changed), cleared), not full, clock
 
 
 def _scan_in_python(today, now):
@@ -244,18 +270,26 @@ def _scan_in_python(today, now):
 
 def _count_lights() -> int:
     """LightCount = open cases by division, department and light; writes only changes."""
-    from django.db.models import Count
+    from django.db import connection
+    from django.db.models import Count, Value
+    from django.db.models.functions import Coalesce
 
     from .models import LightCount
     from .selectors import OPEN
 
-    now = {
-        (row["division_id"], row["department_id"], row["light"]): row["n"]
-        for row in Case.objects.filter(status__in=OPEN)
-        .order_by()
-        .values("division_id", "department_id", "light")
-        .annotate(n=Count("*"))
-    }
+    if connection.vendor == "postgresql":
+        from .lights import open_light_counts
+
+        now = open_light_counts()
+    else:
+        now = {
+            (row["division_id"], row["department_id"], row["shown"]): row["n"]
+            for row in Case.objects.filter(status__in=OPEN)
+            .order_by()
+            .annotate(shown=Coalesce("lit__light", Value("green")))
+            .values("division_id", "department_id", "shown")
+            .annotate(n=Count("*"))
+        }
     kept = {(c.division_id, c.department_id, c.light): c for c in LightCount.objects.all()}
     gone = [c.pk for key, c in kept.items() if key not in now]
     changed = [c for key, c in kept.items() if key in now and c.n != now[key]]
@@ -272,57 +306,89 @@ def _count_lights() -> int:
     return len(gone) + len(changed) + len(new)
 
 
-def _keep_case_lights() -> int:
-    """Case.light = the worst open warning's colour (green with none); writes only changes."""
+def _keep_case_lights(*, only_candidates=False) -> int:
+    """CaseLight = each case's worst open warning's colour (no row: green); writes only
+    changes."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
         from .lights import keep_case_lights
 
-        return keep_case_lights()
-    from django.db.models import Case as Choose
-    from django.db.models import Exists, OuterRef, Value, When
+        return keep_case_lights(only_candidates=only_candidates)
+    from .models import CaseLight
+    from .selectors import OPEN
 
-    open_ = Warning.objects.filter(case=OuterRef("pk"), cleared_at__isnull=True)
-    worst = Choose(
-        When(Exists(open_.filter(level=Level.RED)), then=Value("red")),
-        When(Exists(open_.filter(level=Level.YELLOW)), then=Value("yellow")),
-        default=Value("green"),
+    worst: dict = {}
+    for case_id, level in Warning.objects.filter(
+        cleared_at__isnull=True, case__status__in=OPEN
+    ).values_list("case_id", "level"):
+        if worst.get(case_id) != Level.RED:
+            worst[case_id] = level
+    cases = {
+        c.pk: c
+        for c in Case.objects.filter(pk__in=list(worst)).only(
+            "pk", "division_id", "department_id", "promised_due"
+        )
+    }
+    want = {
+        pk: (light, cases[pk].division_id, cases[pk].department_id, cases[pk].promised_due)
+        for pk, light in worst.items()
+    }
+    kept = {lit.case_id: lit for lit in CaseLight.objects.all()}
+    gone = [pk for pk in kept if pk not in want]
+    changed, new = [], []
+    for pk, (light, division, department, due) in want.items():
+        row = kept.get(pk)
+        if row is None:
+            new.append(
+                CaseLight(
+                    case_id=pk,
+                    light=light,
+                    division_id=division,
+                    department_id=department,
+                    promised_due=due,
+                )
+            )
+        elif (row.light, row.division_id, row.department_id, row.promised_due) != (
+            light,
+            division,
+            department,
+            due,
+        ):
+            row.light, row.division_id, row.department_id, row.promised_due = (
+                light,
+                division,
+                department,
+                due,
+            )
+            changed.append(row)
+    CaseLight.objects.filter(pk__in=gone).delete()
+    CaseLight.objects.bulk_update(
+        changed, ["light", "division_id", "department_id", "promised_due"]
     )
-    lit = Warning.objects.filter(cleared_at__isnull=True).values("case_id")
-    changed = (
-        Case.objects.filter(pk__in=lit)
-        .annotate(worst=worst)
-        .exclude(light=models.F("worst"))
-        .values("pk")
-    )
-    n = Case.objects.filter(pk__in=changed).update(light=worst)
-    n += (
-        Case.objects.filter(light__in=[Level.YELLOW, Level.RED])
-        .exclude(Exists(open_))
-        .update(light="green")
-    )
-    return n
+    CaseLight.objects.bulk_create(new)
+    return len(gone) + len(changed) + len(new)
 
 
 BREACH_KINDS = {"RCV-04": WarningKind.DEEMED_ACCEPTANCE, "RNW-02": WarningKind.DEEMED_RENEWAL}
 
 
-def _breach_warnings() -> list[Warning]:
+def _breach_warnings(*, only_candidates=False) -> list[Warning]:
     """A breach that happened (deemed acceptance, deemed renewal) is a red card that stays
-    on the record; each is raised once."""
+    on the record; each is raised once. Incremental: a breach event makes its case a
+    candidate (trigger), so only the candidates' events are read."""
+    from django.db.models.expressions import RawSQL
+
     from shenpi.cases.models import CaseEvent
 
-    seen = set(
-        Warning.objects.filter(kind__in=BREACH_KINDS.values()).values_list("case_id", "kind")
-    )
+    seen = Warning.objects.filter(kind__in=BREACH_KINDS.values())
+    events = CaseEvent.objects.exclude(breach="").filter(breach__in=BREACH_KINDS)
+    if only_candidates:
+        judged = RawSQL("SELECT case_id FROM scan_cand", [])
+        seen, events = seen.filter(case_id__in=judged), events.filter(case_id__in=judged)
+    seen = set(seen.values_list("case_id", "kind"))
     new = []
-    for event in (
-        CaseEvent.objects.exclude(breach="")
-        .filter(breach__in=BREACH_KINDS)
-        .select_related("case")
-        .only("case_id", "breach", "case__department_id")
-    ):
+    for event in events.select_related("case").only("case_id", "breach", "case__department_id"):
         kind = BREACH_KINDS[event.breach]
         if (event.case_id, kind) not in seen:
             seen.add((event.case_id, kind))
@@ -347,7 +413,7 @@ def _notify_holders(warnings) -> None:
     for user in User.objects.filter(
         role_assignments__role=Role.HEAD,
         office__department_id__in={w.department_id for w in warnings},
-    ):
+    ).select_related("office"):
         heads.setdefault(user.office.department_id, []).append(user)
     tasks = {
         t.pk: t
@@ -355,18 +421,16 @@ def _notify_holders(warnings) -> None:
             pk__in=[w.task_id for w in warnings if w.task_id]
         ).select_related("claimed_by")
     }
+    notices = []
+    for warning in warnings[:500]:
+        recipients = list(heads.get(warning.department_id, []))
+        task = tasks.get(warning.task_id)
+        if task is not None and task.claimed_by is not None:
+            recipients.append(task.claimed_by)
+        title = f"{warning.get_level_display()}预警：{warning.get_kind_display()}"
+        notices += [(user, title, f"期限 {warning.due}。", None) for user in recipients]
     with transaction.atomic():
-        for warning in warnings[:500]:
-            recipients = list(heads.get(warning.department_id, []))
-            task = tasks.get(warning.task_id)
-            if task is not None and task.claimed_by is not None:
-                recipients.append(task.claimed_by)
-            for user in recipients:
-                notify(
-                    user,
-                    title=f"{warning.get_level_display()}预警：{warning.get_kind_display()}",
-                    body=f"期限 {warning.due}。",
-                )
+        notify_many(notices)
 
 
 # --- supervision orders (督办) ---------------------------------------------------------------

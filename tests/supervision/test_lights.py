@@ -13,6 +13,7 @@ from django.db import connection
 
 from shenpi.supervision.models import WarningRule
 from shenpi.supervision.services import _rules, _thresholds, desired_warnings
+from tests.cases.conftest import FOOD_FORM
 
 from .test_scan import accepted_on
 
@@ -69,3 +70,94 @@ def test_the_sql_lights_equal_the_clock_day_by_day_across_the_spring_festival(de
     assert seen["yellow"] > 20 and seen["red"] > 20
     assert {kind for (_c, _t, kind) in python(date(2026, 3, 20))} >= {"promised", "step"}
     assert len(cases) == 5
+
+
+def test_the_incremental_scan_keeps_what_judging_every_case_would_day_by_day(demo, food):
+    """The scan re-judges only the cases whose light can have changed (LightClock's day
+    has come, a change recorded by the triggers, an order open). Day by day across the
+    Spring Festival, with steps finished, a pause, an order and an acceptance in
+    between, what it leaves — open cards, each case's light, the monitoring counts — is
+    what judging every case from scratch gives, and it judged everything only once."""
+    from collections import Counter
+
+    import time_machine
+
+    from shenpi.cases import review
+    from shenpi.cases import services as cases
+    from shenpi.cases.models import Case, Task
+    from shenpi.supervision.models import CaseLight, LightCount, ScanState, Warning
+    from shenpi.supervision.selectors import OPEN
+    from shenpi.supervision.services import order_answer, order_issue, scan_deadlines
+    from tests.cases.conftest import complete_draft
+
+    early, late, paused = (
+        accepted_on(demo, food, moment)
+        for moment in ("2026-02-06 10:00 +0800", "2026-02-12 16:00 +0800", "2026-02-13 10:00 +0800")
+    )
+    with time_machine.travel("2026-02-12 11:00 +0800", tick=False):
+        pending = cases.case_submit(  # RCV-04: a correction light until it is accepted
+            actor=demo("zhangsan"),
+            case=complete_draft(cases, demo("zhangsan"), food),
+            declaration=True,
+            form_data=FOOD_FORM,
+        )
+    WarningRule.objects.create(item=food, step_key="first_review", yellow_left=2, yellow_ratio=0.5)
+    official, head = demo("yc_scjg_off1"), demo("yc_scjg_head")
+
+    def act(day):
+        if day == date(2026, 2, 24):
+            review.task_complete(
+                actor=official,
+                task=Task.objects.get(case=early, step_key="first_review"),
+                opinion="初审通过",
+            )
+        if day == date(2026, 2, 25):
+            review.case_suspend(actor=official, case=paused, reason="testing", expected_days=3)
+        if day == date(2026, 3, 2):
+            review.case_resume(actor=official, case=Case.objects.get(pk=paused.pk))
+            cases.case_accept(actor=official, case=Case.objects.get(pk=pending.pk))
+        if day == date(2026, 3, 3):
+            order_issue(
+                actor=demo("yc_jc_sup"), case=late, text="请说明", answer_due=date(2026, 3, 5)
+            )
+        if day == date(2026, 3, 9):
+            order_answer(actor=head, order=late.orders.get(), answer="已加快")
+
+    def kept():
+        return {
+            (w.case_id, w.task_id, w.kind): (w.level, w.due, w.department_id)
+            for w in Warning.objects.filter(
+                cleared_at__isnull=True, rule_id__in=["", "REV-05", "RCV-04", "TL-04"]
+            )
+        }
+
+    first_full = None
+    seen = 0
+    day = date(2026, 2, 5)
+    while day <= date(2026, 4, 10):
+        with time_machine.travel(f"{day.isoformat()} 12:00 +0800", tick=False):
+            act(day)
+            scan_deadlines()
+            if first_full is None:
+                first_full = ScanState.objects.get().full_at
+            expected = python(day)
+            assert kept() == expected, day
+            worst = {}
+            for (case_id, _t, _k), (level, *_rest) in expected.items():
+                if worst.get(case_id) != "red":
+                    worst[case_id] = level
+            assert dict(CaseLight.objects.values_list("case_id", "light")) == worst, day
+            lights = {
+                pk: worst.get(pk, "green") for pk in Case.objects.values_list("pk", flat=True)
+            }
+            counted = Counter(
+                (c.division_id, c.department_id, lights[c.pk])
+                for c in Case.objects.filter(status__in=OPEN)
+            )
+            assert {
+                (c.division_id, c.department_id, c.light): c.n for c in LightCount.objects.all()
+            } == counted, day
+            seen += len(expected)
+        day += timedelta(days=1)
+    assert seen > 100
+    assert ScanState.objects.get().full_at == first_full  # every later scan was incremental
