@@ -279,6 +279,24 @@ def _ensure_may_apply_for(actor, applicant, department) -> None:
     raise NotAllowed("您不能代他人申请该事项。", code="not_on_behalf")
 
 
+def _new_case(actor, item, version, applicant, department, chosen_division, channel, **more):
+    """An application's case (unsaved): who applies, for what, at which organ, by whom."""
+    return Case(
+        item=item,
+        version=version,
+        applicant=applicant,
+        applicant_name=applicant.display_name,
+        applicant_code=_applicant_code(applicant),
+        applicant_mobile=applicant.mobile,
+        submitted_by=None if _is_client(actor) else actor,
+        channel=channel,
+        department=department,
+        division=department.division,
+        chosen_division=chosen_division if version.two_level else None,
+        **more,
+    )
+
+
 @transaction.atomic
 def case_create_draft(
     *,
@@ -313,21 +331,11 @@ def case_create_draft(
         department = _competent_department(version, item, chosen_division)
         licence = None
     _ensure_may_apply_for(actor, applicant, department)
-    case = Case.objects.create(
-        item=item,
-        version=version,
-        applicant=applicant,
-        applicant_name=applicant.display_name,
-        applicant_code=_applicant_code(applicant),
-        applicant_mobile=applicant.mobile,
-        submitted_by=None if _is_client(actor) else actor,
-        channel=channel,
-        department=department,
-        division=department.division,
-        chosen_division=chosen_division if version.two_level else None,
-        kind=kind,
+    case = _new_case(
+        actor, item, version, applicant, department, chosen_division, channel, kind=kind,
         licence=licence,
-    )
+    )  # fmt: skip
+    case.save(force_insert=True)
     _audit(case, "case.draft", actor)
     return case
 
@@ -645,18 +653,14 @@ def case_submit_whole(
     now = timezone.now()
     today = _local(now)
     division = department.division
-    case = Case(
-        item=item,
-        version=version,
-        applicant=applicant,
-        applicant_name=applicant.display_name,
-        applicant_code=_applicant_code(applicant),
-        applicant_mobile=applicant.mobile,
-        submitted_by=None if _is_client(actor) else actor,
-        channel=channel,
-        department=department,
-        division=division,
-        chosen_division=chosen_division if version.two_level else None,
+    case = _new_case(
+        actor,
+        item,
+        version,
+        applicant,
+        department,
+        chosen_division,
+        channel,
         form_data=clean,
         query_password=_query_password(),
         status=CaseStatus.RECEIVED,

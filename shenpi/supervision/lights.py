@@ -299,27 +299,9 @@ def keep_clock(*, only_candidates: bool) -> int:
         )
         cursor.execute("ALTER TABLE scan_clock ADD PRIMARY KEY (case_id)")
         cursor.execute("ANALYZE scan_clock")
-        judged = (
-            "AND EXISTS (SELECT 1 FROM scan_cand k WHERE k.case_id = l.case_id)"
-            if only_candidates
-            else ""
+        return _replace_judged(
+            cursor, "supervision_lightclock", "scan_clock", ["next_on"], only_candidates
         )
-        cursor.execute(
-            f"""
-            DELETE FROM supervision_lightclock l
-            WHERE NOT EXISTS (SELECT 1 FROM scan_clock n WHERE n.case_id = l.case_id) {judged}
-            """
-        )
-        written = cursor.rowcount
-        cursor.execute(
-            """
-            INSERT INTO supervision_lightclock (case_id, next_on)
-            SELECT case_id, next_on FROM scan_clock
-            ON CONFLICT (case_id) DO UPDATE SET next_on = EXCLUDED.next_on
-            WHERE supervision_lightclock.next_on <> EXCLUDED.next_on
-            """
-        )
-        return written + cursor.rowcount
 
 
 # The same light: case, kind and step (none for a case light). Plain equalities, so that
@@ -393,11 +375,6 @@ def keep_case_lights(*, only_candidates=False) -> int:
     """CaseLight = each judged open case's worst open light (no row when green; none for a
     closed case, whose breach card stays on the record), set-based; only changed rows are
     written. Returns how many."""
-    judged = (
-        "AND EXISTS (SELECT 1 FROM scan_cand k WHERE k.case_id = l.case_id)"
-        if only_candidates
-        else ""
-    )
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS pg_temp.scan_lit")
         cursor.execute(
@@ -414,28 +391,13 @@ def keep_case_lights(*, only_candidates=False) -> int:
         )
         cursor.execute("ALTER TABLE scan_lit ADD PRIMARY KEY (case_id)")
         cursor.execute("ANALYZE scan_lit")
-        cursor.execute(
-            f"""
-            DELETE FROM supervision_caselight l
-            WHERE NOT EXISTS (SELECT 1 FROM scan_lit n WHERE n.case_id = l.case_id) {judged}
-            """
+        return _replace_judged(
+            cursor,
+            "supervision_caselight",
+            "scan_lit",
+            ["light", "division_id", "department_id", "promised_due"],
+            only_candidates,
         )
-        written = cursor.rowcount
-        cursor.execute(
-            """
-            INSERT INTO supervision_caselight
-                (case_id, light, division_id, department_id, promised_due)
-            SELECT case_id, light, division_id, department_id, promised_due FROM scan_lit
-            ON CONFLICT (case_id) DO UPDATE SET
-                light = EXCLUDED.light, division_id = EXCLUDED.division_id,
-                department_id = EXCLUDED.department_id, promised_due = EXCLUDED.promised_due
-            WHERE (supervision_caselight.light, supervision_caselight.division_id,
-                   supervision_caselight.department_id, supervision_caselight.promised_due)
-                  IS DISTINCT FROM (EXCLUDED.light, EXCLUDED.division_id,
-                   EXCLUDED.department_id, EXCLUDED.promised_due)
-            """
-        )
-        return written + cursor.rowcount
 
 
 def open_light_counts() -> dict:
@@ -463,3 +425,24 @@ def open_light_counts() -> dict:
             """
         )
         return {(d, p, light): n for d, p, light, n in cursor.fetchall()}
+
+
+def _replace_judged(cursor, target: str, source: str, columns: list[str], judged: bool) -> int:
+    """Make `target` hold `source`'s rows for the cases judged (all, or those in
+    scan_cand): rows no longer wanted deleted, new ones inserted, changed ones updated,
+    equal ones left alone. Returns the rows written."""
+    only = "AND EXISTS (SELECT 1 FROM scan_cand k WHERE k.case_id = t.case_id)" if judged else ""
+    cursor.execute(
+        f"DELETE FROM {target} t WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {source} n WHERE n.case_id = t.case_id) {only}"
+    )
+    written = cursor.rowcount
+    names = ", ".join(["case_id", *columns])
+    mine = ", ".join(f"{target}.{c}" for c in columns)
+    theirs = ", ".join(f"EXCLUDED.{c}" for c in columns)
+    cursor.execute(
+        f"INSERT INTO {target} ({names}) SELECT {names} FROM {source} "
+        f"ON CONFLICT (case_id) DO UPDATE SET ({', '.join(columns)}) = ROW({theirs}) "
+        f"WHERE ROW({mine}) IS DISTINCT FROM ROW({theirs})"
+    )
+    return written + cursor.rowcount
