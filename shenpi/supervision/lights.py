@@ -156,10 +156,6 @@ def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=Fals
         # Room for the hash joins of a region's open cases (this transaction only): without
         # it a join of hundreds of thousands of rows falls back to nested loops.
         cursor.execute("SET LOCAL work_mem = '64MB'")
-        if only_candidates:
-            # The candidates of a day are a tenth of the open cases or fewer: fetched by
-            # key (a random read's cost on solid-state storage), not by reading every case.
-            cursor.execute("SET LOCAL random_page_cost = 1.1")
         # Dropped at commit; and here, when the scan runs inside a caller's transaction.
         cursor.execute(
             "DROP TABLE IF EXISTS pg_temp.scan_ord, pg_temp.scan_first, pg_temp.scan_th, "
