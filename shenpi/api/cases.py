@@ -322,15 +322,6 @@ def _applicant_for(data) -> User:
     return user
 
 
-class SubmittedMaterialOut(serializers.Serializer):
-    id = serializers.UUIDField()
-    requirement = serializers.IntegerField(source="requirement_id")
-    requirement_name = serializers.CharField(source="requirement.name")
-    name = serializers.CharField()
-    size = serializers.IntegerField()
-    sha256 = serializers.CharField()
-
-
 class SubmittedOut(serializers.Serializer):
     """What a submitting system needs back: the case number and where to follow it (the
     whole case is at `url`, GET /api/v1/cases/{id}/)."""
@@ -345,7 +336,7 @@ class SubmittedOut(serializers.Serializer):
     applicant_name = serializers.CharField()
     received_at = serializers.DateTimeField()
     correction_due = serializers.DateField()
-    materials = SubmittedMaterialOut(many=True, source="submitted_materials")
+    materials = CaseMaterialOut(many=True, source="submitted_materials")
     url = serializers.SerializerMethodField()
 
     def get_url(self, obj) -> str:

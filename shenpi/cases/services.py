@@ -397,6 +397,23 @@ def _requirement(case, requirement_id) -> MaterialRequirement:
     return requirement
 
 
+def _material(case, requirement, checked, actor, *, scanned=False) -> CaseMaterial:
+    """A checked upload as the case's material of this round (unsaved; its file stored)."""
+    material = CaseMaterial(
+        case=case,
+        requirement=requirement,
+        name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        round=case.correction_round,
+        uploaded_by=None if _is_client(actor) else actor,
+        scanned=scanned,
+    )
+    material.file.save(checked.name, ContentFile(checked.data), save=False)
+    return material
+
+
 @transaction.atomic
 def case_add_material(
     *, actor, case: Case, requirement_id, upload, scanned: bool = False
@@ -421,20 +438,9 @@ def case_add_material(
         raise TooLarge(
             f"本件材料总量不能超过 {settings.SHENPI_MAX_CASE_MB} MB。", code="case_too_large"
         )
-    material = CaseMaterial(
-        case=case,
-        requirement=requirement,
-        name=checked.name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        round=case.correction_round,
-        uploaded_by=None if _is_client(actor) else actor,
-        scanned=scanned,
-    )
+    material = _material(case, requirement, checked, actor, scanned=scanned)
     if scanned and not _is_client(actor):
         material.original_seen_by, material.original_seen_at = actor, timezone.now()
-    material.file.save(checked.name, ContentFile(checked.data), save=False)
     material.save(force_insert=True)
     _audit(
         case, "case.material.add", actor, {"material": requirement.name, "sha256": checked.sha256}
@@ -672,20 +678,7 @@ def case_submit_whole(
     )
     case.number = _next_number(division, today)
     case.save(force_insert=True)
-    uploader = None if _is_client(actor) else actor
-    materials = []
-    for requirement, one in checked:
-        material = CaseMaterial(
-            case=case,
-            requirement=requirement,
-            name=one.name,
-            content_type=one.content_type,
-            size=one.size,
-            sha256=one.sha256,
-            uploaded_by=uploader,
-        )
-        material.file.save(one.name, ContentFile(one.data), save=False)
-        materials.append(material)
+    materials = [_material(case, requirement, one, actor) for requirement, one in checked]
     CaseMaterial.objects.bulk_create(materials)
     case.submitted_materials = materials
     _event(

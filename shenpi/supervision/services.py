@@ -318,54 +318,25 @@ def _keep_case_lights(*, only_candidates=False) -> int:
     from .models import CaseLight
     from .selectors import OPEN
 
-    worst: dict = {}
-    for case_id, level in Warning.objects.filter(
+    fields = ("light", "division_id", "department_id", "promised_due")
+    want: dict = {}  # case id → the values of `fields`, worst light first found red
+    for case_id, level, *where in Warning.objects.filter(
         cleared_at__isnull=True, case__status__in=OPEN
-    ).values_list("case_id", "level"):
-        if worst.get(case_id) != Level.RED:
-            worst[case_id] = level
-    cases = {
-        c.pk: c
-        for c in Case.objects.filter(pk__in=list(worst)).only(
-            "pk", "division_id", "department_id", "promised_due"
-        )
-    }
-    want = {
-        pk: (light, cases[pk].division_id, cases[pk].department_id, cases[pk].promised_due)
-        for pk, light in worst.items()
-    }
+    ).values_list("case_id", "level", "case__division_id", "case__department_id",
+                  "case__promised_due"):  # fmt: skip
+        if case_id not in want or level == Level.RED:
+            want[case_id] = (level, *where)
     kept = {lit.case_id: lit for lit in CaseLight.objects.all()}
     gone = [pk for pk in kept if pk not in want]
-    changed, new = [], []
-    for pk, (light, division, department, due) in want.items():
-        row = kept.get(pk)
-        if row is None:
-            new.append(
-                CaseLight(
-                    case_id=pk,
-                    light=light,
-                    division_id=division,
-                    department_id=department,
-                    promised_due=due,
-                )
-            )
-        elif (row.light, row.division_id, row.department_id, row.promised_due) != (
-            light,
-            division,
-            department,
-            due,
-        ):
-            row.light, row.division_id, row.department_id, row.promised_due = (
-                light,
-                division,
-                department,
-                due,
-            )
-            changed.append(row)
+    new, changed = [], []
+    for pk, values in want.items():
+        row = kept.get(pk) or CaseLight(case_id=pk)
+        if tuple(getattr(row, f) for f in fields) != values:
+            for field, value in zip(fields, values, strict=True):
+                setattr(row, field, value)
+            (changed if pk in kept else new).append(row)
     CaseLight.objects.filter(pk__in=gone).delete()
-    CaseLight.objects.bulk_update(
-        changed, ["light", "division_id", "department_id", "promised_due"]
-    )
+    CaseLight.objects.bulk_update(changed, fields)
     CaseLight.objects.bulk_create(new)
     return len(gone) + len(changed) + len(new)
 

@@ -1,4 +1,5 @@
 import json
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -189,6 +190,8 @@ def test_one_request_writes_what_the_three_steps_would_have_written(client):
     """One transaction, the same rows as draft → materials → submit: the case received with
     its RCV-04 correction deadline, every material, the timeline, the applicant told, and
     the case's audit stream (draft, each material, submit) chained and verifiable."""
+    import time_machine
+
     from shenpi.audit.models import AuditRecord, AuditStream
     from shenpi.audit.verify import verify_chain
     from shenpi.core import clock
@@ -198,19 +201,20 @@ def test_one_request_writes_what_the_three_steps_would_have_written(client):
     _sc, auth = make_client(department="yc-scjg", actions=[ClientAction.CASE_SUBMIT])
     item = Item.objects.get(code="640100-SCJG-001")
     required = item.current.materials.filter(required=True).count()
-    first = client.post("/api/v1/cases/submit/", one_request(item), **auth)
-    second = client.post("/api/v1/cases/submit/", one_request(item), **auth)
+    # Friday 13 February 2026, the last working day before the Spring Festival.
+    with time_machine.travel("2026-02-13 16:00 +0800", tick=False):
+        first = client.post("/api/v1/cases/submit/", one_request(item), **auth)
+        second = client.post("/api/v1/cases/submit/", one_request(item), **auth)
     assert first.status_code == second.status_code == 201, first.content
     body = first.json()
     assert body["url"] == f"/api/v1/cases/{body['id']}/" and len(body["materials"]) == required
     assert int(second.json()["number"]) == int(body["number"]) + 1
     case = Case.objects.get(pk=body["id"])
     assert case.number == body["number"] and case.status == "received" and case.query_password
-    received = case.received_at.astimezone(case.received_at.tzinfo)
-    from django.utils import timezone
-
-    day = timezone.localtime(received).date()
-    assert case.correction_due == clock.add_working_days(calendar(), day, 5)  # RCV-04
+    # RCV-04 (Art. 32(4)): 5 working days — the make-up Saturday 14 February, then 24-27
+    # February after the holiday: due Friday 27 February, as the clock counts.
+    assert case.correction_due == date(2026, 2, 27)
+    assert case.correction_due == clock.add_working_days(calendar(), date(2026, 2, 13), 5)
     assert case.materials.count() == required and all(m.file.size for m in case.materials.all())
     assert list(case.events.values_list("kind", flat=True)) == ["received"]
     stream = f"case:{case.pk}"
