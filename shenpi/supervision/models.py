@@ -67,11 +67,16 @@ class Warning(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         db_constraint=False,
+        db_index=False,  # an open step card is found by one_open_step_warning's index
     )
     kind = models.CharField(_("类型"), max_length=20, choices=WarningKind.choices)
     level = models.CharField(_("级别"), max_length=6, choices=Level.choices)
     department = models.ForeignKey(
-        "accounts.Department", on_delete=models.PROTECT, related_name="+", db_constraint=False
+        "accounts.Department",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,  # warnings_by_department below
     )
     due = models.DateField(_("期限"), null=True, blank=True)
     rule_id = models.CharField(_("规则"), max_length=12, blank=True)
@@ -94,12 +99,12 @@ class Warning(models.Model):
                 name="one_open_step_warning",
             ),
         ]
+        # No index holds `level` or `due`: a card turned red is then rewritten in place
+        # (a heap-only update, with the room the table's fill factor leaves: migration
+        # 0005), and the day a deadline passes turns tens of thousands of them.
         indexes = [
-            models.Index(
-                fields=["department", "level"],
-                condition=Q(cleared_at__isnull=True),
-                name="open_warnings_by_department",
-            )
+            # A department's cards over a period (its evaluation).
+            models.Index(fields=["department", "raised_at"], name="warnings_by_department"),
         ]
 
     def __str__(self):
@@ -143,11 +148,20 @@ class CaseLight(models.Model):
         db_constraint=False,  # as Warning's: written in bulk from rows just read
     )
     light = models.CharField(max_length=6, choices=Level.choices)
+    # Read whole by the counts, never looked up by: no index of their own to keep.
     division = models.ForeignKey(
-        "accounts.Division", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "accounts.Division",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     department = models.ForeignKey(
-        "accounts.Department", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "accounts.Department",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     promised_due = models.DateField(null=True)
 
@@ -175,10 +189,14 @@ class ScanState(models.Model):
 class LightClock(models.Model):
     """(PostgreSQL scan) The first day after the last scan on which one of an open case's
     lights — the case's, a step's, the correction or delivery deadline — changes colour;
-    no row when none will. Written by the scan, read by the next one."""
+    no row when none will. Written by the scan, read by the next one.
+
+    `next_on` has no index: a scan reads the whole narrow table (a fifth of its rows are
+    due on a working day), and without one each day's new dates are heap-only updates in
+    the room the fill factor leaves (migration 0005) instead of new index entries."""
 
     case_id = models.UUIDField(primary_key=True)
-    next_on = models.DateField(db_index=True)
+    next_on = models.DateField()
 
     def __str__(self):
         return f"{self.case_id} {self.next_on}"
