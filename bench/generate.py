@@ -19,8 +19,10 @@ is an item with four flow steps and three to seven required materials:
 Distribution (about a third open, as the issue asks): 55 % closed, 5 % not
 accepted, 3 % withdrawn, 1 % terminated, 2 % decided awaiting delivery, 27 %
 processing, 1 % suspended, 3 % received (pre-review), 2 % awaiting correction,
-1 % drafts. Open cases were accepted within their promised limit's reach, so
-most are green, some yellow and a few red, as in a working region.
+1 % drafts. A case in process is somewhere along its flow today, each stage
+before taking up to its limit (one in twenty a few days more); decided cases
+await delivery within TL-04's ten days (a few longer): most are green, some
+yellow and a few red, as in a working region.
 """
 
 from __future__ import annotations
@@ -480,7 +482,14 @@ def _generate(
             if state in ("closed", "not_accepted", "withdrawn", "terminated"):
                 received_day = recent[rng.randrange(0, max(1, idx_today - statutory - 5))]
             elif state in ("processing", "suspended"):
-                received_day = recent[idx_today - rng.randrange(0, int(promised * 1.15) + 2)]
+                # Its stages each take up to their limit (one in twenty a few days more);
+                # today it is somewhere along them, in the stage still open.
+                plan = [
+                    rng.randrange(1, max(step[3] for step in stage) + 1)
+                    + (rng.randrange(1, 4) if rng.random() < 0.05 else 0)
+                    for stage in spec["stages"]
+                ]
+                received_day = recent[idx_today - rng.randrange(0, sum(plan))]
             elif state == "decided":
                 received_day = recent[idx_today - rng.randrange(promised, promised + 10)]
             else:  # received, correction_requested, draft
@@ -612,9 +621,15 @@ def _generate(
                 stages = spec["stages"]
                 for s_index, stage in enumerate(stages):
                     stage_due = clock.add(opened_day, max(step[3] for step in stage))
-                    finishing = state in ("closed", "decided") or (
-                        stage_due < today and s_index < len(stages) - 1 and rng.random() < 0.8
-                    )
+                    if state in ("processing", "suspended"):
+                        # Done as planned (above); the next began when it ended.
+                        stage_end = clock.add(opened_day, plan[s_index])
+                        finishing = stage_end <= today and s_index < len(stages) - 1
+                    else:
+                        stage_end = None
+                        finishing = state in ("closed", "decided") or (
+                            stage_due < today and s_index < len(stages) - 1 and rng.random() < 0.8
+                        )
                     if state in ("withdrawn", "terminated") and s_index > 0:
                         break
                     for key, name, role, days, owner in stage:
@@ -624,7 +639,10 @@ def _generate(
                         status = "open"
                         claimed = None
                         if finishing:
-                            done_day = min(clock.add(opened_day, rng.randrange(0, days + 1)), today)
+                            done_day = min(
+                                clock.add(opened_day, rng.randrange(0, days + 1)),
+                                stage_end or today,
+                            )
                             done_at = at(done_day, rng.randrange(0, 480))
                             status, claimed = "done", task_staff[rng.randrange(len(task_staff))]
                         elif state in ("withdrawn", "terminated"):
@@ -645,7 +663,7 @@ def _generate(
                             audit.append((done_at, claimed, "task.complete", {"step": key}))
                     if not finishing:
                         break
-                    opened_day = max(
+                    opened_day = stage_end or max(
                         (clock.add(opened_day, rng.randrange(0, step[3] + 1)) for step in stage),
                         default=opened_day,
                     )
@@ -653,6 +671,10 @@ def _generate(
                     opened = at(opened_day, rng.randrange(0, 480))
                 if state in ("closed", "decided"):
                     decided_day = min(opened_day, today)
+                    if state == "decided":
+                        # Awaiting delivery: decided within TL-04's ten working days, a few
+                        # longer ago (after its steps, as every decision is).
+                        decided_day = max(decided_day, clock.back(today, rng.randrange(0, 11)))
                     decided = at(decided_day, 400)
                     outcome = "granted" if rng.random() < 0.93 else "refused"
                     case.update(outcome=outcome, decided_at=decided)
