@@ -588,7 +588,6 @@ def _received_message(case) -> str:
     )
 
 
-@transaction.atomic
 def case_submit_whole(
     *,
     actor,
@@ -604,6 +603,13 @@ def case_submit_whole(
     lower platforms): the same checks and the same records as draft → materials →
     submit, in one transaction with one write of each row. Everything is checked before
     anything is written, so a refusal leaves nothing behind (files included).
+
+    The case number is drawn after the checks and before that transaction, in a statement
+    of its own (when the caller holds no transaction): the division's counter row is then
+    locked for that statement only, instead of until the whole submission commits, which
+    made a campaign's concurrent submissions to one division wait on one another. A
+    submission that fails after the draw leaves a gap in the day's numbers, as a database
+    sequence would; no number is ever given twice.
 
     `uploads`: requirement id → uploaded file. `applicant` may be unsaved (a person the
     submitting system names who has no account yet): saved here, with the case."""
@@ -654,56 +660,58 @@ def case_submit_whole(
     if errors:
         raise InvalidInput("申请还不完整，请按提示补充后再提交。", code="incomplete", errors=errors)
 
-    if applicant.pk is None:
-        applicant.save()  # named by a system client, registered with the application
     now = timezone.now()
     today = _local(now)
     division = department.division
-    case = _new_case(
-        actor,
-        item,
-        version,
-        applicant,
-        department,
-        chosen_division,
-        channel,
-        form_data=clean,
-        query_password=_query_password(),
-        status=CaseStatus.RECEIVED,
-        declaration_at=now,
-        received_at=now,
-        round_received_at=now,
-        # RCV-04 (Art. 32(4)): the one-time correction notice within 5 working days.
-        correction_due=clock.add_working_days(calendar(), today, CORRECTION_DAYS),
-    )
-    case.number = _next_number(division, today)
-    case.save(force_insert=True)
-    materials = [_material(case, requirement, one, actor) for requirement, one in checked]
-    CaseMaterial.objects.bulk_create(materials)
-    case.submitted_materials = materials
-    _event(
-        case,
-        "received",
-        f"已收件（{case.get_channel_display()}），等待{department.name}预审",
-        actor=actor,
-    )
-    # The same records as the three steps would have written, with one write of the stream.
-    number = {"number": case.number}
-    audit_records(
-        stream=f"case:{case.pk}",
-        new_stream=True,
-        entries=[("case.draft", number)]
-        + [
-            ("case.material.add", {**number, "material": r.name, "sha256": one.sha256})
-            for r, one in checked
-        ]
-        + [("case.submit", {**number, "channel": case.channel})],
-        actor=actor,
-        object_type="case",
-        object_id=str(case.pk),
-    )
-    _tell_applicant(case, "申请已收件", _received_message(case))
-    return case
+    number = _next_number(division, today)
+    with transaction.atomic():
+        if applicant.pk is None:
+            applicant.save()  # named by a system client, registered with the application
+        case = _new_case(
+            actor,
+            item,
+            version,
+            applicant,
+            department,
+            chosen_division,
+            channel,
+            form_data=clean,
+            query_password=_query_password(),
+            status=CaseStatus.RECEIVED,
+            declaration_at=now,
+            received_at=now,
+            round_received_at=now,
+            # RCV-04 (Art. 32(4)): the one-time correction notice within 5 working days.
+            correction_due=clock.add_working_days(calendar(), today, CORRECTION_DAYS),
+        )
+        case.number = number
+        case.save(force_insert=True)
+        materials = [_material(case, requirement, one, actor) for requirement, one in checked]
+        CaseMaterial.objects.bulk_create(materials)
+        case.submitted_materials = materials
+        _event(
+            case,
+            "received",
+            f"已收件（{case.get_channel_display()}），等待{department.name}预审",
+            actor=actor,
+        )
+        # The same records as the three steps would have written, with one write of the stream.
+        numbered = {"number": number}
+        audit_records(
+            stream=f"case:{case.pk}",
+            new_stream=True,
+            entries=[("case.draft", numbered)]
+            + [
+                ("case.material.add", {**numbered, "material": r.name, "sha256": one.sha256})
+                for r, one in checked
+            ]
+            + [("case.submit", {**numbered, "channel": case.channel})],
+            actor=actor,
+            object_type="case",
+            object_id=str(case.pk),
+        )
+        _tell_applicant(case, "申请已收件", _received_message(case))
+        return case
 
 
 # --- pre-review -------------------------------------------------------------------------------
