@@ -621,8 +621,9 @@ def main(argv=None):
     parser.add_argument(
         "--again",
         default="",
-        help="re-measure these workloads (scan,inbox — with its highest rate —,monitor,storage) at the database's "
-        "current size after a change, and update latest.json (marked as re-measured)",
+        help="re-measure these workloads (scan,inbox,monitor,storage; inbox with its highest "
+        "rate) at the database's current size after a change, and update latest.json (marked "
+        "as re-measured)",
     )
     args = parser.parse_args(argv)
     if args.again:
