@@ -191,8 +191,8 @@ class LightClock(models.Model):
     lights — the case's, a step's, the correction or delivery deadline — changes colour;
     no row when none will. Written by the scan, read by the next one.
 
-    `next_on` has no index: a scan reads the whole narrow table (a fifth of its rows are
-    due on a working day), and without one each day's new dates are heap-only updates in
+    `next_on` has no index: a scan reads the whole narrow table (a fifth to a third of its
+    rows are due on a working day), and without one each day's new dates are heap-only updates in
     the room the fill factor leaves (migration 0005) instead of new index entries."""
 
     case_id = models.UUIDField(primary_key=True)
