@@ -289,3 +289,35 @@ def test_one_request_refused_whole_leaves_nothing(client):
     )
     assert ok.status_code == 201, ok.content
     assert Case.objects.get(pk=ok.json()["id"]).applicant.id_number == newcomer
+
+
+def test_one_request_failing_after_its_number_leaves_a_gap_not_a_repeat(client, monkeypatch):
+    """The case number is drawn before the submission's transaction (so that concurrent
+    submissions do not queue on the counter's lock until each commits): a failure after the
+    draw writes nothing of the case, and its number is skipped, never given again."""
+    from shenpi.accounts.models import User
+    from shenpi.audit.models import AuditRecord
+    from shenpi.cases import services
+    from shenpi.cases.models import CaseCounter, CaseMaterial
+
+    _sc, auth = make_client(department="yc-scjg", actions=[ClientAction.CASE_SUBMIT])
+    item = Item.objects.get(code="640100-SCJG-001")
+    first = client.post("/api/v1/cases/submit/", one_request(item), **auth).json()["number"]
+    counts = (Case.objects.count(), CaseMaterial.objects.count(), AuditRecord.objects.count())
+
+    def broken(**kwargs):
+        raise RuntimeError("audit store unavailable")
+
+    monkeypatch.setattr(services, "audit_records", broken)
+    newcomer = "64010419900307121X"
+    data = one_request(item, applicant_code=newcomer, applicant_name="王五")
+    with pytest.raises(RuntimeError):
+        client.post("/api/v1/cases/submit/", data, **auth)
+    after = (Case.objects.count(), CaseMaterial.objects.count(), AuditRecord.objects.count())
+    assert after == counts
+    assert not User.objects.filter(id_number=newcomer).exists()
+    monkeypatch.undo()
+
+    third = client.post("/api/v1/cases/submit/", one_request(item), **auth).json()["number"]
+    assert third[:-5] == first[:-5] and int(third[-5:]) == int(first[-5:]) + 2
+    assert CaseCounter.objects.get(division_id=first[:6]).last == int(third[-5:])
