@@ -801,7 +801,6 @@ def again(args) -> int:
             report["inbox.raw_p99_ms"] = growth["inbox.raw_p99_ms"] = inbox["raw"]["p99_ms"]
             first = report["growth"][0]["inbox.p99_ms"]
             report["inbox.growth_p99"] = round(inbox["app"]["p99_ms"] / first, 2)
-        if "inbox" in workloads:
             log("inbox: the highest open-loop rate with p99 under 100 ms")
             rate, steps = inbox_max_rate(creds, 15, MAX_RATES)
             report["inbox.max_rate"] = rate
