@@ -34,6 +34,8 @@ from django.db import connection
 
 from shenpi.workdays.services import build_calendar
 
+from .models import CaseLight
+
 _ordinals: dict = {}
 _LOGIC = 1  # raised when the judgement below changes, so that the next scan is full
 
@@ -387,11 +389,7 @@ def keep_case_lights(*, only_candidates=False) -> int:
         cursor.execute("ALTER TABLE scan_lit ADD PRIMARY KEY (case_id)")
         cursor.execute("ANALYZE scan_lit")
         return _replace_judged(
-            cursor,
-            "supervision_caselight",
-            "scan_lit",
-            ["light", "division_id", "department_id", "promised_due"],
-            only_candidates,
+            cursor, "supervision_caselight", "scan_lit", list(CaseLight.KEPT), only_candidates
         )
 
 

@@ -140,6 +140,9 @@ class CaseLight(models.Model):
     instead of a new version of the wide case row and of each of its indexes; monitoring
     lists one light's cases from here in due order."""
 
+    # What the scan keeps for each lit case (both scans, PostgreSQL's and the portable one).
+    KEPT = ("light", "division_id", "department_id", "promised_due")
+
     case = models.OneToOneField(
         "cases.Case",
         primary_key=True,

@@ -318,7 +318,7 @@ def _keep_case_lights(*, only_candidates=False) -> int:
     from .models import CaseLight
     from .selectors import OPEN
 
-    fields = ("light", "division_id", "department_id", "promised_due")
+    fields = CaseLight.KEPT
     want: dict = {}  # case id → the values of `fields`, worst light first found red
     for case_id, level, *where in Warning.objects.filter(
         cleared_at__isnull=True, case__status__in=OPEN
