@@ -126,22 +126,41 @@ def fingerprint(today: date, thresholds: list[tuple]) -> str:
 
 
 def candidates_into_temp(today: date, *, full: bool) -> None:
-    """scan_cand: the cases to judge again (see the module's docstring). The changes
-    recorded before this statement are taken; those committed after it wait for the next
-    scan. Full: every case is judged, the record of changes is emptied."""
+    """scan_cand: the cases to judge again (see the module's docstring), each with whether
+    it has a LightClock and a CaseLight row now (so that what the scan writes is found
+    among these rows, not by reading those tables again). The changes recorded before this
+    statement are taken; those committed after it wait for the next scan. Full: every case
+    is judged, the record of changes is emptied."""
     with connection.cursor() as cursor:
+        # The scan's temporary tables are analysed for their sizes and the spread of their
+        # keys, which a small sample tells as well as a large one (this transaction only;
+        # the scan analyses no table of its own).
+        cursor.execute("SET LOCAL default_statistics_target = 10")
         cursor.execute("DROP TABLE IF EXISTS pg_temp.scan_cand")
-        cursor.execute("CREATE TEMP TABLE scan_cand (case_id uuid PRIMARY KEY) ON COMMIT DROP")
+        cursor.execute(
+            "CREATE TEMP TABLE scan_cand (case_id uuid PRIMARY KEY, had_clock bool NOT NULL, "
+            "had_lit bool NOT NULL) ON COMMIT DROP"
+        )
         if full:
             cursor.execute("DELETE FROM supervision_scandirty")
             return
         cursor.execute(
             """
-            WITH changed AS (DELETE FROM supervision_scandirty RETURNING case_id)
+            WITH changed AS (DELETE FROM supervision_scandirty RETURNING case_id),
+            due AS (SELECT case_id FROM supervision_lightclock WHERE next_on <= %s),
+            other AS (
+                SELECT case_id FROM changed
+                UNION SELECT case_id FROM supervision_supervisionorder WHERE answered_at IS NULL
+                EXCEPT SELECT case_id FROM due),
+            judged AS (
+                SELECT case_id, true AS had_clock FROM due
+                UNION ALL
+                SELECT o.case_id, EXISTS (SELECT 1 FROM supervision_lightclock t
+                                          WHERE t.case_id = o.case_id)
+                FROM other o)
             INSERT INTO scan_cand
-            SELECT case_id FROM changed
-            UNION SELECT case_id FROM supervision_lightclock WHERE next_on <= %s
-            UNION SELECT case_id FROM supervision_supervisionorder WHERE answered_at IS NULL
+            SELECT j.case_id, j.had_clock, l.case_id IS NOT NULL
+            FROM judged j LEFT JOIN supervision_caselight l ON l.case_id = j.case_id
             """,
             [today],
         )
@@ -195,8 +214,8 @@ def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=Fals
         )
         cursor.execute("ANALYZE scan_ord")
         cursor.execute("ANALYZE scan_first")
-        # The judged open cases' few columns the lights need, read once from the wide case
-        # rows: every source below and the case lights afterwards join this instead.
+        # The judged open cases' few columns the lights need, read once (index-only, from
+        # case_scan_open): every source below and the case lights afterwards join this.
         cursor.execute(
             f"""
             CREATE TEMP TABLE scan_case ON COMMIT DROP AS
@@ -296,7 +315,11 @@ def keep_clock(*, only_candidates: bool) -> int:
         cursor.execute("ALTER TABLE scan_clock ADD PRIMARY KEY (case_id)")
         cursor.execute("ANALYZE scan_clock")
         return _replace_judged(
-            cursor, "supervision_lightclock", "scan_clock", ["next_on"], only_candidates
+            cursor,
+            "supervision_lightclock",
+            "scan_clock",
+            ["next_on"],
+            "had_clock" if only_candidates else None,
         )
 
 
@@ -309,87 +332,99 @@ _MATCH = (
 )
 
 
-def apply_desired(now, light_kinds, *, only_candidates=False) -> tuple[list[int], list[int], int]:
+def apply_desired(now, light_kinds, *, only_candidates=False, notify_at_most=500):
     """Write the difference between scan_want and the open warnings (of the judged cases);
-    returns the ids of the warnings raised, of those escalated to red, and how many were
-    cleared."""
+    returns how many warnings were raised and the first `notify_at_most` of their ids, the
+    ids and levels of those changed (raised further), and how many were cleared.
+
+    The judged cases' open cards are read once (scan_have, kept for the case lights): the
+    new, changed and cleared cards are found between two temporary tables, and the table
+    of warnings is only written."""
     kinds = list(light_kinds)
-    judged = (
-        "AND EXISTS (SELECT 1 FROM scan_cand k WHERE k.case_id = x.case_id)"
-        if only_candidates
-        else ""
-    )
+    pick = "JOIN scan_cand k ON k.case_id = x.case_id" if only_candidates else ""
     with connection.cursor() as cursor:
-        # The new lights are chosen before anything is inserted (in one statement the
-        # anti-join would read the rows it is inserting, once per row).
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.scan_have")
         cursor.execute(
             f"""
-            CREATE TEMP TABLE scan_new ON COMMIT DROP AS
-            SELECT w.* FROM scan_want w
-            WHERE NOT EXISTS (SELECT 1 FROM supervision_warning x
-                              WHERE x.cleared_at IS NULL AND {_MATCH})
+            CREATE TEMP TABLE scan_have ON COMMIT DROP AS
+            SELECT x.id, x.case_id, x.task_id, x.kind, x.level, x.due
+            FROM supervision_warning x {pick}
+            WHERE x.cleared_at IS NULL
             """
         )
+        cursor.execute("ANALYZE scan_have")
         cursor.execute(
-            """
-            INSERT INTO supervision_warning
-                (case_id, task_id, kind, level, due, department_id, rule_id, raised_at)
-            SELECT case_id, task_id, kind, level, due, department_id, rule_id, %s FROM scan_new
-            ORDER BY case_id
-            RETURNING id
+            f"""
+            WITH raised AS (
+                INSERT INTO supervision_warning
+                    (case_id, task_id, kind, level, due, department_id, rule_id, raised_at)
+                SELECT w.case_id, w.task_id, w.kind, w.level, w.due, w.department_id,
+                       w.rule_id, %s
+                FROM scan_want w
+                WHERE NOT EXISTS (SELECT 1 FROM scan_have x WHERE {_MATCH})
+                ORDER BY w.case_id
+                RETURNING id)
+            SELECT count(*), (array_agg(id ORDER BY id))[1:%s] FROM raised
             """,
-            [now],
+            [now, notify_at_most],
         )
-        raised = [r[0] for r in cursor.fetchall()]
-        if raised:
-            # The planner's figures for the table must include what was just inserted
-            # (a full scan after a quiet day adds many rows in this very transaction).
-            cursor.execute("ANALYZE supervision_warning")
-        # The rows just raised already carry the wanted level and due: none matches here.
+        raised, first = cursor.fetchone()
         cursor.execute(
             f"""
-            UPDATE supervision_warning x SET level = w.level, due = w.due
-            FROM scan_want w
-            WHERE x.cleared_at IS NULL AND {_MATCH}
+            UPDATE supervision_warning t SET level = w.level, due = w.due
+            FROM scan_have x JOIN scan_want w ON {_MATCH}
+            WHERE t.id = x.id AND t.cleared_at IS NULL
               AND (x.level <> w.level OR x.due IS DISTINCT FROM w.due)
-            RETURNING x.id, x.level
+            RETURNING t.id, t.level
             """
         )
         changed = cursor.fetchall()
         cursor.execute(
             f"""
-            UPDATE supervision_warning x SET cleared_at = %s
-            WHERE x.cleared_at IS NULL AND x.kind = ANY(%s) {judged}
+            UPDATE supervision_warning t SET cleared_at = %s
+            FROM scan_have x
+            WHERE t.id = x.id AND t.cleared_at IS NULL AND x.kind = ANY(%s)
               AND NOT EXISTS (SELECT 1 FROM scan_want w WHERE {_MATCH})
             """,
             [now, kinds],
         )
         cleared = cursor.rowcount
-    return raised, changed, cleared
+    return raised, first or [], changed, cleared
 
 
-def keep_case_lights(*, only_candidates=False) -> int:
+def keep_case_lights(light_kinds, *, only_candidates=False, red=()) -> int:
     """CaseLight = each judged open case's worst open light (no row when green; none for a
     closed case, whose breach card stays on the record), set-based; only changed rows are
-    written. Returns how many."""
+    written. Returns how many.
+
+    A judged case's open cards, once `apply_desired` has written, are its wanted lights
+    (scan_want) and its open cards of other kinds (the breaches in scan_have), with `red`:
+    the cases whose breach card was raised since."""
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS pg_temp.scan_lit")
         cursor.execute(
             """
             CREATE TEMP TABLE scan_lit ON COMMIT DROP AS
             SELECT c.id AS case_id,
-                   CASE WHEN bool_or(x.level = 'red') THEN 'red' ELSE 'yellow' END AS light,
+                   CASE WHEN bool_or(o.level = 'red') THEN 'red' ELSE 'yellow' END AS light,
                    c.division_id, c.department_id, c.promised_due
-            FROM supervision_warning x
-            JOIN scan_case c ON c.id = x.case_id
-            WHERE x.cleared_at IS NULL
+            FROM (SELECT case_id, level FROM scan_want
+                  UNION ALL
+                  SELECT case_id, level FROM scan_have WHERE NOT kind = ANY(%s)
+                  UNION ALL
+                  SELECT unnest(%s::uuid[]), 'red') o
+            JOIN scan_case c ON c.id = o.case_id
             GROUP BY c.id, c.division_id, c.department_id, c.promised_due
-            """
+            """,
+            [list(light_kinds), list(red)],
         )
-        cursor.execute("ALTER TABLE scan_lit ADD PRIMARY KEY (case_id)")
         cursor.execute("ANALYZE scan_lit")
         return _replace_judged(
-            cursor, "supervision_caselight", "scan_lit", list(CaseLight.KEPT), only_candidates
+            cursor,
+            "supervision_caselight",
+            "scan_lit",
+            list(CaseLight.KEPT),
+            "had_lit" if only_candidates else None,
         )
 
 
@@ -420,29 +455,41 @@ def open_light_counts() -> dict:
         return {(d, p, light): n for d, p, light, n in cursor.fetchall()}
 
 
-def _replace_judged(cursor, target: str, source: str, columns: list[str], judged: bool) -> int:
-    """Make `target` hold `source`'s rows for the cases judged (all, or those in
-    scan_cand): rows no longer wanted deleted, changed ones updated, new ones inserted in
-    key order, equal ones left alone. Returns the rows written. (Not one INSERT … ON
-    CONFLICT: its speculative insertion costs half as much again per row, and a full scan
-    inserts hundreds of thousands.)"""
-    only = "AND EXISTS (SELECT 1 FROM scan_cand k WHERE k.case_id = t.case_id)" if judged else ""
-    cursor.execute(
-        f"DELETE FROM {target} t WHERE NOT EXISTS "
-        f"(SELECT 1 FROM {source} n WHERE n.case_id = t.case_id) {only}"
-    )
-    written = cursor.rowcount
+def _replace_judged(cursor, target: str, source: str, columns: list[str], had) -> int:
+    """Make `target` hold `source`'s rows for the cases judged: rows no longer wanted
+    deleted, changed ones updated, new ones inserted in key order, equal ones left alone.
+    Returns the rows written. `had`: the column of scan_cand telling whether the judged
+    case has a row in `target` (incremental: only the candidates' rows are touched, found
+    from scan_cand), or None (full: the whole table). (Not one INSERT … ON CONFLICT: its
+    speculative insertion costs half as much again per row, and a full scan inserts
+    hundreds of thousands.)"""
     names = ", ".join(["case_id", *columns])
     mine = ", ".join(f"t.{c}" for c in columns)
     theirs = ", ".join(f"n.{c}" for c in columns)
+    if had is None:
+        gone = f"DELETE FROM {target} t WHERE NOT EXISTS (SELECT 1 FROM {source} n WHERE n.case_id = t.case_id)"
+        pairs, kept, new = (
+            f"{source} n",
+            "",
+            (
+                f"FROM {source} n WHERE NOT EXISTS (SELECT 1 FROM {target} t WHERE t.case_id = n.case_id)"
+            ),
+        )
+    else:
+        gone = (
+            f"DELETE FROM {target} t USING scan_cand k WHERE k.{had} AND t.case_id = k.case_id "
+            f"AND NOT EXISTS (SELECT 1 FROM {source} n WHERE n.case_id = k.case_id)"
+        )
+        pairs, kept = f"{source} n JOIN scan_cand k ON k.case_id = n.case_id", f"k.{had} AND "
+        new = f"FROM {source} n JOIN scan_cand k ON k.case_id = n.case_id WHERE NOT k.{had}"
+    cursor.execute(gone)
+    written = cursor.rowcount
     cursor.execute(
-        f"UPDATE {target} t SET ({', '.join(columns)}) = ROW({theirs}) FROM {source} n "
-        f"WHERE n.case_id = t.case_id AND ROW({mine}) IS DISTINCT FROM ROW({theirs})"
+        f"UPDATE {target} t SET ({', '.join(columns)}) = ROW({theirs}) FROM {pairs} "
+        f"WHERE {kept}n.case_id = t.case_id AND ROW({mine}) IS DISTINCT FROM ROW({theirs})"
     )
     written += cursor.rowcount
     cursor.execute(
-        f"INSERT INTO {target} ({names}) SELECT {names} FROM {source} n "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {target} t WHERE t.case_id = n.case_id) "
-        "ORDER BY n.case_id"
+        f"INSERT INTO {target} ({names}) SELECT {', '.join('n.' + c for c in ['case_id', *columns])} {new} ORDER BY n.case_id"
     )
     return written + cursor.rowcount

@@ -35,6 +35,9 @@ LIGHT_KINDS = (
     WarningKind.LICENCE,
     WarningKind.ORDER,
 )
+# A scan tells the holders of at most this many new or reddened cards (a day's campaign of
+# cards must not become tens of thousands of text messages).
+NOTIFY_AT_MOST = 500
 
 
 def _rules():
@@ -194,7 +197,7 @@ def scan_deadlines(today: date | None = None) -> dict:
                 0,
             )
         breaches = _breach_warnings(only_candidates=only)
-        lights = _keep_case_lights(only_candidates=only)
+        lights = _keep_case_lights(only_candidates=only, red=[w.case_id for w in breaches])
         counts = _count_lights()
     report = {
         "raised": raised + len(breaches),
@@ -204,7 +207,7 @@ def scan_deadlines(today: date | None = None) -> dict:
         "counts": counts,
         "clock": clock,
     }
-    _notify_holders((breaches + to_notify)[:500])
+    _notify_holders((breaches + to_notify)[:NOTIFY_AT_MOST])
     return report
 
 
@@ -221,7 +224,9 @@ def _scan_set_based(today, now):
     full = state.day is None or state.fingerprint != fingerprint or today < state.day
     lights.candidates_into_temp(today, full=full)
     lights.desired_into_temp(today, rules, _thresholds, only_candidates=not full)
-    raised_ids, changed, cleared = lights.apply_desired(now, LIGHT_KINDS, only_candidates=not full)
+    raised, raised_ids, changed, cleared = lights.apply_desired(
+        now, LIGHT_KINDS, only_candidates=not full, notify_at_most=NOTIFY_AT_MOST
+    )
     clock = lights.keep_clock(only_candidates=not full)
     if full or state.day != today:
         # Written only when it moves: a scan that finds nothing writes nothing.
@@ -230,9 +235,9 @@ def _scan_set_based(today, now):
             state.full_at = now
         state.save()
     # Notifications: each new card and each card turned red (at most 500 a scan).
-    notify_ids = (raised_ids + [pk for pk, level in changed if level == Level.RED])[:500]
+    notify_ids = (raised_ids + [pk for pk, level in changed if level == Level.RED])[:NOTIFY_AT_MOST]
     to_notify = list(Warning.objects.filter(pk__in=notify_ids).order_by("pk"))
-    return (len(raised_ids), to_notify, len(changed), cleared), not full, clock
+    return (raised, to_notify, len(changed), cleared), not full, clock
 
 
 def _scan_in_python(today, now):
@@ -265,7 +270,7 @@ def _scan_in_python(today, now):
     for start in range(0, len(stale), 1000):
         Warning.objects.filter(pk__in=stale[start : start + 1000]).update(cleared_at=now)
     reddened = [w for w in to_escalate if w.level == Level.RED]
-    return len(to_create), (to_create + reddened)[:500], len(to_escalate), len(stale)
+    return len(to_create), (to_create + reddened)[:NOTIFY_AT_MOST], len(to_escalate), len(stale)
 
 
 def _count_lights() -> int:
@@ -306,15 +311,15 @@ def _count_lights() -> int:
     return len(gone) + len(changed) + len(new)
 
 
-def _keep_case_lights(*, only_candidates=False) -> int:
+def _keep_case_lights(*, only_candidates=False, red=()) -> int:
     """CaseLight = each case's worst open warning's colour (no row: green); writes only
-    changes."""
+    changes. `red`: the cases whose breach card the scan has just raised."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
         from .lights import keep_case_lights
 
-        return keep_case_lights(only_candidates=only_candidates)
+        return keep_case_lights(LIGHT_KINDS, only_candidates=only_candidates, red=red)
     from .models import CaseLight
     from .selectors import OPEN
 
@@ -393,7 +398,7 @@ def _notify_holders(warnings) -> None:
         ).select_related("claimed_by")
     }
     notices = []
-    for warning in warnings[:500]:
+    for warning in warnings[:NOTIFY_AT_MOST]:
         recipients = list(heads.get(warning.department_id, []))
         task = tasks.get(warning.task_id)
         if task is not None and task.claimed_by is not None:

@@ -217,3 +217,29 @@ def test_the_scan_keeps_the_monitoring_counts_and_writes_them_only_when_they_cha
         scan_deadlines()  # overdue: the case moves from the yellow count to the red one
         assert LightCount.objects.get(department=case.department, light="red").n == 1
         assert not LightCount.objects.filter(department=case.department, light="yellow").exists()
+
+
+def test_a_breach_raised_in_the_scan_makes_its_case_red_at_once(demo, food):
+    """A case whose only open card is a breach (here RCV-04's deemed acceptance, recorded
+    on a case whose other lights are green) is red on the monitor after the very scan that
+    raises the card: the PostgreSQL scan counts the breaches it has just raised into the
+    case's light, not only the cards it judged."""
+    from django.utils import timezone
+
+    from shenpi.cases.models import CaseEvent
+
+    case = accepted_on(demo, food, "2026-03-02 09:00 +0800")
+    with time_machine.travel("2026-03-03 10:00 +0800", tick=False):
+        scan()
+        assert open_levels(case) == {}
+        assert not CaseLight.objects.filter(case=case).exists()
+        CaseEvent.objects.create(
+            case=case,
+            at=timezone.now(),
+            kind="deemed_accepted",
+            text="逾期视为受理",
+            breach="RCV-04",
+        )
+        scan()
+        assert open_levels(case) == {("deemed_acceptance", ""): "red"}
+        assert CaseLight.objects.get(case=case).light == "red"
