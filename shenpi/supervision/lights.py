@@ -168,9 +168,9 @@ def candidates_into_temp(today: date, *, full: bool) -> None:
 
 
 def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=False) -> None:
-    """Fill the temporary table scan_src with every light of the cases judged (all, or the
-    candidates in scan_cand), its colour today (NULL: green) and the day it next changes;
-    scan_want with those that are yellow or red today."""
+    """Judge every light of the cases judged (all, or the candidates in scan_cand): fill the
+    temporary table scan_want with those that are yellow or red today, scan_clock with each
+    case's first day after today on which one of its lights changes."""
     tz = settings.TIME_ZONE
     pick = "JOIN scan_cand k ON k.case_id = c.id" if only_candidates else ""
     with connection.cursor() as cursor:
@@ -180,7 +180,16 @@ def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=Fals
         # Dropped at commit; and here, when the scan runs inside a caller's transaction.
         cursor.execute(
             "DROP TABLE IF EXISTS pg_temp.scan_ord, pg_temp.scan_first, pg_temp.scan_th, "
-            "pg_temp.scan_case, pg_temp.scan_src, pg_temp.scan_want, pg_temp.scan_new"
+            "pg_temp.scan_case, pg_temp.scan_want, pg_temp.scan_clock"
+        )
+        cursor.execute(
+            "CREATE TEMP TABLE scan_want (case_id uuid NOT NULL, task_id uuid, kind varchar(20) "
+            "NOT NULL, level varchar(6) NOT NULL, due date, department_id uuid NOT NULL, "
+            "rule_id varchar(12) NOT NULL) ON COMMIT DROP"
+        )
+        cursor.execute(
+            "CREATE TEMP TABLE scan_clock (case_id uuid NOT NULL, next_on date NOT NULL) "
+            "ON COMMIT DROP"
         )
         cursor.execute(
             "CREATE TEMP TABLE scan_ord (day date PRIMARY KEY, n int NOT NULL) ON COMMIT DROP"
@@ -207,11 +216,6 @@ def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=Fals
             [[r[i] for r in rows] for i in range(4)],
         )
         cursor.execute("ANALYZE scan_th")
-        cursor.execute(
-            "CREATE TEMP TABLE scan_src (case_id uuid NOT NULL, task_id uuid, kind varchar(20) "
-            "NOT NULL, level varchar(6), due date, department_id uuid NOT NULL, "
-            "rule_id varchar(12) NOT NULL, next_on date) ON COMMIT DROP"
-        )
         cursor.execute("ANALYZE scan_ord")
         cursor.execute("ANALYZE scan_first")
         # The judged open cases' few columns the lights need, read once (index-only, from
@@ -238,9 +242,11 @@ def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=Fals
         # statutory (REV-05) from acceptance while processing; RCV-04 (Art. 32) the
         # one-time correction notice within 5 working days of receipt; TL-04 (Art. 44) the
         # licence delivered within 10 working days of the decision.
-        cursor.execute(
-            f"""
-            WITH v AS (
+        case_lights = f"""
+            SELECT v.id AS case_id, NULL::uuid AS task_id, v.kind, {_light_sql("s", "d", "th")}
+                   AS level, v.due, v.department_id, v.rule AS rule_id,
+                   {_next_sql("d", "y")} AS next_on
+            FROM (
                 SELECT id, item_id, department_id, 'promised' AS kind, accepted_at AS start_at,
                        promised_due AS due, '' AS rule FROM scan_case WHERE status = 'processing'
                 UNION ALL
@@ -251,23 +257,15 @@ def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=Fals
                        correction_due, 'RCV-04' FROM scan_case WHERE status = 'received'
                 UNION ALL
                 SELECT id, item_id, department_id, 'licence', decided_at, licence_due, 'TL-04'
-                FROM scan_case WHERE status = 'decided')
-            INSERT INTO scan_src
-            SELECT v.id, NULL::uuid, v.kind, {_light_sql("s", "d", "th")},
-                   v.due, v.department_id, v.rule, {_next_sql("d", "y")}
-            FROM v
+                FROM scan_case WHERE status = 'decided') v
             JOIN scan_ord s ON s.day = (v.start_at {local})::date
             JOIN scan_ord d ON d.day = v.due
             CROSS JOIN (SELECT n FROM scan_ord WHERE day = %(today)s) tn
             {_threshold_join("th", "v.item_id", "''")}
             {yellow_join("s", "d", "th")}
-            """,
-            params,
-        )
-        # Step lights, from the step's opening.
-        cursor.execute(
-            f"""
-            INSERT INTO scan_src
+        """
+        # Step lights, from the step's opening (index-only, from task_scan_open).
+        steps = f"""
             SELECT t.case_id, t.id, 'step', {_light_sql("s", "d", "th")},
                    t.due_date, t.department_id, '', {_next_sql("d", "y")}
             FROM cases_task t
@@ -278,42 +276,41 @@ def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=Fals
             {_threshold_join("th", "c.item_id", "t.step_key")}
             {yellow_join("s", "d", "th")}
             WHERE t.status IN ('open', 'claimed') AND c.status = 'processing'
-            """,
-            params,
-        )
+        """
         # Supervision orders: yellow until the answer is due, red after (their cases are
         # candidates at every scan while unanswered, so they need no next day).
+        orders = f"""
+            SELECT * FROM (
+                SELECT DISTINCT ON (o.case_id) o.case_id, NULL::uuid, 'order',
+                       CASE WHEN %(today)s::date > o.answer_due THEN 'red' ELSE 'yellow' END,
+                       o.answer_due, o.department_id, '', NULL::date
+                FROM supervision_supervisionorder o {pick.replace("c.id", "o.case_id")}
+                WHERE o.answered_at IS NULL
+                ORDER BY o.case_id, o.issued_at DESC) o
+        """
+        # Every light of the judged cases is computed once (kept in memory by the query, not
+        # written to a table): those lit today go to scan_want, and each case's first day
+        # of change to scan_clock.
         cursor.execute(
             f"""
-            INSERT INTO scan_src
-            SELECT DISTINCT ON (o.case_id) o.case_id, NULL::uuid, 'order',
-                   CASE WHEN %(today)s::date > o.answer_due THEN 'red' ELSE 'yellow' END,
-                   o.answer_due, o.department_id, '', NULL::date
-            FROM supervision_supervisionorder o {pick.replace("c.id", "o.case_id")}
-            WHERE o.answered_at IS NULL
-            ORDER BY o.case_id, o.issued_at DESC
+            WITH src AS ({case_lights} UNION ALL {steps} UNION ALL {orders}),
+            want AS (
+                INSERT INTO scan_want
+                SELECT case_id, task_id, kind, level, due, department_id, rule_id FROM src
+                WHERE level IS NOT NULL)
+            INSERT INTO scan_clock
+            SELECT case_id, min(next_on) FROM src WHERE next_on IS NOT NULL GROUP BY case_id
             """,
             params,
         )
-        cursor.execute(
-            "CREATE TEMP TABLE scan_want ON COMMIT DROP AS "
-            "SELECT case_id, task_id, kind, level, due, department_id, rule_id FROM scan_src "
-            "WHERE level IS NOT NULL"
-        )
         cursor.execute("ANALYZE scan_want")
+        cursor.execute("ANALYZE scan_clock")
 
 
 def keep_clock(*, only_candidates: bool) -> int:
     """LightClock = each judged case's next day of change (none: no row); writes only
     changes, returns how many rows it wrote."""
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.scan_clock")
-        cursor.execute(
-            "CREATE TEMP TABLE scan_clock ON COMMIT DROP AS SELECT case_id, min(next_on) AS "
-            "next_on FROM scan_src WHERE next_on IS NOT NULL GROUP BY case_id"
-        )
-        cursor.execute("ALTER TABLE scan_clock ADD PRIMARY KEY (case_id)")
-        cursor.execute("ANALYZE scan_clock")
         return _replace_judged(
             cursor,
             "supervision_lightclock",
