@@ -15,7 +15,7 @@ working day since the calendar's start), `working_days_between(a, b)` is
 Incremental (CONTRACTS.md "Lights" unchanged; only which cases are read): a light is a
 step function of today — green until its yellow day, yellow until the day after its due
 date, red after — so with every case judged, the scan also stores the first day after
-today on which any of the case's lights changes (`CaseLight.next_on`). The next scan re-judges
+today on which any of the case's lights changes (`LightClock`). The next scan re-judges
 only the candidates (`scan_cand`): cases whose day has come, cases changed since
 (`ScanDirty`, written by triggers), and cases with an unanswered order. A change of the
 rules or the calendar (the `fingerprint`) or a day earlier than the last judges all.
@@ -127,10 +127,10 @@ def fingerprint(today: date, thresholds: list[tuple]) -> str:
 
 def candidates_into_temp(today: date, *, full: bool) -> None:
     """scan_cand: the cases to judge again (see the module's docstring), each with whether
-    it has a CaseLight row now (so that what the scan writes is found among these rows, not
-    by reading that table again). The changes recorded before this statement are taken;
-    those committed after it wait for the next scan. Full: every case is judged, the record
-    of changes is emptied."""
+    it has a LightClock and a CaseLight row now (so that what the scan writes is found
+    among these rows, not by reading those tables again). The changes recorded before this
+    statement are taken; those committed after it wait for the next scan. Full: every case
+    is judged, the record of changes is emptied."""
     with connection.cursor() as cursor:
         # The scan's temporary tables are analysed for their sizes and the spread of their
         # keys, which a small sample tells as well as a large one (this transaction only;
@@ -138,8 +138,8 @@ def candidates_into_temp(today: date, *, full: bool) -> None:
         cursor.execute("SET LOCAL default_statistics_target = 10")
         cursor.execute("DROP TABLE IF EXISTS pg_temp.scan_cand")
         cursor.execute(
-            "CREATE TEMP TABLE scan_cand (case_id uuid PRIMARY KEY, had bool NOT NULL) "
-            "ON COMMIT DROP"
+            "CREATE TEMP TABLE scan_cand (case_id uuid PRIMARY KEY, had_clock bool NOT NULL, "
+            "had_lit bool NOT NULL) ON COMMIT DROP"
         )
         if full:
             cursor.execute("DELETE FROM supervision_scandirty")
@@ -147,17 +147,20 @@ def candidates_into_temp(today: date, *, full: bool) -> None:
         cursor.execute(
             """
             WITH changed AS (DELETE FROM supervision_scandirty RETURNING case_id),
-            due AS (SELECT case_id FROM supervision_caselight WHERE next_on <= %s),
+            due AS (SELECT case_id FROM supervision_lightclock WHERE next_on <= %s),
             other AS (
                 SELECT case_id FROM changed
                 UNION SELECT case_id FROM supervision_supervisionorder WHERE answered_at IS NULL
-                EXCEPT SELECT case_id FROM due)
+                EXCEPT SELECT case_id FROM due),
+            judged AS (
+                SELECT case_id, true AS had_clock FROM due
+                UNION ALL
+                SELECT o.case_id, EXISTS (SELECT 1 FROM supervision_lightclock t
+                                          WHERE t.case_id = o.case_id)
+                FROM other o)
             INSERT INTO scan_cand
-            SELECT case_id, true FROM due
-            UNION ALL
-            SELECT o.case_id, EXISTS (SELECT 1 FROM supervision_caselight t
-                                      WHERE t.case_id = o.case_id)
-            FROM other o
+            SELECT j.case_id, j.had_clock, l.case_id IS NOT NULL
+            FROM judged j LEFT JOIN supervision_caselight l ON l.case_id = j.case_id
             """,
             [today],
         )
@@ -304,6 +307,19 @@ def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=Fals
         cursor.execute("ANALYZE scan_clock")
 
 
+def keep_clock(*, only_candidates: bool) -> int:
+    """LightClock = each judged case's next day of change (none: no row); writes only
+    changes, returns how many rows it wrote."""
+    with connection.cursor() as cursor:
+        return _replace_judged(
+            cursor,
+            "supervision_lightclock",
+            "scan_clock",
+            ["next_on"],
+            "had_clock" if only_candidates else None,
+        )
+
+
 # The same light: case, kind and step (none for a case light). Plain equalities, so that
 # the planner can hash-join thousands of rows (IS NOT DISTINCT FROM cannot be hashed).
 _NO_TASK = "'00000000-0000-0000-0000-000000000000'::uuid"
@@ -374,9 +390,9 @@ def apply_desired(now, light_kinds, *, only_candidates=False, notify_at_most=500
 
 
 def keep_case_lights(light_kinds, *, only_candidates=False, red=()) -> int:
-    """CaseLight = each judged open case's worst open light and its next day of change
-    (no row when green and changing no more; none for a closed case, whose breach card
-    stays on the record), set-based; only changed rows are written. Returns how many.
+    """CaseLight = each judged open case's worst open light (no row when green; none for a
+    closed case, whose breach card stays on the record), set-based; only changed rows are
+    written. Returns how many.
 
     A judged case's open cards, once `apply_desired` has written, are its wanted lights
     (scan_want) and its open cards of other kinds (the breaches in scan_have), with `red`:
@@ -386,20 +402,16 @@ def keep_case_lights(light_kinds, *, only_candidates=False, red=()) -> int:
         cursor.execute(
             """
             CREATE TEMP TABLE scan_lit ON COMMIT DROP AS
-            SELECT c.id AS case_id, l.light, c.division_id, c.department_id, c.promised_due,
-                   k.next_on
-            FROM scan_case c
-            LEFT JOIN (
-                SELECT case_id,
-                       CASE WHEN bool_or(level = 'red') THEN 'red' ELSE 'yellow' END AS light
-                FROM (SELECT case_id, level FROM scan_want
-                      UNION ALL
-                      SELECT case_id, level FROM scan_have WHERE NOT kind = ANY(%s)
-                      UNION ALL
-                      SELECT unnest(%s::uuid[]), 'red') o
-                GROUP BY case_id) l ON l.case_id = c.id
-            LEFT JOIN scan_clock k ON k.case_id = c.id
-            WHERE l.light IS NOT NULL OR k.next_on IS NOT NULL
+            SELECT c.id AS case_id,
+                   CASE WHEN bool_or(o.level = 'red') THEN 'red' ELSE 'yellow' END AS light,
+                   c.division_id, c.department_id, c.promised_due
+            FROM (SELECT case_id, level FROM scan_want
+                  UNION ALL
+                  SELECT case_id, level FROM scan_have WHERE NOT kind = ANY(%s)
+                  UNION ALL
+                  SELECT unnest(%s::uuid[]), 'red') o
+            JOIN scan_case c ON c.id = o.case_id
+            GROUP BY c.id, c.division_id, c.department_id, c.promised_due
             """,
             [list(light_kinds), list(red)],
         )
@@ -408,8 +420,8 @@ def keep_case_lights(light_kinds, *, only_candidates=False, red=()) -> int:
             cursor,
             "supervision_caselight",
             "scan_lit",
-            [*CaseLight.KEPT, "next_on"],
-            "had" if only_candidates else None,
+            list(CaseLight.KEPT),
+            "had_lit" if only_candidates else None,
         )
 
 
@@ -425,8 +437,7 @@ def open_light_counts() -> dict:
                 WHERE status IN ({OPEN_SQL}) GROUP BY division_id, department_id),
             lit AS (
                 SELECT division_id, department_id, light, count(*) AS n
-                FROM supervision_caselight WHERE light IS NOT NULL
-                GROUP BY division_id, department_id, light),
+                FROM supervision_caselight GROUP BY division_id, department_id, light),
             now AS (
                 SELECT division_id, department_id, light, n FROM lit
                 UNION ALL

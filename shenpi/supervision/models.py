@@ -134,21 +134,11 @@ class LightCount(models.Model):
 
 
 class CaseLight(models.Model):
-    """An open case's worst open light when it is yellow or red, kept by the deadline scan
-    with the case's division, department and promised date; monitoring lists one light's
-    cases from here in due order, and the counts read it whole. A narrow table of its own:
-    the scan rewrites many lights a day, and here that is a small row instead of a new
-    version of the wide case row and of each of its indexes.
-
-    (PostgreSQL scan) `next_on`: the first day after the last scan on which one of the
-    case's lights — the case's, a step's, the correction or delivery deadline — changes
-    colour; the next scan re-judges the cases whose day has come. A green case whose light
-    will change has a row with no light. No row: green, and no light of it will change.
-
-    The day a case turns yellow, its light and its next day change in one row. `next_on`
-    has no index: a scan reads the narrow table whole (a fifth to a third of its rows are
-    due on a working day), and without one a new next day alone is a heap-only update in
-    the room the fill factor leaves (migration 0006)."""
+    """An open case's worst open light when it is yellow or red (no row: green), kept by
+    the deadline scan with the case's division, department and promised date. A narrow
+    table of its own: the scan rewrites many lights a day, and here that is a small row
+    instead of a new version of the wide case row and of each of its indexes; monitoring
+    lists one light's cases from here in due order."""
 
     # What the scan keeps for each lit case (both scans, PostgreSQL's and the portable one).
     KEPT = ("light", "division_id", "department_id", "promised_due")
@@ -160,7 +150,7 @@ class CaseLight(models.Model):
         related_name="lit",
         db_constraint=False,  # as Warning's: written in bulk from rows just read
     )
-    light = models.CharField(max_length=6, choices=Level.choices, null=True)  # none: green
+    light = models.CharField(max_length=6, choices=Level.choices)
     # Read whole by the counts, never looked up by: no index of their own to keep.
     division = models.ForeignKey(
         "accounts.Division",
@@ -177,16 +167,9 @@ class CaseLight(models.Model):
         related_name="+",
     )
     promised_due = models.DateField(null=True)
-    next_on = models.DateField(null=True)
 
     class Meta:
-        indexes = [
-            models.Index(
-                fields=["light", "promised_due"],
-                condition=Q(light__isnull=False),
-                name="case_light_by_due",
-            )
-        ]
+        indexes = [models.Index(fields=["light", "promised_due"], name="case_light_by_due")]
 
     def __str__(self):
         return f"{self.case_id} {self.light}"
@@ -204,6 +187,22 @@ class ScanState(models.Model):
 
     def __str__(self):
         return f"scan {self.day}"
+
+
+class LightClock(models.Model):
+    """(PostgreSQL scan) The first day after the last scan on which one of an open case's
+    lights — the case's, a step's, the correction or delivery deadline — changes colour;
+    no row when none will. Written by the scan, read by the next one.
+
+    `next_on` has no index: a scan reads the whole narrow table (a fifth to a third of its
+    rows are due on a working day), and without one each day's new dates are heap-only updates in
+    the room the fill factor leaves (migration 0005) instead of new index entries."""
+
+    case_id = models.UUIDField(primary_key=True)
+    next_on = models.DateField()
+
+    def __str__(self):
+        return f"{self.case_id} {self.next_on}"
 
 
 class ScanDirty(models.Model):

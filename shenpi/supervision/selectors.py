@@ -73,8 +73,7 @@ def monitored_cases(user, *, division="", department="", item="", official="", l
         # From the scan's CaseLight rows, in due order on their index (case_light_by_due).
         qs = qs.filter(lit__light=light).order_by("lit__promised_due", "id")
     elif light == "green":
-        # No CaseLight row, or one kept only for its next day of change (no light).
-        qs = qs.filter(lit__light__isnull=True).order_by("promised_due", "id")
+        qs = qs.filter(lit__isnull=True).order_by("promised_due", "id")
     else:
         qs = qs.order_by("promised_due", "id")
     listed = (

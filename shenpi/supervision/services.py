@@ -177,8 +177,8 @@ def desired_warnings(today: date, *, rules: dict | None = None, history: bool = 
 
 
 def scan_deadlines(today: date | None = None) -> dict:
-    """Raise, raise further and clear warnings, and keep each case's worst light (on
-    PostgreSQL with its next day of change); returns the counts of rows written. One transaction: monitoring never sees half a scan.
+    """Raise, raise further and clear warnings, and keep each case's worst light; returns
+    the counts of rows written. One transaction: monitoring never sees half a scan.
 
     On PostgreSQL the scan is set-based and incremental (`lights.py`): it judges again
     only the cases whose light can have changed since the last scan, unless the rules or
@@ -189,9 +189,13 @@ def scan_deadlines(today: date | None = None) -> dict:
     now = timezone.now()
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            (raised, to_notify, escalated, cleared), only = _scan_set_based(today, now)
+            (raised, to_notify, escalated, cleared), only, clock = _scan_set_based(today, now)
         else:
-            (raised, to_notify, escalated, cleared), only = _scan_in_python(today, now), False
+            (raised, to_notify, escalated, cleared), only, clock = (
+                _scan_in_python(today, now),
+                False,
+                0,
+            )
         breaches = _breach_warnings(only_candidates=only)
         lights = _keep_case_lights(only_candidates=only, red=[w.case_id for w in breaches])
         counts = _count_lights()
@@ -201,6 +205,7 @@ def scan_deadlines(today: date | None = None) -> dict:
         "cleared": cleared,
         "lights": lights,
         "counts": counts,
+        "clock": clock,
     }
     _notify_holders((breaches + to_notify)[:NOTIFY_AT_MOST])
     return report
@@ -222,6 +227,7 @@ def _scan_set_based(today, now):
     raised, raised_ids, changed, cleared = lights.apply_desired(
         now, LIGHT_KINDS, only_candidates=not full, notify_at_most=NOTIFY_AT_MOST
     )
+    clock = lights.keep_clock(only_candidates=not full)
     if full or state.day != today:
         # Written only when it moves: a scan that finds nothing writes nothing.
         state.day, state.fingerprint, state.updated_at = today, fingerprint, now
@@ -231,7 +237,7 @@ def _scan_set_based(today, now):
     # Notifications: each new card and each card turned red (at most 500 a scan).
     notify_ids = (raised_ids + [pk for pk, level in changed if level == Level.RED])[:NOTIFY_AT_MOST]
     to_notify = list(Warning.objects.filter(pk__in=notify_ids).order_by("pk"))
-    return (raised, to_notify, len(changed), cleared), not full
+    return (raised, to_notify, len(changed), cleared), not full, clock
 
 
 def _scan_in_python(today, now):

@@ -44,29 +44,6 @@ def test_the_monitor_shows_red_cases_in_the_supervisors_divisions_only(client, d
     assert case.number in client.get(reverse("supervision:monitor")).content.decode()
 
 
-def test_a_green_case_is_listed_green_even_with_its_next_day_of_change_kept(client, demo, food):
-    """On PostgreSQL the scan keeps a green case's next day of change in a CaseLight row
-    without a light: the monitor's green list counts such a row as green."""
-    from shenpi.supervision.models import CaseLight
-
-    case = complete_draft(services, demo("zhangsan"), food)
-    case = services.case_submit(
-        actor=demo("zhangsan"), case=case, declaration=True, form_data=FOOD_FORM
-    )
-    case = services.case_accept(actor=demo("yc_scjg_off1"), case=case)
-    scan_deadlines()
-    kept = CaseLight.objects.filter(case=case).first()
-    assert kept is None or (kept.light is None and kept.next_on is not None)
-    login(client, "yc_jc_sup")
-    assert (
-        case.number
-        in client.get(reverse("supervision:monitor"), {"light": "green"}).content.decode()
-    )
-    for light in ("yellow", "red"):
-        html = client.get(reverse("supervision:monitor"), {"light": light}).content.decode()
-        assert case.number not in html
-
-
 def test_another_citys_supervisor_does_not_see_it(client, demo, food):
     from shenpi.accounts.models import Division, Office, User
 
