@@ -37,7 +37,13 @@ class CaseCounter(models.Model):
 
 
 # A case in one of these states is open (supervision watches it, its lights are judged).
-OPEN_STATUSES = ["received", "correction_requested", "processing", "suspended", "decided"]
+OPEN_STATUSES = [
+    CaseStatus.RECEIVED,
+    CaseStatus.CORRECTION_REQUESTED,
+    CaseStatus.PROCESSING,
+    CaseStatus.SUSPENDED,
+    CaseStatus.DECIDED,
+]
 # The columns the deadline scan judges an open case's lights from (supervision/lights.py).
 SCAN_COLUMNS = [
     "item", "department", "division", "status", "accepted_at", "promised_due", "statutory_due",

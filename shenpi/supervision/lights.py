@@ -32,6 +32,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import connection
 
+from shenpi.cases.models import OPEN_STATUSES
 from shenpi.workdays.services import build_calendar
 
 from .models import CaseLight
@@ -39,7 +40,7 @@ from .models import CaseLight
 _ordinals: dict = {}
 _LOGIC = 1  # raised when the judgement below changes, so that the next scan is full
 
-OPEN_SQL = "'received', 'correction_requested', 'processing', 'suspended', 'decided'"
+OPEN_SQL = ", ".join(f"'{status}'" for status in OPEN_STATUSES)
 
 
 def ordinal_rows(today: date) -> list[tuple[date, int]]:
@@ -463,16 +464,17 @@ def _replace_judged(cursor, target: str, source: str, columns: list[str], had) -
     names = ", ".join(["case_id", *columns])
     mine = ", ".join(f"t.{c}" for c in columns)
     theirs = ", ".join(f"n.{c}" for c in columns)
-    if had is None:
-        gone = f"DELETE FROM {target} t WHERE NOT EXISTS (SELECT 1 FROM {source} n WHERE n.case_id = t.case_id)"
-        pairs, kept, new = (
-            f"{source} n",
-            "",
-            (
-                f"FROM {source} n WHERE NOT EXISTS (SELECT 1 FROM {target} t WHERE t.case_id = n.case_id)"
-            ),
+    if had is None:  # the whole table
+        gone = (
+            f"DELETE FROM {target} t WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {source} n WHERE n.case_id = t.case_id)"
         )
-    else:
+        pairs, kept = f"{source} n", ""
+        new = (
+            f"FROM {source} n WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {target} t WHERE t.case_id = n.case_id)"
+        )
+    else:  # the candidates' rows, found from what scan_cand says they had
         gone = (
             f"DELETE FROM {target} t USING scan_cand k WHERE k.{had} AND t.case_id = k.case_id "
             f"AND NOT EXISTS (SELECT 1 FROM {source} n WHERE n.case_id = k.case_id)"
@@ -486,7 +488,6 @@ def _replace_judged(cursor, target: str, source: str, columns: list[str], had) -
         f"WHERE {kept}n.case_id = t.case_id AND ROW({mine}) IS DISTINCT FROM ROW({theirs})"
     )
     written += cursor.rowcount
-    cursor.execute(
-        f"INSERT INTO {target} ({names}) SELECT {', '.join('n.' + c for c in ['case_id', *columns])} {new} ORDER BY n.case_id"
-    )
+    picked = ", ".join(f"n.{c}" for c in ["case_id", *columns])
+    cursor.execute(f"INSERT INTO {target} ({names}) SELECT {picked} {new} ORDER BY n.case_id")
     return written + cursor.rowcount

@@ -3,17 +3,11 @@ from django.db.models.functions import Coalesce
 
 from shenpi.accounts.models import Division
 from shenpi.cases.constants import CaseStatus
-from shenpi.cases.models import Task
+from shenpi.cases.models import OPEN_STATUSES, Task
 
 from .models import Level
 
-OPEN = [
-    CaseStatus.RECEIVED,
-    CaseStatus.CORRECTION_REQUESTED,
-    CaseStatus.PROCESSING,
-    CaseStatus.SUSPENDED,
-    CaseStatus.DECIDED,
-]
+OPEN = OPEN_STATUSES
 
 
 def _watched_divisions(user) -> list[str] | None:
