@@ -175,7 +175,8 @@ class Case(models.Model):
             ),
             # The deadline scan's read of the open cases it judges (index-only: the columns
             # its lights are judged from), instead of the wide case rows, which the open
-            # cases are spread over (PostgreSQL only; elsewhere Django makes no index).
+            # cases are spread over. PostgreSQL's scan reads it; SQLite gets the index
+            # without its included columns (its scan is the portable Python one).
             models.Index(
                 fields=["id"],
                 include=SCAN_COLUMNS,
