@@ -44,6 +44,8 @@ OPEN_STATUSES = [
     CaseStatus.SUSPENDED,
     CaseStatus.DECIDED,
 ]
+# A step in one of these states is still to be done (the inbox, the deadline scan).
+ACTIVE_TASK_STATUSES = [TaskStatus.OPEN, TaskStatus.CLAIMED]
 # The columns the deadline scan judges an open case's lights from (supervision/lights.py).
 SCAN_COLUMNS = [
     "item", "department", "division", "status", "accepted_at", "promised_due", "statutory_due",
@@ -291,7 +293,7 @@ class Task(models.Model):
             # steps, most of the table, are not in it).
             models.Index(
                 fields=["department", "due_date", "id"],
-                condition=Q(status__in=["open", "claimed"]),
+                condition=Q(status__in=ACTIVE_TASK_STATUSES),
                 name="task_open_inbox",
             ),
             # The deadline scan's read of the open steps of the cases it judges (index-only,
@@ -299,7 +301,7 @@ class Task(models.Model):
             models.Index(
                 fields=["case"],
                 include=["id", "step_key", "opened_at", "due_date", "department"],
-                condition=Q(status__in=["open", "claimed"]),
+                condition=Q(status__in=ACTIVE_TASK_STATUSES),
                 name="task_scan_open",
             ),
         ]

@@ -330,7 +330,7 @@ _MATCH = (
 )
 
 
-def apply_desired(now, light_kinds, *, only_candidates=False, notify_at_most=500):
+def apply_desired(now, light_kinds, *, notify_at_most: int, only_candidates=False):
     """Write the difference between scan_want and the open warnings (of the judged cases);
     returns how many warnings were raised and the first `notify_at_most` of their ids, the
     ids and levels of those changed (raised further), and how many were cleared.

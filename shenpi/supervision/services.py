@@ -234,7 +234,7 @@ def _scan_set_based(today, now):
         if full:
             state.full_at = now
         state.save()
-    # Notifications: each new card and each card turned red (at most 500 a scan).
+    # Notifications: each new card and each card turned red (at most NOTIFY_AT_MOST a scan).
     notify_ids = (raised_ids + [pk for pk, level in changed if level == Level.RED])[:NOTIFY_AT_MOST]
     to_notify = list(Warning.objects.filter(pk__in=notify_ids).order_by("pk"))
     return (raised, to_notify, len(changed), cleared), not full, clock
