@@ -2,9 +2,9 @@
 
 The same judgement as `desired_warnings` — the pure clock's light rule (CONTRACTS.md
 "Lights", REV-05, RCV-04, TL-04) — in one SQL statement per kind of light instead of
-a Python loop over every open case: with a table of working-day ordinals (the n-th
-working day since the calendar's start), `working_days_between(a, b)` is
-`ord(b) - ord(a)`, so every light is integer arithmetic on joined rows.
+a Python loop over every open case: with working-day ordinals (the n-th working day
+since the calendar's start, `pg_temp.scan_n(day)`), `working_days_between(a, b)` is
+`ord(b) - ord(a)`, so every light is integer arithmetic on each row (`_judge_sql`).
 
 - red: today is after the due date (TL-06: overdue from the next calendar day);
 - yellow: `ord(due) - ord(today) <= yellow_left`, or
@@ -66,35 +66,55 @@ def ordinal_rows(today: date) -> list[tuple[date, int]]:
     return _ordinals[key]
 
 
-def _light_sql(start: str, due: str, thresholds: str) -> str:
-    """The light of a row whose start and due ordinals are s_{start}/d_{due}."""
+def _days_sql(rows: list[tuple[date, int]]) -> list[str]:
+    """Two functions of this session, each one subscript of a constant array (inlined into
+    the statement that calls them): `pg_temp.scan_n(day)`, the day's working-day ordinal,
+    and `pg_temp.scan_day(n)`, the first day whose ordinal is n; NULL outside the table.
+    Cheaper than joining an ordinal table three times for each of hundreds of thousands of
+    lights. The arrays are written out from our own dates and numbers, nothing else."""
+    first = {}
+    for day, n in rows:
+        first.setdefault(n, day)
+    ords = ",".join(str(n) for _day, n in rows)
+    days = ",".join(str(first.get(n, "NULL")) for n in range(max(first) + 1))
+    return [
+        "CREATE OR REPLACE FUNCTION pg_temp.scan_n(day date) RETURNS int LANGUAGE sql "
+        f"IMMUTABLE AS $$ SELECT ('{{{ords}}}'::int[])[day - DATE '{rows[0][0]}' + 1] $$",
+        "CREATE OR REPLACE FUNCTION pg_temp.scan_day(n int) RETURNS date LANGUAGE sql "
+        f"IMMUTABLE AS $$ SELECT ('{{{days}}}'::date[])[n + 1] $$",
+    ]
+
+
+def _judge_sql(rows: str) -> str:
+    """The lights of `rows` (case_id, task_id, kind, due, department_id, rule_id, sn, dn —
+    the start's and the due date's ordinals — yellow_left, ratio): each row's level today
+    (NULL: green) and the first day after today on which it changes (`next_on`).
+
+    - red: today is after the due date (TL-06: overdue from the next calendar day);
+    - yellow: `dn - tn <= yellow_left`, or `max(0, tn - sn) >= ratio × max(1, dn - sn)`;
+    - its yellow day: the first day of ordinal `min(dn - yellow_left, sn + ceil(ratio ×
+      max(1, dn - sn)))` (the same float product as above, so the two agree at the
+      boundary; none when the ratio is 0: yellow at any day);
+    - next_on: the yellow day if still ahead (and not after the due date), else the day
+      after the due date; none once red.
+    Rows whose start or due date is outside the ordinals' ten years are not judged.
+    (`OFFSET 0` keeps `rows` a subquery of its own: each ordinal is computed once per row,
+    not once for each place the expressions above name it.)"""
     return f"""
-        CASE WHEN %(today)s::date > {due}.day THEN 'red'
-             WHEN {due}.n - tn.n <= {thresholds}.yellow_left
-               OR GREATEST(0, tn.n - {start}.n) >= {thresholds}.ratio * GREATEST(1, {due}.n - {start}.n)
-             THEN 'yellow' END
-    """
-
-
-def _yellow_from_sql(start: str, due: str, th: str) -> str:
-    """The ordinal from which the same row is yellow: `tn >= due - yellow_left`, or
-    `tn - start >= ratio × max(1, due - start)`, i.e. `tn >= start + ceil(…)` (the same
-    float product as above, so the two agree at the boundary). None: yellow at any day."""
-    return f"""
-        CASE WHEN {th}.ratio <= 0 THEN NULL ELSE LEAST(
-            {due}.n - {th}.yellow_left,
-            {start}.n + CEIL({th}.ratio * GREATEST(1, {due}.n - {start}.n))::int) END
-    """
-
-
-def _next_sql(due: str, yellow_day: str) -> str:
-    """The first day after today on which the row's light changes: its yellow day if that
-    is still ahead (and before red), else the day after its due date; none once red."""
-    return f"""
-        CASE WHEN %(today)s::date > {due}.day THEN NULL
-             WHEN {yellow_day}.day > %(today)s::date AND {yellow_day}.day <= {due}.day
-             THEN {yellow_day}.day
-             ELSE {due}.day + 1 END
+        SELECT case_id, task_id, kind,
+               CASE WHEN %(today)s::date > due THEN 'red'
+                    WHEN dn - %(tn)s <= yellow_left
+                      OR GREATEST(0, %(tn)s - sn) >= ratio * GREATEST(1, dn - sn)
+                    THEN 'yellow' END AS level,
+               due, department_id, rule_id,
+               CASE WHEN %(today)s::date > due THEN NULL
+                    WHEN yday > %(today)s::date AND yday <= due THEN yday
+                    ELSE due + 1 END AS next_on
+        FROM (
+            SELECT r.*, CASE WHEN ratio <= 0 THEN NULL ELSE pg_temp.scan_day(LEAST(
+                dn - yellow_left, sn + CEIL(ratio * GREATEST(1, dn - sn))::int)) END AS yday
+            FROM ({rows} OFFSET 0) r
+            WHERE sn IS NOT NULL AND dn IS NOT NULL) r
     """
 
 
@@ -139,7 +159,7 @@ def candidates_into_temp(today: date, *, full: bool) -> None:
         cursor.execute("SET LOCAL default_statistics_target = 10")
         cursor.execute("DROP TABLE IF EXISTS pg_temp.scan_cand")
         cursor.execute(
-            "CREATE TEMP TABLE scan_cand (case_id uuid PRIMARY KEY, had_clock bool NOT NULL, "
+            "CREATE TEMP TABLE scan_cand (case_id uuid NOT NULL, had_clock bool NOT NULL, "
             "had_lit bool NOT NULL) ON COMMIT DROP"
         )
         if full:
@@ -165,6 +185,9 @@ def candidates_into_temp(today: date, *, full: bool) -> None:
             """,
             [today],
         )
+        # Its key made afterwards, from the rows sorted once (not 100,000 inserts into a
+        # B-tree in the order of random case ids).
+        cursor.execute("ALTER TABLE scan_cand ADD PRIMARY KEY (case_id)")
         cursor.execute("ANALYZE scan_cand")
 
 
@@ -180,7 +203,7 @@ def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=Fals
         cursor.execute("SET LOCAL work_mem = '64MB'")
         # Dropped at commit; and here, when the scan runs inside a caller's transaction.
         cursor.execute(
-            "DROP TABLE IF EXISTS pg_temp.scan_ord, pg_temp.scan_first, pg_temp.scan_th, "
+            "DROP TABLE IF EXISTS pg_temp.scan_th, "
             "pg_temp.scan_case, pg_temp.scan_want, pg_temp.scan_clock"
         )
         cursor.execute(
@@ -192,20 +215,9 @@ def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=Fals
             "CREATE TEMP TABLE scan_clock (case_id uuid NOT NULL, next_on date NOT NULL) "
             "ON COMMIT DROP"
         )
-        cursor.execute(
-            "CREATE TEMP TABLE scan_ord (day date PRIMARY KEY, n int NOT NULL) ON COMMIT DROP"
-        )
-        rows = ordinal_rows(today)
-        cursor.execute(
-            "INSERT INTO scan_ord SELECT * FROM unnest(%s::date[], %s::int[])",
-            [[r[0] for r in rows], [r[1] for r in rows]],
-        )
-        # The first day of each ordinal: the day a row whose yellow ordinal is n turns yellow.
-        cursor.execute(
-            "CREATE TEMP TABLE scan_first ON COMMIT DROP AS "
-            "SELECT n, min(day) AS day FROM scan_ord GROUP BY n"
-        )
-        cursor.execute("ALTER TABLE scan_first ADD PRIMARY KEY (n)")
+        ordinals = ordinal_rows(today)
+        for statement in _days_sql(ordinals):
+            cursor.execute(statement)
         cursor.execute(
             "CREATE TEMP TABLE scan_th (item_id uuid, step_key varchar(30), "
             "yellow_left int, ratio float8, PRIMARY KEY (item_id, step_key)) ON COMMIT DROP"
@@ -217,8 +229,6 @@ def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=Fals
             [[r[i] for r in rows] for i in range(4)],
         )
         cursor.execute("ANALYZE scan_th")
-        cursor.execute("ANALYZE scan_ord")
-        cursor.execute("ANALYZE scan_first")
         # The judged open cases' few columns the lights need, read once (index-only, from
         # case_scan_open): every source below and the case lights afterwards join this.
         cursor.execute(
@@ -233,20 +243,17 @@ def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=Fals
         )
         cursor.execute("ALTER TABLE scan_case ADD PRIMARY KEY (id)")
         cursor.execute("ANALYZE scan_case")
-        params = {"today": today}
+        params = {"today": today, "tn": dict(ordinals)[today]}
         local = f"AT TIME ZONE '{tz}'"
-
-        def yellow_join(start, due, th):
-            return f"LEFT JOIN scan_first y ON y.n = {_yellow_from_sql(start, due, th)}"
 
         # The case's own lights, from one read of each case: promised (no rule id) and
         # statutory (REV-05) from acceptance while processing; RCV-04 (Art. 32) the
         # one-time correction notice within 5 working days of receipt; TL-04 (Art. 44) the
         # licence delivered within 10 working days of the decision.
-        case_lights = f"""
-            SELECT v.id AS case_id, NULL::uuid AS task_id, v.kind, {_light_sql("s", "d", "th")}
-                   AS level, v.due, v.department_id, v.rule AS rule_id,
-                   {_next_sql("d", "y")} AS next_on
+        case_lights = _judge_sql(f"""
+            SELECT v.id AS case_id, NULL::uuid AS task_id, v.kind, v.due, v.department_id,
+                   v.rule AS rule_id, pg_temp.scan_n((v.start_at {local})::date) AS sn,
+                   pg_temp.scan_n(v.due) AS dn, th.yellow_left, th.ratio
             FROM (
                 SELECT id, item_id, department_id, 'promised' AS kind, accepted_at AS start_at,
                        promised_due AS due, '' AS rule FROM scan_case WHERE status = 'processing'
@@ -259,25 +266,18 @@ def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=Fals
                 UNION ALL
                 SELECT id, item_id, department_id, 'licence', decided_at, licence_due, 'TL-04'
                 FROM scan_case WHERE status = 'decided') v
-            JOIN scan_ord s ON s.day = (v.start_at {local})::date
-            JOIN scan_ord d ON d.day = v.due
-            CROSS JOIN (SELECT n FROM scan_ord WHERE day = %(today)s) tn
             {_threshold_join("th", "v.item_id", "''")}
-            {yellow_join("s", "d", "th")}
-        """
+        """)
         # Step lights, from the step's opening (index-only, from task_scan_open).
-        steps = f"""
-            SELECT t.case_id, t.id, 'step', {_light_sql("s", "d", "th")},
-                   t.due_date, t.department_id, '', {_next_sql("d", "y")}
+        steps = _judge_sql(f"""
+            SELECT t.case_id, t.id AS task_id, 'step' AS kind, t.due_date AS due,
+                   t.department_id, '' AS rule_id, pg_temp.scan_n((t.opened_at {local})::date)
+                   AS sn, pg_temp.scan_n(t.due_date) AS dn, th.yellow_left, th.ratio
             FROM cases_task t
             JOIN scan_case c ON c.id = t.case_id
-            JOIN scan_ord s ON s.day = (t.opened_at {local})::date
-            JOIN scan_ord d ON d.day = t.due_date
-            CROSS JOIN (SELECT n FROM scan_ord WHERE day = %(today)s) tn
             {_threshold_join("th", "c.item_id", "t.step_key")}
-            {yellow_join("s", "d", "th")}
             WHERE t.status IN ('open', 'claimed') AND c.status = 'processing'
-        """
+        """)
         # Supervision orders: yellow until the answer is due, red after (their cases are
         # candidates at every scan while unanswered, so they need no next day).
         orders = f"""
