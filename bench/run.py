@@ -431,16 +431,22 @@ def inbox_max_rate(creds: dict, seconds: float, rates) -> tuple[float, list]:
 
     payloads = inbox_payloads(creds, "/api/v1/tasks/")
     best, steps = 0.0, []
-    for rate in rates:
+
+    def holds(rate) -> bool:
         result = open_loop(
             HOST, APP_PORT, lambda n: payloads[n % len(payloads)], rate=rate, seconds=seconds
         )
         summary = result.summary()
         steps.append({"rate": rate, **summary})
         log(f"  inbox at {rate}/s: p99 {summary['p99_ms']} ms, errors {summary['errors']}")
-        if result.errors or summary["p99_ms"] >= 100:
+        return not result.errors and summary["p99_ms"] < 100
+
+    for rate in rates:
+        if not holds(rate):
             break
         best = rate
+    if not best:  # not even the first: down from it, so that the figure says what holds
+        best = next((rate for rate in (rates[0] // 2, rates[0] // 4) if holds(rate)), 0.0)
     return best, steps
 
 

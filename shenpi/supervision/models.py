@@ -1,7 +1,11 @@
 """Electronic supervision (电子监察): warning rules, warnings, supervision orders."""
 
+import uuid
+from datetime import UTC, datetime
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,6 +53,11 @@ class WarningRule(models.Model):
         return f"{self.item or '全部事项'} {self.step_key or ''} v{self.version}"
 
 
+# one_card's stand-ins for "no step" (a case card) and "not cleared" (an open card).
+NO_TASK = uuid.UUID(int=0)
+NOT_CLEARED = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 class Warning(models.Model):
     """A yellow or red card, open until the scan clears it.
 
@@ -58,7 +67,11 @@ class Warning(models.Model):
     locking the case row it points to) took longer than the rest of a full scan."""
 
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.CASCADE, related_name="warnings", db_constraint=False
+        "cases.Case",
+        on_delete=models.CASCADE,
+        related_name="warnings",
+        db_constraint=False,
+        db_index=False,  # a case's cards are found by one_card's index, which leads with it
     )
     task = models.ForeignKey(
         "cases.Task",
@@ -67,7 +80,7 @@ class Warning(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         db_constraint=False,
-        db_index=False,  # an open step card is found by one_open_step_warning's index
+        db_index=False,  # a step's cards: one_card's index, by the step's case
     )
     kind = models.CharField(_("类型"), max_length=20, choices=WarningKind.choices)
     level = models.CharField(_("级别"), max_length=6, choices=Level.choices)
@@ -76,7 +89,7 @@ class Warning(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_constraint=False,
-        db_index=False,  # warnings_by_department below
+        db_index=False,  # the evaluation reads a period's cards by time (migration 0006)
     )
     due = models.DateField(_("期限"), null=True, blank=True)
     rule_id = models.CharField(_("规则"), max_length=12, blank=True)
@@ -87,16 +100,19 @@ class Warning(models.Model):
         verbose_name = _("预警")
         verbose_name_plural = _("预警")
         constraints = [
-            # One open card per case light and per step light (two partial indexes: portable to SQLite).
+            # One open card per case light and per step light: (case, kind, step or none,
+            # cleared or not) is unique, the open card's "not cleared" and a case card's
+            # "no step" being one value each (a light's cards are cleared one at a time, so
+            # its cleared cards differ in when). One index, led by the case, that also
+            # finds a case's cards: a card the scan raises writes two index entries (this
+            # and its id) where a plain index by case and two partial unique ones wrote
+            # three. Portable: expressions, not PostgreSQL 15's NULLS NOT DISTINCT.
             models.UniqueConstraint(
-                fields=["case", "kind"],
-                condition=Q(cleared_at__isnull=True, task__isnull=True),
-                name="one_open_case_warning",
-            ),
-            models.UniqueConstraint(
-                fields=["task", "kind"],
-                condition=Q(cleared_at__isnull=True, task__isnull=False),
-                name="one_open_step_warning",
+                F("case"),
+                F("kind"),
+                Coalesce("task", Value(NO_TASK, output_field=models.UUIDField())),
+                Coalesce("cleared_at", Value(NOT_CLEARED, output_field=models.DateTimeField())),
+                name="one_card",
             ),
         ]
         # No index holds `level` or `due`: a card turned red is then rewritten in place

@@ -243,3 +243,26 @@ def test_a_breach_raised_in_the_scan_makes_its_case_red_at_once(demo, food):
         scan()
         assert open_levels(case) == {("deemed_acceptance", ""): "red"}
         assert CaseLight.objects.get(case=case).light == "red"
+
+
+def test_one_open_card_per_light_and_a_cases_cards_found_by_its_index(demo, food):
+    """one_card: a case light or a step light has at most one open card; once it is
+    cleared, the light may be raised again (cleared cards differ in when)."""
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    case = accepted_on(demo, food, "2026-02-13 10:00 +0800")
+    step = Task.objects.filter(case=case)[0]
+    card = {"case": case, "level": "yellow", "department": case.department}
+    first = Warning.objects.create(kind="promised", **card)
+    Warning.objects.create(kind="step", task=step, **card)
+    Warning.objects.create(kind="statutory", **card)  # another light of the same case
+    for kind, task in (("promised", None), ("step", step)):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Warning.objects.create(kind=kind, task=task, **card)
+    Warning.objects.filter(pk=first.pk).update(cleared_at=timezone.now())
+    again = Warning.objects.create(kind="promised", **card)
+    Warning.objects.filter(pk=again.pk).update(cleared_at=timezone.now())
+    Warning.objects.create(kind="promised", **card)
+    assert case.warnings.filter(kind="promised").count() == 3
+    assert case.warnings.filter(cleared_at__isnull=True).count() == 3
