@@ -80,7 +80,9 @@ class Warning(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         db_constraint=False,
-        db_index=False,  # a step's cards: one_card's index, by the step's case
+        # No index by step: the scan finds a step's cards among its case's (one_card leads
+        # with the case); steps are never deleted, so no cascade has to look them up.
+        db_index=False,
     )
     kind = models.CharField(_("类型"), max_length=20, choices=WarningKind.choices)
     level = models.CharField(_("级别"), max_length=6, choices=Level.choices)
