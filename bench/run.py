@@ -853,7 +853,8 @@ def _check(value, op, target):
 
 
 def _rounds(r: dict) -> str:
-    """', median of 3 rounds: full 8.1–8.6, day 5.5–6.0' (the largest size's scan rounds)."""
+    """'; median of 3 rounds: full 6.4–7.9, day change 4.7–5.2, idle 0.22–0.3' (the
+    largest size's scan rounds, when there were several)."""
     rounds = r["detail"]["growth"][-1]["scan"].get("rounds", [])
     if len(rounds) < 2:
         return ""
