@@ -32,15 +32,18 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import connection
 
-from shenpi.cases.models import OPEN_STATUSES
+from shenpi.cases.models import ACTIVE_TASK_STATUSES, OPEN_STATUSES
 from shenpi.workdays.services import build_calendar
 
-from .models import CaseLight
+from .models import NO_TASK, CaseLight
 
 _ordinals: dict = {}
 _LOGIC = 1  # raised when the judgement below changes, so that the next scan is full
 
+# The same states as the partial indexes the scan reads (case_scan_open, task_scan_open),
+# so that the planner can use them.
 OPEN_SQL = ", ".join(f"'{status}'" for status in OPEN_STATUSES)
+ACTIVE_SQL = ", ".join(f"'{status}'" for status in ACTIVE_TASK_STATUSES)
 
 
 def ordinal_rows(today: date) -> list[tuple[date, int]]:
@@ -276,7 +279,7 @@ def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=Fals
             FROM cases_task t
             JOIN scan_case c ON c.id = t.case_id
             {_threshold_join("th", "c.item_id", "t.step_key")}
-            WHERE t.status IN ('open', 'claimed') AND c.status = 'processing'
+            WHERE t.status IN ({ACTIVE_SQL}) AND c.status = 'processing'
         """)
         # Supervision orders: yellow until the answer is due, red after (their cases are
         # candidates at every scan while unanswered, so they need no next day).
@@ -323,7 +326,7 @@ def keep_clock(*, only_candidates: bool) -> int:
 
 # The same light: case, kind and step (none for a case light). Plain equalities, so that
 # the planner can hash-join thousands of rows (IS NOT DISTINCT FROM cannot be hashed).
-_NO_TASK = "'00000000-0000-0000-0000-000000000000'::uuid"
+_NO_TASK = f"'{NO_TASK}'::uuid"  # one_card's stand-in for "no step"
 _MATCH = (
     "x.case_id = w.case_id AND x.kind = w.kind "
     f"AND COALESCE(x.task_id, {_NO_TASK}) = COALESCE(w.task_id, {_NO_TASK})"
