@@ -145,11 +145,17 @@ def workers() -> int:
 
 
 def setup_django(env: dict) -> None:
+    """Django in this process, with the app's settings; and the app's per-connection
+    PostgreSQL settings (the planner's costs) given to the floor's server and to pgbench
+    too (PGOPTIONS), so that the three run the same queries under the same planner."""
     os.environ.update({k: v for k, v in env.items() if k not in os.environ or k in DJ_KEYS})
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     import django
+    from django.conf import settings
 
     django.setup()
+    options = settings.DATABASES["default"].get("OPTIONS", {}).get("options", "")
+    env["PGOPTIONS"] = os.environ["PGOPTIONS"] = options
 
 
 DJ_KEYS = {
@@ -641,8 +647,8 @@ def main(argv=None):
     parser.add_argument(
         "--again",
         default="",
-        help="re-measure these workloads (scan,inbox,monitor,storage; inbox with its highest "
-        "rate) at the database's current size after a change, and update latest.json (marked "
+        help="re-measure these workloads (scan,inbox,monitor,storage,submit; inbox with its "
+        "highest rate) at the database's current size after a change, and update latest.json (marked "
         "as re-measured)",
     )
     args = parser.parse_args(argv)
@@ -808,6 +814,15 @@ def again(args) -> int:
             report["storage.bytes_per_case"] = growth["storage.bytes_per_case"] = last["storage"][
                 "bytes_per_case"
             ]
+        if "submit" in workloads:
+            sub = report["detail"]["submit"] = run_submissions(creds, 2000, 8, tmp, args.database)
+            for name in ("app", "floor", "raw"):
+                report[f"submit.{name}_per_s"] = sub[name]["per_s"]
+            report["submit.ratio_floor"] = round(sub["app"]["per_s"] / sub["floor"]["per_s"], 3)
+            report["submit.ratio_raw"] = round(sub["app"]["per_s"] / sub["raw"]["per_s"], 4)
+            report["submit.p50_ms"] = sub["app"]["p50_ms"]
+            report["submit.p99_ms"] = sub["app"]["p99_ms"]
+            report["submit.errors"] = sub["app"]["errors"]
         if "scan" in workloads:
             last["scan"] = scan = run_scan()
             for key in ("full_s", "day_change_s", "idle_s", "raw_s", "open_cases"):

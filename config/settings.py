@@ -120,6 +120,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The planner's price of a random page read (PostgreSQL's default, 4, is for spinning
+    # disks). A database server on SSD with its working set in memory reads a random page
+    # at nearly the price of a sequential one; at 4, an official's inbox page at ten
+    # thousand cases was planned as a hash join over every case in processing (4.8 ms)
+    # instead of 51 index probes along the inbox's index (1.7 ms). Set per connection, so
+    # that it holds on any server; PG_RANDOM_PAGE_COST overrides it.
+    _random_page_cost = env.float("PG_RANDOM_PAGE_COST", default=1.1)
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = " ".join(
+        filter(None, [options.get("options"), f"-c random_page_cost={_random_page_cost}"])
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://shenpi")}

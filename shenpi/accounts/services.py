@@ -208,7 +208,9 @@ def system_client_issue_key(client: SystemClient) -> str:
 
 def system_client_lookup(key: str) -> SystemClient | None:
     return (
-        SystemClient.objects.select_related("department__division", "division")
+        # What the API asks of a client: its department (scope, inbox) or its division
+        # (a lower platform's scope, by the division's path).
+        SystemClient.objects.select_related("department", "division")
         .filter(key_hash=_hash_key(key), is_active=True)
         .first()
     )

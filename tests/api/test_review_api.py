@@ -128,3 +128,40 @@ def test_the_inbox_pages_by_due_date_with_a_cursor(client, demo):
     keys = [(t["due_date"], t["id"]) for t in seen]
     assert keys == sorted(keys)  # by due date, then id, across pages
     assert {t["case_number"] for t in ours} == {c.number for c in (first, second, third)}
+
+
+@pytest.mark.django_db
+def test_an_inbox_row_holds_the_step_its_case_and_who_holds_it(client, demo):
+    """Every field of a row, as the schema documents it, for an official's token and for
+    the department system's (the row is written out directly, not field by field)."""
+    case = accepted_project(demo)
+    step = Task.objects.get(case=case, step_key="intake_review")
+    official = token_for(client, "nx_fgw_off1")
+    _sc, system = make_client(department="nx-fgw", actions=[ClientAction.CASE_READ])
+    for auth in (official, system):
+        rows = client.get("/api/v1/tasks/?page_size=200", **auth).json()["results"]
+        row = next(r for r in rows if r["case"] == str(case.pk))
+        assert row == {
+            "id": str(step.pk),
+            "case": str(case.pk),
+            "case_number": case.number,
+            "item_name": case.version.name,
+            "step_key": "intake_review",
+            "step_name": step.step_name,
+            "department": "nx-fgw",
+            "role": step.role,
+            "status": "open",
+            "claimed_by": None,
+            "due_date": step.due_date.isoformat(),
+        }
+        # Only the caller's department's steps of cases in processing.
+        assert {r["department"] for r in rows} == {"nx-fgw"}
+    step.status, step.claimed_by = "claimed", demo("nx_fgw_off1")
+    step.save(update_fields=["status", "claimed_by"])
+    rows = client.get("/api/v1/tasks/?page_size=200", **official).json()["results"]
+    row = next(r for r in rows if r["case"] == str(case.pk))
+    assert (row["status"], row["claimed_by"]) == ("claimed", "nx_fgw_off1")
+    case.status = "suspended"
+    case.save(update_fields=["status"])
+    rows = client.get("/api/v1/tasks/?page_size=200", **official).json()["results"]
+    assert str(case.pk) not in {r["case"] for r in rows}
