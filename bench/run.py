@@ -293,7 +293,7 @@ def submission_payloads(creds: dict, path: str, n: int) -> list[bytes]:
 def run_submissions(creds: dict, total: int, clients: int, tmp: Path, url: str) -> dict:
     from .load import closed_loop
 
-    out = {}
+    out = {"cpu_probe_ms": cpu_probe()}
     for name, port, path in (
         ("app", APP_PORT, "/api/v1/cases/submit/"),
         ("floor", FLOOR_PORT, "/floor/submit/"),
@@ -631,6 +631,19 @@ def machine() -> dict:
     }
 
 
+def cpu_probe() -> float:
+    """Milliseconds for a fixed pure-Python loop (the best of three): taken before each
+    phase, so that a reader can tell a slower run from a slower machine. Shared two-core
+    hosts here have drifted by half as much again within one run."""
+    best = float("inf")
+    for _ in range(3):
+        started, total = time.perf_counter(), 0
+        for i in range(2_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -693,8 +706,8 @@ def main(argv=None):
                 log(f"generating {size - have:,} cases (to {size:,})")
                 info = generate(size - have, log=log)
                 log(f"  generated in {info['seconds']} s: {info['rows']}")
-            log(f"--- {case_count():,} cases")
-            point = {"cases": case_count()}
+            point = {"cases": case_count(), "cpu_probe_ms": cpu_probe()}
+            log(f"--- {point['cases']:,} cases (CPU probe {point['cpu_probe_ms']} ms)")
             point["scan"] = run_scan(1 if smoke else SCAN_ROUNDS)
             point["storage"] = storage()
             point["inbox"] = run_inbox(creds, inbox_rate, inbox_seconds, tmp, args.database)
@@ -808,7 +821,8 @@ def again(args) -> int:
         Server("config.wsgi:application", APP_PORT, env, "config.settings"),
         Server("bench.floor_wsgi:application", FLOOR_PORT, env, "bench.floor_settings"),
     ):
-        log(f"--- again at {case_count():,} cases: {workloads}")
+        probe = cpu_probe()
+        log(f"--- again at {case_count():,} cases: {workloads} (CPU probe {probe} ms)")
         if "storage" in workloads:
             last["storage"] = storage()
             report["storage.bytes_per_case"] = growth["storage.bytes_per_case"] = last["storage"][
@@ -849,7 +863,12 @@ def again(args) -> int:
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
     report.setdefault("remeasured", []).append(
-        {"workloads": workloads, "at": time.strftime("%Y-%m-%d %H:%M:%S %z"), "commit": commit}
+        {
+            "workloads": workloads,
+            "at": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+            "commit": commit,
+            "cpu_probe_ms": probe,
+        }
     )
     report["targets"] = {k: _check(report.get(k), *t) for k, t in TARGETS.items()}
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
@@ -884,6 +903,14 @@ def _rounds(r: dict) -> str:
     )
 
 
+def _probes(r: dict) -> str:
+    """The CPU probe at each phase of the run ("—" for a run made before there was one)."""
+    parts = [f"{p['cases']:,} cases {p.get('cpu_probe_ms', '—')}" for p in r["detail"]["growth"]]
+    parts.append(f"submissions {r['detail']['submit'].get('cpu_probe_ms', '—')}")
+    parts += [f"re-measured {a.get('cpu_probe_ms', '—')}" for a in r.get("remeasured", [])]
+    return ", ".join(parts)
+
+
 def render_table(r: dict) -> str:
     m = r["machine"]
     lines = [
@@ -891,6 +918,8 @@ def render_table(r: dict) -> str:
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; PostgreSQL {m['postgresql']} "
         f"(shared_buffers {m['shared_buffers']}); Python {m['python']}; gunicorn {m['gunicorn_workers']} sync workers",
+        "",
+        f"CPU probe (ms for a fixed pure-Python loop; lower is faster): {_probes(r)}",
         "",
         "| workload | app | floor (bare Django) | raw (PostgreSQL) | target |",
         "|---|---|---|---|---|",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shenpi.audit.services import audit_record
+from shenpi.common.queries import by_unique_key
 from shenpi.core.errors import Conflict, InvalidInput
 
 from .constants import AccountType
@@ -187,11 +188,11 @@ def api_token_revoke(*, token: ApiToken, actor: User, request=None) -> None:
 
 
 def api_token_lookup(key: str) -> ApiToken | None:
-    token = (
+    token = by_unique_key(
         # The user with their office and department: every API view asks which department.
-        ApiToken.objects.select_related("user__office__department")
-        .filter(key_hash=_hash_key(key), revoked_at__isnull=True)
-        .first()
+        ApiToken.objects.select_related("user__office__department").filter(
+            key_hash=_hash_key(key), revoked_at__isnull=True
+        )
     )
     if token is None or token.expires_at <= timezone.now():
         return None
@@ -207,12 +208,12 @@ def system_client_issue_key(client: SystemClient) -> str:
 
 
 def system_client_lookup(key: str) -> SystemClient | None:
-    return (
+    return by_unique_key(
         # What the API asks of a client: its department (scope, inbox) or its division
         # (a lower platform's scope, by the division's path).
-        SystemClient.objects.select_related("department", "division")
-        .filter(key_hash=_hash_key(key), is_active=True)
-        .first()
+        SystemClient.objects.select_related("department", "division").filter(
+            key_hash=_hash_key(key), is_active=True
+        )
     )
 
 

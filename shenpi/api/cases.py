@@ -23,6 +23,7 @@ from shenpi.cases import selectors, services
 from shenpi.cases.constants import CaseStatus
 from shenpi.cases.models import Case
 from shenpi.catalog.models import Item
+from shenpi.common.queries import by_unique_key
 from shenpi.core.errors import InvalidInput, NotAllowed
 
 from .idempotency import idempotent
@@ -286,7 +287,7 @@ def _applicant_for(data) -> User:
     try:
         if len(code) == 18 and code[:17].isdigit():
             code = validate_id_number(code)
-            user = User.objects.filter(id_number=code).first()
+            user = by_unique_key(User.objects.filter(id_number=code))
             if user is None:
                 user = User(
                     username=f"u{code}",
@@ -297,7 +298,7 @@ def _applicant_for(data) -> User:
                 )
         else:
             code = validate_credit_code(code)
-            user = User.objects.filter(credit_code=code).first()
+            user = by_unique_key(User.objects.filter(credit_code=code))
             if user is None:
                 user = User(
                     username=f"e{code}",
