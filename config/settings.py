@@ -127,9 +127,9 @@ else:
     # instead of 51 index probes along the inbox's index (1.7 ms). Set per connection, so
     # that it holds on any server; PG_RANDOM_PAGE_COST overrides it.
     _random_page_cost = env.float("PG_RANDOM_PAGE_COST", default=1.1)
-    options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = " ".join(
-        filter(None, [options.get("options"), f"-c random_page_cost={_random_page_cost}"])
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options["options"] = " ".join(
+        filter(None, [_db_options.get("options"), f"-c random_page_cost={_random_page_cost}"])
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
