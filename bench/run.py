@@ -315,6 +315,21 @@ def run_submissions(creds: dict, total: int, clients: int, tmp: Path, url: str) 
     return out
 
 
+def submit_figures(sub: dict) -> dict:
+    """latest.json's submission keys from `run_submissions`' result."""
+    app, floor, raw = (sub[name]["per_s"] for name in ("app", "floor", "raw"))
+    return {
+        "submit.app_per_s": app,
+        "submit.floor_per_s": floor,
+        "submit.raw_per_s": raw,
+        "submit.ratio_floor": round(app / floor, 3) if floor else None,
+        "submit.ratio_raw": round(app / raw, 4) if raw else None,
+        "submit.p50_ms": sub["app"]["p50_ms"],
+        "submit.p99_ms": sub["app"]["p99_ms"],
+        "submit.errors": sub["app"]["errors"],
+    }
+
+
 def pgbench(args: list[str], script: str, tmp: Path, url: str) -> tuple[str, list[float]]:
     """Run pgbench with a script; returns its output and every transaction's latency (ms,
     counted from when it was due, as the HTTP open loop counts)."""
@@ -722,18 +737,7 @@ def main(argv=None):
 
     first = results["growth"][0]
     flat = {
-        "submit.app_per_s": sub["app"]["per_s"],
-        "submit.floor_per_s": sub["floor"]["per_s"],
-        "submit.raw_per_s": sub["raw"]["per_s"],
-        "submit.ratio_floor": round(sub["app"]["per_s"] / sub["floor"]["per_s"], 3)
-        if sub["floor"]["per_s"]
-        else None,
-        "submit.ratio_raw": round(sub["app"]["per_s"] / sub["raw"]["per_s"], 4)
-        if sub["raw"]["per_s"]
-        else None,
-        "submit.p50_ms": sub["app"]["p50_ms"],
-        "submit.p99_ms": sub["app"]["p99_ms"],
-        "submit.errors": sub["app"]["errors"],
+        **submit_figures(sub),
         "inbox.p50_ms": last["inbox"]["app"]["p50_ms"],
         "inbox.p99_ms": last["inbox"]["app"]["p99_ms"],
         "inbox.floor_p99_ms": last["inbox"]["floor"]["p99_ms"],
@@ -830,13 +834,7 @@ def again(args) -> int:
             ]
         if "submit" in workloads:
             sub = report["detail"]["submit"] = run_submissions(creds, 2000, 8, tmp, args.database)
-            for name in ("app", "floor", "raw"):
-                report[f"submit.{name}_per_s"] = sub[name]["per_s"]
-            report["submit.ratio_floor"] = round(sub["app"]["per_s"] / sub["floor"]["per_s"], 3)
-            report["submit.ratio_raw"] = round(sub["app"]["per_s"] / sub["raw"]["per_s"], 4)
-            report["submit.p50_ms"] = sub["app"]["p50_ms"]
-            report["submit.p99_ms"] = sub["app"]["p99_ms"]
-            report["submit.errors"] = sub["app"]["errors"]
+            report.update(submit_figures(sub))
         if "scan" in workloads:
             last["scan"] = scan = run_scan()
             for key in ("full_s", "day_change_s", "idle_s", "raw_s", "open_cases"):

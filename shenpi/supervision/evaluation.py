@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import calendar as month_calendar
 import io
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -19,6 +19,7 @@ from shenpi.core import clock, scoring
 from shenpi.workdays.services import calendar
 
 from .models import EvaluationScheme, Finding, Level, Rating, Warning
+from .selectors import day_range
 
 
 def period_bounds(kind: str, key: str) -> tuple[date, date]:
@@ -64,13 +65,7 @@ def warning_counts(start: date, end: date, department: Department | None = None)
     """{(department id, level): cards raised from the first day to the last (local days)},
     every department's in one grouped read of the period's cards (by the BRIN index on
     the time they were raised, PostgreSQL: the scan writes no per-department index)."""
-
-    def midnight(day):
-        return timezone.make_aware(datetime.combine(day, time.min))
-
-    cards = Warning.objects.filter(
-        raised_at__gte=midnight(start), raised_at__lt=midnight(end + timedelta(days=1))
-    )
+    cards = Warning.objects.filter(raised_at__range=(day_range(start)[0], day_range(end)[1]))
     if department is not None:
         cards = cards.filter(department=department)
     rows = cards.values_list("department_id", "level").annotate(n=Count("id")).order_by()

@@ -106,8 +106,8 @@ def screen_figures(user) -> dict:
     codes = _watched_divisions(user)
     visible = _in_divisions(Case.objects.exclude(status=CaseStatus.DRAFT), codes)
     _open, counts = monitored_cases(user)
-    day = _day_range(today)
-    month = (_day_range(today - timedelta(days=29))[0], day[1])
+    day = day_range(today)
+    month = (day_range(today - timedelta(days=29))[0], day[1])
     closed = visible.filter(closed_at__range=month).aggregate(
         total=Count("pk"),
         on_time=Count(
@@ -135,7 +135,7 @@ def screen_figures(user) -> dict:
     }
 
 
-def _day_range(day):
+def day_range(day):
     """[00:00, 24:00) of a local day, as a range an index on the timestamp can use."""
     from datetime import datetime, time, timedelta
 
