@@ -297,10 +297,10 @@ class Task(models.Model):
                 name="task_open_inbox",
             ),
             # The deadline scan's read of the open steps of the cases it judges (index-only,
-            # as case_scan_open).
+            # as case_scan_open), and of who holds those it warns about.
             models.Index(
                 fields=["case"],
-                include=["id", "step_key", "opened_at", "due_date", "department"],
+                include=["id", "step_key", "opened_at", "due_date", "department", "claimed_by"],
                 condition=Q(status__in=ACTIVE_TASK_STATUSES),
                 name="task_scan_open",
             ),

@@ -77,6 +77,18 @@ def test_lights_across_the_spring_festival_and_a_second_scan_writes_nothing(demo
     assert demo("yc_scjg_head").messages.filter(title__startswith="红牌预警").exists()
 
 
+def test_a_new_card_tells_the_steps_holder_and_the_head_and_no_other_official(demo, food):
+    case = accepted_on(demo, food, "2026-02-13 10:00 +0800")
+    with time_machine.travel("2026-02-13 11:00 +0800", tick=False):
+        review.task_claim(
+            actor=demo("yc_scjg_off2"), task=Task.objects.get(case=case, step_key="first_review")
+        )
+    with time_machine.travel("2026-02-24 10:00 +0800", tick=False):  # 1 working day left
+        assert scan()["raised"] == 1
+    for username, told in (("yc_scjg_off2", True), ("yc_scjg_head", True), ("yc_scjg_off1", False)):
+        assert demo(username).messages.filter(title__startswith="黄牌预警").exists() is told
+
+
 def test_a_pause_moves_the_light(demo, food):
     case = accepted_on(demo, food, "2026-03-02 09:00 +0800")  # promised due Monday 16 March
     assert case.promised_due == date(2026, 3, 16)
