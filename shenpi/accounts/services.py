@@ -15,7 +15,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shenpi.audit.services import audit_record
-from shenpi.common.queries import by_unique_key
+from shenpi.common.queries import JoinedLookup
 from shenpi.core.errors import Conflict, InvalidInput
 
 from .constants import AccountType
@@ -187,13 +187,14 @@ def api_token_revoke(*, token: ApiToken, actor: User, request=None) -> None:
     )
 
 
+# The user with their office and department: every API view asks which department.
+_TOKEN = JoinedLookup(
+    ApiToken, ("user__office__department",), "t0.key_hash = %s AND t0.revoked_at IS NULL"
+)
+
+
 def api_token_lookup(key: str) -> ApiToken | None:
-    token = by_unique_key(
-        # The user with their office and department: every API view asks which department.
-        ApiToken.objects.select_related("user__office__department").filter(
-            key_hash=_hash_key(key), revoked_at__isnull=True
-        )
-    )
+    token = _TOKEN.get([_hash_key(key)])
     if token is None or token.expires_at <= timezone.now():
         return None
     return token
@@ -207,14 +208,15 @@ def system_client_issue_key(client: SystemClient) -> str:
     return key
 
 
+# What the API asks of a client: its department (scope, inbox) or its division (a lower
+# platform's scope, by the division's path).
+_CLIENT = JoinedLookup(
+    SystemClient, ("department", "division"), "t0.key_hash = %s AND t0.is_active = %s"
+)
+
+
 def system_client_lookup(key: str) -> SystemClient | None:
-    return by_unique_key(
-        # What the API asks of a client: its department (scope, inbox) or its division
-        # (a lower platform's scope, by the division's path).
-        SystemClient.objects.select_related("department", "division").filter(
-            key_hash=_hash_key(key), is_active=True
-        )
-    )
+    return _CLIENT.get([_hash_key(key), True])
 
 
 def totp_device_for(user: User) -> TOTPDevice | None:
