@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 
 from django.core.cache import cache
-from django.db.models import F, Value
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -21,12 +19,13 @@ from shenpi.accounts.validators import validate_credit_code, validate_id_number
 from shenpi.audit.services import client_ip
 from shenpi.cases import selectors, services
 from shenpi.cases.constants import CaseStatus
-from shenpi.cases.models import Case
+from shenpi.cases.models import Case, Task
 from shenpi.catalog.models import Item
 from shenpi.common.queries import by_unique_key
 from shenpi.core.errors import InvalidInput, NotAllowed
 
 from .idempotency import idempotent
+from .pagination import KeysetPagination
 from .permissions import client_action
 
 
@@ -605,10 +604,9 @@ def _acting_official(request, data) -> User:
     return official
 
 
-class InboxPagination(CursorPagination):
+class InboxPagination(KeysetPagination):
     """Keyset pages (due date, id): the 100th page costs what the first does."""
 
-    ordering = ("due_date", "id")
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
@@ -620,30 +618,25 @@ class TaskInboxApi(generics.ListAPIView):
     serializer_class = TaskInboxOut
     permission_classes = [IsAuthenticated]
     pagination_class = InboxPagination
+    queryset = Task.objects.none()  # the schema's model: the rows come from open_steps_page
 
-    def get_queryset(self):
-        from shenpi.cases.models import ACTIVE_TASK_STATUSES, Task
-
-        user = self.request.user
+    def list(self, request, *args, **kwargs):
+        user = request.user
         department = (
             user.client.department if getattr(user, "is_system_client", False) else user.department
         )
-        return (
-            Task.objects.filter(
-                department_id=department.pk if department else None,
-                status__in=ACTIVE_TASK_STATUSES,
-                case__status=CaseStatus.PROCESSING,
-            )
-            # Rows, not models: only what the page shows (a case and its version are wide).
-            .values(
-                *("id", "case_id", "step_key", "step_name", "role", "status", "due_date"),
-                case_number=F("case__number"),
-                item_name=F("case__version__name"),
-                # Every row's department is the one asked for: its code is known, not joined.
-                department_code=Value(department.code if department else ""),
-                claimed_by_username=F("claimed_by__username"),
-            )
+        paginator = self.paginator
+        direction, key = paginator.key_from(request)
+        rows, more = selectors.open_steps_page(
+            department.pk if department else None,
+            after=key if direction == "n" else None,
+            before=key if direction == "p" else None,
+            size=paginator.get_page_size(request),
         )
+        # Every row's department is the one asked for: its code is known, not joined.
+        out = TaskInboxOut()
+        data = [out.to_representation({**row, "department_code": department.code}) for row in rows]
+        return paginator.respond(request, direction, key, rows, more, data)
 
     @extend_schema(summary="审查任务（本部门待办，按期限排序，每页 50 条，游标分页）")
     def get(self, request, *args, **kwargs):

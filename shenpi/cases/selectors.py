@@ -64,3 +64,104 @@ def intake_inbox(user) -> QuerySet[Case]:
         .select_related("version", "department")
         .order_by("correction_due", "received_at")
     )
+
+
+# --- the review inbox ---------------------------------------------------------------------------
+
+INBOX_KEYS = (
+    "id",
+    "case_id",
+    "step_key",
+    "step_name",
+    "role",
+    "status",
+    "due_date",
+    "case_number",
+    "item_name",
+    "claimed_by_username",
+)
+
+
+def _inbox_sql(condition: str, order: str) -> str:
+    """A department's open steps (task_open_inbox: department, due date, id) of cases in
+    process, with each step's case number, item name and holder. The states are written
+    in, as in the partial index's condition, so that every planner sees it applies."""
+    from shenpi.catalog.models import ItemVersion
+
+    from .models import ACTIVE_TASK_STATUSES
+
+    active = ", ".join(f"'{status}'" for status in ACTIVE_TASK_STATUSES)
+    return f"""
+        SELECT t.id, t.case_id, t.step_key, t.step_name, t.role, t.status, t.due_date,
+               c.number, v.name, u.username
+        FROM {Task._meta.db_table} t
+        JOIN {Case._meta.db_table} c ON c.id = t.case_id
+        JOIN {ItemVersion._meta.db_table} v ON v.id = c.version_id
+        LEFT JOIN {Task._meta.get_field("claimed_by").related_model._meta.db_table} u
+            ON u.id = t.claimed_by_id
+        WHERE t.department_id = %s AND t.status IN ({active})
+          AND c.status = '{CaseStatus.PROCESSING}'{condition}
+        ORDER BY t.due_date {order}, t.id {order}
+        LIMIT %s
+    """
+
+
+_INBOX: dict = {}  # (vendor, direction) → (sql, converters), written once per process
+
+
+def open_steps_page(
+    department_id, *, after: tuple | None = None, before: tuple | None = None, size: int = 50
+) -> tuple[list[dict], bool]:
+    """One page of a department's review inbox (its open steps of cases in process), by due
+    date then id: the first `size`, those after the key `after` (due date, step id), or the
+    last `size` before `before`; and whether more lie beyond the page in that direction.
+
+    The ORM's `Task.objects.filter(...).values(...)` with the same joins, written out once
+    per process: an official opens this page all day, and compiling that query each time
+    was a sixth of the request (measured at a million cases)."""
+    from django.db import connection
+
+    from shenpi.catalog.models import ItemVersion
+    from shenpi.common.queries import column_converters, convert_row
+
+    if department_id is None:
+        return [], False
+    backward = before is not None
+    key = before if backward else after
+    plan = _INBOX.get((connection.vendor, backward, key is None))
+    if plan is None:
+        condition = (
+            "" if key is None else f" AND (t.due_date, t.id) {'<' if backward else '>'} (%s, %s)"
+        )
+        fields = [
+            (Task._meta.get_field(name), "t")
+            for name in ("id", "case", "step_key", "step_name", "role", "status", "due_date")
+        ]
+        fields += [
+            (Case._meta.get_field("number"), "c"),
+            (ItemVersion._meta.get_field("name"), "v"),
+            (Task._meta.get_field("claimed_by").related_model._meta.get_field("username"), "u"),
+        ]
+        plan = _INBOX[(connection.vendor, backward, key is None)] = (
+            _inbox_sql(condition, "DESC" if backward else "ASC"),
+            column_converters(connection, fields),
+        )
+    sql, converters = plan
+    id_field = Task._meta.pk
+    params = [Task._meta.get_field("department").get_db_prep_value(department_id, connection)]
+    if key is not None:
+        params += [
+            Task._meta.get_field("due_date").get_db_prep_value(key[0], connection),
+            id_field.get_db_prep_value(key[1], connection),
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, size + 1])
+        rows = [
+            dict(zip(INBOX_KEYS, convert_row(connection, converters, row), strict=True))
+            for row in cursor.fetchall()
+        ]
+    more = len(rows) > size
+    rows = rows[:size]
+    if backward:
+        rows.reverse()
+    return rows, more

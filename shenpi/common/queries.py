@@ -13,6 +13,28 @@ def by_unique_key(queryset: QuerySet):
     return next(iter(queryset[:1]), None)
 
 
+def column_converters(connection, columns) -> list[tuple[int, object, list]]:
+    """For rows read by hand-written SQL: (place, Col, converters) of each column among
+    `columns` ((field, table alias) pairs, in the order selected) whose value the backend
+    or the field converts on the way out (SQLite's UUIDs, dates and booleans; JSON), as
+    the ORM's compiler would convert it."""
+    out = []
+    for i, (field, alias) in enumerate(columns):
+        col = field.get_col(alias)
+        converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if converters:
+            out.append((i, col, converters))
+    return out
+
+
+def convert_row(connection, converters, row) -> list:
+    values = list(row)
+    for i, col, functions in converters:
+        for convert in functions:
+            values[i] = convert(values[i], col, connection)
+    return values
+
+
 class JoinedLookup:
     """One row of `model` found by a unique column, with the to-one relations named in
     `related` (select_related's paths, such as "user__office__department"), as
@@ -65,13 +87,8 @@ class JoinedLookup:
         columns, shapes = [], []
         for model, alias in tables:
             fields = list(model._meta.concrete_fields)
-            converters = []  # (column's place, its Col, the backend's and field's converters)
-            for i, field in enumerate(fields):
-                col = field.get_col(alias)
-                convs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-                if convs:
-                    converters.append((i, col, convs))
-                columns.append(f"{alias}.{quote(field.column)}")
+            columns += [f"{alias}.{quote(field.column)}" for field in fields]
+            converters = column_converters(connection, [(field, alias) for field in fields])
             shapes.append((model, [f.attname for f in fields], converters))
         sql = f"SELECT {', '.join(columns)} FROM {sql_from} WHERE {self.where} LIMIT 1"
         self._plan[using] = (sql, shapes)
@@ -88,11 +105,8 @@ class JoinedLookup:
         instances, at = {}, 0
         paths = ["", *(path for path, *_rest in self.joins)]
         for path, (model, names, converters) in zip(paths, shapes, strict=True):
-            values = list(row[at : at + len(names)])
+            values = convert_row(connection, converters, row[at : at + len(names)])
             at += len(names)
-            for i, col, convs in converters:
-                for convert in convs:
-                    values[i] = convert(values[i], col, connection)
             pk = values[names.index(model._meta.pk.attname)]
             instances[path] = None if pk is None else model.from_db(using, names, values)
         for path, _model, parent, field in self.joins:

@@ -131,6 +131,28 @@ def test_the_inbox_pages_by_due_date_with_a_cursor(client, demo):
 
 
 @pytest.mark.django_db
+def test_the_inbox_pages_back_to_the_same_rows_and_refuses_a_forged_cursor(client, demo):
+    for _ in range(3):
+        accepted_project(demo)
+    auth = token_for(client, "nx_fgw_off1")
+    pages, url = [], "/api/v1/tasks/?page_size=2"
+    while url:
+        pages.append(client.get(url, **auth).json())
+        url = pages[-1]["next"]
+    assert len(pages) >= 2 and pages[0]["previous"] is None
+    back, url = [], pages[-1]["previous"]  # from the last page back to the first
+    while url:
+        page = client.get(url, **auth).json()
+        back.insert(0, page["results"])
+        url = page["previous"]
+    assert back == [page["results"] for page in pages[:-1]]
+    for forged in ("bm9wZQ==", "eHwyMDI2LTAxLTAxfDA=", "%%%"):  # "nope", "x|2026-01-01|0"
+        response = client.get(f"/api/v1/tasks/?cursor={forged}", **auth)
+        assert response.status_code == 404
+        assert response.json()["detail"] == "分页游标无效。"
+
+
+@pytest.mark.django_db
 def test_an_inbox_row_holds_the_step_its_case_and_who_holds_it(client, demo):
     """Every field of a row, as the schema documents it, for an official's token and for
     the department system's (the row is written out directly, not field by field)."""
