@@ -73,6 +73,14 @@ def test_one_request_submission_with_a_bad_file_leaves_no_case(client):
     assert Case.objects.count() == before
 
 
+def test_an_unknown_item_is_not_found_and_nothing_is_written(client):
+    _sc, auth = make_client(department="yc-scjg", actions=[ClientAction.CASE_SUBMIT])
+    data = {**one_request(Item.objects.get(code="640100-SCJG-001")), "item": "640100-NOPE-001"}
+    before = Case.objects.count()
+    assert_problem(client.post("/api/v1/cases/submit/", data, **auth), 404)
+    assert Case.objects.count() == before
+
+
 def test_a_system_client_outside_its_department_cannot_submit(client):
     _sc, auth = make_client(department="nx-scjg", actions=[ClientAction.CASE_SUBMIT])
     item = Item.objects.get(code="640100-SCJG-001")
