@@ -155,11 +155,22 @@ def open_steps_page(
             id_field.get_db_prep_value(key[1], connection),
         ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, size + 1])
-        rows = [
-            dict(zip(INBOX_KEYS, convert_row(connection, converters, row), strict=True))
-            for row in cursor.fetchall()
-        ]
+        if connection.vendor == "postgresql":
+            # Prepared once per connection (psycopg prepares a statement it has been asked
+            # to): the planner's 0.6 ms of each page is spent once. The server-side binding
+            # cursor shares the connection, and so its transaction, with Django's.
+            import psycopg
+
+            with connection.wrap_database_errors, psycopg.Cursor(cursor.connection) as raw:
+                raw.execute(sql, [*params, size + 1], prepare=True)
+                found = raw.fetchall()
+        else:
+            cursor.execute(sql, [*params, size + 1])
+            found = cursor.fetchall()
+    rows = [
+        dict(zip(INBOX_KEYS, convert_row(connection, converters, row), strict=True))
+        for row in found
+    ]
     more = len(rows) > size
     rows = rows[:size]
     if backward:
