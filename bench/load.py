@@ -43,6 +43,18 @@ class Result:
     machine_busy_s: float = 0.0
     first_error: str = ""
 
+    def add(self, other: Result) -> Result:
+        """This result and `other`'s, as one (the turns of one side of an alternating run)."""
+        self.latencies_ms += other.latencies_ms
+        self.errors += other.errors
+        for status, n in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + n
+        self.seconds += other.seconds
+        self.loadgen_cpu_s += other.loadgen_cpu_s
+        self.machine_busy_s += other.machine_busy_s
+        self.first_error = self.first_error or other.first_error
+        return self
+
     def summary(self) -> dict:
         n = len(self.latencies_ms)
         return {

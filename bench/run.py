@@ -290,22 +290,57 @@ def submission_payloads(creds: dict, path: str, n: int) -> list[bytes]:
     return payloads
 
 
-def run_submissions(creds: dict, total: int, clients: int, tmp: Path, url: str) -> dict:
-    from .load import closed_loop
+def settle(timeout: float = 180.0) -> float:
+    """Before a phase that compares the app with the floor: wait until no autovacuum worker
+    runs (the scan's rounds leave millions of dead rows behind them) and checkpoint, so
+    that the background writes earlier phases left do not land in one side's turn (they
+    landed in the app's, which goes first: submissions at a million cases measured 0.41 of
+    the floor in a full run and 0.61–0.68 in re-measures of the same code). Returns the
+    seconds waited."""
+    from django.db import connection
 
-    out = {"cpu_probe_ms": cpu_probe()}
-    for name, port, path in (
-        ("app", APP_PORT, "/api/v1/cases/submit/"),
-        ("floor", FLOOR_PORT, "/floor/submit/"),
-    ):
-        payloads = submission_payloads(creds, path, 64)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        while time.perf_counter() - started < timeout:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
+            )
+            if not cursor.fetchone()[0]:
+                break
+            time.sleep(2)
+        try:
+            cursor.execute("CHECKPOINT")
+        except Exception as exc:  # a role without the right to checkpoint: wait only
+            log(f"  (no checkpoint: {exc})")
+    return round(time.perf_counter() - started, 1)
+
+
+def run_submissions(creds: dict, total: int, clients: int, tmp: Path, url: str) -> dict:
+    from .load import Result, closed_loop
+
+    out = {"settled_s": settle(), "cpu_probe_ms": cpu_probe()}
+    sides = {
+        name: (port, submission_payloads(creds, path, 64), Result())
+        for name, port, path in (
+            ("app", APP_PORT, "/api/v1/cases/submit/"),
+            ("floor", FLOOR_PORT, "/floor/submit/"),
+        )
+    }
+    for port, payloads, _result in sides.values():
         # Warm-up, not counted (as for monitoring): each worker's first submissions load
         # what it has not needed before (image and PDF checks, the calendar, the broker's
         # connection); on this machine that took ~5 s of the app's first 40.
         closed_loop(HOST, port, lambda n, p=payloads: p[n % len(p)], clients=clients, total=40)
-        result = closed_loop(
-            HOST, port, lambda n, p=payloads: p[n % len(p)], clients=clients, total=total
-        )
+    # The two sides take turns, half of their submissions at a time (app, floor, app,
+    # floor), so that a drift of this shared machine during the phase falls on both.
+    for turn in (total // 2, total - total // 2):
+        for port, payloads, result in sides.values():
+            result.add(
+                closed_loop(
+                    HOST, port, lambda n, p=payloads: p[n % len(p)], clients=clients, total=turn
+                )
+            )
+    for name, (_port, _payloads, result) in sides.items():
         out[name] = result.summary()
         if result.errors:
             log(f"  {name}: {result.errors} errors, first: {result.first_error[:400]}")
@@ -402,7 +437,7 @@ def run_inbox(creds: dict, rate: float, seconds: float, tmp: Path, url: str) -> 
     from .load import open_loop, percentile
     from .sql import PGBENCH_INBOX
 
-    out = {}
+    out = {"settled_s": settle()}
     for name, port, path in (
         ("app", APP_PORT, "/api/v1/tasks/"),
         ("floor", FLOOR_PORT, "/floor/inbox/"),
