@@ -61,6 +61,31 @@ def test_a_department_system_submits_a_whole_application_in_one_request(client):
     assert client.get(f"/api/v1/cases/{body['id']}/", **auth).status_code == 200
 
 
+def test_the_submitted_answer_is_what_its_fields_write(client):
+    """SubmittedOut writes its answer directly; DRF's own field-by-field writing of the
+    same case (a moment and a material seen in the original included) gives the same."""
+    from django.utils import timezone
+    from rest_framework import serializers
+
+    from shenpi.api.cases import SubmittedOut
+
+    _sc, auth = make_client(department="yc-scjg", actions=[ClientAction.CASE_SUBMIT])
+    response = client.post(
+        "/api/v1/cases/submit/", one_request(Item.objects.get(code="640100-SCJG-001")), **auth
+    )
+    assert response.status_code == 201, response.content
+    case = Case.objects.select_related("item", "department").get(pk=response.json()["id"])
+    case.materials.filter(pk=case.materials.first().pk).update(original_seen_at=timezone.now())
+    case.submitted_materials = list(case.materials.select_related("requirement").order_by("pk"))
+    written = SubmittedOut(case).data
+    assert written == serializers.Serializer.to_representation(SubmittedOut(), case)
+    assert sum(m["original_seen_at"] is not None for m in written["materials"]) == 1
+    answered = response.json()
+    assert {k: v for k, v in answered.items() if k != "materials"} == {
+        k: v for k, v in written.items() if k != "materials"
+    }
+
+
 def test_one_request_submission_with_a_bad_file_leaves_no_case(client):
     _sc, auth = make_client(department="yc-scjg", actions=[ClientAction.CASE_SUBMIT])
     item = Item.objects.get(code="640100-SCJG-001")

@@ -23,9 +23,7 @@ def fields_of(obj):
 
 
 @pytest.mark.parametrize("username", ["yc_scjg_off1", "zhangsan"])  # with an office, without
-def test_a_token_comes_with_the_same_user_office_and_department_as_select_related(
-    demo, username
-):
+def test_a_token_comes_with_the_same_user_office_and_department_as_select_related(demo, username):
     user = demo(username)
     _token, key = api_token_create(user=user)
     expected = ApiToken.objects.select_related("user__office__department").get(
