@@ -158,7 +158,8 @@ def open_steps_page(
         if connection.vendor == "postgresql":
             # Prepared once per connection (psycopg prepares a statement it has been asked
             # to): the planner's 0.6 ms of each page is spent once. The server-side binding
-            # cursor shares the connection, and so its transaction, with Django's.
+            # cursor shares the connection, and so its transaction, with Django's (its
+            # statements are not in Django's query log).
             import psycopg
 
             with connection.wrap_database_errors, psycopg.Cursor(cursor.connection) as raw:
