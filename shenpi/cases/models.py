@@ -185,10 +185,13 @@ class Case(models.Model):
                 condition=Q(status__in=OPEN_STATUSES),
                 name="case_scan_open",
             ),
-            # The big screen's "today" and "last 30 days" figures.
-            models.Index(fields=["received_at"], name="case_received_at"),
-            models.Index(fields=["accepted_at"], name="case_accepted_at"),
-            models.Index(fields=["decided_at"], name="case_decided_at"),
+            # The big screen's "today" and "last 30 days" figures. A day's cases are
+            # counted by division from the index alone (PostgreSQL): a region receives tens
+            # of thousands a working day, and fetching each one's row to read its division
+            # cost 0.2 s a figure at a million cases.
+            models.Index(fields=["received_at"], include=["division"], name="case_received_at"),
+            models.Index(fields=["accepted_at"], include=["division"], name="case_accepted_at"),
+            models.Index(fields=["decided_at"], include=["division"], name="case_decided_at"),
             models.Index(fields=["closed_at"], name="case_closed_at"),
         ]
 

@@ -82,6 +82,30 @@ def test_the_big_screen_figures(client, demo, food):
     assert client.get(reverse("supervision:screen")).status_code == 200
 
 
+def test_the_big_screen_counts_todays_cases_in_its_divisions_and_no_draft(client, demo, food):
+    """The day's figures are counted without "not a draft" (a draft has no such time)."""
+    complete_draft(services, demo("zhangsan"), food)  # a draft: received by nobody
+    case = services.case_submit(
+        actor=demo("zhangsan"),
+        case=complete_draft(services, demo("zhangsan"), food),
+        declaration=True,
+        form_data=FOOD_FORM,
+    )
+    login(client, "yc_jc_sup")
+    data = client.get(reverse("supervision:screen_data")).json()
+    assert (data["received_today"], data["accepted_today"], data["decided_today"]) == (1, 0, 0)
+    services.case_accept(actor=demo("yc_scjg_off1"), case=case)
+    data = client.get(reverse("supervision:screen_data")).json()
+    assert (data["received_today"], data["accepted_today"]) == (1, 1)
+    # Received yesterday: not today's.
+    Case.objects.filter(pk=case.pk).update(
+        received_at=timezone.now() - timedelta(days=1),
+        accepted_at=timezone.now() - timedelta(days=1),
+    )
+    data = client.get(reverse("supervision:screen_data")).json()
+    assert (data["received_today"], data["accepted_today"]) == (0, 0)
+
+
 def test_officials_cannot_open_the_monitor(client, demo):
     login(client, "yc_scjg_off1")
     assert client.get(reverse("supervision:monitor")).status_code == 404
