@@ -188,10 +188,19 @@ class Case(models.Model):
             # The big screen's "today" and "last 30 days" figures. A day's cases are
             # counted by division from the index alone (PostgreSQL): a region receives tens
             # of thousands a working day, and fetching each one's row to read its division
-            # cost 0.2 s a figure at a million cases.
-            models.Index(fields=["received_at"], include=["division"], name="case_received_at"),
-            models.Index(fields=["accepted_at"], include=["division"], name="case_accepted_at"),
-            models.Index(fields=["decided_at"], include=["division"], name="case_decided_at"),
+            # cost 0.2 s a figure at a million cases. Partial: the cases without the time
+            # (a third not yet decided) have no entry, as they had none to speak of when
+            # the index held the time alone (a B-tree stores equal keys once, but not with
+            # INCLUDE columns).
+            *(
+                models.Index(
+                    fields=[field],
+                    include=["division"],
+                    condition=Q(**{f"{field}__isnull": False}),
+                    name=f"case_{field}",
+                )
+                for field in ("received_at", "accepted_at", "decided_at")
+            ),
             models.Index(fields=["closed_at"], name="case_closed_at"),
         ]
 
