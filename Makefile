@@ -63,7 +63,7 @@ test-e2e: deps static
 	$(PY) -m pytest -q -m e2e
 
 # The benchmark against PostgreSQL (BENCH_DATABASE_URL, by default a database
-# shenpi_bench on the local server, dropped and made again): about 45 minutes.
+# shenpi_bench on the local server, dropped and made again): 20–30 minutes here.
 bench: deps static
 	$(PY) -m bench.run
 
