@@ -82,7 +82,7 @@ def test_the_big_screen_figures(client, demo, food):
     assert client.get(reverse("supervision:screen")).status_code == 200
 
 
-def test_the_big_screen_counts_todays_cases_in_its_divisions_and_no_draft(client, demo, food):
+def test_the_big_screen_counts_todays_cases_and_no_draft(client, demo, food):
     """The day's figures are counted without "not a draft" (a draft has no such time)."""
     complete_draft(services, demo("zhangsan"), food)  # a draft: received by nobody
     case = services.case_submit(
