@@ -108,3 +108,21 @@ def test_an_applicant_gives_a_bad_rating_and_the_department_follows_it_up(new_pa
     head.get_by_label("整改情况").fill("高峰时段增开一个窗口")
     head.get_by_role("button", name="记录整改").click()
     expect(head.get_by_test_id("rating")).to_contain_text("已整改：高峰时段增开一个窗口")
+
+
+def test_a_supervisor_opens_the_big_screen_and_sees_todays_cases(new_page, demo):
+    from shenpi.catalog.models import Item
+    from tests.supervision.test_views import overdue_case
+
+    # Received today; its acceptance moved a month back (an overdue case).
+    overdue_case(demo, Item.objects.get(code="640100-SCJG-001"))
+    supervisor = new_page()
+    log_in(supervisor, "yc_jc_sup")
+    supervisor.get_by_role("link", name="进入工作台").click()
+    supervisor.get_by_role("link", name="实时监控").click()
+    supervisor.get_by_role("link", name="大屏").click()
+    expect(supervisor.get_by_role("heading", name="电子监察大屏")).to_be_visible()
+    screen = supervisor.get_by_test_id("screen")
+    expect(screen.locator("#received_today")).to_have_text("1")
+    expect(screen.locator("#accepted_today")).to_have_text("0")
+    expect(supervisor.get_by_role("img", name="在办件红黄绿灯分布")).to_be_visible()
