@@ -543,13 +543,13 @@ def run_scan(rounds: int = SCAN_ROUNDS) -> dict:
         with connection.cursor() as cursor:
             # From scratch: no card, no light, no clock, no record of the last scan.
             cursor.execute("DELETE FROM supervision_warning")
-            for table in ("caselight", "lightclock", "scanstate", "scandirty"):
+            for table in ("caselight", "scanstate", "scandirty"):
                 cursor.execute(f"DELETE FROM supervision_{table}")
             # As a live database is, with autovacuum having been by: a freshly loaded
             # table's first reader would otherwise set every row's hint bits and visibility
             # map (and the last round's deleted rows are gone).
-            for table in ("supervision_warning", "supervision_caselight", "supervision_lightclock",
-                          "cases_case", "cases_task", "supervision_supervisionorder"):  # fmt: skip
+            for table in ("supervision_warning", "supervision_caselight", "cases_case",
+                          "cases_task", "supervision_supervisionorder"):  # fmt: skip
                 cursor.execute(f"VACUUM ANALYZE {table}")
             cursor.execute("SELECT count(*) FROM cases_case WHERE status = 'processing'")
             out["open_cases"] = cursor.fetchone()[0]
@@ -626,10 +626,9 @@ def storage() -> dict:
         "cases_correctionnotice",
         "audit_auditrecord",
         "audit_auditstream",
-        # What the deadline scan keeps per case (measured after a scan): each lit case's
-        # light (it was a column of cases_case) and each open case's next day of change.
+        # What the deadline scan keeps per case (measured after a scan): each open case's
+        # light (it was a column of cases_case) and next day of change.
         "supervision_caselight",
-        "supervision_lightclock",
     ]
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")

@@ -15,10 +15,16 @@ since the calendar's start, `pg_temp.scan_n(day)`), `working_days_between(a, b)`
 Incremental (CONTRACTS.md "Lights" unchanged; only which cases are read): a light is a
 step function of today — green until its yellow day, yellow until the day after its due
 date, red after — so with every case judged, the scan also stores the first day after
-today on which any of the case's lights changes (`LightClock`). The next scan re-judges
-only the candidates (`scan_cand`): cases whose day has come, cases changed since
-(`ScanDirty`, written by triggers), and cases with an unanswered order. A change of the
-rules or the calendar (the `fingerprint`) or a day earlier than the last judges all.
+today on which any of the case's lights changes (`CaseLight.next_on`, in the same row as
+its light). The next scan re-judges only the candidates (`scan_cand`): cases whose day
+has come, cases changed since (`ScanDirty`, written by triggers), and cases with an
+unanswered order. A change of the rules or the calendar (the `fingerprint`) or a day
+earlier than the last judges all.
+
+One pass over the judged cases' lights (`desired_into_temp`) gives both what the cards
+should be (scan_want) and each case's row (scan_lit: worst light, next day); the cards and
+the rows are then written as differences, and a case whose day came is one heap-only
+update of its narrow row.
 
 `tests/supervision/test_lights.py` checks it against the Python judgement case by case,
 and the incremental scan against a full one day by day.
@@ -38,7 +44,7 @@ from shenpi.workdays.services import build_calendar
 from .models import NO_TASK, CaseLight
 
 _ordinals: dict = {}
-_LOGIC = 1  # raised when the judgement below changes, so that the next scan is full
+_LOGIC = 2  # raised when the judgement below changes, so that the next scan is full
 
 # The same states as the partial indexes the scan reads (case_scan_open, task_scan_open),
 # so that the planner can use them.
@@ -151,10 +157,10 @@ def fingerprint(today: date, thresholds: list[tuple]) -> str:
 
 def candidates_into_temp(today: date, *, full: bool) -> None:
     """scan_cand: the cases to judge again (see the module's docstring), each with whether
-    it has a LightClock and a CaseLight row now (so that what the scan writes is found
-    among these rows, not by reading those tables again). The changes recorded before this
-    statement are taken; those committed after it wait for the next scan. Full: every case
-    is judged, the record of changes is emptied."""
+    it has a CaseLight row now (so that what the scan writes is found among these rows,
+    not by reading the table again). The changes recorded before this statement are taken;
+    those committed after it wait for the next scan. Full: every case is judged, the
+    record of changes is emptied."""
     with connection.cursor() as cursor:
         # The scan's temporary tables are analysed for their sizes and the spread of their
         # keys, which a small sample tells as well as a large one (this transaction only;
@@ -162,8 +168,7 @@ def candidates_into_temp(today: date, *, full: bool) -> None:
         cursor.execute("SET LOCAL default_statistics_target = 10")
         cursor.execute("DROP TABLE IF EXISTS pg_temp.scan_cand")
         cursor.execute(
-            "CREATE TEMP TABLE scan_cand (case_id uuid NOT NULL, had_clock bool NOT NULL, "
-            "had_lit bool NOT NULL) ON COMMIT DROP"
+            "CREATE TEMP TABLE scan_cand (case_id uuid NOT NULL, had bool NOT NULL) ON COMMIT DROP"
         )
         if full:
             cursor.execute("DELETE FROM supervision_scandirty")
@@ -171,20 +176,17 @@ def candidates_into_temp(today: date, *, full: bool) -> None:
         cursor.execute(
             """
             WITH changed AS (DELETE FROM supervision_scandirty RETURNING case_id),
-            due AS (SELECT case_id FROM supervision_lightclock WHERE next_on <= %s),
+            due AS (SELECT case_id FROM supervision_caselight WHERE next_on <= %s),
             other AS (
                 SELECT case_id FROM changed
                 UNION SELECT case_id FROM supervision_supervisionorder WHERE answered_at IS NULL
-                EXCEPT SELECT case_id FROM due),
-            judged AS (
-                SELECT case_id, true AS had_clock FROM due
-                UNION ALL
-                SELECT o.case_id, EXISTS (SELECT 1 FROM supervision_lightclock t
-                                          WHERE t.case_id = o.case_id)
-                FROM other o)
+                EXCEPT SELECT case_id FROM due)
             INSERT INTO scan_cand
-            SELECT j.case_id, j.had_clock, l.case_id IS NOT NULL
-            FROM judged j LEFT JOIN supervision_caselight l ON l.case_id = j.case_id
+            SELECT case_id, true FROM due
+            UNION ALL
+            SELECT o.case_id, EXISTS (SELECT 1 FROM supervision_caselight t
+                                      WHERE t.case_id = o.case_id)
+            FROM other o
             """,
             [today],
         )
@@ -194,20 +196,25 @@ def candidates_into_temp(today: date, *, full: bool) -> None:
         cursor.execute("ANALYZE scan_cand")
 
 
-def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=False) -> None:
+def desired_into_temp(
+    today: date, rules: dict, resolve, light_kinds, *, only_candidates=False
+) -> None:
     """Judge every light of the cases judged (all, or the candidates in scan_cand): fill the
-    temporary table scan_want with those that are yellow or red today, scan_clock with each
-    case's first day after today on which one of its lights changes."""
+    temporary table scan_want with those that are yellow or red today, and scan_lit with
+    each judged open case's row of CaseLight — its worst open light (its breach cards,
+    which are not lights, count: scan_have) and its first day after today on which one
+    of its lights changes. scan_have: the judged cases' open cards, as they are now."""
     tz = settings.TIME_ZONE
     pick = "JOIN scan_cand k ON k.case_id = c.id" if only_candidates else ""
+    kinds = list(light_kinds)
     with connection.cursor() as cursor:
         # Room for the hash joins of a region's open cases (this transaction only): without
         # it a join of hundreds of thousands of rows falls back to nested loops.
         cursor.execute("SET LOCAL work_mem = '64MB'")
         # Dropped at commit; and here, when the scan runs inside a caller's transaction.
         cursor.execute(
-            "DROP TABLE IF EXISTS pg_temp.scan_th, "
-            "pg_temp.scan_case, pg_temp.scan_want, pg_temp.scan_clock"
+            "DROP TABLE IF EXISTS pg_temp.scan_th, pg_temp.scan_case, pg_temp.scan_want, "
+            "pg_temp.scan_lit, pg_temp.scan_have"
         )
         cursor.execute(
             "CREATE TEMP TABLE scan_want (case_id uuid NOT NULL, task_id uuid, kind varchar(20) "
@@ -215,9 +222,22 @@ def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=Fals
             "rule_id varchar(12) NOT NULL) ON COMMIT DROP"
         )
         cursor.execute(
-            "CREATE TEMP TABLE scan_clock (case_id uuid NOT NULL, next_on date NOT NULL) "
+            "CREATE TEMP TABLE scan_lit (case_id uuid NOT NULL, light varchar(6), next_on date, "
+            "division_id varchar(6) NOT NULL, department_id uuid NOT NULL, promised_due date) "
             "ON COMMIT DROP"
         )
+        # The judged cases' open cards, read once: their breaches (red, not lights) count
+        # in the case's light below, and `apply_desired` finds the cards to raise, raise
+        # further and clear between this table and scan_want.
+        cursor.execute(
+            f"""
+            CREATE TEMP TABLE scan_have ON COMMIT DROP AS
+            SELECT x.id, x.case_id, x.task_id, x.kind, x.level, x.due
+            FROM supervision_warning x {pick.replace("c.id", "x.case_id")}
+            WHERE x.cleared_at IS NULL
+            """
+        )
+        cursor.execute("ANALYZE scan_have")
         ordinals = ordinal_rows(today)
         for statement in _days_sql(ordinals):
             cursor.execute(statement)
@@ -234,6 +254,14 @@ def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=Fals
         cursor.execute("ANALYZE scan_th")
         # The judged open cases' few columns the lights need, read once (index-only, from
         # case_scan_open): every source below and the case lights afterwards join this.
+        # No key: each join with it is a hash join of the whole (with an index, the
+        # planner, guessing 200 rows for the lights grouped by case, looked up each of
+        # 99,000 cases one by one: 0.35 s of a day change at a million cases).
+        if only_candidates:
+            # The candidates (sorted by their key) merged along the index by case id: 0.12
+            # s at a million cases and 99,000 candidates, where the planner's hash join of
+            # the index's 350,000 open cases took 0.2 s.
+            cursor.execute("SET LOCAL enable_hashjoin = off")
         cursor.execute(
             f"""
             CREATE TEMP TABLE scan_case ON COMMIT DROP AS
@@ -244,7 +272,7 @@ def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=Fals
             WHERE c.status IN ({OPEN_SQL})
             """
         )
-        cursor.execute("ALTER TABLE scan_case ADD PRIMARY KEY (id)")
+        cursor.execute("SET LOCAL enable_hashjoin = on")
         cursor.execute("ANALYZE scan_case")
         params = {"today": today, "tn": dict(ordinals)[today]}
         local = f"AT TIME ZONE '{tz}'"
@@ -292,36 +320,35 @@ def desired_into_temp(today: date, rules: dict, resolve, *, only_candidates=Fals
                 WHERE o.answered_at IS NULL
                 ORDER BY o.case_id, o.issued_at DESC) o
         """
+        # The breach cards open now: red, for good (no next day), and not judged here.
+        breaches = """
+            SELECT case_id, task_id, kind, level, due, NULL::uuid, '', NULL::date
+            FROM scan_have WHERE NOT kind = ANY(%(kinds)s)
+        """
         # Every light of the judged cases is computed once (kept in memory by the query, not
-        # written to a table): those lit today go to scan_want, and each case's first day
-        # of change to scan_clock.
+        # written to a table): those lit today go to scan_want, and each open case's worst
+        # light and first day of change to scan_lit.
         cursor.execute(
             f"""
-            WITH src AS ({case_lights} UNION ALL {steps} UNION ALL {orders}),
+            WITH src AS ({case_lights} UNION ALL {steps} UNION ALL {orders}
+                         UNION ALL {breaches}),
             want AS (
                 INSERT INTO scan_want
                 SELECT case_id, task_id, kind, level, due, department_id, rule_id FROM src
-                WHERE level IS NOT NULL)
-            INSERT INTO scan_clock
-            SELECT case_id, min(next_on) FROM src WHERE next_on IS NOT NULL GROUP BY case_id
+                WHERE level IS NOT NULL AND kind = ANY(%(kinds)s))
+            INSERT INTO scan_lit
+            SELECT c.id, s.light, s.next_on, c.division_id, c.department_id, c.promised_due
+            FROM (SELECT case_id,
+                         CASE WHEN bool_or(level = 'red') THEN 'red'
+                              WHEN bool_or(level IS NOT NULL) THEN 'yellow' END AS light,
+                         min(next_on) AS next_on
+                  FROM src GROUP BY case_id) s
+            JOIN scan_case c ON c.id = s.case_id
             """,
-            params,
+            {**params, "kinds": kinds},
         )
         cursor.execute("ANALYZE scan_want")
-        cursor.execute("ANALYZE scan_clock")
-
-
-def keep_clock(*, only_candidates: bool) -> int:
-    """LightClock = each judged case's next day of change (none: no row); writes only
-    changes, returns how many rows it wrote."""
-    with connection.cursor() as cursor:
-        return _replace_judged(
-            cursor,
-            "supervision_lightclock",
-            "scan_clock",
-            ["next_on"],
-            "had_clock" if only_candidates else None,
-        )
+        cursor.execute("ANALYZE scan_lit")
 
 
 # The same light: case, kind and step (none for a case light). Plain equalities, so that
@@ -338,22 +365,11 @@ def apply_desired(now, light_kinds, *, notify_at_most: int, only_candidates=Fals
     returns how many warnings were raised and the first `notify_at_most` of their ids, the
     ids and levels of those changed (raised further), and how many were cleared.
 
-    The judged cases' open cards are read once (scan_have, kept for the case lights): the
+    The judged cases' open cards were read once (scan_have, by `desired_into_temp`): the
     new, changed and cleared cards are found between two temporary tables, and the table
-    of warnings is only written."""
+    of warnings is only written. (`only_candidates`: as scan_have was read.)"""
     kinds = list(light_kinds)
-    pick = "JOIN scan_cand k ON k.case_id = x.case_id" if only_candidates else ""
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.scan_have")
-        cursor.execute(
-            f"""
-            CREATE TEMP TABLE scan_have ON COMMIT DROP AS
-            SELECT x.id, x.case_id, x.task_id, x.kind, x.level, x.due
-            FROM supervision_warning x {pick}
-            WHERE x.cleared_at IS NULL
-            """
-        )
-        cursor.execute("ANALYZE scan_have")
         cursor.execute(
             f"""
             WITH raised AS (
@@ -393,39 +409,32 @@ def apply_desired(now, light_kinds, *, notify_at_most: int, only_candidates=Fals
     return raised, first or [], changed, cleared
 
 
-def keep_case_lights(light_kinds, *, only_candidates=False, red=()) -> int:
-    """CaseLight = each judged open case's worst open light (no row when green; none for a
-    closed case, whose breach card stays on the record), set-based; only changed rows are
-    written. Returns how many.
-
-    A judged case's open cards, once `apply_desired` has written, are its wanted lights
-    (scan_want) and its open cards of other kinds (the breaches in scan_have), with `red`:
-    the cases whose breach card was raised since."""
+def keep_case_lights(*, only_candidates=False, red=()) -> int:
+    """CaseLight = scan_lit for the judged cases: each open case's worst open light and next
+    day of change (no row when it has neither; none for a closed case, whose breach card
+    stays on the record), with `red`: the cases whose breach card was raised since scan_lit
+    was filled. Only changed rows are written; returns how many."""
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.scan_lit")
-        cursor.execute(
-            """
-            CREATE TEMP TABLE scan_lit ON COMMIT DROP AS
-            SELECT c.id AS case_id,
-                   CASE WHEN bool_or(o.level = 'red') THEN 'red' ELSE 'yellow' END AS light,
-                   c.division_id, c.department_id, c.promised_due
-            FROM (SELECT case_id, level FROM scan_want
-                  UNION ALL
-                  SELECT case_id, level FROM scan_have WHERE NOT kind = ANY(%s)
-                  UNION ALL
-                  SELECT unnest(%s::uuid[]), 'red') o
-            JOIN scan_case c ON c.id = o.case_id
-            GROUP BY c.id, c.division_id, c.department_id, c.promised_due
-            """,
-            [list(light_kinds), list(red)],
-        )
-        cursor.execute("ANALYZE scan_lit")
+        if red:
+            cursor.execute(
+                "UPDATE scan_lit SET light = 'red' WHERE case_id = ANY(%s::uuid[])", [list(red)]
+            )
+            cursor.execute(
+                """
+                INSERT INTO scan_lit
+                SELECT c.id, 'red', NULL, c.division_id, c.department_id, c.promised_due
+                FROM scan_case c
+                WHERE c.id = ANY(%s::uuid[])
+                  AND NOT EXISTS (SELECT 1 FROM scan_lit l WHERE l.case_id = c.id)
+                """,
+                [list(red)],
+            )
         return _replace_judged(
             cursor,
             "supervision_caselight",
             "scan_lit",
-            list(CaseLight.KEPT),
-            "had_lit" if only_candidates else None,
+            [*CaseLight.KEPT, "next_on"],
+            "had" if only_candidates else None,
         )
 
 
@@ -441,7 +450,8 @@ def open_light_counts() -> dict:
                 WHERE status IN ({OPEN_SQL}) GROUP BY division_id, department_id),
             lit AS (
                 SELECT division_id, department_id, light, count(*) AS n
-                FROM supervision_caselight GROUP BY division_id, department_id, light),
+                FROM supervision_caselight WHERE light IS NOT NULL
+                GROUP BY division_id, department_id, light),
             now AS (
                 SELECT division_id, department_id, light, n FROM lit
                 UNION ALL

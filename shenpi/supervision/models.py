@@ -151,13 +151,23 @@ class LightCount(models.Model):
 
 
 class CaseLight(models.Model):
-    """An open case's worst open light when it is yellow or red (no row: green), kept by
-    the deadline scan with the case's division, department and promised date. A narrow
-    table of its own: the scan rewrites many lights a day, and here that is a small row
-    instead of a new version of the wide case row and of each of its indexes; monitoring
-    lists one light's cases from here in due order."""
+    """What the deadline scan keeps of an open case: its worst open light when yellow or
+    red (NULL, or no row: green), with the case's division, department and promised date
+    for the counts and lists, and (PostgreSQL scan) `next_on`, the first day after the
+    last scan on which one of its lights — the case's, a step's, the correction or
+    delivery deadline — changes colour (NULL: none will); the next scan re-judges the
+    cases whose day has come.
 
-    # What the scan keeps for each lit case (both scans, PostgreSQL's and the portable one).
+    A narrow table of its own: the scan rewrites many lights a day, and here that is a
+    small row instead of a new version of the wide case row and of each of its indexes.
+    No index but the key: no column the scan changes is indexed, so a day's new lights
+    and dates are heap-only updates in the room the fill factor leaves (migration 0008),
+    not new index entries; monitoring reads the narrow table whole for one light's list.
+    (A day change at a million cases turns about 97,000 cases: as a row inserted into an
+    index on the light, plus a separate row of the next day updated, that was 0.8 s; as
+    one heap-only update, 0.4 s.)"""
+
+    # What the scan keeps for each case (both scans, PostgreSQL's and the portable one).
     KEPT = ("light", "division_id", "department_id", "promised_due")
 
     case = models.OneToOneField(
@@ -167,7 +177,7 @@ class CaseLight(models.Model):
         related_name="lit",
         db_constraint=False,  # as Warning's: written in bulk from rows just read
     )
-    light = models.CharField(max_length=6, choices=Level.choices)
+    light = models.CharField(max_length=6, choices=Level.choices, null=True)
     # Read whole by the counts, never looked up by: no index of their own to keep.
     division = models.ForeignKey(
         "accounts.Division",
@@ -184,12 +194,10 @@ class CaseLight(models.Model):
         related_name="+",
     )
     promised_due = models.DateField(null=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["light", "promised_due"], name="case_light_by_due")]
+    next_on = models.DateField(null=True)
 
     def __str__(self):
-        return f"{self.case_id} {self.light}"
+        return f"{self.case_id} {self.light or 'green'}"
 
 
 class ScanState(models.Model):
@@ -204,22 +212,6 @@ class ScanState(models.Model):
 
     def __str__(self):
         return f"scan {self.day}"
-
-
-class LightClock(models.Model):
-    """(PostgreSQL scan) The first day after the last scan on which one of an open case's
-    lights — the case's, a step's, the correction or delivery deadline — changes colour;
-    no row when none will. Written by the scan, read by the next one.
-
-    `next_on` has no index: a scan reads the whole narrow table (a fifth to a third of its
-    rows are due on a working day), and without one each day's new dates are heap-only updates in
-    the room the fill factor leaves (migration 0005) instead of new index entries."""
-
-    case_id = models.UUIDField(primary_key=True)
-    next_on = models.DateField()
-
-    def __str__(self):
-        return f"{self.case_id} {self.next_on}"
 
 
 class ScanDirty(models.Model):

@@ -64,10 +64,12 @@ def monitored_cases(user, *, division="", department="", item="", official="", l
         # By division and department: the counts the last deadline scan kept (LightCount).
         counts = _kept_counts(user, division, department)
     if light in ("red", "yellow"):
-        # From the scan's CaseLight rows, in due order on their index (case_light_by_due).
+        # From the scan's narrow CaseLight rows (read whole: no index on the light, so that
+        # the scan's daily changes of it are heap-only updates), in due order.
         qs = qs.filter(lit__light=light).order_by("lit__promised_due", "id")
     elif light == "green":
-        qs = qs.filter(lit__isnull=True).order_by("promised_due", "id")
+        # No row, or a row with no light (a case the scan keeps only for its next day).
+        qs = qs.filter(lit__light__isnull=True).order_by("promised_due", "id")
     else:
         qs = qs.order_by("promised_due", "id")
     listed = (

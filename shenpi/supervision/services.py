@@ -189,13 +189,9 @@ def scan_deadlines(today: date | None = None) -> dict:
     now = timezone.now()
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            (raised, to_notify, escalated, cleared), only, clock = _scan_set_based(today, now)
+            (raised, to_notify, escalated, cleared), only = _scan_set_based(today, now)
         else:
-            (raised, to_notify, escalated, cleared), only, clock = (
-                _scan_in_python(today, now),
-                False,
-                0,
-            )
+            (raised, to_notify, escalated, cleared), only = _scan_in_python(today, now), False
         breaches = _breach_warnings(only_candidates=only)
         lights = _keep_case_lights(only_candidates=only, red=[w.case_id for w in breaches])
         counts = _count_lights()
@@ -205,7 +201,6 @@ def scan_deadlines(today: date | None = None) -> dict:
         "cleared": cleared,
         "lights": lights,
         "counts": counts,
-        "clock": clock,
     }
     _notify_holders((breaches + to_notify)[:NOTIFY_AT_MOST])
     return report
@@ -223,11 +218,10 @@ def _scan_set_based(today, now):
     fingerprint = lights.fingerprint(today, lights.threshold_rows(rules, _thresholds))
     full = state.day is None or state.fingerprint != fingerprint or today < state.day
     lights.candidates_into_temp(today, full=full)
-    lights.desired_into_temp(today, rules, _thresholds, only_candidates=not full)
+    lights.desired_into_temp(today, rules, _thresholds, LIGHT_KINDS, only_candidates=not full)
     raised, raised_ids, changed, cleared = lights.apply_desired(
         now, LIGHT_KINDS, only_candidates=not full, notify_at_most=NOTIFY_AT_MOST
     )
-    clock = lights.keep_clock(only_candidates=not full)
     if full or state.day != today:
         # Written only when it moves: a scan that finds nothing writes nothing.
         state.day, state.fingerprint, state.updated_at = today, fingerprint, now
@@ -237,7 +231,7 @@ def _scan_set_based(today, now):
     # Notifications: each new card and each card turned red (at most NOTIFY_AT_MOST a scan).
     notify_ids = (raised_ids + [pk for pk, level in changed if level == Level.RED])[:NOTIFY_AT_MOST]
     to_notify = list(Warning.objects.filter(pk__in=notify_ids).order_by("pk"))
-    return (raised, to_notify, len(changed), cleared), not full, clock
+    return (raised, to_notify, len(changed), cleared), not full
 
 
 def _scan_in_python(today, now):
@@ -312,14 +306,15 @@ def _count_lights() -> int:
 
 
 def _keep_case_lights(*, only_candidates=False, red=()) -> int:
-    """CaseLight = each case's worst open warning's colour (no row: green); writes only
-    changes. `red`: the cases whose breach card the scan has just raised."""
+    """CaseLight = each case's worst open warning's colour (no row: green; the portable
+    scan, which judges every case each time, keeps no next day); writes only changes.
+    `red`: the cases whose breach card the scan has just raised."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
         from .lights import keep_case_lights
 
-        return keep_case_lights(LIGHT_KINDS, only_candidates=only_candidates, red=red)
+        return keep_case_lights(only_candidates=only_candidates, red=red)
     from .models import CaseLight
     from .selectors import OPEN
 

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from shenpi.supervision.models import WarningRule
-from shenpi.supervision.services import _rules, _thresholds, desired_warnings
+from shenpi.supervision.services import LIGHT_KINDS, _rules, _thresholds, desired_warnings
 from tests.cases.conftest import FOOD_FORM
 
 from .test_scan import accepted_on
@@ -28,7 +28,7 @@ pytestmark = [
 def set_based(today):
     from shenpi.supervision.lights import desired_into_temp
 
-    desired_into_temp(today, _rules(), _thresholds)
+    desired_into_temp(today, _rules(), _thresholds, LIGHT_KINDS)
     with connection.cursor() as cursor:
         cursor.execute("SELECT case_id, task_id, kind, level, due, department_id FROM scan_want")
         return {
@@ -73,8 +73,8 @@ def test_the_sql_lights_equal_the_clock_day_by_day_across_the_spring_festival(de
 
 
 def test_the_incremental_scan_keeps_what_judging_every_case_would_day_by_day(demo, food):
-    """The scan re-judges only the cases whose light can have changed (LightClock's day
-    has come, a change recorded by the triggers, an order open). Day by day across the
+    """The scan re-judges only the cases whose light can have changed (their next day of
+    change has come, a change recorded by the triggers, an order open). Day by day across the
     Spring Festival, with steps finished, a pause, an order and an acceptance in
     between, what it leaves — open cards, each case's light, the monitoring counts — is
     what judging every case from scratch gives, and it judged everything only once."""
@@ -146,7 +146,8 @@ def test_the_incremental_scan_keeps_what_judging_every_case_would_day_by_day(dem
             for (case_id, _t, _k), (level, *_rest) in expected.items():
                 if worst.get(case_id) != "red":
                     worst[case_id] = level
-            assert dict(CaseLight.objects.values_list("case_id", "light")) == worst, day
+            lit = CaseLight.objects.filter(light__isnull=False)
+            assert dict(lit.values_list("case_id", "light")) == worst, day
             lights = {
                 pk: worst.get(pk, "green") for pk in Case.objects.values_list("pk", flat=True)
             }
@@ -161,3 +162,38 @@ def test_the_incremental_scan_keeps_what_judging_every_case_would_day_by_day(dem
         day += timedelta(days=1)
     assert seen > 100
     assert ScanState.objects.get().full_at == first_full  # every later scan was incremental
+
+
+def test_a_case_whose_day_came_is_rewritten_in_place(demo, food):
+    """The scan keeps a case's light and its next day of change in one narrow row, with no
+    index on either: when the day comes and the light turns, the row is one heap-only
+    update (no new index entry; an index on the light made a million-case day change
+    0.4 s slower), and the new next day is the day the light turns again."""
+    import time_machine
+
+    from shenpi.supervision.models import CaseLight
+    from shenpi.supervision.services import scan_deadlines
+
+    def writes():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables "
+                "WHERE relname = 'supervision_caselight'"
+            )
+            return cursor.fetchone() or (0, 0)
+
+    # Accepted Friday 13 Feb 2026; its first step (3 working days: 14, 24, 25 Feb) has
+    # one day left on Tuesday the 24th, after the Spring Festival: yellow from then.
+    case = accepted_on(demo, food, "2026-02-13 10:00 +0800")
+    with time_machine.travel("2026-02-23 10:00 +0800", tick=False):
+        scan_deadlines()
+    row = CaseLight.objects.get(case=case)
+    assert (row.light, row.next_on) == (None, date(2026, 2, 24))
+    updated, hot = writes()
+    with time_machine.travel("2026-02-24 10:00 +0800", tick=False):
+        scan_deadlines()
+    row = CaseLight.objects.get(case=case)
+    assert (row.light, row.next_on) == ("yellow", date(2026, 2, 26))  # red the day after it is due
+    now_updated, now_hot = writes()
+    assert now_updated > updated
+    assert now_hot - hot == now_updated - updated  # every update heap-only
