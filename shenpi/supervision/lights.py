@@ -44,7 +44,7 @@ from shenpi.workdays.services import build_calendar
 from .models import NO_TASK, CaseLight
 
 _ordinals: dict = {}
-_LOGIC = 2  # raised when the judgement below changes, so that the next scan is full
+_LOGIC = 3  # raised when the judgement below changes, so that the next scan is full
 
 # The same states as the partial indexes the scan reads (case_scan_open, task_scan_open),
 # so that the planner can use them.
@@ -203,7 +203,9 @@ def desired_into_temp(
     temporary table scan_want with those that are yellow or red today, and scan_lit with
     each judged open case's row of CaseLight — its worst open light (its breach cards,
     which are not lights, count: scan_have) and its first day after today on which one
-    of its lights changes. scan_have: the judged cases' open cards, as they are now."""
+    of its lights changes (each open case has one, with neither when it has neither, so
+    that the rows are the open cases as the scan counted them). scan_have: the judged
+    cases' open cards, as they are now."""
     tz = settings.TIME_ZONE
     pick = "JOIN scan_cand k ON k.case_id = c.id" if only_candidates else ""
     kinds = list(light_kinds)
@@ -340,12 +342,12 @@ def desired_into_temp(
                 WHERE level IS NOT NULL AND kind = ANY(%(kinds)s))
             INSERT INTO scan_lit
             SELECT c.id, s.light, s.next_on, c.division_id, c.department_id, c.promised_due
-            FROM (SELECT case_id,
-                         CASE WHEN bool_or(level = 'red') THEN 'red'
-                              WHEN bool_or(level IS NOT NULL) THEN 'yellow' END AS light,
-                         min(next_on) AS next_on
-                  FROM src GROUP BY case_id) s
-            JOIN scan_case c ON c.id = s.case_id
+            FROM scan_case c
+            LEFT JOIN (SELECT case_id,
+                              CASE WHEN bool_or(level = 'red') THEN 'red'
+                                   WHEN bool_or(level IS NOT NULL) THEN 'yellow' END AS light,
+                              min(next_on) AS next_on
+                       FROM src GROUP BY case_id) s ON s.case_id = c.id
             """,
             {**params, "kinds": kinds},
         )
@@ -412,24 +414,14 @@ def apply_desired(now, light_kinds, *, notify_at_most: int, only_candidates=Fals
 
 
 def keep_case_lights(*, only_candidates=False, red=()) -> int:
-    """CaseLight = scan_lit for the judged cases: each open case's worst open light and next
-    day of change (no row when it has neither; none for a closed case, whose breach card
-    stays on the record), with `red`: the cases whose breach card was raised since scan_lit
-    was filled. Only changed rows are written; returns how many."""
+    """CaseLight = scan_lit for the judged cases: each open case's row, with its worst open
+    light and next day of change (none for a closed case, whose breach card stays on the
+    record), with `red`: the cases whose breach card was raised since scan_lit was filled.
+    Only changed rows are written; returns how many."""
     with connection.cursor() as cursor:
         if red:
             cursor.execute(
                 "UPDATE scan_lit SET light = 'red' WHERE case_id = ANY(%s::uuid[])", [list(red)]
-            )
-            cursor.execute(
-                """
-                INSERT INTO scan_lit
-                SELECT c.id, 'red', NULL, c.division_id, c.department_id, c.promised_due
-                FROM scan_case c
-                WHERE c.id = ANY(%s::uuid[])
-                  AND NOT EXISTS (SELECT 1 FROM scan_lit l WHERE l.case_id = c.id)
-                """,
-                [list(red)],
             )
         return _replace_judged(
             cursor,
@@ -441,28 +433,15 @@ def keep_case_lights(*, only_candidates=False, red=()) -> int:
 
 
 def open_light_counts() -> dict:
-    """{(division, department, light): open cases}, from the lit cases' narrow rows and the
-    open cases' index by division and department (case_open_groups, read index-only): no
-    read of the case rows."""
+    """{(division, department, light): open cases}, from the scan's narrow rows alone: after
+    a scan, each open case has one (a case opened since the last scan is a candidate of
+    this one, a closed one has lost its row), with its division and department as the
+    triggers last saw them (their change makes the case a candidate)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""
-            WITH open AS (
-                SELECT division_id, department_id, count(*) AS n FROM cases_case
-                WHERE status IN ({OPEN_SQL}) GROUP BY division_id, department_id),
-            lit AS (
-                SELECT division_id, department_id, light, count(*) AS n
-                FROM supervision_caselight WHERE light IS NOT NULL
-                GROUP BY division_id, department_id, light),
-            now AS (
-                SELECT division_id, department_id, light, n FROM lit
-                UNION ALL
-                SELECT o.division_id, o.department_id, 'green',
-                       o.n - COALESCE((SELECT sum(l.n) FROM lit l
-                                       WHERE l.division_id = o.division_id
-                                         AND l.department_id = o.department_id), 0)
-                FROM open o)
-            SELECT division_id, department_id, light, n FROM now WHERE n > 0
+            """
+            SELECT division_id, department_id, COALESCE(light, 'green'), count(*)
+            FROM supervision_caselight GROUP BY 1, 2, 3
             """
         )
         return {(d, p, light): n for d, p, light, n in cursor.fetchall()}
@@ -484,7 +463,6 @@ def _replace_judged(cursor, target: str, source: str, columns: list[str], had) -
             f"DELETE FROM {target} t WHERE NOT EXISTS "
             f"(SELECT 1 FROM {source} n WHERE n.case_id = t.case_id)"
         )
-        pairs, kept = f"{source} n", ""
         new = (
             f"FROM {source} n WHERE NOT EXISTS "
             f"(SELECT 1 FROM {target} t WHERE t.case_id = n.case_id)"
@@ -494,13 +472,13 @@ def _replace_judged(cursor, target: str, source: str, columns: list[str], had) -
             f"DELETE FROM {target} t USING scan_cand k WHERE k.{had} AND t.case_id = k.case_id "
             f"AND NOT EXISTS (SELECT 1 FROM {source} n WHERE n.case_id = k.case_id)"
         )
-        pairs, kept = f"{source} n JOIN scan_cand k ON k.case_id = n.case_id", f"k.{had} AND "
         new = f"FROM {source} n JOIN scan_cand k ON k.case_id = n.case_id WHERE NOT k.{had}"
     cursor.execute(gone)
     written = cursor.rowcount
+    # (`source` holds only judged cases: its rows are the pairs, whatever was judged.)
     cursor.execute(
-        f"UPDATE {target} t SET ({', '.join(columns)}) = ROW({theirs}) FROM {pairs} "
-        f"WHERE {kept}n.case_id = t.case_id AND ROW({mine}) IS DISTINCT FROM ROW({theirs})"
+        f"UPDATE {target} t SET ({', '.join(columns)}) = ROW({theirs}) FROM {source} n "
+        f"WHERE n.case_id = t.case_id AND ROW({mine}) IS DISTINCT FROM ROW({theirs})"
     )
     written += cursor.rowcount
     picked = ", ".join(f"n.{c}" for c in ["case_id", *columns])

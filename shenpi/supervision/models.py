@@ -156,7 +156,8 @@ class CaseLight(models.Model):
     for the counts and lists, and (PostgreSQL scan) `next_on`, the first day after the
     last scan on which one of its lights — the case's, a step's, the correction or
     delivery deadline — changes colour (NULL: none will); the next scan re-judges the
-    cases whose day has come.
+    cases whose day has come. The PostgreSQL scan keeps a row for every open case (the
+    monitoring counts are read from them alone); the portable scan, for the lit ones.
 
     A narrow table of its own: the scan rewrites many lights a day, and here that is a
     small row instead of a new version of the wide case row and of each of its indexes.

@@ -12,6 +12,13 @@ def fill(apps, schema_editor):
         schema_editor.execute("ALTER TABLE supervision_caselight SET (fillfactor = 50)")
 
 
+def green_rows_back(apps, schema_editor):
+    # Back to rows for lit cases only (the light NOT NULL again), and to a scan that judges
+    # every case next time and rebuilds its clock.
+    apps.get_model("supervision", "CaseLight").objects.filter(light__isnull=True).delete()
+    apps.get_model("supervision", "ScanState").objects.all().delete()
+
+
 def fill_back(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("ALTER TABLE supervision_caselight RESET (fillfactor)")
@@ -31,6 +38,7 @@ class Migration(migrations.Migration):
                 choices=[("yellow", "黄牌"), ("red", "红牌")], max_length=6, null=True
             ),
         ),
+        migrations.RunPython(migrations.RunPython.noop, green_rows_back),
         migrations.AddField(
             model_name="caselight",
             name="next_on",
