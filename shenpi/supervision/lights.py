@@ -364,14 +364,14 @@ _MATCH = (
 )
 
 
-def apply_desired(now, light_kinds, *, notify_at_most: int, only_candidates=False):
+def apply_desired(now, light_kinds, *, notify_at_most: int):
     """Write the difference between scan_want and the open warnings (of the judged cases);
     returns how many warnings were raised and the first `notify_at_most` of their ids, the
     ids and levels of those changed (raised further), and how many were cleared.
 
     The judged cases' open cards were read once (scan_have, by `desired_into_temp`): the
     new, changed and cleared cards are found between two temporary tables, and the table
-    of warnings is only written. (`only_candidates`: as scan_have was read.)"""
+    of warnings is only written."""
     kinds = list(light_kinds)
     with connection.cursor() as cursor:
         cursor.execute(

@@ -220,7 +220,7 @@ def _scan_set_based(today, now):
     lights.candidates_into_temp(today, full=full)
     lights.desired_into_temp(today, rules, _thresholds, LIGHT_KINDS, only_candidates=not full)
     raised, raised_ids, changed, cleared = lights.apply_desired(
-        now, LIGHT_KINDS, only_candidates=not full, notify_at_most=NOTIFY_AT_MOST
+        now, LIGHT_KINDS, notify_at_most=NOTIFY_AT_MOST
     )
     if full or state.day != today:
         # Written only when it moves: a scan that finds nothing writes nothing.

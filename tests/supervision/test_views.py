@@ -44,6 +44,30 @@ def test_the_monitor_shows_red_cases_in_the_supervisors_divisions_only(client, d
     assert case.number in client.get(reverse("supervision:monitor")).content.decode()
 
 
+def test_the_monitor_lists_one_lights_cases(client, demo, food):
+    """Filtered by light: a green case (on PostgreSQL it has a row, for its next day of
+    change, with no light) is listed under green and not under red; the red one the
+    other way round."""
+    red = overdue_case(demo, food)
+    green = services.case_accept(
+        actor=demo("yc_scjg_off1"),
+        case=services.case_submit(
+            actor=demo("zhangsan"),
+            case=complete_draft(services, demo("zhangsan"), food),
+            declaration=True,
+            form_data=FOOD_FORM,
+        ),
+    )
+    scan_deadlines()
+    login(client, "yc_jc_sup")
+
+    def listed(light):
+        return client.get(reverse("supervision:monitor"), {"light": light}).content.decode()
+
+    assert green.number in listed("green") and red.number not in listed("green")
+    assert red.number in listed("red") and green.number not in listed("red")
+
+
 def test_another_citys_supervisor_does_not_see_it(client, demo, food):
     from shenpi.accounts.models import Division, Office, User
 
