@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from shenpi.supervision.models import WarningRule
-from shenpi.supervision.services import LIGHT_KINDS, _rules, _thresholds, desired_warnings
+from shenpi.supervision.services import LIGHT_KINDS, desired_warnings
 from tests.cases.conftest import FOOD_FORM
 
 from .test_scan import accepted_on
@@ -26,15 +26,17 @@ pytestmark = [
 
 
 def set_based(today):
-    from shenpi.supervision.lights import desired_into_temp
+    """The open cards a full set-based scan leaves for `today` (every case judged: no record
+    of a last scan)."""
+    from shenpi.supervision.models import ScanState, Warning
+    from shenpi.supervision.services import scan_deadlines
 
-    desired_into_temp(today, _rules(), _thresholds, LIGHT_KINDS)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT case_id, task_id, kind, level, due, department_id FROM scan_want")
-        return {
-            (case_id, task_id, kind): (level, due, department_id)
-            for case_id, task_id, kind, level, due, department_id in cursor.fetchall()
-        }
+    ScanState.objects.all().delete()
+    scan_deadlines(today)
+    return {
+        (w.case_id, w.task_id, w.kind): (w.level, w.due, w.department_id)
+        for w in Warning.objects.filter(cleared_at__isnull=True, kind__in=LIGHT_KINDS)
+    }
 
 
 def python(today):
@@ -75,8 +77,8 @@ def test_the_sql_lights_equal_the_clock_day_by_day_across_the_spring_festival(de
 def test_the_incremental_scan_keeps_what_judging_every_case_would_day_by_day(demo, food):
     """The scan re-judges only the cases whose light can have changed (their next day of
     change has come, a change recorded by the triggers, an order open). Day by day across the
-    Spring Festival, with steps finished, a pause, an order and an acceptance in
-    between, what it leaves — open cards, each case's light, the monitoring counts — is
+    Spring Festival, with steps finished, a pause, an order, an acceptance and a withdrawal
+    in between, what it leaves — open cards, each case's light, the monitoring counts — is
     what judging every case from scratch gives, and it judged everything only once."""
     from collections import Counter
 
@@ -122,6 +124,8 @@ def test_the_incremental_scan_keeps_what_judging_every_case_would_day_by_day(dem
             )
         if day == date(2026, 3, 9):
             order_answer(actor=head, order=late.orders.get(), answer="已加快")
+        if day == date(2026, 3, 12):  # a case with cards closes: its row and cards go
+            cases.case_withdraw(actor=demo("zhangsan"), case=Case.objects.get(pk=early.pk))
 
     def kept():
         return {
@@ -162,6 +166,8 @@ def test_the_incremental_scan_keeps_what_judging_every_case_would_day_by_day(dem
         day += timedelta(days=1)
     assert seen > 100
     assert ScanState.objects.get().full_at == first_full  # every later scan was incremental
+    assert not CaseLight.objects.filter(case=early).exists()
+    assert not Warning.objects.filter(case=early, cleared_at__isnull=True).exists()
 
 
 def test_a_case_whose_day_came_is_rewritten_in_place(demo, food):
