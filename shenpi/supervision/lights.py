@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, timedelta
+from uuid import UUID
 
 from django.conf import settings
 from django.db import connection
@@ -367,7 +368,8 @@ _MATCH = (
 def apply_desired(now, light_kinds, *, notify_at_most: int):
     """Write the difference between scan_want and the open warnings (of the judged cases);
     returns how many warnings were raised and the first `notify_at_most` of their ids, the
-    ids and levels of those changed (raised further), and how many were cleared.
+    ids, levels and departments of those changed (raised further), how many were cleared,
+    and how many were raised by department and level ({(department id, level): n}).
 
     The judged cases' open cards were read once (scan_have, by `desired_into_temp`): the
     new, changed and cleared cards are found between two temporary tables, and the table
@@ -384,19 +386,23 @@ def apply_desired(now, light_kinds, *, notify_at_most: int):
                 FROM scan_want w
                 WHERE NOT EXISTS (SELECT 1 FROM scan_have x WHERE {_MATCH})
                 ORDER BY w.case_id
-                RETURNING id)
-            SELECT count(*), (array_agg(id ORDER BY id))[1:%s] FROM raised
+                RETURNING id, department_id, level)
+            SELECT (SELECT count(*) FROM raised),
+                   (SELECT (array_agg(id ORDER BY id))[1:%s] FROM raised),
+                   (SELECT json_agg(json_build_array(department_id, level, n))
+                    FROM (SELECT department_id, level, count(*) AS n FROM raised
+                          GROUP BY 1, 2) d)
             """,
             [now, notify_at_most],
         )
-        raised, first = cursor.fetchone()
+        raised, first, by_department = cursor.fetchone()
         cursor.execute(
             f"""
             UPDATE supervision_warning t SET level = w.level, due = w.due
             FROM scan_have x JOIN scan_want w ON {_MATCH}
             WHERE t.id = x.id AND t.cleared_at IS NULL
               AND (x.level <> w.level OR x.due IS DISTINCT FROM w.due)
-            RETURNING t.id, t.level
+            RETURNING t.id, t.level, t.department_id
             """
         )
         changed = cursor.fetchall()
@@ -410,7 +416,8 @@ def apply_desired(now, light_kinds, *, notify_at_most: int):
             [now, kinds],
         )
         cleared = cursor.rowcount
-    return raised, first or [], changed, cleared
+    tally = {(UUID(d), level): n for d, level, n in by_department or []}
+    return raised, first or [], changed, cleared, tally
 
 
 def keep_case_lights(*, only_candidates=False, red=()) -> int:

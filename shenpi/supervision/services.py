@@ -8,6 +8,7 @@ after the first writes nothing.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -35,8 +36,8 @@ LIGHT_KINDS = (
     WarningKind.LICENCE,
     WarningKind.ORDER,
 )
-# A scan tells the holders of at most this many new or reddened cards (a day's campaign of
-# cards must not become tens of thousands of text messages).
+# A scan reads back at most this many of its new or reddened cards to find the holders of
+# their steps (each told once, of theirs among them); the heads are told the numbers of all.
 NOTIFY_AT_MOST = 500
 
 
@@ -189,9 +190,12 @@ def scan_deadlines(today: date | None = None) -> dict:
     now = timezone.now()
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            (raised, to_notify, escalated, cleared), only = _scan_set_based(today, now)
+            (raised, to_notify, escalated, cleared, tally), only = _scan_set_based(today, now)
         else:
-            (raised, to_notify, escalated, cleared), only = _scan_in_python(today, now), False
+            (raised, to_notify, escalated, cleared, tally), only = (
+                _scan_in_python(today, now),
+                False,
+            )
         breaches = _breach_warnings(only_candidates=only)
         lights = _keep_case_lights(only_candidates=only, red=[w.case_id for w in breaches])
         counts = _count_lights()
@@ -202,7 +206,9 @@ def scan_deadlines(today: date | None = None) -> dict:
         "lights": lights,
         "counts": counts,
     }
-    _notify_holders((breaches + to_notify)[:NOTIFY_AT_MOST])
+    tally = Counter(tally)
+    tally.update((w.department_id, Level.RED) for w in breaches)
+    _tell_of_cards((breaches + to_notify)[:NOTIFY_AT_MOST], tally)
     return report
 
 
@@ -219,7 +225,7 @@ def _scan_set_based(today, now):
     full = state.day is None or state.fingerprint != fingerprint or today < state.day
     lights.candidates_into_temp(today, full=full)
     lights.desired_into_temp(today, rules, _thresholds, LIGHT_KINDS, only_candidates=not full)
-    raised, raised_ids, changed, cleared = lights.apply_desired(
+    raised, raised_ids, changed, cleared, tally = lights.apply_desired(
         now, LIGHT_KINDS, notify_at_most=NOTIFY_AT_MOST
     )
     if full or state.day != today:
@@ -228,10 +234,14 @@ def _scan_set_based(today, now):
         if full:
             state.full_at = now
         state.save()
-    # Notifications: each new card and each card turned red (at most NOTIFY_AT_MOST a scan).
-    notify_ids = (raised_ids + [pk for pk, level in changed if level == Level.RED])[:NOTIFY_AT_MOST]
+    # Who is told (at most NOTIFY_AT_MOST cards read back): each new card and each card
+    # turned red; the heads' counts (`tally`) are of all of them.
+    reddened = [(pk, department) for pk, level, department in changed if level == Level.RED]
+    tally = Counter(tally)
+    tally.update((department, Level.RED) for _pk, department in reddened)
+    notify_ids = (raised_ids + [pk for pk, _department in reddened])[:NOTIFY_AT_MOST]
     to_notify = list(Warning.objects.filter(pk__in=notify_ids).order_by("pk"))
-    return (raised, to_notify, len(changed), cleared), not full
+    return (raised, to_notify, len(changed), cleared, tally), not full
 
 
 def _scan_in_python(today, now):
@@ -264,7 +274,9 @@ def _scan_in_python(today, now):
     for start in range(0, len(stale), 1000):
         Warning.objects.filter(pk__in=stale[start : start + 1000]).update(cleared_at=now)
     reddened = [w for w in to_escalate if w.level == Level.RED]
-    return len(to_create), (to_create + reddened)[:NOTIFY_AT_MOST], len(to_escalate), len(stale)
+    tally = Counter((w.department_id, w.level) for w in to_create + reddened)
+    told = (to_create + reddened)[:NOTIFY_AT_MOST]
+    return len(to_create), told, len(to_escalate), len(stale), tally
 
 
 def _count_lights() -> int:
@@ -383,14 +395,18 @@ def _breach_warnings(*, only_candidates=False) -> list[Warning]:
     return new
 
 
-def _notify_holders(warnings) -> None:
-    """Each new or reddened warning tells its holder and the department's head (in-site, SMS)."""
-    if not warnings:
+def _tell_of_cards(cards, tally) -> None:
+    """One message a scan to each person concerned (in-site and SMS), not one per card: a
+    day's change raises tens of thousands of cards, and a head told of each would have
+    hundreds of messages a morning. Each head of a department with new or reddened cards
+    is told their numbers (`tally`: {(department id, level): cards}, all of the scan's);
+    each holder of a step among `cards` (the first NOTIFY_AT_MOST) is told theirs."""
+    if not tally:
         return
     heads = {}
     for user in User.objects.filter(
         role_assignments__role=Role.HEAD,
-        office__department_id__in={w.department_id for w in warnings},
+        office__department_id__in={department for department, _level in tally},
     ).select_related("office"):
         heads.setdefault(user.office.department_id, []).append(user)
     # Who holds each step: read from the open steps' index by case (task_scan_open, which
@@ -399,24 +415,43 @@ def _notify_holders(warnings) -> None:
     # step no longer open has no holder to tell.
     holder_of = dict(
         Task.objects.filter(
-            case_id__in={w.case_id for w in warnings if w.task_id},
+            case_id__in={w.case_id for w in cards if w.task_id},
             status__in=ACTIVE_TASK_STATUSES,
-            pk__in=[w.task_id for w in warnings if w.task_id],
+            pk__in=[w.task_id for w in cards if w.task_id],
         )
         .exclude(claimed_by=None)
         .values_list("pk", "claimed_by_id")
     )
     holders = User.objects.in_bulk(set(holder_of.values()))
-    notices = []
-    for warning in warnings[:NOTIFY_AT_MOST]:
-        recipients = list(heads.get(warning.department_id, []))
-        holder = holders.get(holder_of.get(warning.task_id))
+    theirs: dict = {}  # holder → their cards
+    for card in cards:
+        holder = holders.get(holder_of.get(card.task_id))
         if holder is not None:
-            recipients.append(holder)
-        title = f"{warning.get_level_display()}预警：{warning.get_kind_display()}"
-        notices += [(user, title, f"期限 {warning.due}。", None) for user in recipients]
+            theirs.setdefault(holder, []).append(card)
+    kinds = {kind: str(label) for kind, label in WarningKind.choices}
+    notices = []
+    for department, users in heads.items():
+        title = _card_numbers({level: n for (d, level), n in tally.items() if d == department})
+        body = f"本部门{title}，请在电子监察“预警”中查看并督促办理。"
+        notices += [(user, title, body, None) for user in users]
+    for holder, mine in theirs.items():
+        title = _card_numbers(Counter(card.level for card in mine))
+        lines = [f"{kinds[card.kind]}，期限 {card.due}" for card in mine[:5]]
+        more = f"等 {len(mine)} 项" if len(mine) > 5 else ""
+        body = f"您经办的环节{title}：{'；'.join(lines)}{more}。请在待办中尽快办理。"
+        notices.append((holder, title, body, None))
     with transaction.atomic():
         notify_many(notices)
+
+
+def _card_numbers(counts) -> str:
+    """'红牌预警 2 件、黄牌预警 5 件' (red first; a colour with none left out)."""
+    labels = {level: str(label) for level, label in Level.choices}
+    return "、".join(
+        f"{labels[level]}预警 {counts[level]} 件"
+        for level in (Level.RED, Level.YELLOW)
+        if counts.get(level)
+    )
 
 
 # --- supervision orders (督办) ---------------------------------------------------------------

@@ -87,6 +87,35 @@ def test_a_new_card_tells_the_steps_holder_and_the_head_and_no_other_official(de
         assert demo(username).messages.filter(title__startswith="黄牌预警").exists() is told
 
 
+def test_a_scan_tells_each_person_once_with_their_numbers(demo, food):
+    """A day's change raises many cards at once: each person concerned gets one message (and
+    one text message) with their numbers, not one per card."""
+    from shenpi.notify.models import Outbox
+
+    holder, head = demo("yc_scjg_off2"), demo("yc_scjg_head")
+    cases = [accepted_on(demo, food, "2026-02-13 10:00 +0800") for _ in range(3)]
+    with time_machine.travel("2026-02-13 11:00 +0800", tick=False):
+        for case in cases[:2]:  # two of the three first steps held by off2
+            review.task_claim(
+                actor=holder, task=Task.objects.get(case=case, step_key="first_review")
+            )
+    before = {user.pk: user.messages.count() for user in (holder, head)}
+    texts = Outbox.objects.filter(to=head.mobile).count()
+    with time_machine.travel("2026-02-24 10:00 +0800", tick=False):  # 1 working day left
+        assert scan()["raised"] == 3
+    told = holder.messages.order_by("-pk")[0]
+    assert holder.messages.count() == before[holder.pk] + 1
+    assert told.title == "黄牌预警 2 件"
+    assert told.body.count("环节期限，期限 2026-02-25") == 2
+    assert head.messages.count() == before[head.pk] + 1
+    assert head.messages.order_by("-pk")[0].title == "黄牌预警 3 件"
+    assert Outbox.objects.filter(to=head.mobile).count() == texts + 1
+    with time_machine.travel("2026-02-26 10:00 +0800", tick=False):  # the steps are overdue
+        assert scan()["escalated"] == 3
+    assert head.messages.order_by("-pk")[0].title == "红牌预警 3 件"
+    assert holder.messages.order_by("-pk")[0].title == "红牌预警 2 件"
+
+
 def test_a_pause_moves_the_light(demo, food):
     case = accepted_on(demo, food, "2026-03-02 09:00 +0800")  # promised due Monday 16 March
     assert case.promised_due == date(2026, 3, 16)
