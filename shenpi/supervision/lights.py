@@ -410,8 +410,16 @@ def apply_desired(now, light_kinds, *, notify_at_most: int):
             f"""
             UPDATE supervision_warning t SET cleared_at = %s
             FROM scan_have x
-            WHERE t.id = x.id AND t.cleared_at IS NULL AND x.kind = ANY(%s)
-              AND NOT EXISTS (SELECT 1 FROM scan_want w WHERE {_MATCH})
+            -- The open cards no longer wanted, as a set difference: hashed on the judged
+            -- cases' open cards (thousands) with what is wanted streamed past them (a
+            -- NOT EXISTS hashed the hundred thousand wanted: 30-50 ms → 23-30 ms).
+            JOIN (SELECT case_id, kind, COALESCE(task_id, {_NO_TASK}) AS task FROM scan_have
+                  WHERE kind = ANY(%s)
+                  EXCEPT
+                  SELECT case_id, kind, COALESCE(task_id, {_NO_TASK}) FROM scan_want) g
+              ON g.case_id = x.case_id AND g.kind = x.kind
+             AND g.task = COALESCE(x.task_id, {_NO_TASK})
+            WHERE t.id = x.id AND t.cleared_at IS NULL
             """,
             [now, kinds],
         )
