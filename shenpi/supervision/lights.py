@@ -492,7 +492,7 @@ def _replace_judged(cursor, target: str, source: str, columns: list[str], had) -
             f"(SELECT 1 FROM {target} t WHERE t.case_id = n.case_id)"
         )
     else:  # the candidates' rows, found from what scan_cand says they had
-        # (A candidate no longer open is in scan_case with no state: 3 ms, where finding the
+        # (A candidate no longer open is in scan_case with no state: 8-15 ms, where finding the
         # candidates missing from `source` took 30-40 ms at a million cases.)
         gone = (
             f"DELETE FROM {target} t USING scan_case c WHERE c.status IS NULL AND c.had "
