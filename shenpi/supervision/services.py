@@ -441,7 +441,7 @@ def _tell_of_cards(cards, tally) -> None:
         title = _card_numbers(Counter(card.level for card in mine))
         lines = [f"{kinds[card.kind]}，期限 {card.due}" for card in mine[:5]]
         more = f"等 {len(mine)} 项" if len(mine) > 5 else ""
-        body = f"您经办的环节{title}：{'；'.join(lines)}{more}。请在待办中尽快办理。"
+        body = f"您经办的环节有{title}：{'；'.join(lines)}{more}。请在待办中尽快办理。"
         notices.append((holder, title, body, None))
     with transaction.atomic():
         notify_many(notices)
