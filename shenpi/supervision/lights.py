@@ -441,19 +441,50 @@ def keep_case_lights(*, only_candidates=False, red=()) -> int:
     """CaseLight = scan_lit for the judged cases: each open case's row, with its worst open
     light and next day of change (none for a closed case, whose breach card stays on the
     record), with `red`: the cases whose breach card was raised since scan_lit was filled.
-    Only changed rows are written; returns how many."""
+    Rows no longer wanted are deleted, changed ones updated, new ones inserted in key
+    order, equal ones left alone; returns how many were written. Incremental: only the
+    candidates' rows, found from what scan_cand and scan_case say they had; full: the
+    whole table. (Not one INSERT … ON CONFLICT: its speculative insertion costs half as
+    much again per row, and a full scan inserts hundreds of thousands.)"""
+    columns = [*CaseLight.KEPT, "next_on"]
+    mine = ", ".join(f"t.{c}" for c in columns)
+    theirs = ", ".join(f"n.{c}" for c in columns)
+    if only_candidates:
+        # A candidate no longer open is in scan_case with no state (8-15 ms, where finding
+        # the candidates missing from scan_lit took 30-40 ms at a million cases).
+        gone = (
+            "DELETE FROM supervision_caselight t USING scan_case c "
+            "WHERE c.status IS NULL AND c.had AND t.case_id = c.id"
+        )
+        new = "FROM scan_lit n JOIN scan_cand k ON k.case_id = n.case_id WHERE NOT k.had"
+    else:
+        gone = (
+            "DELETE FROM supervision_caselight t WHERE NOT EXISTS "
+            "(SELECT 1 FROM scan_lit n WHERE n.case_id = t.case_id)"
+        )
+        new = (
+            "FROM scan_lit n WHERE NOT EXISTS "
+            "(SELECT 1 FROM supervision_caselight t WHERE t.case_id = n.case_id)"
+        )
     with connection.cursor() as cursor:
         if red:
             cursor.execute(
                 "UPDATE scan_lit SET light = 'red' WHERE case_id = ANY(%s::uuid[])", [list(red)]
             )
-        return _replace_judged(
-            cursor,
-            "supervision_caselight",
-            "scan_lit",
-            [*CaseLight.KEPT, "next_on"],
-            "had" if only_candidates else None,
+        cursor.execute(gone)
+        written = cursor.rowcount
+        # (scan_lit holds only judged cases: its rows are the pairs, whatever was judged.)
+        cursor.execute(
+            f"UPDATE supervision_caselight t SET ({', '.join(columns)}) = ROW({theirs}) "
+            f"FROM scan_lit n WHERE n.case_id = t.case_id "
+            f"AND ROW({mine}) IS DISTINCT FROM ROW({theirs})"
         )
+        written += cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO supervision_caselight (case_id, {', '.join(columns)}) "
+            f"SELECT n.case_id, {theirs} {new} ORDER BY n.case_id"
+        )
+        return written + cursor.rowcount
 
 
 def open_light_counts() -> dict:
@@ -469,44 +500,3 @@ def open_light_counts() -> dict:
             """
         )
         return {(d, p, light): n for d, p, light, n in cursor.fetchall()}
-
-
-def _replace_judged(cursor, target: str, source: str, columns: list[str], had) -> int:
-    """Make `target` hold `source`'s rows for the cases judged: rows no longer wanted
-    deleted, changed ones updated, new ones inserted in key order, equal ones left alone.
-    Returns the rows written. `had`: the column of scan_cand telling whether the judged
-    case has a row in `target` (incremental: only the candidates' rows are touched, found
-    from scan_cand), or None (full: the whole table). (Not one INSERT … ON CONFLICT: its
-    speculative insertion costs half as much again per row, and a full scan inserts
-    hundreds of thousands.)"""
-    names = ", ".join(["case_id", *columns])
-    mine = ", ".join(f"t.{c}" for c in columns)
-    theirs = ", ".join(f"n.{c}" for c in columns)
-    if had is None:  # the whole table
-        gone = (
-            f"DELETE FROM {target} t WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {source} n WHERE n.case_id = t.case_id)"
-        )
-        new = (
-            f"FROM {source} n WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {target} t WHERE t.case_id = n.case_id)"
-        )
-    else:  # the candidates' rows, found from what scan_cand says they had
-        # (A candidate no longer open is in scan_case with no state: 8-15 ms, where finding the
-        # candidates missing from `source` took 30-40 ms at a million cases.)
-        gone = (
-            f"DELETE FROM {target} t USING scan_case c WHERE c.status IS NULL AND c.had "
-            "AND t.case_id = c.id"
-        )
-        new = f"FROM {source} n JOIN scan_cand k ON k.case_id = n.case_id WHERE NOT k.{had}"
-    cursor.execute(gone)
-    written = cursor.rowcount
-    # (`source` holds only judged cases: its rows are the pairs, whatever was judged.)
-    cursor.execute(
-        f"UPDATE {target} t SET ({', '.join(columns)}) = ROW({theirs}) FROM {source} n "
-        f"WHERE n.case_id = t.case_id AND ROW({mine}) IS DISTINCT FROM ROW({theirs})"
-    )
-    written += cursor.rowcount
-    picked = ", ".join(f"n.{c}" for c in ["case_id", *columns])
-    cursor.execute(f"INSERT INTO {target} ({names}) SELECT {picked} {new} ORDER BY n.case_id")
-    return written + cursor.rowcount

@@ -206,8 +206,7 @@ def scan_deadlines(today: date | None = None) -> dict:
         "lights": lights,
         "counts": counts,
     }
-    tally = Counter(tally)
-    tally.update((w.department_id, Level.RED) for w in breaches)
+    tally.update((w.department_id, Level.RED) for w in breaches)  # a Counter, from either scan
     _tell_of_cards((breaches + to_notify)[:NOTIFY_AT_MOST], tally)
     return report
 

@@ -126,3 +126,19 @@ def test_a_supervisor_opens_the_big_screen_and_sees_todays_cases(new_page, demo)
     expect(screen.locator("#received_today")).to_have_text("1")
     expect(screen.locator("#accepted_today")).to_have_text("0")
     expect(supervisor.get_by_role("img", name="在办件红黄绿灯分布")).to_be_visible()
+
+
+def test_a_department_head_reads_of_the_scans_red_cards_in_one_message(new_page, demo):
+    from shenpi.catalog.models import Item
+    from shenpi.notify.models import Message
+    from tests.supervision.test_views import overdue_case
+
+    overdue_case(demo, Item.objects.get(code="640100-SCJG-001"))  # scanned: red cards
+    told = Message.objects.filter(user=demo("yc_scjg_head"), title__startswith="红牌预警")
+    assert told.count() == 1  # one message for all of the scan's cards
+    head = new_page()
+    log_in(head, "yc_scjg_head")
+    head.get_by_test_id("messages-link").click()
+    messages = head.get_by_test_id("messages")
+    expect(messages).to_contain_text(told.get().title)
+    expect(messages).to_contain_text("本次期限巡查，本部门有红牌预警")
