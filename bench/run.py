@@ -627,8 +627,9 @@ def storage() -> dict:
         "audit_auditrecord",
         "audit_auditstream",
         # What the deadline scan keeps per case (measured after a scan): each open case's
-        # light (it was a column of cases_case) and next day of change.
+        # light (it was a column of cases_case), and each open light's plan (PostgreSQL).
         "supervision_caselight",
+        "supervision_lightplan",
     ]
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")

@@ -13,18 +13,21 @@ since the calendar's start, `pg_temp.scan_n(day)`), `working_days_between(a, b)`
 - thresholds: the most specific active rule, (item, step) → (item) → (step) → default.
 
 Incremental (CONTRACTS.md "Lights" unchanged; only which cases are read): a light is a
-step function of today — green until its yellow day, yellow until the day after its due
-date, red after — so with every case judged, the scan also stores the first day after
-today on which any of the case's lights changes (`CaseLight.next_on`, in the same row as
-its light). The next scan re-judges only the candidates (`scan_cand`): cases whose day
-has come, cases changed since (`ScanDirty`, written by triggers), and cases with an
-unanswered order. A change of the rules or the calendar (the `fingerprint`) or a day
-earlier than the last judges all.
+step function of today — green until its yellow day, yellow until its due date, red from
+the day after — so with every case judged, the scan keeps each light's plan (its card's
+contents, its due date and its yellow day: supervision_lightplan, migration 0009). The
+next scan judges from their rows only the cases changed since (`ScanDirty`, written by
+triggers) and those with an unanswered order (`scan_cand`, the fresh cases), and plans
+them anew; for every other case, time alone moved its lights, and only those whose yellow
+day or due date fell between the last scan's day and today changed (`scan_moved`): they
+turn yellow or red, the case's light can only get worse, and nothing is cleared. A change
+of the rules or the calendar (the `fingerprint`) or a day earlier than the last judges
+all.
 
-One pass over the judged cases' lights (`desired_into_temp`) gives both what the cards
-should be (scan_want) and each case's row (scan_lit: worst light, next day); the cards and
-the rows are then written as differences, and a case whose day came is one heap-only
-update of its narrow row.
+One pass over the fresh cases' lights (`desired_into_temp`) gives both what their cards
+should be (scan_want, with the moved lights) and each one's row (scan_lit: worst light);
+the cards and the rows are then written as differences, and a case whose light turned
+is one heap-only update of its narrow row.
 
 `tests/supervision/test_lights.py` checks it against the Python judgement case by case,
 and the incremental scan against a full one day by day.
@@ -45,12 +48,13 @@ from shenpi.workdays.services import build_calendar
 from .models import NO_TASK, CaseLight
 
 _ordinals: dict = {}
-_LOGIC = 3  # raised when the judgement below changes, so that the next scan is full
+_LOGIC = 4  # raised when the judgement below changes, so that the next scan is full
 
 # The same states as the partial indexes the scan reads (case_scan_open, task_scan_open),
 # so that the planner can use them.
 OPEN_SQL = ", ".join(f"'{status}'" for status in OPEN_STATUSES)
 ACTIVE_SQL = ", ".join(f"'{status}'" for status in ACTIVE_TASK_STATUSES)
+PLAN_INDEX = "lightplan_by_case"  # the plans' index by case (migration 0009)
 
 
 def ordinal_rows(today: date) -> list[tuple[date, int]]:
@@ -82,7 +86,7 @@ def _days_sql(rows: list[tuple[date, int]]) -> list[str]:
     and `pg_temp.scan_day(n)`, the first day whose ordinal is n; NULL outside the table.
     Cheaper than joining an ordinal table three times for each of hundreds of thousands of
     lights. The arrays are written out from our own dates and numbers, nothing else."""
-    first = {}
+    first = {0: rows[0][0]}  # ordinal 0 (before the first working day): the first day
     for day, n in rows:
         first.setdefault(n, day)
     ords = ",".join(str(n) for _day, n in rows)
@@ -98,15 +102,14 @@ def _days_sql(rows: list[tuple[date, int]]) -> list[str]:
 def _judge_sql(rows: str) -> str:
     """The lights of `rows` (case_id, task_id, kind, due, department_id, rule_id, sn, dn —
     the start's and the due date's ordinals — yellow_left, ratio): each row's level today
-    (NULL: green) and the first day after today on which it changes (`next_on`).
+    (NULL: green) and the first day on which it is yellow (`yellow_on`, for its plan).
 
     - red: today is after the due date (TL-06: overdue from the next calendar day);
     - yellow: `dn - tn <= yellow_left`, or `max(0, tn - sn) >= ratio × max(1, dn - sn)`;
     - its yellow day: the first day of ordinal `min(dn - yellow_left, sn + ceil(ratio ×
       max(1, dn - sn)))` (the same float product as above, so the two agree at the
-      boundary; none when the ratio is 0: yellow at any day);
-    - next_on: the yellow day if still ahead (and not after the due date), else the day
-      after the due date; none once red.
+      boundary: yellow exactly from that day; -infinity when the ratio is 0: yellow at any
+      day; none beyond the ordinals' last day).
     Rows whose start or due date is outside the ordinals' ten years are not judged.
     (`OFFSET 0` keeps `rows` a subquery of its own: each ordinal is computed once per row,
     not once for each place the expressions above name it.)"""
@@ -116,13 +119,11 @@ def _judge_sql(rows: str) -> str:
                     WHEN dn - %(tn)s <= yellow_left
                       OR GREATEST(0, %(tn)s - sn) >= ratio * GREATEST(1, dn - sn)
                     THEN 'yellow' END AS level,
-               due, department_id, rule_id,
-               CASE WHEN %(today)s::date > due THEN NULL
-                    WHEN yday > %(today)s::date AND yday <= due THEN yday
-                    ELSE due + 1 END AS next_on
+               due, department_id, rule_id, yday AS yellow_on, true AS planned
         FROM (
-            SELECT r.*, CASE WHEN ratio <= 0 THEN NULL ELSE pg_temp.scan_day(LEAST(
-                dn - yellow_left, sn + CEIL(ratio * GREATEST(1, dn - sn))::int)) END AS yday
+            SELECT r.*, CASE WHEN ratio <= 0 THEN '-infinity'::date
+                             ELSE pg_temp.scan_day(GREATEST(0, LEAST(dn - yellow_left,
+                                  sn + CEIL(ratio * GREATEST(1, dn - sn))::int))) END AS yday
             FROM ({rows} OFFSET 0) r
             WHERE sn IS NOT NULL AND dn IS NOT NULL) r
     """
@@ -157,11 +158,11 @@ def fingerprint(today: date, thresholds: list[tuple]) -> str:
 
 
 def candidates_into_temp(today: date, *, full: bool) -> None:
-    """scan_cand: the cases to judge again (see the module's docstring), each with whether
-    it has a CaseLight row now (so that what the scan writes is found among these rows,
-    not by reading the table again). The changes recorded before this statement are taken;
-    those committed after it wait for the next scan. Full: every case is judged, the
-    record of changes is emptied."""
+    """scan_cand: the fresh cases, judged again from their rows (see the module's
+    docstring), each with whether it has a CaseLight row now (so that what the scan writes
+    is found among these rows, not by reading the table again). The changes recorded
+    before this statement are taken; those committed after it wait for the next scan.
+    Full: every case is judged, the record of changes is emptied."""
     with connection.cursor() as cursor:
         # The scan's temporary tables are analysed for their sizes and the spread of their
         # keys, which a small sample tells as well as a large one (this transaction only;
@@ -176,39 +177,33 @@ def candidates_into_temp(today: date, *, full: bool) -> None:
             return
         cursor.execute(
             """
-            WITH changed AS (DELETE FROM supervision_scandirty RETURNING case_id),
-            due AS (SELECT case_id FROM supervision_caselight WHERE next_on <= %s),
-            other AS (
-                SELECT case_id FROM changed
-                UNION SELECT case_id FROM supervision_supervisionorder WHERE answered_at IS NULL
-                EXCEPT SELECT case_id FROM due)
+            WITH changed AS (DELETE FROM supervision_scandirty RETURNING case_id)
             INSERT INTO scan_cand
-            SELECT case_id, true FROM due
-            UNION ALL
             SELECT o.case_id, EXISTS (SELECT 1 FROM supervision_caselight t
                                       WHERE t.case_id = o.case_id)
-            FROM other o
-            """,
-            [today],
+            FROM (SELECT case_id FROM changed
+                  UNION SELECT case_id FROM supervision_supervisionorder
+                  WHERE answered_at IS NULL) o
+            """
         )
-        # Its key made afterwards, from the rows sorted once (not 100,000 inserts into a
-        # B-tree in the order of random case ids).
+        # Its key made afterwards, from the rows sorted once (not thousands of inserts into
+        # a B-tree in the order of random case ids).
         cursor.execute("ALTER TABLE scan_cand ADD PRIMARY KEY (case_id)")
         cursor.execute("ANALYZE scan_cand")
 
 
-def desired_into_temp(
-    today: date, rules: dict, resolve, light_kinds, *, only_candidates=False
-) -> None:
-    """Judge every light of the cases judged (all, or the candidates in scan_cand): fill the
-    temporary table scan_want with those that are yellow or red today, and scan_lit with
-    each judged open case's row of CaseLight — its worst open light (its breach cards,
-    which are not lights, count: scan_have) and its first day after today on which one
-    of its lights changes (each open case has one, with neither when it has neither, so
-    that the rows are the open cases as the scan counted them). scan_have: the judged
-    cases' open cards, as they are now."""
+def desired_into_temp(today: date, rules: dict, resolve, light_kinds, *, since=None) -> None:
+    """Judge the lights of the cases judged — every open case (full), or the fresh cases in
+    scan_cand and the lights that time moved since the last scan's day `since`: fill the
+    temporary table scan_want with those that are yellow or red today (`moved`: time moved
+    it), scan_lit with each fresh or open case's row of CaseLight — its worst open light
+    (its breach cards, which are not lights, count: scan_have); each open case has one,
+    with none when green, so that the rows are the open cases as the scan counted them —
+    and plan the judged lights anew (supervision_lightplan). scan_have: the open cards of
+    the cases judged or moved, as they are now (`fresh`: of a case judged)."""
     tz = settings.TIME_ZONE
-    pick = "JOIN scan_cand k ON k.case_id = c.id" if only_candidates else ""
+    incremental = since is not None
+    pick = "JOIN scan_cand k ON k.case_id = c.id" if incremental else ""
     kinds = list(light_kinds)
     with connection.cursor() as cursor:
         # Room for the hash joins of a region's open cases (this transaction only): without
@@ -222,24 +217,63 @@ def desired_into_temp(
         cursor.execute(
             "CREATE TEMP TABLE scan_want (case_id uuid NOT NULL, task_id uuid, kind varchar(20) "
             "NOT NULL, level varchar(6) NOT NULL, due date, department_id uuid NOT NULL, "
-            "rule_id varchar(12) NOT NULL) ON COMMIT DROP"
+            "rule_id varchar(12) NOT NULL, moved bool NOT NULL DEFAULT false) ON COMMIT DROP"
         )
         cursor.execute(
-            "CREATE TEMP TABLE scan_lit (case_id uuid NOT NULL, light varchar(6), next_on date, "
+            "CREATE TEMP TABLE scan_lit (case_id uuid NOT NULL, light varchar(6), "
             "division_id varchar(6) NOT NULL, department_id uuid NOT NULL, promised_due date) "
             "ON COMMIT DROP"
         )
-        # The judged cases' open cards, read once: their breaches (red, not lights) count
-        # in the case's light below, and `apply_desired` finds the cards to raise, raise
-        # further and clear between this table and scan_want.
-        cursor.execute(
-            f"""
-            CREATE TEMP TABLE scan_have ON COMMIT DROP AS
-            SELECT x.id, x.case_id, x.task_id, x.kind, x.level, x.due
-            FROM supervision_warning x {pick.replace("c.id", "x.case_id")}
-            WHERE x.cleared_at IS NULL
-            """
-        )
+        moved_cases = ""
+        if incremental:
+            # The lights of the cases not judged whose yellow day or due date (red from the
+            # next day: TL-06) fell in (since, today]: each yellow or red today. A plan's
+            # yellow day of -infinity (yellow from the start) never falls in it.
+            if since < today:
+                cursor.execute(
+                    """
+                    INSERT INTO scan_want
+                    SELECT p.case_id, p.task_id, p.kind,
+                           CASE WHEN %(today)s::date > p.due THEN 'red' ELSE 'yellow' END,
+                           p.due, p.department_id, p.rule_id, true
+                    FROM supervision_lightplan p
+                    WHERE ((p.yellow_on > %(since)s AND p.yellow_on <= %(today)s)
+                           OR (p.due >= %(since)s AND p.due < %(today)s))
+                      AND NOT EXISTS (SELECT 1 FROM scan_cand k WHERE k.case_id = p.case_id)
+                    """,
+                    {"today": today, "since": since},
+                )
+            moved_cases = "OR x.case_id IN (SELECT case_id FROM scan_want)"
+            # The plans of the cases judged here go; the judgement writes new ones.
+            cursor.execute(
+                "DELETE FROM supervision_lightplan p USING scan_cand k WHERE p.case_id = k.case_id"
+            )
+        else:
+            # Emptied, and its index made again once the plans are in (a bulk load: 877,000
+            # plans inserted in key order into the index took 2.5 s at a million cases).
+            cursor.execute("TRUNCATE supervision_lightplan")
+            cursor.execute(f"DROP INDEX {PLAN_INDEX}")
+        # The open cards of the cases judged or moved, read once: their breaches (red, not
+        # lights) count in a judged case's light below, and `apply_desired` finds the cards
+        # to raise, raise further and clear (a judged case's only) between this table and
+        # scan_want.
+        if incremental:
+            cursor.execute(
+                f"""
+                CREATE TEMP TABLE scan_have ON COMMIT DROP AS
+                SELECT x.id, x.case_id, x.task_id, x.kind, x.level, x.due,
+                       x.case_id IN (SELECT case_id FROM scan_cand) AS fresh
+                FROM supervision_warning x
+                WHERE x.cleared_at IS NULL
+                  AND (x.case_id IN (SELECT case_id FROM scan_cand) {moved_cases})
+                """
+            )
+        else:
+            cursor.execute(
+                "CREATE TEMP TABLE scan_have ON COMMIT DROP AS SELECT x.id, x.case_id, "
+                "x.task_id, x.kind, x.level, x.due, true AS fresh FROM supervision_warning x "
+                "WHERE x.cleared_at IS NULL"
+            )
         cursor.execute("ANALYZE scan_have")
         ordinals = ordinal_rows(today)
         for statement in _days_sql(ordinals):
@@ -260,19 +294,16 @@ def desired_into_temp(
         # No key: each join with it is a hash join of the whole (with an index, the
         # planner, guessing 200 rows for the lights grouped by case, looked up each of
         # 99,000 cases one by one: 0.35 s of a day change at a million cases).
-        if only_candidates:
-            # The candidates (sorted by their key) merged along the index by case id: 0.12
-            # s at a million cases and 99,000 candidates, where the planner's hash join of
-            # the index's 350,000 open cases took 0.2 s.
-            cursor.execute("SET LOCAL enable_hashjoin = off")
         columns = (
             "c.item_id, c.department_id, c.division_id, c.status, c.accepted_at, "
             "c.promised_due, c.statutory_due, c.round_received_at, c.correction_due, "
             "c.decided_at, c.licence_due"
         )
-        if only_candidates:
-            # Every candidate, a closed one with no state (its row of CaseLight goes), with
-            # whether it has a row now.
+        if incremental:
+            # Every fresh case (sorted by its key, merged along the index by case id), a
+            # closed one with no state (its row of CaseLight goes), with whether it has a
+            # row now.
+            cursor.execute("SET LOCAL enable_hashjoin = off")
             chosen = (
                 f"SELECT k.case_id AS id, {columns}, k.had FROM scan_cand k LEFT JOIN "
                 f"cases_case c ON c.id = k.case_id AND c.status IN ({OPEN_SQL})"
@@ -323,24 +354,24 @@ def desired_into_temp(
             WHERE t.status IN ({ACTIVE_SQL}) AND c.status = 'processing'
         """)
         # Supervision orders: yellow until the answer is due, red after (their cases are
-        # candidates at every scan while unanswered, so they need no next day).
+        # judged at every scan while unanswered, so they need no plan).
         orders = f"""
             SELECT * FROM (
                 SELECT DISTINCT ON (o.case_id) o.case_id, NULL::uuid, 'order',
                        CASE WHEN %(today)s::date > o.answer_due THEN 'red' ELSE 'yellow' END,
-                       o.answer_due, o.department_id, '', NULL::date
+                       o.answer_due, o.department_id, '', NULL::date, false
                 FROM supervision_supervisionorder o {pick.replace("c.id", "o.case_id")}
                 WHERE o.answered_at IS NULL
                 ORDER BY o.case_id, o.issued_at DESC) o
         """
-        # The breach cards open now: red, for good (no next day), and not judged here.
+        # The judged cases' breach cards open now: red, for good (no plan), not judged here.
         breaches = """
-            SELECT case_id, task_id, kind, level, due, NULL::uuid, '', NULL::date
-            FROM scan_have WHERE NOT kind = ANY(%(kinds)s)
+            SELECT case_id, task_id, kind, level, due, NULL::uuid, '', NULL::date, false
+            FROM scan_have WHERE fresh AND NOT kind = ANY(%(kinds)s)
         """
         # Every light of the judged cases is computed once (kept in memory by the query, not
-        # written to a table): those lit today go to scan_want, and each open case's worst
-        # light and first day of change to scan_lit.
+        # written to a table): those lit today go to scan_want, each open case's worst light
+        # to scan_lit, and the lights to their plans (in key order when a few are added).
         cursor.execute(
             f"""
             WITH src AS ({case_lights} UNION ALL {steps} UNION ALL {orders}
@@ -348,19 +379,25 @@ def desired_into_temp(
             want AS (
                 INSERT INTO scan_want
                 SELECT case_id, task_id, kind, level, due, department_id, rule_id FROM src
-                WHERE level IS NOT NULL AND kind = ANY(%(kinds)s))
+                WHERE level IS NOT NULL AND kind = ANY(%(kinds)s)),
+            plans AS (
+                INSERT INTO supervision_lightplan
+                    (case_id, task_id, due, yellow_on, department_id, kind, rule_id)
+                SELECT case_id, task_id, due, yellow_on, department_id, kind, rule_id FROM src
+                WHERE planned {"ORDER BY case_id" if incremental else ""})
             INSERT INTO scan_lit
-            SELECT c.id, s.light, s.next_on, c.division_id, c.department_id, c.promised_due
+            SELECT c.id, s.light, c.division_id, c.department_id, c.promised_due
             FROM scan_case c
             LEFT JOIN (SELECT case_id,
                               CASE WHEN bool_or(level = 'red') THEN 'red'
-                                   WHEN bool_or(level IS NOT NULL) THEN 'yellow' END AS light,
-                              min(next_on) AS next_on
+                                   WHEN bool_or(level IS NOT NULL) THEN 'yellow' END AS light
                        FROM src GROUP BY case_id) s ON s.case_id = c.id
             WHERE c.status IS NOT NULL
             """,
             {**params, "kinds": kinds},
         )
+        if not incremental:
+            cursor.execute(f"CREATE INDEX {PLAN_INDEX} ON supervision_lightplan (case_id)")
         cursor.execute("ANALYZE scan_want")
         cursor.execute("ANALYZE scan_lit")
 
@@ -375,7 +412,8 @@ _MATCH = (
 
 
 def apply_desired(now, light_kinds, *, notify_at_most: int):
-    """Write the difference between scan_want and the open warnings (of the judged cases);
+    """Write the difference between scan_want and the open warnings (of the cases judged or
+    moved; only a judged case's cards are cleared: time alone clears none);
     returns how many warnings were raised and the first `notify_at_most` of their ids, the
     ids, levels and departments of those changed (raised further), how many were cleared,
     and how many were raised by department and level ({(department id, level): n}).
@@ -423,7 +461,7 @@ def apply_desired(now, light_kinds, *, notify_at_most: int):
             -- cases' open cards (thousands) with what is wanted streamed past them (a
             -- NOT EXISTS hashed the hundred thousand wanted: 30-50 ms → 23-30 ms).
             JOIN (SELECT case_id, kind, COALESCE(task_id, {_NO_TASK}) AS task FROM scan_have
-                  WHERE kind = ANY(%s)
+                  WHERE fresh AND kind = ANY(%s)
                   EXCEPT
                   SELECT case_id, kind, COALESCE(task_id, {_NO_TASK}) FROM scan_want) g
               ON g.case_id = x.case_id AND g.kind = x.kind
@@ -437,21 +475,21 @@ def apply_desired(now, light_kinds, *, notify_at_most: int):
     return raised, first or [], changed, cleared, tally
 
 
-def keep_case_lights(*, only_candidates=False, red=()) -> int:
+def keep_case_lights(*, incremental=False, red=()) -> int:
     """CaseLight = scan_lit for the judged cases: each open case's row, with its worst open
-    light and next day of change (none for a closed case, whose breach card stays on the
-    record), with `red`: the cases whose breach card was raised since scan_lit was filled.
-    Rows no longer wanted are deleted, changed ones updated, new ones inserted in key
-    order, equal ones left alone; returns how many were written. Incremental: only the
-    candidates' rows, found from what scan_cand and scan_case say they had; full: the
-    whole table. (Not one INSERT … ON CONFLICT: its speculative insertion costs half as
-    much again per row, and a full scan inserts hundreds of thousands.)"""
-    columns = [*CaseLight.KEPT, "next_on"]
+    light (none for a closed case, whose breach card stays on the record), with `red`: the
+    cases whose breach card was raised since scan_lit was filled. Rows no longer wanted are
+    deleted, changed ones updated, new ones inserted in key order, equal ones left alone;
+    then a moved case's light turns to its moved lights' worst where that is worse. Returns
+    how many rows were written. Incremental: only the judged cases' rows, found from what
+    scan_cand and scan_case say they had; full: the whole table. (Not one INSERT … ON
+    CONFLICT: its speculative insertion costs half as much again per row, and a full scan
+    inserts hundreds of thousands.)"""
+    columns = list(CaseLight.KEPT)
     mine = ", ".join(f"t.{c}" for c in columns)
     theirs = ", ".join(f"n.{c}" for c in columns)
-    if only_candidates:
-        # A candidate no longer open is in scan_case with no state (8-15 ms, where finding
-        # the candidates missing from scan_lit took 30-40 ms at a million cases).
+    if incremental:
+        # A judged case no longer open is in scan_case with no state.
         gone = (
             "DELETE FROM supervision_caselight t USING scan_case c "
             "WHERE c.status IS NULL AND c.had AND t.case_id = c.id"
@@ -484,14 +522,30 @@ def keep_case_lights(*, only_candidates=False, red=()) -> int:
             f"INSERT INTO supervision_caselight (case_id, {', '.join(columns)}) "
             f"SELECT n.case_id, {theirs} {new} ORDER BY n.case_id"
         )
-        return written + cursor.rowcount
+        written += cursor.rowcount
+        if incremental:
+            # A moved case (open, not judged: it has its row) only gets worse: green to
+            # yellow or red, yellow to red.
+            cursor.execute(
+                """
+                UPDATE supervision_caselight t SET light = m.light
+                FROM (SELECT case_id,
+                             CASE WHEN bool_or(level = 'red') THEN 'red' ELSE 'yellow' END
+                             AS light
+                      FROM scan_want WHERE moved GROUP BY case_id) m
+                WHERE t.case_id = m.case_id
+                  AND (t.light IS NULL OR (t.light = 'yellow' AND m.light = 'red'))
+                """
+            )
+            written += cursor.rowcount
+        return written
 
 
 def open_light_counts() -> dict:
     """{(division, department, light): open cases}, from the scan's narrow rows alone: after
-    a scan, each open case has one (a case opened since the last scan is a candidate of
-    this one, a closed one has lost its row), with its division and department as the
-    triggers last saw them (their change makes the case a candidate)."""
+    a scan, each open case has one (a case opened since the last scan is judged by this
+    one, a closed one has lost its row), with its division and department as the triggers
+    last saw them (their change has the case judged)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """

@@ -153,17 +153,15 @@ class LightCount(models.Model):
 class CaseLight(models.Model):
     """What the deadline scan keeps of an open case: its worst open light when yellow or
     red (NULL, or no row: green), with the case's division, department and promised date
-    for the counts and lists, and (PostgreSQL scan) `next_on`, the first day after the
-    last scan on which one of its lights — the case's, a step's, the correction or
-    delivery deadline — changes colour (NULL: none will); the next scan re-judges the
-    cases whose day has come. The PostgreSQL scan keeps a row for every open case (the
-    monitoring counts are read from them alone); the portable scan, for the lit ones.
+    for the counts and lists. The PostgreSQL scan keeps a row for every open case (the
+    monitoring counts are read from them alone); the portable scan, for the lit ones. (The
+    PostgreSQL scan finds the lights that time turns from their plans, migration 0009.)
 
     A narrow table of its own: the scan rewrites many lights a day, and here that is a
     small row instead of a new version of the wide case row and of each of its indexes.
     No index but the key: no column the scan changes is indexed, so a day's new lights
-    and dates are heap-only updates in the room the fill factor leaves (migration 0008),
-    not new index entries; monitoring reads the narrow table whole for one light's list.
+    are heap-only updates in the room the fill factor leaves (migration 0008), not new
+    index entries; monitoring reads the narrow table whole for one light's list.
     (A day change at a million cases turns about 99,000 cases: as a row inserted into an
     index on the light, plus a separate row of the next day updated, writing them took
     1.1 s; as one heap-only update each, 0.3-0.4 s.)"""
@@ -195,16 +193,16 @@ class CaseLight(models.Model):
         related_name="+",
     )
     promised_due = models.DateField(null=True)
-    next_on = models.DateField(null=True)
 
     def __str__(self):
         return f"{self.case_id} {self.light or 'green'}"
 
 
 class ScanState(models.Model):
-    """Where the deadline scan left off (one row). The PostgreSQL scan re-judges only the
-    cases whose light can have changed since (`lights.py`); when the rules or the calendar
-    it judged with change (`fingerprint`), or time goes back, it judges every case again."""
+    """Where the deadline scan left off (one row). The PostgreSQL scan judges again only the
+    cases changed since, and turns the lights whose day came between `day` and today by
+    their plans (`lights.py`); when the rules or the calendar it judged with change
+    (`fingerprint`), or time goes back, it judges every case again."""
 
     day = models.DateField(null=True)
     fingerprint = models.CharField(max_length=64, blank=True)

@@ -182,22 +182,25 @@ def scan_deadlines(today: date | None = None) -> dict:
     the counts of rows written. One transaction: monitoring never sees half a scan.
 
     On PostgreSQL the scan is set-based and incremental (`lights.py`): it judges again
-    only the cases whose light can have changed since the last scan, unless the rules or
-    the calendar changed or `today` is earlier than the last scan's day (then all)."""
+    only the cases changed since the last scan (and those with an open order), and moves
+    the others' lights by their plans, unless the rules or the calendar changed or `today`
+    is earlier than the last scan's day (then it judges all)."""
     from django.db import connection
 
     today = today or timezone.localdate()
     now = timezone.now()
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            (raised, to_notify, escalated, cleared, tally), only = _scan_set_based(today, now)
+            (raised, to_notify, escalated, cleared, tally), incremental = _scan_set_based(
+                today, now
+            )
         else:
-            (raised, to_notify, escalated, cleared, tally), only = (
+            (raised, to_notify, escalated, cleared, tally), incremental = (
                 _scan_in_python(today, now),
                 False,
             )
-        breaches = _breach_warnings(only_candidates=only)
-        lights = _keep_case_lights(only_candidates=only, red=[w.case_id for w in breaches])
+        breaches = _breach_warnings(incremental=incremental)
+        lights = _keep_case_lights(incremental=incremental, red=[w.case_id for w in breaches])
         counts = _count_lights()
     report = {
         "raised": raised + len(breaches),
@@ -213,7 +216,7 @@ def scan_deadlines(today: date | None = None) -> dict:
 
 def _scan_set_based(today, now):
     """(PostgreSQL) the same judgement in SQL over every open case at once, or over the
-    cases whose light can have changed since the last scan (lights.py)."""
+    cases changed since the last scan and the lights that time moved (lights.py)."""
     from . import lights
     from .models import ScanState
 
@@ -223,7 +226,9 @@ def _scan_set_based(today, now):
     fingerprint = lights.fingerprint(today, lights.threshold_rows(rules, _thresholds))
     full = state.day is None or state.fingerprint != fingerprint or today < state.day
     lights.candidates_into_temp(today, full=full)
-    lights.desired_into_temp(today, rules, _thresholds, LIGHT_KINDS, only_candidates=not full)
+    lights.desired_into_temp(
+        today, rules, _thresholds, LIGHT_KINDS, since=None if full else state.day
+    )
     raised, raised_ids, changed, cleared, tally = lights.apply_desired(
         now, LIGHT_KINDS, notify_at_most=NOTIFY_AT_MOST
     )
@@ -316,7 +321,7 @@ def _count_lights() -> int:
     return len(gone) + len(changed) + len(new)
 
 
-def _keep_case_lights(*, only_candidates=False, red=()) -> int:
+def _keep_case_lights(*, incremental=False, red=()) -> int:
     """CaseLight = each case's worst open warning's colour (no row: green; the portable
     scan, which judges every case each time, keeps no next day); writes only changes.
     `red`: the cases whose breach card the scan has just raised."""
@@ -325,7 +330,7 @@ def _keep_case_lights(*, only_candidates=False, red=()) -> int:
     if connection.vendor == "postgresql":
         from .lights import keep_case_lights
 
-        return keep_case_lights(only_candidates=only_candidates, red=red)
+        return keep_case_lights(incremental=incremental, red=red)
     from .models import CaseLight
     from .selectors import OPEN
 
@@ -355,16 +360,16 @@ def _keep_case_lights(*, only_candidates=False, red=()) -> int:
 BREACH_KINDS = {"RCV-04": WarningKind.DEEMED_ACCEPTANCE, "RNW-02": WarningKind.DEEMED_RENEWAL}
 
 
-def _breach_warnings(*, only_candidates=False) -> list[Warning]:
+def _breach_warnings(*, incremental=False) -> list[Warning]:
     """A breach that happened (deemed acceptance, deemed renewal) is a red card that stays
-    on the record; each is raised once. Incremental: a breach event makes its case a
-    candidate (trigger), so only the candidates' events are read."""
+    on the record; each is raised once. Incremental: a breach event has its case judged
+    (trigger), so only the judged cases' events are read."""
     from django.db.models.expressions import RawSQL
 
     from shenpi.cases.models import CaseEvent
 
     events = CaseEvent.objects.exclude(breach="").filter(breach__in=BREACH_KINDS)
-    if only_candidates:
+    if incremental:
         events = events.filter(case_id__in=RawSQL("SELECT case_id FROM scan_cand", []))
     # The breaches are a handful (their own index); the cards already raised are looked up
     # for their cases only (not among every card of the judged cases: 50 ms at a million).

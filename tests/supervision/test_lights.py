@@ -75,11 +75,13 @@ def test_the_sql_lights_equal_the_clock_day_by_day_across_the_spring_festival(de
 
 
 def test_the_incremental_scan_keeps_what_judging_every_case_would_day_by_day(demo, food):
-    """The scan re-judges only the cases whose light can have changed (their next day of
-    change has come, a change recorded by the triggers, an order open). Day by day across the
-    Spring Festival, with steps finished, a pause, an order, an acceptance and a withdrawal
-    in between, what it leaves — open cards, each case's light, the monitoring counts — is
-    what judging every case from scratch gives, and it judged everything only once."""
+    """The scan judges again only the cases changed since the last (recorded by the
+    triggers) or with an order open, and turns the other lights that time turned by their
+    plans. Day by day across the Spring Festival (and over two stretches with no scan, the
+    festival's and a week's end), with steps finished, a pause, an order, an acceptance and
+    a withdrawal in between, what it leaves — open cards, each case's light, the monitoring
+    counts — is what judging every case from scratch gives, and it judged everything only
+    once."""
     from collections import Counter
 
     import time_machine
@@ -139,6 +141,12 @@ def test_the_incremental_scan_keeps_what_judging_every_case_would_day_by_day(dem
     seen = 0
     day = date(2026, 2, 5)
     while day <= date(2026, 4, 10):
+        if date(2026, 2, 14) <= day <= date(2026, 2, 23) or date(2026, 3, 14) <= day <= date(
+            2026, 3, 17
+        ):
+            # No scan these days: the next one turns what time turned since the last.
+            day += timedelta(days=1)
+            continue
         with time_machine.travel(f"{day.isoformat()} 12:00 +0800", tick=False):
             act(day)
             scan_deadlines()
@@ -170,12 +178,12 @@ def test_the_incremental_scan_keeps_what_judging_every_case_would_day_by_day(dem
     assert not Warning.objects.filter(case=early, cleared_at__isnull=True).exists()
 
 
-def test_a_case_whose_day_came_is_rewritten_in_place(demo, food):
-    """The scan keeps a case's light and its next day of change in one narrow row, with no
-    index on either: when the day comes and the light turns, the row is one heap-only
-    update (no new index entry; with an index on the light, rewriting a million-case day
-    change's rows took three times as long), and the new next day is the day the light
-    turns again."""
+def test_a_case_whose_light_time_turned_is_rewritten_in_place(demo, food):
+    """The scan keeps a case's light in one narrow row with no index on it, and finds the
+    lights that time turned from their plans: the day a step's light turns yellow, the
+    case's row is one heap-only update (no new index entry; with an index on the light,
+    rewriting a million-case day change's rows took three times as long), and on a day when
+    nothing turns nothing is written."""
     import time_machine
 
     from shenpi.supervision.models import CaseLight
@@ -190,17 +198,62 @@ def test_a_case_whose_day_came_is_rewritten_in_place(demo, food):
             return cursor.fetchone() or (0, 0)
 
     # Accepted Friday 13 Feb 2026; its first step (3 working days: 14, 24, 25 Feb) has
-    # one day left on Tuesday the 24th, after the Spring Festival: yellow from then.
+    # one day left on Tuesday the 24th, after the Spring Festival: yellow from then, red
+    # from the 26th, the day after it is due (TL-06).
     case = accepted_on(demo, food, "2026-02-13 10:00 +0800")
     with time_machine.travel("2026-02-23 10:00 +0800", tick=False):
-        scan_deadlines()
-    row = CaseLight.objects.get(case=case)
-    assert (row.light, row.next_on) == (None, date(2026, 2, 24))
+        assert scan_deadlines()["raised"] == 0
+    assert CaseLight.objects.get(case=case).light is None
     updated, hot = writes()
     with time_machine.travel("2026-02-24 10:00 +0800", tick=False):
-        scan_deadlines()
-    row = CaseLight.objects.get(case=case)
-    assert (row.light, row.next_on) == ("yellow", date(2026, 2, 26))  # red the day after it is due
+        report = scan_deadlines()
+    assert (report["raised"], report["lights"]) == (1, 1)
+    assert CaseLight.objects.get(case=case).light == "yellow"
     now_updated, now_hot = writes()
-    assert now_updated > updated
-    assert now_hot - hot == now_updated - updated  # every update heap-only
+    assert now_updated == updated + 1
+    assert now_hot - hot == 1  # heap-only
+    with time_machine.travel("2026-02-25 10:00 +0800", tick=False):
+        report = scan_deadlines()  # still yellow: nothing turns, nothing is written
+    assert (report["raised"], report["escalated"], report["lights"]) == (0, 0, 0)
+    with time_machine.travel("2026-02-26 10:00 +0800", tick=False):
+        report = scan_deadlines()
+    assert (report["escalated"], report["lights"]) == (1, 1)
+    assert CaseLight.objects.get(case=case).light == "red"
+
+
+def test_time_turns_nothing_of_a_deleted_case(demo, food):
+    """A case deleted (its cards and light row go with it) is judged at the next scan as a
+    closed one (a trigger records it; a case with steps is recorded by their deletion as
+    well, so here one received and not yet accepted, with no step): its plans go, and
+    time passing its correction deadline (RCV-04) raises no card for it."""
+    import time_machine
+
+    from shenpi.cases import services as cases
+    from shenpi.cases.models import Case, Task
+    from shenpi.supervision.models import CaseLight, Warning
+    from shenpi.supervision.services import scan_deadlines
+    from tests.cases.conftest import complete_draft
+
+    def plans():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM supervision_lightplan WHERE case_id = %s", [case.pk]
+            )
+            return cursor.fetchone()[0]
+
+    with time_machine.travel("2026-03-02 11:00 +0800", tick=False):
+        case = cases.case_submit(
+            actor=demo("zhangsan"),
+            case=complete_draft(cases, demo("zhangsan"), food),
+            declaration=True,
+            form_data=FOOD_FORM,
+        )
+        scan_deadlines()
+    assert plans() == 1 and not Task.objects.filter(case=case).exists()
+    Case.objects.filter(pk=case.pk).delete()
+    with time_machine.travel("2026-03-20 11:00 +0800", tick=False):  # long past its deadline
+        report = scan_deadlines()
+    assert report["raised"] == 0
+    assert not Warning.objects.filter(case_id=case.pk).exists()
+    assert not CaseLight.objects.filter(case_id=case.pk).exists()
+    assert plans() == 0
