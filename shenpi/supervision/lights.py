@@ -157,7 +157,7 @@ def fingerprint(today: date, thresholds: list[tuple]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def candidates_into_temp(today: date, *, full: bool) -> None:
+def candidates_into_temp(*, full: bool) -> None:
     """scan_cand: the fresh cases, judged again from their rows (see the module's
     docstring), each with whether it has a CaseLight row now (so that what the scan writes
     is found among these rows, not by reading the table again). The changes recorded
@@ -196,11 +196,11 @@ def desired_into_temp(today: date, rules: dict, resolve, light_kinds, *, since=N
     """Judge the lights of the cases judged — every open case (full), or the fresh cases in
     scan_cand and the lights that time moved since the last scan's day `since`: fill the
     temporary table scan_want with those that are yellow or red today (`moved`: time moved
-    it), scan_lit with each fresh or open case's row of CaseLight — its worst open light
-    (its breach cards, which are not lights, count: scan_have); each open case has one,
-    with none when green, so that the rows are the open cases as the scan counted them —
-    and plan the judged lights anew (supervision_lightplan). scan_have: the open cards of
-    the cases judged or moved, as they are now (`fresh`: of a case judged)."""
+    it), scan_lit with each judged open case's row of CaseLight — its worst open light
+    (its breach cards, which are not lights, count: scan_have), none when green, so that
+    after a full scan the rows are the open cases as the scan counted them — and plan the
+    judged lights anew (supervision_lightplan). scan_have: the open cards of the cases
+    judged or moved, as they are now (`fresh`: of a case judged)."""
     tz = settings.TIME_ZONE
     incremental = since is not None
     pick = "JOIN scan_cand k ON k.case_id = c.id" if incremental else ""

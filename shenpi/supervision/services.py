@@ -225,7 +225,7 @@ def _scan_set_based(today, now):
     rules = _rules()
     fingerprint = lights.fingerprint(today, lights.threshold_rows(rules, _thresholds))
     full = state.day is None or state.fingerprint != fingerprint or today < state.day
-    lights.candidates_into_temp(today, full=full)
+    lights.candidates_into_temp(full=full)
     lights.desired_into_temp(
         today, rules, _thresholds, LIGHT_KINDS, since=None if full else state.day
     )

@@ -106,6 +106,9 @@ def test_the_incremental_scan_keeps_what_judging_every_case_would_day_by_day(dem
             form_data=FOOD_FORM,
         )
     WarningRule.objects.create(item=food, step_key="first_review", yellow_left=2, yellow_ratio=0.5)
+    # Review steps yellow from their first day (a ratio of 0: their plans' yellow day is
+    # -infinity), red after their due date.
+    WarningRule.objects.create(item=food, step_key="review", yellow_left=0, yellow_ratio=0)
     official, head = demo("yc_scjg_off1"), demo("yc_scjg_head")
 
     def act(day):
