@@ -19,10 +19,10 @@ contents, its due date and its yellow day: supervision_lightplan, migration 0009
 next scan judges from their rows only the cases changed since (`ScanDirty`, written by
 triggers) and those with an unanswered order (`scan_cand`, the fresh cases), and plans
 them anew; for every other case, time alone moved its lights, and only those whose yellow
-day or due date fell between the last scan's day and today changed (`scan_moved`): they
-turn yellow or red, the case's light can only get worse, and nothing is cleared. A change
-of the rules or the calendar (the `fingerprint`) or a day earlier than the last judges
-all.
+day or due date fell between the last scan's day and today changed (scan_want's `moved`
+rows, read from the plans): they turn yellow or red, the case's light can only get worse,
+and nothing is cleared. A change of the rules or the calendar (the `fingerprint`) or a day
+earlier than the last judges all.
 
 One pass over the fresh cases' lights (`desired_into_temp`) gives both what their cards
 should be (scan_want, with the moved lights) and each one's row (scan_lit: worst light);
