@@ -258,10 +258,10 @@ def desired_into_temp(today: date, rules: dict, resolve, light_kinds, *, since=N
         # to raise, raise further and clear (a judged case's only) between this table and
         # scan_want.
         if incremental:
-            # The few judged cases' cards are looked up in open_cards (an idle scan reads
-            # none); with the lights that time moved, every open card is tested against
-            # the two sets hashed (a join with their union, guessed at 200 cases, looked
-            # up 100,000 one by one: 186 ms, this 45-85 ms).
+            # The judged cases' open cards (a few: looked up by one_card, which leads with
+            # the case; an idle scan reads none), and only when time moved lights, every
+            # card tested against both sets hashed (a join with the sets' union, guessed at
+            # 200 cases, looked them up 100,000 one by one: 186 ms; this 45-85 ms).
             cases = "x.case_id IN (SELECT case_id FROM scan_cand)"
             if moved:
                 cases = f"({cases} OR x.case_id IN (SELECT case_id FROM scan_want))"

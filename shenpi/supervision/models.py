@@ -117,13 +117,6 @@ class Warning(models.Model):
                 name="one_card",
             ),
         ]
-        indexes = [
-            # The open cards by case, without the history of cleared ones: the scan reads
-            # the open cards of the cases it judges or moves, the API a user's open cards.
-            # Read from the whole table, that grew with the history (at a million cases,
-            # with 1.5 million cleared cards, 55-85 ms instead of 160-180 for a day change).
-            models.Index(fields=["case"], condition=Q(cleared_at__isnull=True), name="open_cards"),
-        ]
         # No index holds `level` or `due`: a card turned red is then rewritten in place
         # (a heap-only update, with the room the table's fill factor leaves: migration
         # 0005), and the day a deadline passes turns tens of thousands of them. Nor one by
