@@ -323,7 +323,7 @@ def _count_lights() -> int:
 
 def _keep_case_lights(*, incremental=False, red=()) -> int:
     """CaseLight = each case's worst open warning's colour (no row: green; the portable
-    scan, which judges every case each time, keeps no next day); writes only changes.
+    scan, which judges every case each time, keeps no plans); writes only changes.
     `red`: the cases whose breach card the scan has just raised."""
     from django.db import connection
 
