@@ -13,9 +13,8 @@ from django.db import connection
 
 from shenpi.supervision.models import WarningRule
 from shenpi.supervision.services import LIGHT_KINDS, desired_warnings
-from tests.cases.conftest import FOOD_FORM
 
-from .test_scan import accepted_on
+from .test_scan import accepted_on, submitted_on
 
 pytestmark = [
     pytest.mark.django_db,
@@ -92,19 +91,12 @@ def test_the_incremental_scan_keeps_what_judging_every_case_would_day_by_day(dem
     from shenpi.supervision.models import CaseLight, LightCount, ScanState, Warning
     from shenpi.supervision.selectors import OPEN
     from shenpi.supervision.services import order_answer, order_issue, scan_deadlines
-    from tests.cases.conftest import complete_draft
 
     early, late, paused = (
         accepted_on(demo, food, moment)
         for moment in ("2026-02-06 10:00 +0800", "2026-02-12 16:00 +0800", "2026-02-13 10:00 +0800")
     )
-    with time_machine.travel("2026-02-12 11:00 +0800", tick=False):
-        pending = cases.case_submit(  # RCV-04: a correction light until it is accepted
-            actor=demo("zhangsan"),
-            case=complete_draft(cases, demo("zhangsan"), food),
-            declaration=True,
-            form_data=FOOD_FORM,
-        )
+    pending = submitted_on(demo, food, "2026-02-12 11:00 +0800")  # RCV-04 until accepted
     WarningRule.objects.create(item=food, step_key="first_review", yellow_left=2, yellow_ratio=0.5)
     # Review steps yellow from their first day (a ratio of 0: their plans' yellow day is
     # -infinity), red after their due date.
@@ -231,11 +223,9 @@ def test_time_turns_nothing_of_a_deleted_case(demo, food):
     time passing its correction deadline (RCV-04) raises no card for it."""
     import time_machine
 
-    from shenpi.cases import services as cases
     from shenpi.cases.models import Case, Task
     from shenpi.supervision.models import CaseLight, Warning
     from shenpi.supervision.services import scan_deadlines
-    from tests.cases.conftest import complete_draft
 
     def plans():
         with connection.cursor() as cursor:
@@ -244,13 +234,8 @@ def test_time_turns_nothing_of_a_deleted_case(demo, food):
             )
             return cursor.fetchone()[0]
 
+    case = submitted_on(demo, food, "2026-03-02 11:00 +0800")
     with time_machine.travel("2026-03-02 11:00 +0800", tick=False):
-        case = cases.case_submit(
-            actor=demo("zhangsan"),
-            case=complete_draft(cases, demo("zhangsan"), food),
-            declaration=True,
-            form_data=FOOD_FORM,
-        )
         scan_deadlines()
     assert plans() == 1 and not Task.objects.filter(case=case).exists()
     Case.objects.filter(pk=case.pk).delete()

@@ -22,12 +22,19 @@ def scan():
     return report
 
 
-def accepted_on(demo, food, moment):
+def submitted_on(demo, food, moment):
+    """A food licence application submitted by its applicant at `moment` (received: RCV-04's
+    correction light runs until it is accepted)."""
     with time_machine.travel(moment, tick=False):
         case = complete_draft(services, demo("zhangsan"), food)
-        case = services.case_submit(
+        return services.case_submit(
             actor=demo("zhangsan"), case=case, declaration=True, form_data=FOOD_FORM
         )
+
+
+def accepted_on(demo, food, moment):
+    case = submitted_on(demo, food, moment)
+    with time_machine.travel(moment, tick=False):
         return services.case_accept(actor=demo("yc_scjg_off1"), case=case)
 
 
