@@ -58,6 +58,13 @@ def _ensure_flowing(case) -> None:
         )
 
 
+def verdict_required(flow, step_key: str) -> bool:
+    """A step not flagged as the lead department's is a co-department's opinion: it is
+    completed with an explicit agree or disagree (CONTRACTS.md "The flow"). The page
+    shows the control by this rule and task_complete enforces it."""
+    return not flow.step(step_key).lead
+
+
 @transaction.atomic
 def task_claim(*, actor, task: Task) -> Task:
     task, case = _lock_task(task)
@@ -138,7 +145,7 @@ def task_complete(*, actor, task: Task, opinion: str, verdict: str = "") -> list
         raise Conflict("该任务已由其他工作人员认领。", code="task_taken")
     if not (opinion or "").strip():
         raise InvalidInput("请填写审查意见。", errors={"opinion": ["必填。"]})
-    if not step.lead:
+    if verdict_required(flow, task.step_key):
         if verdict not in ("agree", "disagree"):
             raise InvalidInput("协办部门须明确同意或不同意。", errors={"verdict": ["请选择。"]})
     elif verdict:

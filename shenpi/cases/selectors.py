@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from shenpi.accounts.constants import Role
+from shenpi.accounts.constants import DivisionLevel, Role
+from shenpi.accounts.models import Division
 from shenpi.accounts.scope import scope_for
 
 from .constants import CaseStatus
@@ -39,6 +40,25 @@ def cases_visible_to(user) -> QuerySet[Case]:
         visible |= Q(applicant=user)
         visible |= Q(submitted_by=user)
     return qs.filter(visible)
+
+
+def two_level_divisions(version) -> QuerySet[Division]:
+    """Art. 35, 43 (CONTRACTS.md "Two-level items"): the applicant of a two-level item
+    chooses a city or county below the item's organ that has a department of the
+    item's lower kind; the organ's own division is never a choice (its department
+    would review "below" itself)."""
+    upper = version.item.department.division
+    return (
+        Division.objects.filter(
+            path__startswith=upper.path,
+            level__in=[DivisionLevel.CITY, DivisionLevel.COUNTY],
+            departments__kind_id=version.lower_kind_id,
+            departments__is_active=True,
+        )
+        .exclude(pk=upper.pk)
+        .distinct()
+        .order_by("path")
+    )
 
 
 def case_for_user(user, case_id) -> Case:

@@ -27,7 +27,7 @@ from shenpi.core.flow import opening_steps, parse_flow
 from shenpi.notify.services import notify
 from shenpi.workdays.services import calendar
 
-from . import documents
+from . import documents, selectors
 from .constants import (
     MATERIAL_FILE_TYPES,
     WITHDRAWABLE,
@@ -221,22 +221,27 @@ def _next_number(division: Division, today: date) -> str:
 
 
 def _competent_department(version, item, chosen_division: Division | None) -> Department:
-    """Two-level items (Art. 35, 43): the department of the item's kind in the chosen division."""
+    """Two-level items (Art. 35, 43): the department of the item's kind in the chosen
+    city or county, which must lie below the item's organ."""
     if not version.two_level:
         return item.department
     if chosen_division is None:
         raise InvalidInput(
             "请选择办理的市、县（区）。", errors={"chosen_division": ["两级审批事项须选择区划。"]}
         )
-    department = Department.objects.filter(
-        division=chosen_division, kind_id=version.lower_kind_id, is_active=True
-    ).first()
-    if department is None:
+    if not selectors.two_level_divisions(version).filter(pk=chosen_division.pk).exists():
         raise InvalidInput(
-            f"{chosen_division.name}没有可以受理本事项的部门，请选择其他区划。",
-            errors={"chosen_division": ["该区划没有受理部门。"]},
+            f"本事项须先经市、县（区）审查（第三十五条），不能选择“{chosen_division.name}”，"
+            f"请选择{item.department.division.name}下辖、设有受理部门的市、县（区）。",
+            errors={"chosen_division": ["请选择下辖的市、县（区）。"]},
         )
-    return department
+    return (
+        Department.objects.filter(
+            division=chosen_division, kind_id=version.lower_kind_id, is_active=True
+        )
+        .order_by("code")
+        .first()
+    )
 
 
 def _applicant_code(user: User) -> str:
@@ -261,9 +266,11 @@ def _check_bar(applicant: User, item: Item) -> None:
         )
 
 
-def _ensure_may_apply_for(actor, applicant, department) -> None:
+def _ensure_may_apply_for(actor, applicant, department, item) -> None:
     """Applicants apply for themselves; a clerk of the department's window, an agent or
-    the department's (or lower platform's) system client for them (CONTRACTS.md)."""
+    the department's (or lower platform's) system client for them (CONTRACTS.md). The
+    window of a two-level item's upper organ takes walk-ins for the city or county the
+    clerk picks with the applicant (Art. 35)."""
     if _is_client(actor):
         client = actor.client
         if client.allows("case.submit") and (
@@ -275,6 +282,8 @@ def _ensure_may_apply_for(actor, applicant, department) -> None:
     if actor.pk == applicant.pk:
         return
     if actor.has_role(Role.AGENT) or _is_clerk_for(actor, department):
+        return
+    if department.pk != item.department_id and _is_clerk_for(actor, item.department):
         return
     raise NotAllowed("您不能代他人申请该事项。", code="not_on_behalf")
 
@@ -330,7 +339,7 @@ def case_create_draft(
         _check_bar(applicant, item)
         department = _competent_department(version, item, chosen_division)
         licence = None
-    _ensure_may_apply_for(actor, applicant, department)
+    _ensure_may_apply_for(actor, applicant, department, item)
     case = _new_case(
         actor, item, version, applicant, department, chosen_division, channel, kind=kind,
         licence=licence,
@@ -620,7 +629,7 @@ def case_submit_whole(
         raise Conflict("该事项已废止或尚未发布，不能申请。", code="item_not_in_force")
     _check_bar(applicant, item)  # SAN-01/02
     department = _competent_department(version, item, chosen_division)
-    _ensure_may_apply_for(actor, applicant, department)
+    _ensure_may_apply_for(actor, applicant, department, item)
     # Art. 31: only materials on the item's published list, each a whole file of an
     # accepted type, within the per-file and per-case limits.
     requirements = {str(r.pk): r for r in version.materials.all()}

@@ -15,6 +15,7 @@ from shenpi.audit.services import client_ip
 from shenpi.catalog.models import Item
 from shenpi.core import clock
 from shenpi.core.errors import DomainError
+from shenpi.core.flow import parse_flow
 from shenpi.workdays.services import calendar
 
 from . import selectors, services
@@ -37,6 +38,9 @@ def _applicant_required(request):
         raise Http404
 
 
+TASK_DRAFTS = "task_drafts"
+
+
 # --- applying ------------------------------------------------------------------------------
 
 
@@ -48,15 +52,7 @@ def apply_start(request, code):
         Item.objects.select_related("current", "department"), code=code, current__isnull=False
     )
     version = item.current
-    divisions = []
-    if version.two_level:
-        divisions = (
-            Division.objects.filter(
-                departments__kind_id=version.lower_kind_id, departments__is_active=True
-            )
-            .distinct()
-            .order_by("path")
-        )
+    divisions = selectors.two_level_divisions(version) if version.two_level else []
     kind = request.GET.get("kind") if request.GET.get("kind") in ("change", "renewal") else "new"
     licence = (
         Licence.objects.filter(pk=request.GET.get("licence"), holder=request.user).first()
@@ -340,6 +336,9 @@ def case_detail(request, pk):
         case.tasks.select_related("department", "claimed_by", "verified_by").order_by("opened_at")
     )
     my_department = user.department.pk if staff and user.department else None
+    flow = parse_flow(case.version.flow)
+    # What an official typed into a step's form that the service refused (task_action).
+    drafts = request.session.pop(TASK_DRAFTS, {}) if tasks else {}
     cal = calendar()
     today = timezone.localdate()
     for t in tasks:
@@ -351,7 +350,8 @@ def case_detail(request, pk):
         t.lead_may_respond = (
             t.verdict == "disagree" and not t.response and my_department == case.item.department_id
         )
-        t.lead_step = t.department_id == case.item.department_id
+        t.needs_verdict = review.verdict_required(flow, t.step_key)
+        t.draft = drafts.get(str(t.pk), {})
     return render(
         request,
         "cases/detail.html",
@@ -518,12 +518,13 @@ def task_action(request, pk, task_pk):
             review.task_verify(actor=actor, task=task)
             messages.success(request, "已复核（两人核查）。")
         elif action == "complete":
-            review.task_complete(
-                actor=actor,
-                task=task,
-                opinion=request.POST.get("opinion", ""),
-                verdict=request.POST.get("verdict", ""),
-            )
+            typed = {k: request.POST.get(k, "") for k in ("opinion", "verdict")}
+            try:
+                review.task_complete(actor=actor, task=task, **typed)
+            except DomainError:
+                # Kept for the page it redirects to: a refusal never loses the opinion.
+                request.session[TASK_DRAFTS] = {str(task.pk): typed}
+                raise
             messages.success(request, f"{task.step_name}已完成。")
         elif action == "respond":
             review.task_respond(actor=actor, task=task, response=request.POST.get("response", ""))
@@ -755,8 +756,13 @@ def window(request):
             messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
             applicant = None
     if request.method == "POST" and request.POST.get("action") == "start" and applicant is not None:
-        item = get_object_or_404(Item, pk=request.POST.get("item"))
-        chosen = department.division if item.current.two_level else None
+        item = get_object_or_404(Item, pk=request.POST.get("item"), current__isnull=False)
+        chosen = None
+        if item.current.two_level:
+            # A county's or city's own window takes its own division's cases; the upper
+            # organ's window picks the city or county with the applicant (Art. 35).
+            where = request.POST.get("division") or department.division_id
+            chosen = Division.objects.filter(code=where).first()
         try:
             case = services.case_create_draft(
                 actor=user, item=item, applicant=applicant, chosen_division=chosen, channel="window"
@@ -765,10 +771,24 @@ def window(request):
             _errors_to_messages(request, exc)
         else:
             return redirect("cases:edit", pk=case.pk)
+    # Where a two-level walk-in is handled: the upper organ's clerk picks a city or county
+    # with the applicant; a city's or county's own window takes its own division's.
+    divisions = {}
+    for i in items:
+        if i.current.two_level:
+            for d in selectors.two_level_divisions(i.current):
+                if i.department_id == department.pk or d.pk == department.division_id:
+                    divisions[d.pk] = d
     return render(
         request,
         "cases/window.html",
-        {"items": items, "applicant": applicant, "code": code, "department": department},
+        {
+            "items": items,
+            "applicant": applicant,
+            "code": code,
+            "department": department,
+            "divisions": sorted(divisions.values(), key=lambda d: d.path),
+        },
     )
 
 

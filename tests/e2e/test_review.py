@@ -74,3 +74,70 @@ def test_the_investment_project_through_three_departments_to_the_licence(new_pag
     expect(applicant.get_by_test_id("timeline")).to_contain_text("环境影响意见已完成（不同意）")
     applicant.get_by_role("link", name="核验").click()
     expect(applicant.get_by_test_id("verified")).to_contain_text("当前状态：有效")
+
+
+def test_a_two_level_item_from_a_county_to_the_regions_licence(new_page, tmp_path):
+    """Food production (Art. 35, 43): the enterprise chooses its county on a phone; the
+    county bureau accepts and reviews with its verdict; the region reviews with two
+    officials and decides. A refused step keeps the opinion typed."""
+    from .test_applying import upload_all
+
+    applicant = new_page({"width": 390, "height": 844})
+    log_in(applicant, "saishang")
+    applicant.goto("/guide/640000-SCJG-002/")
+    applicant.get_by_role("link", name="我要申请").click()
+    where = applicant.get_by_label("办理的市、县（区）")
+    expect(where.locator("option")).not_to_contain_text(["宁夏回族自治区"])
+    where.select_option(label="兴庆区")
+    applicant.get_by_role("button", name="开始填写").click()
+    applicant.get_by_label("申请人名称").fill("宁夏塞上乳业有限公司")
+    applicant.get_by_label("联系人").fill("王五")
+    applicant.get_by_label("联系电话").fill("13895000003")
+    applicant.get_by_label("食品类别").select_option("乳制品")
+    applicant.get_by_label("生产地址").fill("银川市兴庆区掌政镇")
+    applicant.get_by_role("button", name="保存草稿").click()
+    upload_all(applicant, tmp_path)
+    applicant.get_by_label(re.compile("本人承诺")).check()
+    applicant.get_by_role("button", name="提交申请").click()
+    expect(applicant.get_by_test_id("case-status")).to_have_text("已收件，待预审")
+    number = applicant.get_by_test_id("case-number").inner_text()
+    assert number.startswith("640104")
+
+    county = new_page()
+    log_in(county, "xq_scjg_off1")
+    county.goto("/desk/intake/")
+    county.get_by_test_id("inbox").get_by_role("link", name=number).click()
+    county.get_by_test_id("pre-review").get_by_role("button", name="受理", exact=True).click()
+    expect(county.get_by_text("已受理，受理通知书已生成")).to_be_visible()
+    case_id = county.url.rstrip("/").split("/")[-1]
+    act_on_step(county, case_id, "lower_review", "场所、设备与工艺符合要求", "agree")
+
+    first, second = new_page(), new_page()
+    log_in(first, "nx_scjg_off1")
+    log_in(second, "nx_scjg_off2")
+    first.goto(f"/cases/{case_id}/")
+    row = first.get_by_test_id("tasks").locator('tr[data-step="review"]')
+    row.get_by_role("button", name="认领").click()
+    row = first.get_by_test_id("tasks").locator('tr[data-step="review"]')
+    row.get_by_role("textbox").first.fill("经两人现场核查，符合条件")
+    row.get_by_role("button", name="完成").click()
+    # Refused (two officials, Art. 34 ¶3): the message says why and the opinion stays.
+    expect(first.get_by_text("须由另一名工作人员复核")).to_be_visible()
+    row = first.get_by_test_id("tasks").locator('tr[data-step="review"]')
+    expect(row.get_by_role("textbox").first).to_have_value("经两人现场核查，符合条件")
+    second.goto(f"/cases/{case_id}/")
+    second.get_by_role("button", name="复核：审核").click()
+    first.reload()
+    row = first.get_by_test_id("tasks").locator('tr[data-step="review"]')
+    row.get_by_role("textbox").first.fill("经两人现场核查，符合条件")
+    row.get_by_role("button", name="完成").click()
+    expect(first.get_by_text("审核已完成。")).to_be_visible()
+
+    head = new_page()
+    log_in(head, "nx_scjg_head")
+    head.goto(f"/cases/{case_id}/")
+    head.get_by_role("button", name="准予许可").click()
+    expect(head.get_by_test_id("case-status")).to_have_text("已决定，待送达")
+
+    applicant.reload()
+    expect(applicant.get_by_test_id("timeline")).to_contain_text("下级审查已完成（同意）")
