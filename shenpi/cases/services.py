@@ -4,6 +4,7 @@ notifications (STYLE.md 3). Nothing else assigns `Case.status`."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import date, timedelta
@@ -75,6 +76,32 @@ def _lock(case: Case) -> Case:
         Case.objects.select_for_update(of=("self",))
         .select_related("item", "version", "department__division", "applicant")
         .get(pk=case.pk)
+    )
+
+
+def _today_applies_first(service):
+    """RCV-04 (Art. 32(4)) and the supplement deadline take effect on their day, whether
+    or not the periodic job has run: an intake action first applies, in its own
+    transaction as the job would, the deemed acceptance or withdrawal that today's date
+    has already brought, then decides on the case as it now stands."""
+
+    @functools.wraps(service)
+    def run(*, case: Case, **kwargs):
+        today = _today()
+        _deem_accepted(case.pk, today)
+        _deem_withdrawn(case.pk, today)
+        return service(case=case, **kwargs)
+
+    return run
+
+
+def _deemed_refusal(case, action: str) -> Conflict:
+    """The answer to an intake action on a case that the law already deems accepted."""
+    return Conflict(
+        f"本机关未在 {case.correction_due:%Y年%m月%d日} 前一次告知补正内容，依据《中华人民共和国"
+        f"行政许可法》第三十二条第一款第四项，本件自收到申请材料之日（{_local(case.accepted_at):%Y年%m月%d日}）"
+        f"起即为受理，法定期限至 {case.statutory_due:%Y年%m月%d日}，不能再{action}。",
+        code="deemed_accepted",
     )
 
 
@@ -755,12 +782,16 @@ def _defects(case, defects: list[dict]) -> list[dict]:
     return out
 
 
+@_today_applies_first
 @transaction.atomic
 def case_request_correction(*, actor, case: Case, defects: list[dict]) -> CorrectionNotice:
-    """RCV-04 (Art. 32(4)): ONE notice listing every defect; a later round may only name
-    what is still wrong with the pieces the first notice named."""
+    """RCV-04 (Art. 32(4)): ONE notice listing every defect, within 5 working days of the
+    round's receipt; a later round may only name what is still wrong with the pieces the
+    first notice named."""
     case = _lock(case)
     _ensure_intake_staff(actor, case)
+    if case.deemed_accepted and case.status == CaseStatus.PROCESSING:
+        raise _deemed_refusal(case, "发出补正通知")
     if case.status != CaseStatus.RECEIVED:
         raise Conflict("只有待预审的办件才能发出补正通知。", code="not_received")
     items = _defects(case, defects)
@@ -813,6 +844,7 @@ def case_request_correction(*, actor, case: Case, defects: list[dict]) -> Correc
     return notice
 
 
+@_today_applies_first
 @transaction.atomic
 def case_supplement(*, actor, case: Case) -> Case:
     """The supplement is in: back to pre-review, with a new 5-working-day window."""
@@ -888,6 +920,7 @@ def _start_clock(case, accepted_at, *, deemed: bool) -> None:
     _open_first_stage(case, cal, start, accepted_at)
 
 
+@_today_applies_first
 @transaction.atomic
 def case_accept(
     *,
@@ -901,6 +934,8 @@ def case_accept(
     listed gaps are to be filled by the applicant's committed date."""
     case = _lock(case)
     _ensure_intake_staff(actor, case)
+    if case.deemed_accepted and case.status == CaseStatus.PROCESSING:
+        raise _deemed_refusal(case, "另行受理（受理日期不变）")
     if case.status != CaseStatus.RECEIVED:
         raise Conflict("只有待预审的办件才能受理。", code="not_received")
     missing = _missing_required(case, lenient_ok=False)
@@ -965,6 +1000,7 @@ def _acceptance_notice(case, *, lenient_names=()):
     _issue_notice(case, NoticeKind.LENIENT if lenient_names else NoticeKind.ACCEPTANCE, body)
 
 
+@_today_applies_first
 @transaction.atomic
 def case_not_accept(
     *, actor, case: Case, reason: str, text: str, competent_organ: str = ""
@@ -973,6 +1009,8 @@ def case_not_accept(
     when that is the reason. False materials bar the applicant (SAN-01, Art. 78)."""
     case = _lock(case)
     _ensure_intake_staff(actor, case)
+    if case.deemed_accepted and case.status == CaseStatus.PROCESSING:
+        raise _deemed_refusal(case, "作出不予受理决定")
     if case.status not in (CaseStatus.RECEIVED, CaseStatus.CORRECTION_REQUESTED):
         raise Conflict("该办件已受理或已结束，不能作出不予受理决定。", code="not_in_intake")
     if reason not in NotAcceptedReason.values:

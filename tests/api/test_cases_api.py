@@ -354,3 +354,30 @@ def test_one_request_failing_after_its_number_leaves_a_gap_not_a_repeat(client, 
     third = client.post("/api/v1/cases/submit/", one_request(item), **auth).json()["number"]
     assert third[:-5] == first[:-5] and int(third[-5:]) == int(first[-5:]) + 2
     assert CaseCounter.objects.get(division_id=first[:6]).last == int(third[-5:])
+
+
+def test_a_late_correction_notice_is_a_409_saying_the_case_is_deemed_accepted(client, demo):
+    """RCV-04 (Art. 32(4)) through the API, the periodic job not yet run."""
+    import time_machine
+
+    from shenpi.cases import services
+    from tests.cases.conftest import complete_draft
+
+    item = Item.objects.get(code="640100-SCJG-001")
+    with time_machine.travel("2026-02-13 16:30 +0800", tick=False):
+        case = complete_draft(services, demo("zhangsan"), item)
+        case = services.case_submit(
+            actor=demo("zhangsan"), case=case, declaration=True, form_data=FOOD_FORM
+        )
+    requirement = item.current.materials.first()
+    with time_machine.travel("2026-02-28 09:00 +0800", tick=False):
+        official = token_for(client, "yc_scjg_off1")
+        late = client.post(
+            f"/api/v1/cases/{case.pk}/actions/",
+            {"action": "correction", "defects": [{"requirement": requirement.pk, "note": "盖章"}]},
+            content_type="application/json",
+            **official,
+        )
+    assert_problem(late, 409, "deemed_accepted")
+    case.refresh_from_db()
+    assert case.status == "processing" and case.statutory_due == date(2026, 3, 19)

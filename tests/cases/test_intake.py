@@ -1,6 +1,6 @@
 """Applying and acceptance (Art. 29-34, RCV-01..08, REV-01, PUB-05, SAN-01), at the edges."""
 
-from datetime import date
+from datetime import date, timedelta
 from unittest import mock
 
 import pytest
@@ -496,3 +496,69 @@ def test_an_earlier_upload_can_be_used_again(food, demo):
         services.case_reuse_material(
             actor=demo("lisi"), case=other, requirement_id=old.requirement_id, material=old
         )
+
+
+def test_rcv04_a_correction_notice_after_the_5th_working_day_is_refused_before_the_job_runs(
+    food, demo
+):
+    """Art. 32(4): on 28 Feb the notice is late whether or not the periodic job has run;
+    the case is deemed accepted as of receipt and the refusal says so."""
+    with time_machine.travel(FRIDAY_BEFORE_SPRING_FESTIVAL, tick=False):
+        case = submitted(food, demo)
+    requirement = food.current.materials.first()
+    defects = [{"requirement": requirement.pk, "note": "未盖章"}]
+    with time_machine.travel("2026-02-28 09:00 +0800", tick=False), pytest.raises(Conflict) as exc:
+        services.case_request_correction(actor=demo("yc_scjg_off1"), case=case, defects=defects)
+    assert exc.value.code == "deemed_accepted" and "第三十二条第一款第四项" in exc.value.message
+    case.refresh_from_db()
+    assert case.status == "processing" and case.deemed_accepted
+    assert not case.corrections.exists()
+
+
+def test_rcv04_the_last_day_for_the_notice_is_still_in_time(food, demo):
+    with time_machine.travel(FRIDAY_BEFORE_SPRING_FESTIVAL, tick=False):
+        case = submitted(food, demo)
+    requirement = food.current.materials.first()
+    with time_machine.travel("2026-02-27 23:50 +0800", tick=False):
+        services.case_request_correction(
+            actor=demo("yc_scjg_off1"),
+            case=case,
+            defects=[{"requirement": requirement.pk, "note": "未盖章"}],
+        )
+    case.refresh_from_db()
+    assert case.status == "correction_requested" and not case.deemed_accepted
+
+
+def test_rcv04_a_late_explicit_acceptance_keeps_the_clock_from_receipt(food, demo):
+    """Accepting on 2 March, the job not yet run: the case is deemed accepted as of 13 Feb
+    (statutory due 19 March), not accepted on 2 March (due 30 March)."""
+    with time_machine.travel(FRIDAY_BEFORE_SPRING_FESTIVAL, tick=False):
+        case = submitted(food, demo)
+    with time_machine.travel("2026-03-02 10:00 +0800", tick=False), pytest.raises(Conflict) as exc:
+        services.case_accept(actor=demo("yc_scjg_off1"), case=case)
+    assert exc.value.code == "deemed_accepted"
+    case.refresh_from_db()
+    assert case.deemed_accepted and timezone.localtime(case.accepted_at).date() == date(2026, 2, 13)
+    assert case.statutory_due == date(2026, 3, 19)
+
+
+def test_a_supplement_after_its_deadline_finds_the_case_withdrawn_before_the_job_runs(food, demo):
+    case = submitted(food, demo)
+    requirement = food.current.materials.first()
+    services.case_request_correction(
+        actor=demo("yc_scjg_off1"),
+        case=case,
+        defects=[{"requirement": requirement.pk, "note": "未盖章"}],
+    )
+    case.refresh_from_db()
+    services.case_add_material(
+        actor=demo("zhangsan"), case=case, requirement_id=requirement.pk, upload=pdf_upload()
+    )
+    late = case.supplement_due + timedelta(days=1)
+    with (
+        time_machine.travel(f"{late.isoformat()} 09:00 +0800", tick=False),
+        pytest.raises(Conflict),
+    ):
+        services.case_supplement(actor=demo("zhangsan"), case=case)
+    case.refresh_from_db()
+    assert case.status == "withdrawn"
