@@ -127,3 +127,36 @@ class CharacterClassValidator:
 
     def get_help_text(self):
         return _("密码须包含大写字母、小写字母、数字、符号中的至少三类。")
+
+
+def classify_applicant_code(value: str, kind: str = "") -> tuple[str, str]:
+    """An applicant's code as (account type, compact code): a resident ID number for a
+    person, a unified social credit code for an enterprise (LAW.md §4.1, §4.2). Without a
+    stated kind the code must pass exactly one of the two full validations: a credit code
+    may also start with 17 digits (91110000600037341L), so the shape alone decides nothing."""
+    if kind == "person":
+        return "person", validate_id_number(value)
+    if kind == "enterprise":
+        return "enterprise", validate_credit_code(value)
+    if kind:
+        raise ValidationError(_("申请人类型应为 person 或 enterprise。"), code="applicant_kind")
+    outcomes, errors = [], []
+    for account_type, validate in (
+        ("person", validate_id_number),
+        ("enterprise", validate_credit_code),
+    ):
+        try:
+            outcomes.append((account_type, validate(value)))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if len(outcomes) == 1:
+        return outcomes[0]
+    if outcomes:
+        raise ValidationError(
+            _("该号码既是有效的身份证号码也是有效的统一社会信用代码，请注明申请人类型。"),
+            code="applicant_kind_ambiguous",
+        )
+    raise ValidationError(
+        _("不是有效的身份证号码或统一社会信用代码：%(why)s") % {"why": "；".join(errors)},
+        code="applicant_code",
+    )

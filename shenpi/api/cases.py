@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from shenpi.accounts.constants import AccountType, ClientAction
 from shenpi.accounts.models import Division, User
-from shenpi.accounts.validators import validate_credit_code, validate_id_number
+from shenpi.accounts.validators import classify_applicant_code
 from shenpi.audit.services import client_ip
 from shenpi.cases import selectors, services
 from shenpi.cases.constants import CaseStatus
@@ -293,8 +293,10 @@ def _applicant_for(data) -> User:
     from django.core.exceptions import ValidationError
 
     try:
-        if len(code) == 18 and code[:17].isdigit():
-            code = validate_id_number(code)
+        account_type, code = classify_applicant_code(
+            code, str(data.get("applicant_kind", "")).strip().lower()
+        )
+        if account_type == AccountType.PERSON:
             user = _PERSON.get([code])
             if user is None:
                 user = User(
@@ -305,7 +307,6 @@ def _applicant_for(data) -> User:
                     account_type=AccountType.PERSON,
                 )
         else:
-            code = validate_credit_code(code)
             user = _ENTERPRISE.get([code])
             if user is None:
                 user = User(
@@ -409,6 +410,12 @@ class OneRequestSubmitApi(APIView):
                     "applicant_code": {
                         "type": "string",
                         "description": "身份证号码或统一社会信用代码",
+                    },
+                    "applicant_kind": {
+                        "type": "string",
+                        "enum": ["person", "enterprise"],
+                        "description": "申请人类型（可选）：person 自然人，enterprise 法人；"
+                        "不填时按号码的完整校验判断",
                     },
                     "applicant_name": {"type": "string"},
                     "applicant_mobile": {"type": "string"},

@@ -102,3 +102,37 @@ def test_valid_mobiles(mobile):
 def test_invalid_mobiles(mobile):
     with pytest.raises(ValidationError):
         validate_mobile(mobile)
+
+
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        ("91110000600037341L", ("enterprise", "91110000600037341L")),
+        ("91640100MA76A1B2CR", ("enterprise", "91640100MA76A1B2CR")),
+        ("11010519491231002x", ("person", "11010519491231002X")),
+    ],
+)
+def test_an_applicant_code_is_classified_by_full_validation(code, expected):
+    from shenpi.accounts.validators import classify_applicant_code
+
+    assert classify_applicant_code(code) == expected
+
+
+def test_a_code_that_is_neither_says_why_both_fail():
+    from shenpi.accounts.validators import classify_applicant_code
+
+    with pytest.raises(ValidationError) as exc:
+        classify_applicant_code("110105194912310021")
+    assert "身份证号码校验位" in exc.value.messages[0]
+
+
+def test_a_code_valid_both_ways_asks_for_the_applicants_kind():
+    """110105195001011066 is a valid ID number (Beijing, born 1950-01-01) and a valid
+    credit code (an organ registered by 机构编制): only the stated kind decides."""
+    from shenpi.accounts.validators import classify_applicant_code
+
+    with pytest.raises(ValidationError) as exc:
+        classify_applicant_code("110105195001011066")
+    assert "请注明申请人类型" in exc.value.messages[0]
+    assert classify_applicant_code("110105195001011066", "person")[0] == "person"
+    assert classify_applicant_code("110105195001011066", "enterprise")[0] == "enterprise"

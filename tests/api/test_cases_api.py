@@ -124,6 +124,34 @@ def test_a_wrong_applicant_id_is_a_400(client):
     assert "applicant_code" in body["errors"]
 
 
+@pytest.mark.parametrize("kind", ["", "enterprise"])
+def test_a_credit_code_of_seventeen_leading_digits_applies_as_an_enterprise(client, kind):
+    """91110000600037341L starts with 17 digits: the full validations decide, not the shape."""
+    _sc, auth = make_client(
+        department="yc-scjg", actions=[ClientAction.CASE_SUBMIT, ClientAction.CASE_READ]
+    )
+    item = Item.objects.get(code="640100-SCJG-001")
+    data = one_request(
+        item,
+        applicant_code="91110000600037341L",
+        applicant_name="北京某某食品有限公司",
+        **({"applicant_kind": kind} if kind else {}),
+    )
+    response = client.post("/api/v1/cases/submit/", data, **auth)
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(pk=response.json()["id"])
+    assert case.applicant.account_type == "enterprise"
+    assert case.applicant_code == "91110000600037341L"
+
+
+def test_a_stated_kind_that_does_not_fit_the_code_is_a_400(client):
+    _sc, auth = make_client(department="yc-scjg", actions=[ClientAction.CASE_SUBMIT])
+    item = Item.objects.get(code="640100-SCJG-001")
+    data = one_request(item, applicant_code="91110000600037341L", applicant_kind="person")
+    body = assert_problem(client.post("/api/v1/cases/submit/", data, **auth), 400)
+    assert "身份证" in body["errors"]["applicant_code"][0]
+
+
 def test_applicant_and_official_over_the_api(client, demo):
     citizen = token_for(client, "zhangsan")
     item = Item.objects.get(code="640100-SCJG-001")
