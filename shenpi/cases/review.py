@@ -514,6 +514,13 @@ def hearing_schedule(*, actor, case: Case, on, place: str, presiding_officer: Us
             code="hearing_too_late",
             errors={"on": ["超过二十个工作日。"]},
         )
+    if not cal.is_working(on):
+        # Art. 48(2): the hearing is public, so it is held when the organ is open.
+        raise InvalidInput(
+            f"{on:%Y年%m月%d日}不是工作日，听证须公开举行，请选择工作日（第四十八条）。",
+            code="hearing_not_on_a_working_day",
+            errors={"on": ["请选择工作日。"]},
+        )
     if clock.working_days_between(cal, today, on) < HEARING_NOTICE_DAYS:
         raise InvalidInput(
             "须在举行听证的七日前通知申请人、利害关系人（第四十八条）。",
@@ -566,9 +573,17 @@ def hearing_record(*, actor, case: Case, record: str):
         raise Conflict("听证尚未安排。", code="not_scheduled")
     if actor.pk != hearing.presiding_officer_id:
         raise NotFound("只有听证主持人可以提交听证笔录。")
+    today = timezone.localdate()
+    if today < hearing.scheduled_for:
+        # HRG-03 (Art. 48(1)): the parties were given 7 days' notice of that day; a record
+        # dated earlier would defeat the notice and unblock the decision.
+        raise Conflict(
+            f"听证定于 {hearing.scheduled_for:%Y年%m月%d日} 举行，当日及以后才能提交听证笔录（第四十八条）。",
+            code="hearing_not_yet_held",
+        )
     if not (record or "").strip():
         raise InvalidInput("请提交经参加人确认的听证笔录。", errors={"record": ["必填。"]})
-    hearing.record, hearing.held_on = record.strip(), timezone.localdate()
+    hearing.record, hearing.held_on = record.strip(), today
     hearing.save(update_fields=["record", "held_on"])
     _event(case, "hearing_held", "听证已举行，笔录已归档", actor=actor)
     _audit(case, "hearing.record", actor)

@@ -139,3 +139,54 @@ def test_hrg02_a_requested_hearing_is_held_within_20_working_days(demo):
     assert exc.value.code == "hearing_too_late"
     with pytest.raises(Conflict):  # requested but not held: no decision yet
         services.case_decide(actor=demo("yc_zrzy_head"), case=case, outcome="refused", reasons="x")
+
+
+def scheduled(demo, on):
+    case = reviewed(demo, "640100-ZRZY-001", "yc_zrzy_off1")
+    review.hearing_notify_rights(actor=demo("yc_zrzy_off1"), case=case)
+    review.hearing_request(actor=demo("saishang"), case=case)
+    review.hearing_schedule(
+        actor=demo("yc_zrzy_off1"),
+        case=case,
+        on=on,
+        place="听证室",
+        presiding_officer=demo("yc_zrzy_off2"),
+    )
+    return case
+
+
+def test_hrg03_a_hearing_cannot_be_recorded_before_its_day(demo):
+    """Art. 48(1): set for the 8th working day, recorded the day before is refused and the
+    decision stays blocked; on the day itself the record is taken."""
+    on = add_working_days(calendar(), timezone.localdate(), 8)
+    case = scheduled(demo, on)
+    eve = on - timedelta(days=1)
+    with (
+        time_machine.travel(f"{eve.isoformat()} 17:00 +0800", tick=False),
+        pytest.raises(Conflict) as exc,
+    ):
+        review.hearing_record(actor=demo("yc_zrzy_off2"), case=case, record="笔录")
+    assert exc.value.code == "hearing_not_yet_held" and "第四十八条" in exc.value.message
+    assert review.hearing_blocks_decision(case)
+    with time_machine.travel(f"{on.isoformat()} 09:00 +0800", tick=False):
+        hearing = review.hearing_record(actor=demo("yc_zrzy_off2"), case=case, record="笔录")
+    assert hearing.held_on == on and review.hearing_blocks_decision(case) is None
+
+
+def test_hrg03_a_hearing_is_not_set_on_a_day_off(demo):
+    cal = calendar()
+    day = add_working_days(cal, timezone.localdate(), 9)
+    while cal.is_working(day):
+        day += timedelta(days=1)
+    case = reviewed(demo, "640100-ZRZY-001", "yc_zrzy_off1")
+    review.hearing_notify_rights(actor=demo("yc_zrzy_off1"), case=case)
+    review.hearing_request(actor=demo("saishang"), case=case)
+    with pytest.raises(InvalidInput) as exc:
+        review.hearing_schedule(
+            actor=demo("yc_zrzy_off1"),
+            case=case,
+            on=day,
+            place="听证室",
+            presiding_officer=demo("yc_zrzy_off2"),
+        )
+    assert exc.value.code == "hearing_not_on_a_working_day"
