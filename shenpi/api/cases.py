@@ -20,6 +20,7 @@ from shenpi.accounts.validators import classify_applicant_code
 from shenpi.audit.services import client_ip
 from shenpi.cases import selectors, services
 from shenpi.cases.constants import CaseStatus
+from shenpi.cases.licences import licence_status_on
 from shenpi.cases.models import Case, Task
 from shenpi.catalog.models import Item
 from shenpi.common.queries import JoinedLookup
@@ -129,6 +130,7 @@ class CaseOut(serializers.ModelSerializer):
             return None
         return {
             "number": licence.number,
+            "status": licence_status_on(licence),
             "verify": f"/verify/licence/{licence.verification_code}/",
             "valid_until": licence.valid_until,
         }
@@ -869,13 +871,14 @@ class LicenceVerifyApi(APIView):
         )
         if licence is None:
             raise NotFound("未找到该证照。")
+        status = licence_status_on(licence)
         return Response(
             LicenceVerifyOut(
                 {
-                    "valid": licence.status == "valid",
+                    "valid": status == "valid",
                     "number": licence.number,
                     "name": licence.name,
-                    "status": licence.status,
+                    "status": status,
                     "holder": masked_holder(licence),
                     "department": licence.department.name,
                     "valid_from": licence.valid_from,

@@ -7,15 +7,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from shenpi.accounts.constants import Role
 from shenpi.core.errors import Conflict, InvalidInput, NotFound
 
 from .constants import LicenceStatus
-from .models import Bar, Licence
-from .services import _audit, _event, _is_client, _tell_applicant
+from .models import Bar, Case, Licence
+from .services import RENEWAL_PENDING, _audit, _event, _is_client, _tell_applicant
 
 
 def public_register() -> QuerySet[Licence]:
@@ -86,9 +86,34 @@ def licence_cancel(*, actor, licence: Licence, reasons: str) -> Licence:
     return licence
 
 
+def _renewal_pending():
+    return Case.objects.filter(licence=OuterRef("pk"), kind="renewal", status__in=RENEWAL_PENDING)
+
+
 def licences_expire(today=None) -> int:
-    """Valid licences past their end date become expired (the daily job)."""
+    """Valid licences past their end date become expired (the daily job), except those
+    with a renewal pending: RNW-02 (Art. 50 ¶2) deems them renewed instead, whichever of
+    the two jobs runs first."""
     today = today or timezone.localdate()
-    return Licence.objects.filter(status=LicenceStatus.VALID, valid_until__lt=today).update(
-        status=LicenceStatus.EXPIRED
+    return (
+        Licence.objects.filter(status=LicenceStatus.VALID, valid_until__lt=today)
+        .exclude(Exists(_renewal_pending()))
+        .update(status=LicenceStatus.EXPIRED)
     )
+
+
+def licence_status_on(licence: Licence, today=None) -> str:
+    """The status a verifier is told today, whether or not the daily jobs have run: a
+    valid licence past its end date has expired, unless a renewal is pending (then the
+    law deems it renewed, RNW-02)."""
+    today = today or timezone.localdate()
+    if (
+        licence.status == LicenceStatus.VALID
+        and licence.valid_until is not None
+        and licence.valid_until < today
+        and not Case.objects.filter(
+            licence=licence, kind="renewal", status__in=RENEWAL_PENDING
+        ).exists()
+    ):
+        return LicenceStatus.EXPIRED
+    return licence.status

@@ -35,6 +35,7 @@ from .constants import (
     CaseStatus,
     Channel,
     DeliveryMethod,
+    LicenceStatus,
     NotAcceptedReason,
     NoticeKind,
     Outcome,
@@ -53,6 +54,9 @@ from .models import (
 )
 
 CORRECTION_DAYS = 5  # RCV-04, Art. 32(4)
+# A renewal applied for and not yet decided (RNW-02, Art. 50 ¶2): its licence does not
+# lapse; past the expiry date it is deemed renewed.
+RENEWAL_PENDING = (CaseStatus.RECEIVED, CaseStatus.PROCESSING, CaseStatus.SUSPENDED)
 LICENCE_DAYS = 10  # TL-04, Art. 44
 REMEDIES = (
     "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，"
@@ -1235,6 +1239,15 @@ def _issue_licence(case, actor) -> Licence:
             f"{k}：{v}" for k, v in case.form_data.items() if k not in ("contact", "phone")
         )[:500],
     )
+    licence_render(licence, issued=valid_from)
+    licence.save(force_insert=True)
+    return licence
+
+
+def licence_render(licence: Licence, *, issued: date) -> None:
+    """The licence's document as its row now stands (number, holder, scope, validity):
+    drawn at the grant and again at every renewal or change, so that the certificate a
+    holder downloads never shows an old expiry date or scope. The caller saves the row."""
     url = settings.SHENPI_PUBLIC_URL.rstrip("/") + reverse(
         "cases:verify_licence", args=[licence.verification_code]
     )
@@ -1245,14 +1258,12 @@ def _issue_licence(case, actor) -> Licence:
         holder=licence.holder_name,
         holder_code=_mask(licence.holder_code),
         scope=licence.scope,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        issued=valid_from,
+        valid_from=licence.valid_from,
+        valid_until=licence.valid_until,
+        issued=issued,
         verify_url=url,
     )
     licence.file.save(f"{licence.number}.pdf", ContentFile(pdf), save=False)
-    licence.save(force_insert=True)
-    return licence
 
 
 def _add_months(day: date, months: int) -> date:
@@ -1262,16 +1273,20 @@ def _add_months(day: date, months: int) -> date:
 
 
 def _renew_or_change(case) -> Licence:
-    licence = Licence.objects.select_for_update().get(pk=case.licence_id)
+    licence = (
+        Licence.objects.select_for_update().select_related("department").get(pk=case.licence_id)
+    )
     if case.kind == "renewal":
         licence.valid_until = _add_months(licence.valid_until, case.version.validity_months or 12)
         licence.reminded_at = None
-        licence.save(update_fields=["valid_until", "reminded_at"])
+        fields = ["valid_until", "reminded_at", "file"]
     else:
         licence.scope = "；".join(
             f"{k}：{v}" for k, v in case.form_data.items() if k not in ("contact", "phone")
         )[:500]
-        licence.save(update_fields=["scope"])
+        fields = ["scope", "file"]
+    licence_render(licence, issued=_today())
+    licence.save(update_fields=fields)
     return licence
 
 
@@ -1425,22 +1440,32 @@ def licences_renewal_watch(today: date | None = None) -> dict:
                 )
                 Licence.objects.filter(pk=licence.pk).update(reminded_at=timezone.now())
             report["reminded"] += 1
-    open_states = [CaseStatus.RECEIVED, CaseStatus.PROCESSING, CaseStatus.SUSPENDED]
     pending = Case.objects.filter(
-        kind="renewal", status__in=open_states, licence__valid_until__lt=today
+        kind="renewal", status__in=RENEWAL_PENDING, licence__valid_until__lt=today
     ).values_list("pk", flat=True)
     for case_id in pending:
         with transaction.atomic():
             case = _lock(Case(pk=case_id))
-            licence = Licence.objects.select_for_update().get(pk=case.licence_id)
-            if licence.valid_until >= today or case.status not in open_states:
+            licence = (
+                Licence.objects.select_for_update()
+                .select_related("department")
+                .get(pk=case.licence_id)
+            )
+            if (
+                licence.valid_until >= today
+                or case.status not in RENEWAL_PENDING
+                or licence.status not in (LicenceStatus.VALID, LicenceStatus.EXPIRED)
+            ):
                 continue
             now = timezone.now()
             licence.valid_until = _add_months(
                 licence.valid_until, case.version.validity_months or 12
             )
             licence.deemed_renewed_at = now
-            licence.save(update_fields=["valid_until", "deemed_renewed_at"])
+            # RNW-02 (Art. 50 ¶2): renewed, so valid again even if the expiry job ran first.
+            licence.status = LicenceStatus.VALID
+            licence_render(licence, issued=_local(now))
+            licence.save(update_fields=["valid_until", "deemed_renewed_at", "status", "file"])
             case.status, case.outcome, case.decided_at = CaseStatus.DECIDED, Outcome.GRANTED, now
             case.reason_text = "有效期届满前未作出决定，视为准予延续（第五十条第二款）"
             case.save(update_fields=["status", "outcome", "decided_at", "reason_text"])

@@ -841,11 +841,15 @@ def verify_licence(request, code):
         .filter(verification_code=code.upper())
         .first()
     )
+    from .constants import LicenceStatus
+    from .licences import licence_status_on
+
     return render(
         request,
         "cases/verify.html",
         {
             "licence": licence,
+            "status": licence and LicenceStatus(licence_status_on(licence)),
             "code": code,
             "masked": licence and services._mask(licence.holder_code),
         },

@@ -134,3 +134,66 @@ def test_licence_verification_over_the_api(client, demo):
     assert body["valid"] and body["number"] == licence.number and body["holder"] == "张*"
     assert client.get("/api/v1/licences/verify/", {"number": licence.number}).status_code == 200
     assert client.get("/api/v1/licences/verify/", {"code": "NOPE"}).status_code == 404
+
+
+def pdf_text(licence):
+    from pypdf import PdfReader
+
+    return "".join(
+        "".join(p.extract_text().split()) for p in PdfReader(licence.file.open("rb")).pages
+    )
+
+
+@pytest.mark.parametrize("expiry_job_first", [True, False])
+def test_rnw02_a_deemed_renewed_licence_is_valid_whichever_job_runs_first(
+    client, demo, expiry_job_first
+):
+    from shenpi.cases.licences import licences_expire
+
+    expiry = timezone.localdate() + timedelta(days=20)
+    licence = food_licence(demo, until=expiry)
+    services.case_accept(actor=demo("yc_scjg_off1"), case=renewal(demo, licence))
+    day_after = expiry + timedelta(days=1)
+    with time_machine.travel(f"{day_after.isoformat()} 09:00 +0800", tick=False):
+        # The edge of today: neither job has run, and the verifier is told "valid".
+        body = client.get("/api/v1/licences/verify/", {"code": licence.verification_code})
+        assert body.json()["valid"] and body.json()["status"] == "valid"
+        if expiry_job_first:
+            licences_expire()
+            licence.refresh_from_db()
+            assert licence.status == "valid"  # a renewal is pending: it does not lapse
+        services.licences_renewal_watch()
+        licences_expire()
+        body = client.get("/api/v1/licences/verify/", {"code": licence.verification_code})
+    licence.refresh_from_db()
+    assert licence.status == "valid" and licence.valid_until > expiry
+    assert body.json()["valid"] and body.json()["deemed_renewed"]
+    assert f"{licence.valid_until:%Y年%m月%d日}" in pdf_text(licence)
+
+
+def test_a_licence_past_its_end_is_reported_expired_before_the_job_runs(client, demo):
+    expiry = timezone.localdate() + timedelta(days=3)
+    licence = food_licence(demo, until=expiry)
+    with time_machine.travel(f"{(expiry + timedelta(days=1)).isoformat()} 09:00 +0800", tick=False):
+        body = client.get("/api/v1/licences/verify/", {"code": licence.verification_code}).json()
+        page = client.get(f"/verify/licence/{licence.verification_code}/").content.decode()
+    assert not body["valid"] and body["status"] == "expired"
+    assert "当前状态：已过期" in page
+
+
+def test_a_renewal_granted_in_time_redraws_the_licence_document(demo):
+    from shenpi.cases import review
+    from shenpi.cases.models import Task
+
+    licence = food_licence(demo, until=date(2027, 3, 31))
+    assert "2027年03月31日" not in pdf_text(licence)  # drawn at the grant, before the update
+    case = services.case_accept(actor=demo("yc_scjg_off1"), case=renewal(demo, licence))
+    for key in ("first_review", "review", "second_review"):
+        task = Task.objects.get(case=case, step_key=key)
+        if key == "review":
+            review.task_claim(actor=demo("yc_scjg_off1"), task=task)
+            review.task_verify(actor=demo("yc_scjg_off2"), task=task)
+        review.task_complete(actor=demo("yc_scjg_off1"), task=task, opinion="符合延续条件")
+    services.case_decide(actor=demo("yc_scjg_head"), case=case, outcome="granted")
+    licence.refresh_from_db()
+    assert "2032年03月28日" in pdf_text(licence)
