@@ -84,14 +84,16 @@ def submit(request):
         materials.append((uuid.uuid4(), name, upload.name, upload.content_type, len(data),
                           hashlib.sha256(data).hexdigest(), now, int(field[2:])))  # fmt: skip
     stream = f"case:{case_id}"
-    with transaction.atomic(), connection.cursor() as c:
+    # The number is drawn before the transaction, in a statement of its own, as the app
+    # draws it (cases/numbering.py).
+    with connection.cursor() as c:
         c.execute(
-            "INSERT INTO cases_casecounter (division_id, day, last) VALUES (%s, %s, 1) "
-            "ON CONFLICT (division_id, day) DO UPDATE SET last = cases_casecounter.last + 1 "
-            "RETURNING last",
-            [division_id, now.date()],
+            "INSERT INTO cases_counter (key, last) VALUES (%s, 1) "
+            "ON CONFLICT (key) DO UPDATE SET last = cases_counter.last + 1 RETURNING last",
+            [f"case:{division_id}:{now:%Y%m%d}"],
         )
         number = f"{division_id}{now:%Y%m%d}{c.fetchone()[0]:05d}"
+    with transaction.atomic(), connection.cursor() as c:
         c.execute(
             "INSERT INTO cases_case (id, number, query_password, kind, applicant_name, "
             "applicant_code, applicant_mobile, channel, status, outcome, form_data, declaration_at, "

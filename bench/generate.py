@@ -390,7 +390,7 @@ def generate(count: int, *, seed: int = 7, today: date | None = None, log=print)
     from django.db import connection
     from django.utils import timezone
 
-    from shenpi.cases.models import CaseCounter
+    from shenpi.cases.models import Counter
 
     today = today or timezone.localdate()
     started = time.perf_counter()
@@ -398,10 +398,10 @@ def generate(count: int, *, seed: int = 7, today: date | None = None, log=print)
     clock = Clock(world.workdays)
     states = _pick_table()
     tz = timezone.get_current_timezone()
-    counters = {
-        (division_id, day): last
-        for division_id, day, last in CaseCounter.objects.values_list("division_id", "day", "last")
-    }
+    counters = {}
+    for key, last in Counter.objects.filter(key__startswith="case:").values_list("key", "last"):
+        _kind, division_id, day = key.split(":")
+        counters[(division_id, datetime.strptime(day, "%Y%m%d").date())] = last
     # Days the platform could have received cases on: two years of working days up to today.
     recent = [d for d in world.workdays if today - timedelta(days=730) <= d <= today]
     idx_today = bisect_right(recent, today) - 1
@@ -445,9 +445,9 @@ def generate(count: int, *, seed: int = 7, today: date | None = None, log=print)
     with connection.cursor() as cursor:
         for (division_id, day), last in counters.items():
             cursor.execute(
-                "INSERT INTO cases_casecounter (division_id, day, last) VALUES (%s, %s, %s) "
-                "ON CONFLICT (division_id, day) DO UPDATE SET last = GREATEST(cases_casecounter.last, EXCLUDED.last)",
-                [division_id, day, last],
+                "INSERT INTO cases_counter (key, last) VALUES (%s, %s) "
+                "ON CONFLICT (key) DO UPDATE SET last = GREATEST(cases_counter.last, EXCLUDED.last)",
+                [f"case:{division_id}:{day:%Y%m%d}", last],
             )
         cursor.execute("ANALYZE")
     return {

@@ -30,13 +30,14 @@ ORDER BY t.due_date, t.id
 LIMIT 51;
 """
 
-# pgbench: the rows of one submission in one transaction (case, 3 materials, event, audit
-# stream and its 5 records, case counter, message, 2 outbox rows).
+# pgbench: the case number drawn in a statement of its own, as the app draws it, then the
+# rows of one submission in one transaction (case, 3 materials, event, audit stream and
+# its 5 records, message, 2 outbox rows).
 PGBENCH_SUBMIT = """
 \\set r random(1, 1000000000)
+INSERT INTO cases_counter (key, last) VALUES ('case:' || :division || ':' || to_char(current_date, 'YYYYMMDD'), 1)
+  ON CONFLICT (key) DO UPDATE SET last = cases_counter.last + 1 RETURNING last \\gset
 BEGIN;
-INSERT INTO cases_casecounter (division_id, day, last) VALUES (:division, current_date, 1)
-  ON CONFLICT (division_id, day) DO UPDATE SET last = cases_casecounter.last + 1 RETURNING last \\gset
 INSERT INTO cases_case (id, number, query_password, kind, applicant_name, applicant_code,
   applicant_mobile, channel, status, outcome, form_data, declaration_at, received_at,
   round_received_at, correction_round, correction_due, deemed_accepted, due_provisional,

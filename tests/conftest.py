@@ -31,6 +31,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         seed_everything(cases=False)
+    yield
+    from shenpi.cases import numbering
+
+    numbering.close()  # its own connection (PostgreSQL), before the test database is dropped
 
 
 @pytest.fixture

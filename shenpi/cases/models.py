@@ -20,20 +20,15 @@ from .constants import (
 )
 
 
-class CaseCounter(models.Model):
-    """Case numbers: division code + date + a sequence per division and day."""
+class Counter(models.Model):
+    """The last number drawn under a key (see numbering.py): a case number's division and
+    day, a licence's department and year, a notice's department and year."""
 
-    division = models.ForeignKey("accounts.Division", on_delete=models.PROTECT)
-    day = models.DateField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["division", "day"], name="one_counter_per_division_day")
-        ]
+    key = models.CharField(max_length=60, primary_key=True)
+    last = models.PositiveBigIntegerField(default=0)
 
     def __str__(self):
-        return f"{self.division_id}{self.day:%Y%m%d}:{self.last}"
+        return f"{self.key}:{self.last}"
 
 
 # A case in one of these states is open (supervision watches it, its lights are judged).

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,7 @@ from shenpi.core.flow import opening_steps, parse_flow
 from shenpi.notify.services import notify
 from shenpi.workdays.services import calendar
 
-from . import documents, selectors
+from . import documents, numbering, selectors
 from .constants import (
     MATERIAL_FILE_TYPES,
     WITHDRAWABLE,
@@ -44,7 +44,6 @@ from .constants import (
 from .models import (
     Bar,
     Case,
-    CaseCounter,
     CaseEvent,
     CaseMaterial,
     CorrectionNotice,
@@ -201,13 +200,14 @@ def _issue_notice(case, kind, body, *, addressee=None, department=None) -> Notic
         "suspension": "停",
         "extension": "延",
     }[kind]
-    sequence = Notice.objects.filter(department=department, issued_at__year=now.year).count() + 1
+    year = _local(now).year
+    sequence = numbering.notice_sequence(department, year)
     notice = Notice(
         case=case,
         kind=kind,
         department=department,
         issued_at=now,
-        number=f"{department.short_name or department.name}{prefix}字〔{now.year}〕第{sequence:05d}号",
+        number=f"{department.short_name or department.name}{prefix}字〔{year}〕第{sequence:05d}号",
     )
     url = settings.SHENPI_PUBLIC_URL.rstrip("/") + reverse("cases:verify_notice", args=[notice.pk])
     pdf = documents.render_document(
@@ -221,31 +221,8 @@ def _issue_notice(case, kind, body, *, addressee=None, department=None) -> Notic
     )
     notice.sha256 = hashlib.sha256(pdf).hexdigest()
     notice.file.save(f"{case.number}-{kind}-{sequence}.pdf", ContentFile(pdf), save=False)
-    for attempt in range(3):
-        try:
-            with transaction.atomic():
-                notice.save(force_insert=True)
-            break
-        except IntegrityError:
-            if attempt == 2:
-                raise Conflict("文书编号冲突，请重试。", code="notice_number_conflict") from None
-            notice.number = f"{notice.number[:-6]}{sequence + attempt + 1:05d}号"
+    notice.save(force_insert=True)
     return notice
-
-
-def _next_number(division: Division, today: date) -> str:
-    """The division's next number today: one upsert, which also holds the counter's row
-    lock until the caller's transaction ends (numbers are never given twice)."""
-    table = CaseCounter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (division_id, day, last) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (division_id, day) DO UPDATE SET last = {table}.last + 1 "
-            "RETURNING last",
-            [division.pk, today],
-        )
-        last = cursor.fetchone()[0]
-    return f"{division.code}{today:%Y%m%d}{last:05d}"
 
 
 # --- applying ---------------------------------------------------------------------------------
@@ -596,7 +573,7 @@ def case_submit(*, actor, case: Case, declaration: bool, form_data: dict | None 
         raise InvalidInput("申请还不完整，请按提示补充后再提交。", code="incomplete", errors=errors)
     now = timezone.now()
     case.form_data = clean
-    case.number = _next_number(case.division, _local(now))
+    case.number = numbering.case_number(case.division, _local(now))
     case.query_password = _query_password()
     case.status = CaseStatus.RECEIVED
     case.declaration_at = now
@@ -644,10 +621,7 @@ def case_submit_whole(
     submit, in one transaction with one write of each row. Everything is checked before
     anything is written, so a refusal leaves nothing behind (files included).
 
-    The case number is drawn after the checks and before that transaction, in a statement
-    of its own (when the caller holds no transaction): the division's counter row is then
-    locked for that statement only, instead of until the whole submission commits, which
-    made a campaign's concurrent submissions to one division wait on one another. A
+    The case number is drawn after the checks, outside that transaction (numbering.py): a
     submission that fails after the draw leaves a gap in the day's numbers, as a database
     sequence would; no number is ever given twice.
 
@@ -703,7 +677,7 @@ def case_submit_whole(
     now = timezone.now()
     today = _local(now)
     division = department.division
-    number = _next_number(division, today)
+    number = numbering.case_number(division, today)
     with transaction.atomic():
         if applicant.pk is None:
             applicant.save()  # named by a system client, registered with the application
@@ -1217,13 +1191,8 @@ def _issue_licence(case, actor) -> Licence:
     valid_until = None
     if version.validity_months:
         valid_until = _add_months(valid_from, version.validity_months) - timedelta(days=1)
-    sequence = (
-        Licence.objects.filter(department=case.item.department, issued_at__year=now.year).count()
-        + 1
-    )
     licence = Licence(
-        number=f"{case.item.department.division_id}{now:%Y}{case.item.department.code.split('-')[-1].upper()}"
-        f"{sequence:06d}",
+        number=numbering.licence_number(case.item.department, _local(now).year),
         verification_code=secrets.token_hex(8).upper(),
         case=case,
         item=case.item,

@@ -293,7 +293,7 @@ def test_one_request_refused_whole_leaves_nothing(client):
     """Each refusal comes before anything is written: no case, no applicant account, no
     counter step."""
     from shenpi.accounts.models import User
-    from shenpi.cases.models import Bar, CaseCounter
+    from shenpi.cases.models import Bar, Counter
 
     _sc, auth = make_client(department="yc-scjg", actions=[ClientAction.CASE_SUBMIT])
     item = Item.objects.get(code="640100-SCJG-001")
@@ -304,13 +304,13 @@ def test_one_request_refused_whole_leaves_nothing(client):
         before = (
             Case.objects.count(),
             User.objects.count(),
-            list(CaseCounter.objects.values_list("last", flat=True)),
+            list(Counter.objects.values_list("key", "last")),
         )
         body = assert_problem(client.post("/api/v1/cases/submit/", data, **auth), status, code)
         after = (
             Case.objects.count(),
             User.objects.count(),
-            list(CaseCounter.objects.values_list("last", flat=True)),
+            list(Counter.objects.values_list("key", "last")),
         )
         assert after == before
         return body
@@ -359,7 +359,7 @@ def test_one_request_failing_after_its_number_leaves_a_gap_not_a_repeat(client, 
     from shenpi.accounts.models import User
     from shenpi.audit.models import AuditRecord
     from shenpi.cases import services
-    from shenpi.cases.models import CaseCounter, CaseMaterial
+    from shenpi.cases.models import CaseMaterial, Counter
 
     _sc, auth = make_client(department="yc-scjg", actions=[ClientAction.CASE_SUBMIT])
     item = Item.objects.get(code="640100-SCJG-001")
@@ -381,7 +381,7 @@ def test_one_request_failing_after_its_number_leaves_a_gap_not_a_repeat(client, 
 
     third = client.post("/api/v1/cases/submit/", one_request(item), **auth).json()["number"]
     assert third[:-5] == first[:-5] and int(third[-5:]) == int(first[-5:]) + 2
-    assert CaseCounter.objects.get(division_id=first[:6]).last == int(third[-5:])
+    assert Counter.objects.get(key=f"case:{first[:6]}:{first[6:14]}").last == int(third[-5:])
 
 
 def test_a_late_correction_notice_is_a_409_saying_the_case_is_deemed_accepted(client, demo):

@@ -110,11 +110,14 @@ def test_the_incremental_scan_keeps_what_judging_every_case_would_day_by_day(dem
                 task=Task.objects.get(case=early, step_key="first_review"),
                 opinion="初审通过",
             )
+        if day == date(2026, 2, 26):
+            # The last day for its notice (RCV-04), yellow since yesterday: accepted in time.
+            cases.case_accept(actor=official, case=Case.objects.get(pk=pending.pk))
         if day == date(2026, 2, 25):
             review.case_suspend(actor=official, case=paused, reason="testing", expected_days=3)
         if day == date(2026, 3, 2):
             review.case_resume(actor=official, case=Case.objects.get(pk=paused.pk))
-            cases.case_accept(actor=official, case=Case.objects.get(pk=pending.pk))
+
         if day == date(2026, 3, 3):
             order_issue(
                 actor=demo("yc_jc_sup"), case=late, text="请说明", answer_due=date(2026, 3, 5)
