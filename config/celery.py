@@ -29,6 +29,8 @@ def periodic_schedule():
         "shenpi.cases.tasks.cases_recompute_provisional_task": 3600,
         "shenpi.cases.tasks.licences_expire_task": 3600,
         "shenpi.supervision.tasks.scan_deadlines_task": 900,
+        # Complaints' decision and reply deadlines: yellow and red, each warned once.
+        "shenpi.supervision.tasks.complaints_watch_task": 3600,
         # Renewal reminders and deemed renewal at expiry (Art. 50).
         "shenpi.cases.tasks.licences_renewal_watch_task": 3600,
     }

@@ -142,10 +142,41 @@ class ComplaintOut(serializers.Serializer):
     reply = serializers.CharField()
 
 
+class ComplaintRowOut(serializers.Serializer):
+    number = serializers.CharField()
+    department = serializers.CharField(source="department.code")
+    subject = serializers.CharField()
+    body = serializers.CharField()
+    status = serializers.CharField()
+    handler = serializers.CharField(source="handler.username", allow_null=True, default=None)
+    decide_by = serializers.DateField()
+    reply_due = serializers.DateField(allow_null=True)
+    reply = serializers.CharField()
+    substantiated = serializers.BooleanField(allow_null=True)
+    satisfaction = serializers.CharField()
+    light = serializers.SerializerMethodField(
+        help_text="当前环节（decide 受理决定 / reply 答复）、期限与灯色；已答复为空"
+    )
+
+    def get_light(self, obj) -> dict | None:
+        lit = getattr(obj, "lit", None)
+        return {"step": lit[0], "due": lit[1], "light": lit[2]} if lit else None
+
+
 class ComplaintFileApi(APIView):
-    """Filing is public: named (with a session or token) or anonymous."""
+    """Filing is public: named (with a session or token) or anonymous. The list is the
+    complaints the caller works on (supervision's, or those transferred to them)."""
 
     permission_classes = []
+
+    @extend_schema(
+        summary="待办投诉（监察人员、承办人），含期限灯色",
+        responses={200: ComplaintRowOut(many=True)},
+    )
+    def get(self, request):
+        if not request.user.is_authenticated or getattr(request.user, "is_system_client", False):
+            raise NotAllowed("请登录后查看。", code="login_required")
+        return Response(ComplaintRowOut(selectors.complaints_for(request.user), many=True).data)
 
     @extend_schema(
         summary="投诉举报（公开，可匿名）", request=ComplaintIn, responses={201: ComplaintOut}
@@ -171,6 +202,44 @@ class ComplaintFileApi(APIView):
             request=request._request,
         )
         return Response(ComplaintOut(complaint).data, status=201)
+
+
+class ComplaintActionIn(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=["take", "reject", "reply", "find", "rate"],
+        help_text="take 受理 / reject 不予受理 / reply 答复 / find 认定是否属实 / rate 投诉人评价",
+    )
+    handler = serializers.CharField(required=False, allow_blank=True, help_text="转办给（用户名）")
+    reason = serializers.CharField(required=False, allow_blank=True)
+    reply = serializers.CharField(required=False, allow_blank=True)
+    substantiated = serializers.BooleanField(required=False, allow_null=True, default=None)
+    satisfaction = serializers.ChoiceField(
+        choices=["满意", "基本满意", "不满意"], required=False, allow_blank=True
+    )
+
+
+class ComplaintActionApi(APIView):
+    """The same actions as the complaints page, by the complaint's number."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="投诉处理：受理或不予受理、转办、答复、认定是否属实、投诉人评价",
+        request=ComplaintActionIn,
+        responses={200: ComplaintRowOut},
+    )
+    @idempotent
+    def post(self, request, number):
+        from shenpi.supervision import feedback
+        from shenpi.supervision.models import Complaint
+
+        body = ComplaintActionIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        complaint = get_object_or_404(Complaint, number=number)
+        complaint = feedback.complaint_act(
+            actor=request.user, complaint=complaint, **body.validated_data
+        )
+        return Response(ComplaintRowOut(complaint).data)
 
 
 class RatingIn(serializers.Serializer):

@@ -47,6 +47,11 @@ urlpatterns = [
     path("supervision/warnings/", supervision.WarningListApi.as_view(), name="warnings"),
     path("supervision/evaluation/", supervision.EvaluationApi.as_view(), name="evaluation"),
     path("complaints/", supervision.ComplaintFileApi.as_view(), name="complaints"),
+    path(
+        "complaints/<str:number>/actions/",
+        supervision.ComplaintActionApi.as_view(),
+        name="complaint_actions",
+    ),
     path("cases/<uuid:pk>/rating/", supervision.RatingApi.as_view(), name="case_rating"),
     path("supervision/monitor/", supervision.MonitorApi.as_view(), name="monitor"),
     path("supervision/orders/", supervision.OrderApi.as_view(), name="orders"),

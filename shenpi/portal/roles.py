@@ -36,7 +36,8 @@ HOMES = {
             NavItem("我要申请", "/guide/", "在线填写申请表并上传材料"),
             NavItem("我的办件", "/my/cases/", "查看办理进度、补正材料、领取结果"),
             NavItem("我的证照与材料库", "/my/cases/", "复用已取得的证照和上传过的材料"),
-            NavItem("我的咨询与投诉", "/complain/", ""),
+            NavItem("我要投诉", "/complain/", "实名或匿名投诉，凭编号和查询密码查询"),
+            NavItem("我的投诉", "/my/complaints/", "查看答复并评价"),
         ),
     ),
     Role.CLERK: RoleHome(
@@ -71,6 +72,7 @@ HOMES = {
             NavItem("在线答疑", None, ""),
             NavItem("信息发布", "/publishing/", "新闻、通知、政策，经负责人审核后发布"),
             NavItem("纠错与责任认定", "/supervision/findings/", "涉及本人的认定，可以陈述意见"),
+            NavItem("转办投诉", "/supervision/complaints/", "监察机构转来的投诉，按期答复"),
             NavItem("本部门统计", None, ""),
         ),
     ),
@@ -85,6 +87,7 @@ HOMES = {
             NavItem("信息发布审核", "/publishing/", "本部门起草的信息，审核后才公开"),
             NavItem("事项维护", "/catalog/manage/", ""),
             NavItem("督办答复", "/supervision/orders/", ""),
+            NavItem("转办投诉", "/supervision/complaints/", "监察机构转来的投诉，按期答复"),
         ),
     ),
     Role.LEADER: RoleHome(

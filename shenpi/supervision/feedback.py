@@ -132,10 +132,18 @@ def complaint_decide(
     if complaint.status != ComplaintStatus.FILED:
         raise Conflict("该投诉已经处理过受理决定。", code="already_decided")
     if take:
+        handler = handler or actor
+        if not (
+            oversees(handler, complaint.department) or _staff_of(handler, complaint.department)
+        ):
+            # 谁办理、谁负责: a supervisor, or an official of the department complained about.
+            raise InvalidInput(
+                "只能转办给监察人员或被投诉部门的工作人员。",
+                errors={"handler": ["该人员不能办理本投诉。"]},
+            )
         complaint.status = ComplaintStatus.TAKEN
-        complaint.handler = (
-            handler or actor
-        )  # a supervisor, or transferred to the department's official
+        complaint.handler = handler
+        complaint.taken_at = timezone.now()
         complaint.reply_due = clock.add_working_days(calendar(), timezone.localdate(), reply_days)
         if complaint.handler_id != actor.pk:
             notify(
@@ -163,36 +171,169 @@ def complaint_decide(
     return complaint
 
 
+def _staff_of(user, department) -> bool:
+    return bool(
+        not getattr(user, "is_system_client", False)
+        and user.has_role(Role.OFFICIAL, Role.HEAD)
+        and user.department
+        and user.department.pk == department.pk
+    )
+
+
 @transaction.atomic
-def complaint_reply(*, actor, complaint: Complaint, reply: str, substantiated: bool) -> Complaint:
+def complaint_reply(
+    *, actor, complaint: Complaint, reply: str, substantiated: bool | None = None
+) -> Complaint:
+    """The handler answers the complainant. Whether the complaint was founded is
+    supervision's finding: a supervisor replying records it with the reply; the
+    department's own official cannot (it would lower its own penalty in the
+    evaluation), so supervision is asked to find it (complaint_find)."""
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.status != ComplaintStatus.TAKEN:
         raise Conflict("只有已受理的投诉可以答复。", code="not_taken")
     _ensure_supervisor_of(actor, complaint)
     if not (reply or "").strip():
         raise InvalidInput("请填写答复。", errors={"reply": ["必填。"]})
+    finds = oversees(actor, complaint.department)
+    if finds and substantiated is None:
+        raise InvalidInput(
+            "请认定投诉是否属实。", errors={"substantiated": ["请选择属实或不属实。"]}
+        )
     complaint.status, complaint.reply, complaint.replied_at = (
         ComplaintStatus.REPLIED,
         reply.strip(),
         timezone.now(),
     )
-    complaint.substantiated = substantiated
-    complaint.save(update_fields=["status", "reply", "replied_at", "substantiated"])
+    complaint.substantiated = bool(substantiated) if finds else None
+    complaint.found_by = actor if finds else None
+    complaint.save(update_fields=["status", "reply", "replied_at", "substantiated", "found_by"])
     audit_record(
         stream=f"complaint:{complaint.pk}",
         action="complaint.reply",
         actor=actor,
         object_type="complaint",
         object_id=complaint.number,
-        detail={"substantiated": substantiated},
+        detail={"substantiated": complaint.substantiated},
     )
     if complaint.complainant:
         notify(
             complaint.complainant,
             title=f"投诉已答复：{complaint.subject}",
-            body=complaint.reply[:200],
+            body=complaint.reply[:200] + "\n可在“我的投诉”中评价本次答复。",
         )
+    if not finds:
+        for supervisor in _supervisors_over(complaint.department):
+            notify(
+                supervisor,
+                title=f"投诉已答复，待认定是否属实：{complaint.subject}",
+                body=f"编号 {complaint.number}，由{complaint.department.name}答复。",
+            )
     return complaint
+
+
+@transaction.atomic
+def complaint_find(*, actor, complaint: Complaint, substantiated: bool) -> Complaint:
+    """Supervision finds whether a complaint the department answered was founded."""
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if not oversees(actor, complaint.department):
+        raise NotFound("未找到该投诉。")
+    if complaint.status != ComplaintStatus.REPLIED or complaint.found_by_id is not None:
+        raise Conflict("该投诉不在待认定状态。", code="not_awaiting_finding")
+    complaint.substantiated, complaint.found_by = bool(substantiated), actor
+    complaint.save(update_fields=["substantiated", "found_by"])
+    audit_record(
+        stream=f"complaint:{complaint.pk}",
+        action="complaint.find",
+        actor=actor,
+        object_type="complaint",
+        object_id=complaint.number,
+        detail={"substantiated": complaint.substantiated},
+    )
+    return complaint
+
+
+COMPLAINT_ACTIONS = ("take", "reject", "reply", "find", "rate")
+
+
+def complaint_act(
+    *,
+    actor,
+    complaint: Complaint,
+    action: str,
+    handler: str = "",
+    reason: str = "",
+    reply: str = "",
+    substantiated: bool | None = None,
+    satisfaction: str = "",
+) -> Complaint:
+    """One action on a complaint by name: the page and the API both come through here.
+    `handler`: the user name of whom a taken complaint is transferred to (none: the actor)."""
+    if action in ("take", "reject"):
+        name = (handler or "").strip()
+        person = User.objects.filter(username=name).first() if name else None
+        if name and person is None:
+            raise InvalidInput(f"没有用户名为“{name}”的人员。", errors={"handler": ["无效。"]})
+        return complaint_decide(
+            actor=actor, complaint=complaint, take=action == "take", handler=person, reason=reason
+        )
+    if action == "reply":
+        return complaint_reply(
+            actor=actor, complaint=complaint, reply=reply, substantiated=substantiated
+        )
+    if action == "find":
+        if substantiated is None:
+            raise InvalidInput("请认定投诉是否属实。", errors={"substantiated": ["必选。"]})
+        return complaint_find(actor=actor, complaint=complaint, substantiated=substantiated)
+    if action == "rate":
+        return complaint_rate(actor=actor, complaint=complaint, satisfaction=satisfaction)
+    raise InvalidInput("未知的操作。", errors={"action": ["无效。"]})
+
+
+def complaint_light(complaint: Complaint, today, cal=None) -> tuple[str, object, str] | None:
+    """The open step's (step, due date, light): the decision to take it, then the reply;
+    lit by the platform's rule (CONTRACTS.md "Lights"). None once answered."""
+    cal = cal or calendar()
+    if complaint.status == ComplaintStatus.FILED:
+        step, start, due = "decide", complaint.filed_at, complaint.decide_by
+    elif complaint.status == ComplaintStatus.TAKEN and complaint.reply_due:
+        step, start, due = "reply", complaint.taken_at or complaint.filed_at, complaint.reply_due
+    else:
+        return None
+    start = timezone.localtime(start).date()
+    limit = clock.working_days_between(cal, start, due)
+    return step, due, clock.light(cal, today=today, start=start, due=due, limit=limit)
+
+
+def complaints_watch(today=None) -> int:
+    """Warn of each open complaint's step when it turns yellow and again when it turns red
+    (the handler and the supervisors over the department), once each (the daily job)."""
+    today = today or timezone.localdate()
+    cal = calendar()
+    warned = 0
+    for complaint in Complaint.objects.filter(
+        status__in=[ComplaintStatus.FILED, ComplaintStatus.TAKEN]
+    ).select_related("department__division", "handler"):
+        lit = complaint_light(complaint, today, cal)
+        if lit is None or lit[2] == clock.GREEN or complaint.warned == f"{lit[0]}:{lit[2]}":
+            continue
+        step, due, light = lit
+        with transaction.atomic():
+            if Complaint.objects.filter(pk=complaint.pk, warned=complaint.warned).update(
+                warned=f"{step}:{light}"
+            ):
+                what = "受理决定" if step == "decide" else "答复"
+                when = "已逾期" if light == clock.RED else "即将到期"
+                people = set(_supervisors_over(complaint.department))
+                if step == "reply" and complaint.handler:
+                    people.add(complaint.handler)
+                for person in people:
+                    notify(
+                        person,
+                        title=f"投诉{what}{when}：{complaint.subject}",
+                        body=f"编号 {complaint.number}，{what}期限 {due:%Y-%m-%d}。",
+                    )
+                warned += 1
+    return warned
 
 
 @transaction.atomic

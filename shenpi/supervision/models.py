@@ -288,11 +288,17 @@ class Complaint(models.Model):
     handler = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    taken_at = models.DateTimeField(null=True, blank=True)
     reply_due = models.DateField(_("答复期限"), null=True, blank=True)
     reply = models.TextField(_("答复"), blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     substantiated = models.BooleanField(_("投诉属实"), null=True, blank=True)
+    found_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     satisfaction = models.CharField(_("投诉人评价"), max_length=10, blank=True)
+    # The step and light last warned of ("decide:yellow", "reply:red"): each once.
+    warned = models.CharField(max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("投诉举报")

@@ -1,5 +1,6 @@
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from shenpi.accounts.models import Division
 from shenpi.cases.constants import CaseStatus
@@ -148,3 +149,27 @@ def day_range(day):
 
     start = timezone.make_aware(datetime.combine(day, time.min))
     return (start, start + timedelta(days=1) - timedelta(microseconds=1))
+
+
+def complaints_for(user):
+    """Complaints a user works on: a supervisor's (or leader's) about departments in their
+    division subtrees; anyone else's, those transferred to them. The newest first, each
+    with its open step's light and whether the user may find it founded."""
+    from shenpi.accounts.constants import Role
+    from shenpi.workdays.services import calendar
+
+    from .feedback import complaint_light, oversees
+    from .models import Complaint
+
+    qs = Complaint.objects.select_related("department__division", "handler", "found_by")
+    if not getattr(user, "is_system_client", False) and user.has_role(Role.SUPERVISOR, Role.LEADER):
+        codes = _watched_divisions(user)
+        qs = _in_divisions(qs, codes, "department__division_id")
+    else:
+        qs = qs.filter(handler=user)
+    rows = list(qs.order_by("-filed_at")[:200])
+    today, cal = timezone.localdate(), calendar()
+    for complaint in rows:
+        complaint.lit = complaint_light(complaint, today, cal)
+        complaint.may_find = oversees(user, complaint.department)
+    return rows

@@ -6,3 +6,10 @@ from .services import scan_deadlines
 @shared_task(name="shenpi.supervision.tasks.scan_deadlines_task")
 def scan_deadlines_task():
     return scan_deadlines()
+
+
+@shared_task(name="shenpi.supervision.tasks.complaints_watch_task")
+def complaints_watch_task():
+    from .feedback import complaints_watch
+
+    return complaints_watch()

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from shenpi.accounts.constants import Role
@@ -186,59 +187,58 @@ def complaint_lookup(request):
 
 @login_required
 def complaints(request):
-    _supervisor(request)
+    """Supervision's complaints, or the ones transferred to a department's official."""
+    from .selectors import complaints_for
+
+    return render(
+        request, "supervision/complaints.html", {"complaints": complaints_for(request.user)}
+    )
+
+
+@login_required
+def my_complaints(request):
+    """A named complainant's complaints, their replies and the rating of each reply."""
     from .models import Complaint
 
-    # Complaints about departments in the supervisor's division subtrees: one query.
-    paths = scope_for(request.user).subtree_paths
-    where = Q(pk__in=[])
-    for path in paths:
-        where |= Q(department__division__path__startswith=path)
-    visible = (
-        Complaint.objects.filter(where)
-        .select_related("department__division", "handler")
-        .order_by("-filed_at")[:200]
+    return render(
+        request,
+        "supervision/my_complaints.html",
+        {
+            "complaints": Complaint.objects.filter(complainant=request.user)
+            .select_related("department")
+            .order_by("-filed_at")
+        },
     )
-    return render(request, "supervision/complaints.html", {"complaints": visible})
 
 
 @login_required
 @require_POST
 def complaint_act(request, pk):
-    from shenpi.accounts.models import User
-
     from . import feedback
     from .models import Complaint
 
     complaint = get_object_or_404(Complaint, pk=pk)
     try:
-        action = request.POST.get("action")
-        if action in ("take", "reject"):
-            handler = User.objects.filter(username=request.POST.get("handler", "")).first()
-            feedback.complaint_decide(
-                actor=request.user,
-                complaint=complaint,
-                take=action == "take",
-                handler=handler,
-                reason=request.POST.get("reason", ""),
-            )
-        elif action == "reply":
-            feedback.complaint_reply(
-                actor=request.user,
-                complaint=complaint,
-                reply=request.POST.get("reply", ""),
-                substantiated=bool(request.POST.get("substantiated")),
-            )
-        elif action == "rate":
-            feedback.complaint_rate(
-                actor=request.user,
-                complaint=complaint,
-                satisfaction=request.POST.get("satisfaction", ""),
-            )
+        action = request.POST.get("action", "")
+        if action not in feedback.COMPLAINT_ACTIONS:
+            raise Http404
+        feedback.complaint_act(
+            actor=request.user,
+            complaint=complaint,
+            action=action,
+            handler=request.POST.get("handler", ""),
+            reason=request.POST.get("reason", ""),
+            reply=request.POST.get("reply", ""),
+            substantiated={"yes": True, "no": False}.get(request.POST.get("substantiated", "")),
+            satisfaction=request.POST.get("satisfaction", ""),
+        )
         messages.success(request, "已处理。")
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect(request.POST.get("next") or "supervision:complaints")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "supervision:complaints"
+    return redirect(target)
 
 
 # --- ratings, findings, observers, audit ---------------------------------------------------------

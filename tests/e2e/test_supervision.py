@@ -64,6 +64,48 @@ def test_a_citizen_files_a_complaint_and_later_reads_the_reply(new_page):
     expect(citizen.get_by_test_id("complaint-reply")).to_contain_text("已责令改正")
 
 
+def test_a_named_complaint_goes_to_the_department_and_the_complainant_rates_the_reply(new_page):
+    citizen = new_page({"width": 390, "height": 844})
+    log_in(citizen, "zhangsan")
+    citizen.goto("/complain/")
+    citizen.get_by_label("被投诉部门").select_option(label="银川市市场监督管理局")
+    citizen.get_by_label("标题").fill("超过承诺时限未办结")
+    citizen.get_by_label("投诉内容").fill("承诺 10 个工作日，已经 15 个工作日没有结果。")
+    citizen.get_by_role("button", name="提交投诉").click()
+    number = citizen.get_by_test_id("complaint-number").inner_text()
+
+    supervisor = new_page()
+    log_in(supervisor, "yc_jc_sup")
+    supervisor.goto("/supervision/complaints/")
+    row = supervisor.get_by_test_id("complaints").get_by_role("row", name=number)
+    expect(row.get_by_test_id("complaint-light")).to_have_text("正常")
+    row.get_by_label("转办给（用户名，选填）").fill("yc_scjg_off1")
+    row.get_by_role("button", name="受理", exact=True).click()
+
+    official = new_page()
+    log_in(official, "yc_scjg_off1")
+    official.get_by_role("link", name="部门办件").click()
+    official.get_by_role("link", name="转办投诉").click()
+    row = official.get_by_test_id("complaints").get_by_role("row", name=number)
+    expect(row.get_by_label("投诉属实")).to_have_count(0)  # the finding is supervision's
+    row.get_by_label("答复").fill("经查系材料流转延误，已于当日办结并向申请人致歉。")
+    row.get_by_role("button", name="答复", exact=True).click()
+
+    supervisor.reload()
+    row = supervisor.get_by_test_id("complaints").get_by_role("row", name=number)
+    expect(row).to_contain_text("待认定是否属实")
+    row.get_by_role("button", name="认定属实").click()
+    row = supervisor.get_by_test_id("complaints").get_by_role("row", name=number)
+    expect(row).to_contain_text("监察认定：属实")
+
+    citizen.goto("/my/complaints/")
+    mine = citizen.get_by_test_id("my-complaint").filter(has_text="超过承诺时限未办结")
+    expect(mine.get_by_test_id("my-complaint-reply")).to_contain_text("已于当日办结")
+    mine.get_by_label("对答复的评价").select_option("基本满意")
+    mine.get_by_role("button", name="提交评价").click()
+    expect(citizen.get_by_text("您的评价：基本满意")).to_be_visible()
+
+
 def test_a_deputy_watches_a_case_and_cannot_see_the_applicants_id_number(new_page, demo):
     from shenpi.supervision.models import Watch
     from tests.cases.test_licences import granted

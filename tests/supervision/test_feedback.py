@@ -69,7 +69,10 @@ def test_a_named_complainant_rates_the_reply(demo):
         actor=demo("yc_jc_sup"), complaint=complaint, take=True, handler=demo("yc_scjg_head")
     )
     feedback.complaint_reply(
-        actor=demo("yc_scjg_head"), complaint=complaint, reply="已加快", substantiated=False
+        actor=demo("yc_scjg_head"),
+        complaint=complaint,
+        reply="已加快",
+        substantiated=False,
     )
     with pytest.raises(NotFound):
         feedback.complaint_rate(actor=demo("lisi"), complaint=complaint, satisfaction="满意")
