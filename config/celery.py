@@ -31,6 +31,8 @@ def periodic_schedule():
         "shenpi.supervision.tasks.scan_deadlines_task": 900,
         # Complaints' decision and reply deadlines: yellow and red, each warned once.
         "shenpi.supervision.tasks.complaints_watch_task": 3600,
+        # Bad reviews not followed up by their deadline.
+        "shenpi.supervision.tasks.ratings_watch_task": 3600,
         # Renewal reminders and deemed renewal at expiry (Art. 50).
         "shenpi.cases.tasks.licences_renewal_watch_task": 3600,
     }

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from shenpi.accounts.constants import Role
 from shenpi.cases.selectors import case_for_user, cases_visible_to
-from shenpi.core.errors import NotAllowed
+from shenpi.core.errors import NotAllowed, NotFound
 from shenpi.supervision import selectors, services
 from shenpi.supervision.models import SupervisionOrder, Warning
 
@@ -266,6 +266,74 @@ class RatingApi(APIView):
         body.is_valid(raise_exception=True)
         case = case_for_user(request.user, pk)
         feedback.case_rate(actor=request.user, case=case, **body.validated_data)
+        return Response(body.validated_data, status=201)
+
+
+class RatingConfirmIn(serializers.Serializer):
+    satisfied = serializers.BooleanField(help_text="整改是否解决了问题")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+class RatingConfirmApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="申请人确认差评整改情况", request=RatingConfirmIn, responses={200: RatingConfirmIn}
+    )
+    @idempotent
+    def post(self, request, pk):
+        from shenpi.supervision import feedback
+        from shenpi.supervision.models import Rating
+
+        body = RatingConfirmIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        case = case_for_user(request.user, pk)
+        rating = Rating.objects.filter(case=case).first()
+        if rating is None:
+            raise NotFound("该办件尚未评价。")
+        feedback.rating_confirm(actor=request.user, rating=rating, **body.validated_data)
+        return Response(body.validated_data)
+
+
+class WindowDeviceOut(serializers.Serializer):
+    token = serializers.CharField()
+    url = serializers.CharField(help_text="评价器页面；30 分钟内有效")
+
+
+class WindowDeviceApi(APIView):
+    """A window's clerk opens the evaluation device for the applicant (the clerk never rates)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="打开窗口评价器（窗口工作人员）", request=None, responses={201: WindowDeviceOut}
+    )
+    def post(self, request, pk):
+        from django.urls import reverse
+
+        from shenpi.supervision import feedback
+
+        case = case_for_user(request.user, pk)
+        token = feedback.window_rating_open(actor=request.user, case=case)
+        url = reverse("supervision:window_rating", args=[token])
+        return Response(WindowDeviceOut({"token": token, "url": url}).data, status=201)
+
+
+class WindowDeviceRatingApi(APIView):
+    """The window's evaluation device records the applicant's rating with its token."""
+
+    permission_classes = []
+    authentication_classes = []
+
+    @extend_schema(
+        summary="窗口评价器提交申请人的评价", request=RatingIn, responses={201: RatingIn}
+    )
+    def post(self, request, token):
+        from shenpi.supervision import feedback
+
+        body = RatingIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        feedback.window_rating_record(token=token, **body.validated_data)
         return Response(body.validated_data, status=201)
 
 

@@ -53,6 +53,21 @@ urlpatterns = [
         name="complaint_actions",
     ),
     path("cases/<uuid:pk>/rating/", supervision.RatingApi.as_view(), name="case_rating"),
+    path(
+        "cases/<uuid:pk>/rating/confirm/",
+        supervision.RatingConfirmApi.as_view(),
+        name="case_rating_confirm",
+    ),
+    path(
+        "cases/<uuid:pk>/rating/window-device/",
+        supervision.WindowDeviceApi.as_view(),
+        name="case_rating_window_device",
+    ),
+    path(
+        "rating-device/<str:token>/",
+        supervision.WindowDeviceRatingApi.as_view(),
+        name="rating_device",
+    ),
     path("supervision/monitor/", supervision.MonitorApi.as_view(), name="monitor"),
     path("supervision/orders/", supervision.OrderApi.as_view(), name="orders"),
     path(

@@ -391,9 +391,14 @@ def case_detail(request, pk):
             and (user.has_role(Role.HEAD, Role.LEADER)),
             "can_urge": not case.is_terminal and case.status != CaseStatus.DRAFT,
             "hearing": getattr(case, "hearing", None),
+            # CONTRACTS.md: only the applicant rates; the window's clerk opens the window's
+            # evaluation device for them.
             "rateable": case.status in (CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED)
             and not hasattr(case, "rating")
-            and (case.applicant_id == user.pk or services._is_clerk_for(user, case.department)),
+            and case.applicant_id == user.pk,
+            "window_rating": case.status in (CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED)
+            and not hasattr(case, "rating")
+            and services._is_clerk_for(user, case.department),
             "rating_levels": [
                 (5, "非常满意"),
                 (4, "满意"),

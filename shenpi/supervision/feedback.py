@@ -365,6 +365,17 @@ def complaint_rate(*, actor, complaint: Complaint, satisfaction: str) -> Complai
 # --- ratings (好差评) -------------------------------------------------------------------------
 
 
+WINDOW_RATING_SALT = "shenpi.window-rating"
+WINDOW_RATING_SECONDS = 30 * 60
+
+
+def _ensure_rateable(case) -> None:
+    if case.status not in (CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED):
+        raise Conflict("办结或不予受理后才能评价。", code="not_rateable")
+    if Rating.objects.filter(case=case).exists():
+        raise Conflict("该办件已经评价过。", code="already_rated")
+
+
 @transaction.atomic
 def case_rate(
     *,
@@ -376,21 +387,89 @@ def case_rate(
     convenience: int,
     comment: str = "",
 ) -> Rating:
-    """Rate a closed or not-accepted case: its applicant, or the window for them; once."""
+    """Rate a closed or not-accepted case online: its applicant only, once (CONTRACTS.md;
+    at the window the applicant rates on the window's device, window_rating_open)."""
+    if getattr(actor, "is_system_client", False) or actor.pk != case.applicant_id:
+        raise NotFound("未找到该办件。")
+    return _record_rating(
+        case,
+        rated_by=actor,
+        channel="online",
+        scores=(overall, efficiency, guide_accuracy, convenience),
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def window_rating_open(*, actor, case) -> str:
+    """A clerk of the case's window hands the window's evaluation device to the applicant:
+    a token, good for half an hour, with which the device records the applicant's own
+    rating (channel `window`). The clerk never rates: the token carries no scores."""
+    from django.core import signing
+
     from shenpi.cases.services import _is_clerk_for
 
-    if actor.pk != case.applicant_id and not _is_clerk_for(actor, case.department):
+    if not _is_clerk_for(actor, case.department):
         raise NotFound("未找到该办件。")
-    if case.status not in (CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED):
-        raise Conflict("办结或不予受理后才能评价。", code="not_rateable")
-    scores = [overall, efficiency, guide_accuracy, convenience]
+    _ensure_rateable(case)
+    audit_record(
+        stream=f"case:{case.pk}",
+        action="case.rating_device",
+        actor=actor,
+        object_type="case",
+        object_id=str(case.pk),
+    )
+    return signing.dumps({"case": str(case.pk)}, salt=WINDOW_RATING_SALT)
+
+
+def window_rating_case(token: str):
+    """The case a window device's token is for, or NotFound when it is forged or stale."""
+    from django.core import signing
+
+    from shenpi.cases.models import Case
+
+    try:
+        data = signing.loads(token, salt=WINDOW_RATING_SALT, max_age=WINDOW_RATING_SECONDS)
+    except signing.BadSignature:
+        raise NotFound("评价码无效或已过期，请窗口工作人员重新打开评价器。") from None
+    case = (
+        Case.objects.select_related("applicant", "department", "version")
+        .filter(pk=data.get("case"))
+        .first()
+    )
+    if case is None:
+        raise NotFound("评价码无效或已过期，请窗口工作人员重新打开评价器。")
+    return case
+
+
+@transaction.atomic
+def window_rating_record(
+    *, token: str, overall: int, efficiency: int, guide_accuracy: int, convenience: int,
+    comment: str = "",
+) -> Rating:  # fmt: skip
+    """The applicant's rating on the window's device."""
+    case = window_rating_case(token)
+    return _record_rating(
+        case,
+        rated_by=case.applicant,
+        channel="window",
+        scores=(overall, efficiency, guide_accuracy, convenience),
+        comment=comment,
+    )
+
+
+def _record_rating(case, *, rated_by, channel, scores, comment) -> Rating:
+    from shenpi.cases.models import Case
+
+    Case.objects.select_for_update().filter(pk=case.pk).first()  # one rating at a time
+    _ensure_rateable(case)
     if any(not isinstance(s, int) or not 1 <= s <= 5 for s in scores):
         raise InvalidInput("每项评价须为 1 至 5。", errors={"overall": ["无效。"]})
-    if Rating.objects.filter(case=case).exists():
-        raise Conflict("该办件已经评价过。", code="already_rated")
+    overall, efficiency, guide_accuracy, convenience = scores
     rating = Rating.objects.create(
         case=case,
-        rated_by=actor,
+        rated_by=rated_by,
+        channel=channel,
         overall=overall,
         efficiency=efficiency,
         guide_accuracy=guide_accuracy,
@@ -403,9 +482,7 @@ def case_rate(
             calendar(), timezone.localdate(), settings.SHENPI_BAD_RATING_DAYS
         )
         rating.save(update_fields=["follow_up_due"])
-        for user in User.objects.filter(
-            role_assignments__role=Role.HEAD, office__department=case.department
-        ):
+        for user in _heads_of(case.department):
             notify(
                 user,
                 title=f"差评待整改：{case.number}",
@@ -415,12 +492,75 @@ def case_rate(
     audit_record(
         stream=f"case:{case.pk}",
         action="case.rate",
-        actor=actor,
+        actor=rated_by,
+        actor_label="" if channel == "online" else f"{rated_by.display_name}（窗口评价器）",
         object_type="case",
         object_id=str(case.pk),
-        detail={"overall": overall},
+        detail={"overall": overall, "channel": channel},
     )
     return rating
+
+
+def _heads_of(department):
+    return User.objects.filter(role_assignments__role=Role.HEAD, office__department=department)
+
+
+@transaction.atomic
+def rating_confirm(*, actor, rating: Rating, satisfied: bool, note: str = "") -> Rating:
+    """The applicant says whether the rectification answered their bad review; if not,
+    supervision is told (差评件件有整改、有反馈)."""
+    rating = Rating.objects.select_for_update().select_related("case__department").get(pk=rating.pk)
+    if getattr(actor, "is_system_client", False) or actor.pk != rating.case.applicant_id:
+        raise NotFound("未找到该评价。")
+    if rating.followed_up_at is None or rating.confirmed_at is not None:
+        raise Conflict("现在不能确认整改情况。", code="nothing_to_confirm")
+    rating.confirmed, rating.confirmed_at = bool(satisfied), timezone.now()
+    rating.confirm_note = (note or "").strip()[:300]
+    rating.save(update_fields=["confirmed", "confirmed_at", "confirm_note"])
+    audit_record(
+        stream=f"case:{rating.case_id}",
+        action="rating.confirm",
+        actor=actor,
+        object_type="case",
+        object_id=str(rating.case_id),
+        detail={"satisfied": rating.confirmed},
+    )
+    if not rating.confirmed:
+        for person in [
+            *_supervisors_over(rating.case.department),
+            *_heads_of(rating.case.department),
+        ]:
+            notify(
+                person,
+                title=f"差评整改未获申请人认可：{rating.case.number}",
+                body=rating.confirm_note or "申请人对整改情况不满意。",
+            )
+    return rating
+
+
+def ratings_watch(today=None) -> int:
+    """A bad review not followed up by its deadline: the department's heads and the
+    supervisors over it are told, once (the daily job)."""
+    today = today or timezone.localdate()
+    late = Rating.objects.filter(
+        follow_up_due__lt=today, followed_up_at__isnull=True, follow_up_warned=False
+    ).select_related("case__department__division")
+    warned = 0
+    for rating in late:
+        with transaction.atomic():
+            if not Rating.objects.filter(pk=rating.pk, follow_up_warned=False).update(
+                follow_up_warned=True
+            ):
+                continue
+            department = rating.case.department
+            for person in [*_supervisors_over(department), *_heads_of(department)]:
+                notify(
+                    person,
+                    title=f"差评整改已逾期：{rating.case.number}",
+                    body=f"整改期限 {rating.follow_up_due:%Y-%m-%d}，尚未回访、整改并反馈。",
+                )
+            warned += 1
+    return warned
 
 
 @transaction.atomic
@@ -450,7 +590,11 @@ def rating_follow_up(*, actor, rating: Rating, callback: str, rectification: str
         object_type="case",
         object_id=str(rating.case_id),
     )
-    notify(rating.rated_by, title="差评整改反馈", body=rating.rectification[:200])
+    notify(
+        rating.case.applicant,
+        title="差评整改反馈",
+        body=rating.rectification[:200] + "\n请在办件页面确认整改是否解决了您的问题。",
+    )
     return rating
 
 

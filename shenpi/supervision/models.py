@@ -327,6 +327,18 @@ class Rating(models.Model):
     followed_up_at = models.DateTimeField(null=True, blank=True)
     appeal = models.TextField(_("申诉理由"), blank=True)
     appeal_upheld = models.BooleanField(_("申诉成立（不计入评价）"), null=True, blank=True)
+    # CONTRACTS.md: only the applicant rates, online or on the window's own device.
+    channel = models.CharField(
+        _("评价渠道"),
+        max_length=10,
+        choices=[("online", _("网上")), ("window", _("窗口评价器"))],
+        default="online",
+    )
+    # The applicant confirms the rectification (差评件件有整改、有反馈).
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed = models.BooleanField(_("申请人认可整改"), null=True, blank=True)
+    confirm_note = models.CharField(_("申请人意见"), max_length=300, blank=True)
+    follow_up_warned = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("好差评")

@@ -13,3 +13,10 @@ def complaints_watch_task():
     from .feedback import complaints_watch
 
     return complaints_watch()
+
+
+@shared_task(name="shenpi.supervision.tasks.ratings_watch_task")
+def ratings_watch_task():
+    from .feedback import ratings_watch
+
+    return ratings_watch()

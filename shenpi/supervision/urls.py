@@ -16,6 +16,7 @@ urlpatterns = [
     path("complain/lookup/", views.complaint_lookup, name="complaint_lookup"),
     path("supervision/complaints/", views.complaints, name="complaints"),
     path("my/complaints/", views.my_complaints, name="my_complaints"),
+    path("rate/<str:token>/", views.window_rating, name="window_rating"),
     path("supervision/complaints/<int:pk>/", views.complaint_act, name="complaint_act"),
     path("supervision/audit/", views.audit_log, name="audit"),
     path("supervision/evaluation/", views.evaluation, name="evaluation"),

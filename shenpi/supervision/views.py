@@ -251,33 +251,35 @@ def case_feedback(request, case_pk):
 
     case = case_for_user(request.user, case_pk)
     action = request.POST.get("action")
+    rating = getattr(case, "rating", None)
     try:
         if action == "rate":
-
-            def score(name):
-                try:
-                    return int(request.POST.get(name, 0))
-                except ValueError:
-                    return 0
-
             feedback.case_rate(
                 actor=request.user,
                 case=case,
-                overall=score("overall"),
-                efficiency=score("efficiency"),
-                guide_accuracy=score("guide_accuracy"),
-                convenience=score("convenience"),
+                **_scores(request),
                 comment=request.POST.get("comment", ""),
             )
             messages.success(request, "感谢您的评价。")
-        elif action == "follow_up":
+        elif action == "window_rating":
+            token = feedback.window_rating_open(actor=request.user, case=case)
+            return redirect("supervision:window_rating", token=token)
+        elif action == "follow_up" and rating is not None:
             feedback.rating_follow_up(
                 actor=request.user,
-                rating=case.rating,
+                rating=rating,
                 callback=request.POST.get("callback", ""),
                 rectification=request.POST.get("rectification", ""),
             )
             messages.success(request, "整改情况已记录并反馈。")
+        elif action == "confirm" and rating is not None:
+            feedback.rating_confirm(
+                actor=request.user,
+                rating=rating,
+                satisfied=request.POST.get("satisfied") == "yes",
+                note=request.POST.get("note", ""),
+            )
+            messages.success(request, "感谢您的反馈。")
         elif action == "finding":
             from shenpi.accounts.models import User
 
@@ -296,6 +298,57 @@ def case_feedback(request, case_pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("cases:detail", pk=case.pk)
+
+
+def _scores(request) -> dict:
+    def score(name):
+        try:
+            return int(request.POST.get(name, 0))
+        except ValueError:
+            return 0
+
+    return {
+        name: score(name) for name in ("overall", "efficiency", "guide_accuracy", "convenience")
+    }
+
+
+def window_rating(request, token):
+    """The window's evaluation device (评价器): the applicant rates here, on the device the
+    clerk handed over; the page shows the case, not the applicant's personal data."""
+    from . import feedback
+
+    try:
+        case = feedback.window_rating_case(token)
+    except DomainError as exc:
+        return render(request, "supervision/window_rating.html", {"error": exc.message}, status=404)
+    done = False
+    if request.method == "POST":
+        try:
+            feedback.window_rating_record(
+                token=token, **_scores(request), comment=request.POST.get("comment", "")
+            )
+            done = True
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "supervision/window_rating.html",
+        {
+            "case": case,
+            "done": done or hasattr(case, "rating"),
+            "fields": RATING_FIELDS,
+            "levels": RATING_LEVELS,
+        },
+    )
+
+
+RATING_LEVELS = [(5, "非常满意"), (4, "满意"), (3, "基本满意"), (2, "不满意"), (1, "非常不满意")]
+RATING_FIELDS = [
+    ("overall", "总体评价"),
+    ("efficiency", "办事效率"),
+    ("guide_accuracy", "办事指南准确"),
+    ("convenience", "办事便利"),
+]
 
 
 @login_required
