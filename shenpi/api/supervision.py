@@ -355,7 +355,7 @@ class EvaluationApi(APIView):
         _supervisor(request)
         kind, key = request.query_params.get("kind", "month"), request.query_params.get("key", "")
         try:
-            start, end, results, _names = evaluate_departments(request.user, kind, key)
+            start, end, results, idle = evaluate_departments(request.user, kind, key)
         except (ValueError, KeyError):
             raise InvalidInput(
                 "期间格式有误（如 2026-11、2026-Q4、2026）。", errors={"key": ["无效。"]}
@@ -382,5 +382,7 @@ class EvaluationApi(APIView):
                     }
                     for r in results
                 ],
+                # Departments with nothing to evaluate in the period: listed, not ranked.
+                "not_evaluated": idle,
             }
         )

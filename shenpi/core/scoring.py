@@ -34,7 +34,11 @@ def clamp(x: float) -> float:
     return max(0.0, min(100.0, x))
 
 
-def indicator_score(code: str, raw, params: dict) -> float:
+def indicator_score(code: str, raw, params: dict) -> float | None:
+    """A 0-100 score, or None when the indicator has nothing to measure in the period (a
+    rate with no base: no case decided, rated or received): it then does not count."""
+    if raw is None:
+        return None
     if code in ("on_time_rate", "early_rate", "satisfaction", "online_rate"):
         return clamp(raw)
     if code == "time_used":
@@ -54,7 +58,7 @@ def indicator_score(code: str, raw, params: dict) -> float:
 class Line:
     code: str
     raw: object
-    score: float
+    score: float | None  # None: not applicable in the period, its weight not counted
     weight: float
     weighted: float
 
@@ -75,14 +79,21 @@ def grade(total: float) -> str:
 def evaluate(
     raw_by_unit: dict[str, dict], weights: dict[str, float], params: dict | None = None
 ) -> list[Result]:
-    """Score every unit; ranked by total, ties sharing a rank."""
+    """Score every unit; ranked by total, ties sharing a rank. An indicator a unit has
+    nothing to measure on is left out of its total, the other weights taking its share
+    (an indicator with no base scores neither 100 nor 0)."""
     params = {**DEFAULT_PARAMS, **(params or {})}
-    total_weight = sum(weights.values()) or 1
     results = []
     for unit, raw in raw_by_unit.items():
+        scores = {code: indicator_score(code, raw[code], params) for code in weights}
+        total_weight = sum(w for code, w in weights.items() if scores[code] is not None) or 1
         lines = []
         for code, weight in weights.items():
-            score = round(indicator_score(code, raw[code], params), 2)
+            score = scores[code]
+            if score is None:
+                lines.append(Line(code, raw[code], None, weight, 0.0))
+                continue
+            score = round(score, 2)
             lines.append(
                 Line(code, raw[code], score, weight, round(score * weight / total_weight, 2))
             )

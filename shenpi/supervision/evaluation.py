@@ -97,10 +97,11 @@ def raw_indicators(department: Department, start: date, end: date, warnings=None
         case__department=department, rated_at__date__range=(start, end)
     ).exclude(appeal_upheld=True)
     received = Case.objects.filter(department=department, received_at__date__range=(start, end))
+    # A rate with no base in the period is not applicable (None), never a perfect 100.
     return {
-        "on_time_rate": round(100 * on_time / total, 2) if total else 100.0,
-        "time_used": round(sum(ratios) / len(ratios), 3) if ratios else 0,
-        "early_rate": round(100 * early / total, 2) if total else 100.0,
+        "on_time_rate": round(100 * on_time / total, 2) if total else None,
+        "time_used": round(sum(ratios) / len(ratios), 3) if ratios else None,
+        "early_rate": round(100 * early / total, 2) if total else None,
         "warnings": (
             warnings.get((department.pk, Level.YELLOW), 0),
             warnings.get((department.pk, Level.RED), 0),
@@ -113,13 +114,21 @@ def raw_indicators(department: Department, start: date, end: date, warnings=None
         ).count(),
         "satisfaction": round(100 * ratings.filter(overall__gte=3).count() / ratings.count(), 2)
         if ratings.exists()
-        else 100.0,
+        else None,
         "online_rate": round(
             100 * received.filter(channel__in=["online", "api"]).count() / received.count(), 2
         )
         if received.exists()
-        else 100.0,
+        else None,
     }
+
+
+def had_activity(raw: dict) -> bool:
+    """Anything to evaluate in the period: a rate with a base, a card, a finding or a
+    founded complaint. A department with none is listed as not evaluated, not ranked."""
+    return any(
+        raw[code] is not None for code in ("on_time_rate", "satisfaction", "online_rate")
+    ) or bool(sum(raw["warnings"]) or raw["findings"] or raw["complaints"])
 
 
 def evaluate_departments(user, kind: str, key: str):
@@ -133,15 +142,16 @@ def evaluate_departments(user, kind: str, key: str):
         .order_by("code")
     )
     weights, params = current_scheme()
-    names = {d.name: d for d in departments}
     warnings = warning_counts(start, end)
+    raw = {d.name: raw_indicators(d, start, end, warnings) for d in departments}
+    idle = [name for name, values in raw.items() if not had_activity(values)]
     results = scoring.evaluate(
-        {d.name: raw_indicators(d, start, end, warnings) for d in departments}, weights, params
+        {name: values for name, values in raw.items() if name not in idle}, weights, params
     )
-    return start, end, results, names
+    return start, end, results, idle
 
 
-def report_pdf(title: str, results) -> bytes:
+def report_pdf(title: str, results, idle=()) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfgen import canvas
 
@@ -154,9 +164,13 @@ def report_pdf(title: str, results) -> bytes:
     pdf.setTitle(title)
     pdf.setFont(font, 16)
     pdf.drawCentredString(width / 2, height - 50, title)
+    if not results:
+        pdf.setFont(font, 11)
+        pdf.drawString(
+            40, height - 90, "本期没有可评估的部门（没有办件、评价、预警、认定或属实投诉）。"
+        )
     headers = ["排名", "部门", "总分", "等级"] + [
-        scoring.INDICATORS[c][:6]
-        for c in (results[0].lines and [x.code for x in results[0].lines] or [])
+        scoring.INDICATORS[line.code][:6] for line in (results[0].lines if results else ())
     ]
     y = height - 90
     pdf.setFont(font, 9)
@@ -170,10 +184,14 @@ def report_pdf(title: str, results) -> bytes:
             pdf.setFont(font, 9)
             y = height - 50
         row = [str(result.rank), result.unit[:16], f"{result.total:.2f}", result.grade] + [
-            f"{line.score:.0f}" for line in result.lines
+            "不计" if line.score is None else f"{line.score:.0f}" for line in result.lines
         ]
         for x, text in zip(xs, row, strict=True):
             pdf.drawString(x, y, text)
+    if idle:
+        y -= 30
+        pdf.setFont(font, 9)
+        pdf.drawString(40, max(y, 40), "本期无办理活动、不参与排名：" + "、".join(idle)[:120])
     pdf.showPage()
     pdf.save()
     return out.getvalue()

@@ -448,12 +448,12 @@ def evaluation(request):
                 messages.success(request, "指标体系已保存，以下按新体系评分。")
         return redirect(f"{request.path}?kind={kind}&key={key}")
     try:
-        start, end, results, _names = ev.evaluate_departments(request.user, kind, key)
+        start, end, results, idle = ev.evaluate_departments(request.user, kind, key)
     except (ValueError, KeyError):
         raise Http404 from None
     title = f"绩效评估 {start:%Y-%m-%d} 至 {end:%Y-%m-%d}"
     if request.GET.get("format") == "pdf":
-        response = HttpResponse(ev.report_pdf(title, results), content_type="application/pdf")
+        response = HttpResponse(ev.report_pdf(title, results, idle), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="evaluation-{key}.pdf"'
         return response
     weights, params = ev.current_scheme()
@@ -462,6 +462,7 @@ def evaluation(request):
         "supervision/evaluation.html",
         {
             "results": results,
+            "idle": idle,
             "title": title,
             "kind": kind,
             "key": key,

@@ -92,3 +92,63 @@ def test_a_supervisor_sets_weights(client, demo):
     assert EvaluationScheme.objects.get().weights == {"on_time_rate": 100.0}
     bad = client.post(reverse("supervision:evaluation"), {"w_on_time_rate": -5}, follow=True)
     assert "权重须为非负数" in bad.content.decode()
+
+
+def test_a_department_with_no_activity_is_not_ranked_excellent(client, demo):
+    """Issue 20, defect 9: with nothing received, decided, rated, warned, found or
+    complained of, a department is listed as not evaluated, not scored 100 and first."""
+    from django.utils import timezone
+
+    from shenpi.supervision.evaluation import evaluate_departments
+
+    licence = granted(demo)  # Xingqing's market regulation bureau decided one case today
+    key = f"{timezone.localdate():%Y-%m}"
+    _start, _end, results, idle = evaluate_departments(demo("nx_jc_sup"), "month", key)
+    ranked = {r.unit for r in results}
+    assert licence.department.name in ranked
+    assert "宁夏回族自治区水利厅" in idle and "宁夏回族自治区水利厅" not in ranked
+    client.force_login(demo("nx_jc_sup"))
+    html = client.get(f"/supervision/evaluation/?kind=month&key={key}").content.decode()
+    assert "不参与排名" in html and "宁夏回族自治区水利厅" in html
+    body = client.get(f"/api/v1/supervision/evaluation/?kind=month&key={key}").json()
+    assert "宁夏回族自治区水利厅" in body["not_evaluated"]
+
+
+def test_with_no_department_to_evaluate_the_pdf_is_a_report_not_a_500(client, demo):
+    """A supervisor of 西夏区, which has no department of its own yet."""
+    from shenpi.accounts.constants import AccountType, Role
+    from shenpi.accounts.models import Division, RoleAssignment, User
+
+    supervisor = User.objects.create(
+        username="xx_jc_sup",
+        real_name="西夏区监察",
+        account_type=AccountType.STAFF,
+        division=Division.objects.get(code="640105"),
+    )
+    RoleAssignment.objects.create(user=supervisor, role=Role.SUPERVISOR)
+    client.force_login(supervisor)
+    response = client.get("/supervision/evaluation/?kind=month&key=2026-11&format=pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert (
+        "没有可评估的部门"
+        in client.get("/supervision/evaluation/?kind=month&key=2026-11").content.decode()
+    )
+
+
+def test_a_rate_with_no_base_counts_neither_full_nor_zero():
+    from shenpi.core.scoring import evaluate
+
+    weights = {"on_time_rate": 50, "warnings": 50}
+    results = {
+        r.unit: r
+        for r in evaluate(
+            {
+                "甲局": {"on_time_rate": None, "warnings": (2, 0)},
+                "乙局": {"on_time_rate": 100, "warnings": (0, 0)},
+            },
+            weights,
+        )
+    }
+    # 甲局 decided nothing: its total is its cards' score alone (98), not 99 or 49.
+    assert results["甲局"].total == 98 and results["乙局"].total == 100
+    assert next(x for x in results["甲局"].lines if x.code == "on_time_rate").score is None
