@@ -18,6 +18,11 @@ class Outcome(models.TextChoices):
 
 class AuditStream(models.Model):
     name = models.CharField(_("流"), max_length=120, primary_key=True)
+    # The division whose supervisors may read the stream (a case's, a complaint's
+    # department's, a user's); blank for what is region-wide (settings, administration,
+    # unknown user names), which only supervisors of the whole region read. Not part of
+    # the hashes: it decides who reads a stream, not what it says.
+    division = models.CharField(_("区划"), max_length=6, blank=True, default="")
     head_seq = models.PositiveBigIntegerField(default=0)
     head_hash = models.CharField(max_length=64, blank=True)
     checkpointed_seq = models.PositiveBigIntegerField(default=0)
@@ -26,6 +31,8 @@ class AuditStream(models.Model):
         verbose_name = _("审计流")
         verbose_name_plural = _("审计流")
         indexes = [
+            # The audit page reads the streams of a supervisor's divisions.
+            models.Index(fields=["division"], name="audit_stream_division"),
             # The checkpoint finds the streams that moved since it last ran.
             models.Index(
                 fields=["name"],

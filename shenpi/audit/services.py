@@ -3,6 +3,9 @@ audit record commits or rolls back with the change it describes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -27,12 +30,33 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _lock_stream(name: str) -> AuditStream:
+# Stream prefix ("case") -> the division code of the object named by the rest of the
+# stream's name; each app registers its own (AppConfig.ready).
+_DIVISION_OF: dict[str, Callable[[str], str | None]] = {}
+
+
+def register_stream_division(prefix: str, resolve: Callable[[str], str | None]) -> None:
+    _DIVISION_OF[prefix] = resolve
+
+
+def stream_division(name: str) -> str:
+    """The division a stream belongs to (blank: region-wide)."""
+    prefix, _sep, key = name.partition(":")
+    resolve = _DIVISION_OF.get(prefix)
+    try:
+        return (resolve(key) or "") if resolve else ""
+    except (ValueError, TypeError, ValidationError):
+        return ""
+
+
+def _lock_stream(name: str, division: str | None = None) -> AuditStream:
     stream = AuditStream.objects.select_for_update().filter(name=name).first()
     if stream is None:
         try:
             with transaction.atomic():
-                AuditStream.objects.create(name=name)
+                AuditStream.objects.create(
+                    name=name, division=stream_division(name) if division is None else division
+                )
         except IntegrityError:
             pass  # created by a concurrent writer; lock theirs
         stream = AuditStream.objects.select_for_update().get(name=name)
@@ -52,9 +76,11 @@ def audit_record(
     outcome: str = Outcome.SUCCESS,
     detail: dict | None = None,
     actor_label: str = "",
+    division: str | None = None,
 ) -> AuditRecord:
     """Append one record to `stream`, chained to the stream's head."""
     return audit_records(
+        division=division,
         stream=stream,
         entries=[(action, detail)],
         actor=actor,
@@ -80,11 +106,14 @@ def audit_records(
     outcome: str = Outcome.SUCCESS,
     actor_label: str = "",
     new_stream: bool = False,
+    division: str | None = None,
 ) -> list[AuditRecord]:
     """Append several records (action, detail) by one actor about one object to `stream`,
     chained in order, with one lock of the stream. `new_stream`: the caller has just made
     the object the stream is named after, so nobody else can be writing to it; the stream
-    is created with its head already at the last record (one insert instead of a lock)."""
+    is created with its head already at the last record (one insert instead of a lock).
+    `division`: the stream's division when the caller knows it (else it is resolved from
+    the stream's name when the stream is created)."""
     person = actor if actor is not None and not getattr(actor, "is_system_client", False) else None
     client = actor.client if getattr(actor, "is_system_client", False) else None
     if person is not None and not person.pk:
@@ -92,7 +121,7 @@ def audit_records(
     label = actor_label or (
         f"{person.username}" if person else (f"client:{client.name}" if client else "anonymous")
     )
-    head = AuditStream(name=stream) if new_stream else _lock_stream(stream)
+    head = AuditStream(name=stream) if new_stream else _lock_stream(stream, division)
     seq, prev, alg, at = head.head_seq, head.head_hash, current_alg(), timezone.now()
     address = ip if ip is not None else client_ip(request)
     records = []
@@ -117,7 +146,12 @@ def audit_records(
         record.hash = prev = record_hash(record)
         records.append(record)
     if new_stream:
-        AuditStream.objects.create(name=stream, head_seq=seq, head_hash=prev)
+        AuditStream.objects.create(
+            name=stream,
+            head_seq=seq,
+            head_hash=prev,
+            division=stream_division(stream) if division is None else division,
+        )
     else:
         AuditStream.objects.filter(pk=stream).update(head_seq=seq, head_hash=prev)
     AuditRecord.objects.bulk_create(records)

@@ -131,6 +131,7 @@ def _audit(case, action, actor, detail=None):
         object_id=str(case.pk),
         detail={"number": case.number, **(detail or {})},
         actor_label="" if actor else "system",
+        division=case.division_id,
     )
 
 
@@ -714,6 +715,7 @@ def case_submit_whole(
         audit_records(
             stream=f"case:{case.pk}",
             new_stream=True,
+            division=case.division_id,
             entries=[("case.draft", numbered)]
             + [
                 ("case.material.add", {**numbered, "material": r.name, "sha256": one.sha256})

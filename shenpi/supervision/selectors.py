@@ -173,3 +173,21 @@ def complaints_for(user):
         complaint.lit = complaint_light(complaint, today, cal)
         complaint.may_find = oversees(user, complaint.department)
     return rows
+
+
+def audit_records_for(user):
+    """The audit records a supervisor or leader reads: the streams of their division
+    subtree (cases, complaints, people, items …); region-wide streams (settings,
+    administration, unknown user names) only when their subtree is the whole region."""
+    from shenpi.accounts.scope import scope_for
+    from shenpi.audit.models import AuditRecord, AuditStream
+
+    scope = scope_for(user)
+    if scope.everything:
+        return AuditRecord.objects.all()
+    codes = _watched_divisions(user) or []
+    whole_region = Division.objects.filter(code__in=codes, parent__isnull=True).exists()
+    streams = AuditStream.objects.filter(
+        Q(division__in=codes) | (Q(division="") if whole_region else Q(pk__in=[]))
+    )
+    return AuditRecord.objects.filter(stream__in=streams.values("name"))

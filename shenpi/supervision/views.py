@@ -387,11 +387,10 @@ def watched(request):
 
 @login_required
 def audit_log(request):
-    """Supervisors search the audit log (who, what, when, where from) and verify the chain."""
-    from shenpi.audit.models import AuditRecord
-
+    """Supervisors search their divisions' audit log (who, what, when, where from) and
+    verify the chain."""
     _supervisor(request)
-    qs = AuditRecord.objects.order_by("-at")
+    qs = selectors.audit_records_for(request.user).order_by("-at")
     who, what = request.GET.get("who", "").strip(), request.GET.get("what", "").strip()
     if who:
         qs = qs.filter(actor_label__icontains=who)

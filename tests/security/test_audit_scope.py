@@ -1,0 +1,46 @@
+"""The audit log is read within the reader's division subtree (issue 29, 1)."""
+
+import pytest
+from django.urls import reverse
+
+from shenpi.audit.services import audit_record
+from shenpi.cases import services
+from shenpi.catalog.models import Item
+from tests.cases.conftest import FOOD_FORM, complete_draft
+
+pytestmark = pytest.mark.django_db
+
+
+def submitted(demo, code, applicant="saishang"):
+    from tests.cases.test_review import PROJECT_FORM
+
+    item = Item.objects.get(code=code)
+    case = complete_draft(services, demo(applicant), item)
+    form = FOOD_FORM if code == "640100-SCJG-001" else PROJECT_FORM
+    return services.case_submit(actor=demo(applicant), case=case, declaration=True, form_data=form)
+
+
+def page(client, reader, **query):
+    client.force_login(reader)
+    return client.get(reverse("supervision:audit"), query).content.decode()
+
+
+def test_a_city_supervisor_reads_only_its_subtrees_records(client, demo):
+    yinchuan = submitted(demo, "640100-SCJG-001", applicant="zhangsan")
+    region = submitted(demo, "640000-FGW-001")
+    admin = demo("admin")
+    audit_record(stream=f"user:{admin.public_id}", action="login", actor=admin, ip="10.9.8.7")
+    city = page(client, demo("yc_jc_sup"), what="case.submit")
+    assert str(yinchuan.pk) in city or yinchuan.number in city
+    assert str(region.pk) not in city and region.number not in city
+    assert "10.9.8.7" not in page(client, demo("yc_jc_sup"), who="admin")
+    whole = page(client, demo("nx_jc_sup"), what="case.submit")
+    assert region.number in whole or str(region.pk) in whole
+    assert "10.9.8.7" in page(client, demo("nx_jc_sup"), who="admin")
+
+
+def test_a_leader_reads_their_divisions_records(client, demo):
+    yinchuan = submitted(demo, "640100-SCJG-001", applicant="zhangsan")
+    region = submitted(demo, "640000-FGW-001")
+    html = page(client, demo("yc_zfb_leader"), what="case.submit")
+    assert (yinchuan.number in html or str(yinchuan.pk) in html) and region.number not in html
