@@ -14,6 +14,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shenpi.accounts.client_operations import acts_as_department, ensure_client_may, is_client
 from shenpi.accounts.constants import AccountType, ClientAction
 from shenpi.accounts.models import Division, User
 from shenpi.accounts.validators import classify_applicant_code
@@ -196,6 +197,7 @@ class CaseDraftApi(APIView):
     @extend_schema(summary="创建申请草稿（申请人本人）", request=DraftIn, responses={201: CaseOut})
     @idempotent
     def post(self, request):
+        ensure_client_may(request.user, "case.draft")
         body = DraftIn(data=request.data)
         body.is_valid(raise_exception=True)
         item = get_object_or_404(Item, code=body.validated_data["item"])
@@ -216,6 +218,7 @@ class CaseDetailApi(APIView):
 
     @extend_schema(summary="办件详情", responses=CaseOut)
     def get(self, request, pk):
+        ensure_client_may(request.user, "case.read")
         return _out(request, _case(request, pk))
 
 
@@ -238,6 +241,7 @@ class MaterialUploadApi(APIView):
         responses={201: CaseMaterialOut},
     )
     def post(self, request, pk):
+        ensure_client_may(request.user, "case.material")
         case = _case(request, pk)
         upload = request.FILES.get("file")
         if upload is None:
@@ -264,6 +268,7 @@ class CaseSubmitApi(APIView):
     )
     @idempotent
     def post(self, request, pk):
+        ensure_client_may(request.user, "case.submit")
         body = SubmitIn(data=request.data)
         body.is_valid(raise_exception=True)
         case = services.case_submit(
@@ -435,8 +440,9 @@ class OneRequestSubmitApi(APIView):
     )
     @idempotent
     def post(self, request):
-        if not getattr(request.user, "is_system_client", False):
+        if not is_client(request.user):
             raise NotAllowed("一次提交接口供系统客户端使用。", code="clients_only")
+        ensure_client_may(request.user, "case.submit_whole")
         data = request.data
         try:
             form = json.loads(data.get("form") or "{}")
@@ -496,6 +502,9 @@ class ActionIn(serializers.Serializer):
     reasons = serializers.CharField(required=False, allow_blank=True)
     method = serializers.ChoiceField(choices=["window", "post", "online"], required=False)
     tracking_number = serializers.CharField(required=False, allow_blank=True)
+    official = serializers.CharField(
+        required=False, help_text="系统客户端：以其名义受理、决定或送达的本部门工作人员用户名"
+    )
 
 
 class CaseActionApi(APIView):
@@ -513,7 +522,9 @@ class CaseActionApi(APIView):
         body = ActionIn(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
-        case, actor, action = _case(request, pk), request.user, d["action"]
+        action = d["action"]
+        actor = _actor_for(request, f"case.{action}", d)
+        case = _case(request, pk)
         if action == "supplement":
             case = services.case_supplement(actor=actor, case=case)
         elif action == "withdraw":
@@ -638,22 +649,22 @@ class TaskInboxOut(serializers.Serializer):
         }
 
 
-def _acting_official(request, data) -> User:
-    """A system client acts for people, never as one: the step action names the
-    department's official who takes it, and the rules apply to that person."""
+def _actor_for(request, operation: str, data=None):
+    """The one client check (accounts.client_operations) for `operation`; for the
+    department's operations a system client names the official who takes it, and the
+    rules apply to that person."""
     user = request.user
-    if not getattr(user, "is_system_client", False):
+    ensure_client_may(user, operation)
+    if not is_client(user) or not acts_as_department(operation):
         return user
-    if not user.client.allows(ClientAction.CASE_ACT):
-        raise NotAllowed("该系统客户端未被授权以工作人员名义办理。", code="client_action")
     official = User.objects.filter(
-        username=data.get("official", ""),
+        username=(data or {}).get("official", ""),
         is_active=True,
         office__department_id=user.client.department_id,
     ).first()
-    if official is None:
+    if official is None or user.client.department_id is None:
         raise InvalidInput(
-            "须写明办理该环节的本部门工作人员（official）。", errors={"official": ["无效。"]}
+            "须写明办理该事项的本部门工作人员（official）。", errors={"official": ["无效。"]}
         )
     return official
 
@@ -676,6 +687,7 @@ class TaskInboxApi(generics.ListAPIView):
 
     def list(self, request, *args, **kwargs):
         user = request.user
+        ensure_client_may(user, "task.list")
         department = (
             user.client.department if getattr(user, "is_system_client", False) else user.department
         )
@@ -726,7 +738,7 @@ class TaskActionApi(APIView):
         body = TaskActionIn(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
-        actor = _acting_official(request, d)
+        actor = _actor_for(request, f"task.{d['action']}", d)
         task = get_object_or_404(
             Task.objects.filter(case__in=selectors.cases_visible_to(request.user)), pk=pk
         )
@@ -773,6 +785,9 @@ class ReviewActionIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
     reasons = serializers.CharField(required=False, allow_blank=True)
     text = serializers.CharField(required=False, allow_blank=True)
+    official = serializers.CharField(
+        required=False, help_text="系统客户端：以其名义办理的本部门工作人员用户名"
+    )
 
 
 class CaseReviewActionApi(APIView):
@@ -788,8 +803,8 @@ class CaseReviewActionApi(APIView):
         body = ReviewActionIn(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
+        actor = _actor_for(request, f"review.{d['action']}", d)
         case = _case(request, pk)
-        actor = request.user
         if d["action"] == "suspend":
             review.case_suspend(
                 actor=actor,
@@ -821,8 +836,6 @@ class CaseReviewActionApi(APIView):
         elif d["action"] == "hearing_record":
             review.hearing_record(actor=actor, case=case, record=d.get("record", ""))
         else:
-            if getattr(actor, "is_system_client", False):
-                raise NotAllowed("催办由人发起。", code="people_only")
             review.case_urge(actor=actor, case=case, text=d.get("text", ""))
         return _out(request, case)
 

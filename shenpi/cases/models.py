@@ -86,6 +86,11 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The system client that submitted it for the applicant: the only client that acts on
+    # the applicant's side of this case (supplement, withdrawal).
+    submitted_by_client = models.ForeignKey(
+        "accounts.SystemClient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     channel = models.CharField(
         _("渠道"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
     )

@@ -144,8 +144,10 @@ def _is_client(actor) -> bool:
 
 
 def _is_official_of(actor, department) -> bool:
+    """A person, never a system client: a client names the official who acts
+    (accounts.client_operations)."""
     if _is_client(actor):
-        return actor.client.department_id == department.pk
+        return False
     return bool(
         actor.has_role(Role.OFFICIAL, Role.HEAD)
         and actor.department
@@ -170,11 +172,10 @@ def _ensure_intake_staff(actor, case) -> None:
 
 
 def _ensure_applicant_side(actor, case) -> None:
-    """The applicant, or a clerk or agent acting for them."""
+    """The applicant, or a clerk or agent acting for them; a system client only for the
+    cases it submitted for the applicant."""
     if _is_client(actor):
-        if actor.client.department_id != case.department_id and not (
-            actor.client.division_id and case.division.path.startswith(actor.client.division.path)
-        ):
+        if case.submitted_by_client_id is None or case.submitted_by_client_id != actor.client.pk:
             raise NotFound("未找到该办件。")
         return
     if actor.pk == case.applicant_id or actor.pk == case.submitted_by_id:
@@ -307,6 +308,7 @@ def _new_case(actor, item, version, applicant, department, chosen_division, chan
         applicant_code=_applicant_code(applicant),
         applicant_mobile=applicant.mobile,
         submitted_by=None if _is_client(actor) else actor,
+        submitted_by_client=actor.client if _is_client(actor) else None,
         channel=channel,
         department=department,
         division=department.division,

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from shenpi.accounts.client_operations import OPERATIONS, ensure_client_may
 from shenpi.accounts.constants import AccountType, Role
 from shenpi.accounts.models import Division, User
 from shenpi.accounts.validators import validate_id_number, validate_mobile
@@ -436,9 +437,12 @@ def can_intake_any(user, case) -> bool:
 def case_action(request, pk):
     """Every button on the case page, each calling its one service."""
     case = selectors.case_for_user(request.user, pk)
-    action = request.POST.get("action")
+    action = request.POST.get("action", "")
     actor = request.user
+    if f"case.{action}" not in OPERATIONS:
+        raise Http404
     try:
+        ensure_client_may(actor, f"case.{action}")
         if action == "supplement":
             services.case_supplement(actor=actor, case=case)
             messages.success(request, "补正材料已提交，等待预审。")
@@ -511,8 +515,11 @@ def task_action(request, pk, task_pk):
 
     case = selectors.case_for_user(request.user, pk)
     task = get_object_or_404(Task, pk=task_pk, case=case)
-    action, actor = request.POST.get("action"), request.user
+    action, actor = request.POST.get("action", ""), request.user
+    if f"task.{action}" not in OPERATIONS:
+        raise Http404
     try:
+        ensure_client_may(actor, f"task.{action}")
         if action == "claim":
             review.task_claim(actor=actor, task=task)
             messages.success(request, f"已认领：{task.step_name}")
@@ -553,14 +560,18 @@ def case_review_action(request, pk):
     from . import review
 
     case = selectors.case_for_user(request.user, pk)
-    action, actor = request.POST.get("action"), request.user
+    action, actor = request.POST.get("action", ""), request.user
+    if f"review.{action}" not in OPERATIONS:
+        raise Http404
     try:
+        ensure_client_may(actor, f"review.{action}")
         if action == "suspend":
+            days = request.POST.get("expected_days") or "0"
             review.case_suspend(
                 actor=actor,
                 case=case,
                 reason=request.POST.get("reason", ""),
-                expected_days=int(request.POST.get("expected_days") or 0),
+                expected_days=int(days) if days.isdigit() else 0,
                 note=request.POST.get("note", ""),
             )
             messages.success(request, "已进入特别程序，暂停计时，告知书已生成。")
