@@ -5,6 +5,8 @@ transaction with its timeline event, audit record and notifications."""
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -405,6 +407,14 @@ def case_urge(*, actor, case: Case, text: str = "") -> Urge:
     case = _lock(case)
     if case.is_terminal or case.status == CaseStatus.DRAFT:
         raise Conflict("已结束的办件无需催办。", code="ended")
+    # Each urge texts the department's heads: once per case and person per working day
+    # (the last working day up to today, so a weekend adds none).
+    cal, day = calendar(), timezone.localdate()
+    while not cal.is_working(day):
+        day -= timedelta(days=1)
+    since = timezone.make_aware(datetime.combine(day, time.min))
+    if Urge.objects.filter(case=case, by=actor, at__gte=since).exists():
+        raise Conflict("您今天已经催办过本件，请下一个工作日再催办。", code="urged_today")
     holders = list(case.tasks.filter(status__in=ACTIVE).select_related("department", "claimed_by"))
     department = holders[0].department if holders else case.department
     urge = Urge.objects.create(
