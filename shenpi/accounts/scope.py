@@ -45,6 +45,12 @@ class Scope:
     def sees_division(self, division: Division) -> bool:
         return self.everything or any(division.path.startswith(p) for p in self.subtree_paths)
 
+    @property
+    def whole_region(self) -> bool:
+        """The whole region is overseen (its root's subtree, "640000/"): region-wide
+        settings are for such a reader alone."""
+        return self.everything or any(p.count("/") == 1 for p in self.subtree_paths)
+
 
 EMPTY = Scope(everything=False, department_ids=frozenset(), subtree_paths=())
 

@@ -11,11 +11,13 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from shenpi.accounts.constants import Role
 from shenpi.accounts.models import Department
 from shenpi.accounts.scope import scope_for
 from shenpi.audit.services import audit_record
 from shenpi.cases.models import Case
 from shenpi.core import clock, scoring
+from shenpi.core.errors import NotAllowed
 from shenpi.workdays.services import calendar
 
 from .models import EvaluationScheme, Finding, Level, Rating, Warning
@@ -39,7 +41,12 @@ def period_bounds(kind: str, key: str) -> tuple[date, date]:
 
 @transaction.atomic
 def scheme_save(*, actor, weights: dict, params: dict) -> EvaluationScheme:
-    """A new scheme (the newest applies), with its audit record."""
+    """A new scheme (the newest applies region-wide), with its audit record: set by the
+    region's supervisors alone, since every division is scored by it."""
+    if not actor.has_role(Role.SUPERVISOR) or not scope_for(actor).whole_region:
+        raise NotAllowed(
+            "绩效评估指标体系适用于全区，只能由自治区电子监察机构设置。", code="region_setting"
+        )
     scheme = EvaluationScheme.objects.create(
         weights={k: v for k, v in weights.items() if v}, params=params, created_by=actor
     )

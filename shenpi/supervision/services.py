@@ -17,12 +17,13 @@ from django.utils import timezone
 
 from shenpi.accounts.constants import Role
 from shenpi.accounts.models import User
+from shenpi.accounts.scope import scope_for
 from shenpi.audit.services import audit_record
 from shenpi.cases.constants import CaseStatus, TaskStatus
 from shenpi.cases.models import ACTIVE_TASK_STATUSES, Case, Task
 from shenpi.cases.selectors import cases_visible_to
 from shenpi.core import clock
-from shenpi.core.errors import Conflict, InvalidInput, NotFound
+from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from shenpi.notify.services import notify, notify_many
 from shenpi.workdays.services import calendar
 
@@ -568,6 +569,15 @@ def rule_activate(
 
     if not actor.has_role(Role.SUPERVISOR):
         raise NotFound("未找到。")
+    # A division's supervisors set the rules of its own items; the default rule, which
+    # applies region-wide, is for the region's supervisors alone.
+    scope = scope_for(actor)
+    if item is None and not scope.whole_region:
+        raise NotAllowed(
+            "默认预警规则适用于全区，只能由自治区电子监察机构设置。", code="region_setting"
+        )
+    if item is not None and not scope.sees_division(item.department.division):
+        raise NotFound("未找到该事项。")
     if yellow_left < 0 or not 0 < yellow_ratio <= 1:
         raise InvalidInput(
             "剩余工作日不能为负，已用比例须在 0 与 1 之间。", errors={"yellow_ratio": ["无效。"]}

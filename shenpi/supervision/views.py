@@ -443,8 +443,11 @@ def evaluation(request):
             if sum(weights.values()) <= 0 or any(w < 0 for w in weights.values()):
                 messages.error(request, "权重须为非负数，且合计大于零。")
             else:
-                ev.scheme_save(actor=request.user, weights=weights, params=params)
-                messages.success(request, "指标体系已保存，以下按新体系评分。")
+                try:
+                    ev.scheme_save(actor=request.user, weights=weights, params=params)
+                    messages.success(request, "指标体系已保存，以下按新体系评分。")
+                except DomainError as exc:
+                    messages.error(request, exc.message)
         return redirect(f"{request.path}?kind={kind}&key={key}")
     try:
         start, end, results, idle = ev.evaluate_departments(request.user, kind, key)

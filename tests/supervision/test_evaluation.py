@@ -73,8 +73,8 @@ def test_the_page_ranks_explains_and_reports_as_pdf(client, demo):
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
 
-def test_a_supervisor_sets_weights(client, demo):
-    login(client, "yc_jc_sup")
+def test_the_regions_supervisor_sets_weights(client, demo):
+    login(client, "nx_jc_sup")  # the scheme is region-wide
     data = {
         f"w_{c}": 0
         for c in (
