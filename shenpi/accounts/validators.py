@@ -132,30 +132,24 @@ class CharacterClassValidator:
 def classify_applicant_code(value: str, kind: str = "") -> tuple[str, str]:
     """An applicant's code as (account type, compact code): a resident ID number for a
     person, a unified social credit code for an enterprise (LAW.md §4.1, §4.2). Without a
-    stated kind the code must pass exactly one of the two full validations: a credit code
-    may also start with 17 digits (91110000600037341L), so the shape alone decides nothing."""
+    stated kind the full validations decide, not the shape: a credit code may start with
+    17 digits (91110000600037341L). A code that passes both (rare: 110105195001011066) is
+    taken for an ID number; a caller that knows better states the kind."""
     if kind == "person":
         return "person", validate_id_number(value)
     if kind == "enterprise":
         return "enterprise", validate_credit_code(value)
     if kind:
         raise ValidationError(_("申请人类型应为 person 或 enterprise。"), code="applicant_kind")
-    outcomes, errors = [], []
+    errors = []
     for account_type, validate in (
         ("person", validate_id_number),
         ("enterprise", validate_credit_code),
     ):
         try:
-            outcomes.append((account_type, validate(value)))
+            return account_type, validate(value)
         except ValidationError as exc:
             errors.extend(exc.messages)
-    if len(outcomes) == 1:
-        return outcomes[0]
-    if outcomes:
-        raise ValidationError(
-            _("该号码既是有效的身份证号码也是有效的统一社会信用代码，请注明申请人类型。"),
-            code="applicant_kind_ambiguous",
-        )
     raise ValidationError(
         _("不是有效的身份证号码或统一社会信用代码：%(why)s") % {"why": "；".join(errors)},
         code="applicant_code",

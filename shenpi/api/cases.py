@@ -300,9 +300,11 @@ def _applicant_for(data) -> User:
     from django.core.exceptions import ValidationError
 
     try:
-        account_type, code = classify_applicant_code(
-            code, str(data.get("applicant_kind", "")).strip().lower()
-        )
+        kind = str(data.get("applicant_kind", "")).strip().lower()
+        account_type, code = classify_applicant_code(code, kind)
+        if not kind and account_type == AccountType.PERSON and _ENTERPRISE.get([code]):
+            # Valid both ways, and an enterprise already holds it as its credit code.
+            account_type = AccountType.ENTERPRISE
         if account_type == AccountType.PERSON:
             user = _PERSON.get([code])
             if user is None:
@@ -422,7 +424,8 @@ class OneRequestSubmitApi(APIView):
                         "type": "string",
                         "enum": ["person", "enterprise"],
                         "description": "申请人类型（可选）：person 自然人，enterprise 法人；"
-                        "不填时按号码的完整校验判断",
+                        "不填时按号码的完整校验判断（两种校验都通过的号码按身份证号码，"
+                        "除非已有企业以其为统一社会信用代码）",
                     },
                     "applicant_name": {"type": "string"},
                     "applicant_mobile": {"type": "string"},

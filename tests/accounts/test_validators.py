@@ -126,13 +126,12 @@ def test_a_code_that_is_neither_says_why_both_fail():
     assert "身份证号码校验位" in exc.value.messages[0]
 
 
-def test_a_code_valid_both_ways_asks_for_the_applicants_kind():
+def test_a_code_valid_both_ways_is_an_id_number_unless_the_kind_says_otherwise():
     """110105195001011066 is a valid ID number (Beijing, born 1950-01-01) and a valid
-    credit code (an organ registered by 机构编制): only the stated kind decides."""
+    credit code (an organ registered by 机构编制). Refusing it would refuse some residents'
+    real ID numbers (3.4 % of 20,000 random Xingqing ones): it is taken for an ID
+    number, and the stated kind decides otherwise."""
     from shenpi.accounts.validators import classify_applicant_code
 
-    with pytest.raises(ValidationError) as exc:
-        classify_applicant_code("110105195001011066")
-    assert "请注明申请人类型" in exc.value.messages[0]
-    assert classify_applicant_code("110105195001011066", "person")[0] == "person"
+    assert classify_applicant_code("110105195001011066") == ("person", "110105195001011066")
     assert classify_applicant_code("110105195001011066", "enterprise")[0] == "enterprise"

@@ -409,3 +409,16 @@ def test_a_late_correction_notice_is_a_409_saying_the_case_is_deemed_accepted(cl
     assert_problem(late, 409, "deemed_accepted")
     case.refresh_from_db()
     assert case.status == "processing" and case.statutory_due == date(2026, 3, 19)
+
+
+def test_a_resident_id_that_is_also_a_valid_credit_code_applies_as_a_person(client):
+    """About 3 in 100 Ningxia ID numbers also pass the credit code's check: they apply."""
+    _sc, auth = make_client(
+        department="yc-scjg", actions=[ClientAction.CASE_SUBMIT, ClientAction.CASE_READ]
+    )
+    item = Item.objects.get(code="640100-SCJG-001")
+    response = client.post(
+        "/api/v1/cases/submit/", one_request(item, applicant_code="110105195001011066"), **auth
+    )
+    assert response.status_code == 201, response.content
+    assert Case.objects.get(pk=response.json()["id"]).applicant.account_type == "person"
