@@ -22,6 +22,7 @@ from shenpi.audit.services import audit_record, audit_records
 from shenpi.catalog.constants import ItemKind, VersionStatus
 from shenpi.catalog.models import Item, MaterialRequirement
 from shenpi.common.files import check_upload
+from shenpi.common.lookup import by_id
 from shenpi.core import clock
 from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, TooLarge
 from shenpi.core.flow import opening_steps, parse_flow
@@ -408,9 +409,7 @@ def case_save_form(*, actor, case: Case, data: dict) -> Case:
 
 
 def _requirement(case, requirement_id) -> MaterialRequirement:
-    requirement = MaterialRequirement.objects.filter(
-        pk=requirement_id, version=case.version
-    ).first()
+    requirement = by_id(MaterialRequirement, requirement_id, version=case.version)
     if requirement is None:
         # Art. 31: only materials on the item's published list.
         raise InvalidInput("该材料不在本事项的材料目录中。", code="unknown_material")

@@ -14,6 +14,7 @@ from shenpi.accounts.models import Division, User
 from shenpi.accounts.validators import validate_id_number, validate_mobile
 from shenpi.audit.services import client_ip
 from shenpi.catalog.models import Item
+from shenpi.common.lookup import by_id, by_id_or_404
 from shenpi.core import clock
 from shenpi.core.errors import DomainError
 from shenpi.core.flow import parse_flow
@@ -56,7 +57,7 @@ def apply_start(request, code):
     divisions = selectors.two_level_divisions(version) if version.two_level else []
     kind = request.GET.get("kind") if request.GET.get("kind") in ("change", "renewal") else "new"
     licence = (
-        Licence.objects.filter(pk=request.GET.get("licence"), holder=request.user).first()
+        by_id(Licence, request.GET.get("licence"), holder=request.user)
         if (kind != "new" and request.GET.get("licence"))
         else None
     )
@@ -187,9 +188,7 @@ def material_upload(request, pk):
 @require_POST
 def material_reuse(request, pk):
     case = selectors.case_for_user(request.user, pk)
-    material = (
-        CaseMaterial.objects.filter(pk=request.POST.get("material")).select_related("case").first()
-    )
+    material = by_id(CaseMaterial.objects.select_related("case"), request.POST.get("material"))
     try:
         if material is None:
             raise Http404
@@ -221,7 +220,7 @@ def material_remove(request, pk):
 @require_POST
 def material_from_licence(request, pk):
     case = selectors.case_for_user(request.user, pk)
-    licence = Licence.objects.filter(pk=request.POST.get("licence")).first()
+    licence = by_id(Licence, request.POST.get("licence"))
     try:
         if licence is None:
             raise Http404
@@ -542,7 +541,7 @@ def task_action(request, pk, task_pk):
             review.task_respond(actor=actor, task=task, response=request.POST.get("response", ""))
             messages.success(request, "已答复不同意意见。")
         elif action == "pass":
-            colleague = User.objects.filter(pk=request.POST.get("to")).first()
+            colleague = by_id(User, request.POST.get("to"))
             if colleague is None:
                 raise Http404
             review.task_pass(actor=actor, task=task, to=colleague)
@@ -595,7 +594,7 @@ def case_review_action(request, pk):
             review.hearing_request(actor=actor, case=case)
             messages.success(request, "已申请听证。")
         elif action == "hearing_schedule":
-            officer = User.objects.filter(pk=request.POST.get("presiding_officer")).first()
+            officer = by_id(User, request.POST.get("presiding_officer"))
             if officer is None:
                 raise Http404
             review.hearing_schedule(
@@ -772,7 +771,7 @@ def window(request):
             messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
             applicant = None
     if request.method == "POST" and request.POST.get("action") == "start" and applicant is not None:
-        item = get_object_or_404(Item, pk=request.POST.get("item"), current__isnull=False)
+        item = by_id_or_404(Item, request.POST.get("item"), current__isnull=False)
         chosen = None
         if item.current.two_level:
             # A county's or city's own window takes its own division's cases; the upper

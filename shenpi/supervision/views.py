@@ -13,6 +13,7 @@ from shenpi.accounts.constants import Role
 from shenpi.accounts.models import Department, Division
 from shenpi.accounts.scope import scope_for
 from shenpi.cases.selectors import case_for_user
+from shenpi.common.lookup import by_id_or_404
 from shenpi.core.errors import DomainError
 
 from . import selectors, services
@@ -369,7 +370,7 @@ def watched(request):
     )
     case = None
     if request.GET.get("case"):
-        case = get_object_or_404(cases, pk=request.GET["case"])
+        case = by_id_or_404(cases, request.GET["case"])
         audit_record(
             stream=f"user:{request.user.public_id}",
             action="observer.view",
@@ -553,7 +554,7 @@ def findings(request):
     if user.has_role(Role.HEAD) and user.department:
         qs = qs | Finding.objects.filter(department=user.department)
     if request.method == "POST":
-        finding = get_object_or_404(qs, pk=request.POST.get("finding"))
+        finding = by_id_or_404(qs, request.POST.get("finding"))
         try:
             feedback.finding_statement(
                 actor=user, finding=finding, statement=request.POST.get("statement", "")
@@ -573,10 +574,13 @@ def rating_appeal(request, case_pk):
     from . import feedback
 
     case = case_for_user(request.user, case_pk)
+    rating = getattr(case, "rating", None)
+    if rating is None:
+        raise Http404
     try:
         feedback.rating_appeal_decide(
             actor=request.user,
-            rating=case.rating,
+            rating=rating,
             appeal=request.POST.get("appeal", ""),
             upheld=bool(request.POST.get("upheld")),
         )
