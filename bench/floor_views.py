@@ -100,12 +100,13 @@ def submit(request):
             "received_at, round_received_at, correction_round, correction_due, deemed_accepted, "
             "due_provisional, suspended_days, extension_days, lenient_commitment, "
             "not_accepted_reason, reason_text, competent_organ, delivery_method, tracking_number, "
-            "created_at, applicant_id, department_id, division_id, item_id, version_id) VALUES "
+            "created_at, applicant_id, department_id, division_id, item_id, version_id, "
+            "submitted_by_client_id) VALUES "
             "(%s, %s, %s, 'new', %s, %s, '', 'api', 'received', '', %s, %s, %s, %s, 0, %s, false, "
-            "false, 0, 0, '', '', '', '', '', '', %s, %s, %s, %s, %s, %s)",
+            "false, 0, 0, '', '', '', '', '', '', %s, %s, %s, %s, %s, %s, %s)",
             [case_id, number, secrets.token_hex(4).upper(), request.POST["applicant_name"], code,
              json.dumps(form, ensure_ascii=False), now, now, now, now.date(), now, applicant_id,
-             department_id, division_id, item_id, version_id],
+             department_id, division_id, item_id, version_id, client_id],
         )  # fmt: skip
         c.executemany(
             "INSERT INTO cases_casematerial (id, file, name, content_type, size, sha256, "
@@ -125,9 +126,9 @@ def submit(request):
                                    client_id)  # fmt: skip
             rows.append(row)
         c.execute(
-            "INSERT INTO audit_auditstream (name, head_seq, head_hash, checkpointed_seq) "
-            "VALUES (%s, %s, %s, 0)",
-            [stream, len(rows), prev],
+            "INSERT INTO audit_auditstream (name, head_seq, head_hash, checkpointed_seq, "
+            "division) VALUES (%s, %s, %s, 0, %s)",
+            [stream, len(rows), prev, division_id],
         )
         c.executemany(
             "INSERT INTO audit_auditrecord (stream, seq, at, actor_label, action, object_type, "

@@ -325,7 +325,7 @@ class Writer:
             "actor_id",
             "client_id",
         ],
-        "audit_auditstream": ["name", "head_seq", "head_hash", "checkpointed_seq"],
+        "audit_auditstream": ["name", "head_seq", "head_hash", "checkpointed_seq", "division"],
     }
 
     def __init__(self, connection):
@@ -735,7 +735,7 @@ def _generate(
                      detail_text, "sha256", prev, digest, actor, None),
                 )  # fmt: skip
                 prev = digest
-            writer.row("audit_auditstream", (stream, len(audit), prev, len(audit)))
+            writer.row("audit_auditstream", (stream, len(audit), prev, len(audit), division_id))
         writer.flush()
         made += batch
         log(f"  [{part}] {made:>9,} / {count:,} cases  ({time.perf_counter() - started:.0f} s)")

@@ -55,8 +55,8 @@ INSERT INTO cases_casematerial (id, file, name, content_type, size, sha256, uplo
   (gen_random_uuid(), 'materials/2026/11/' || md5(random()::text) || '.png', 'scan.png', 'image/png', 20480, md5(random()::text) || md5(random()::text), now(), 0, false, md5(:r || 'c' || :client_id)::uuid, :m3);
 INSERT INTO cases_caseevent (at, kind, text, public, breach, case_id, department_id)
   VALUES (now(), 'submitted', '已提交申请，等待预审', true, '', md5(:r || 'c' || :client_id)::uuid, :department);
-INSERT INTO audit_auditstream (name, head_seq, head_hash, checkpointed_seq)
-  VALUES ('case:' || md5(:r || 'c' || :client_id)::uuid, 5, md5(random()::text) || md5(random()::text), 0);
+INSERT INTO audit_auditstream (name, head_seq, head_hash, checkpointed_seq, division)
+  VALUES ('case:' || md5(:r || 'c' || :client_id)::uuid, 5, md5(random()::text) || md5(random()::text), 0, :division);
 INSERT INTO audit_auditrecord (stream, seq, at, actor_label, action, object_type, object_id,
   outcome, detail, alg, prev_hash, hash)
   SELECT 'case:' || md5(:r || 'c' || :client_id)::uuid, s, now(), 'client:bench', 'case.submit', 'case',
