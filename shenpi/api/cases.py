@@ -846,13 +846,16 @@ class CaseReviewActionApi(APIView):
 class LicenceVerifyOut(serializers.Serializer):
     valid = serializers.BooleanField()
     number = serializers.CharField()
-    name = serializers.CharField()
     status = serializers.CharField()
-    holder = serializers.CharField()
-    department = serializers.CharField()
     valid_from = serializers.DateField()
     valid_until = serializers.DateField(allow_null=True)
     deemed_renewed = serializers.BooleanField()
+    public = serializers.BooleanField(
+        help_text="事项的许可决定是否公开；不公开时只核验编号、状态和有效期"
+    )
+    name = serializers.CharField(help_text="不公开时为空")
+    holder = serializers.CharField(help_text="自然人姓名脱敏（张*）；不公开时为空")
+    department = serializers.CharField(help_text="不公开时为空")
 
 
 class LicenceVerifyApi(APIView):
@@ -871,13 +874,15 @@ class LicenceVerifyApi(APIView):
         ],
     )
     def get(self, request):
-        from shenpi.cases.licences import masked_holder
+        from shenpi.audit.services import client_ip
+        from shenpi.cases.licences import licence_public_view, licence_verify_allowed
         from shenpi.cases.models import Licence
         from shenpi.core.errors import NotFound
 
-        code = request.query_params.get("code", "").strip().upper()
-        number = request.query_params.get("number", "").strip()
-        qs = Licence.objects.select_related("department", "holder")
+        licence_verify_allowed(client_ip(request._request))
+        code = request.query_params.get("code", "").strip().upper()[:32]
+        number = request.query_params.get("number", "").strip()[:40]
+        qs = Licence.objects.select_related("department", "holder", "case__version")
         licence = (
             qs.filter(verification_code=code).first()
             if code
@@ -887,19 +892,5 @@ class LicenceVerifyApi(APIView):
         )
         if licence is None:
             raise NotFound("未找到该证照。")
-        status = licence_status_on(licence)
-        return Response(
-            LicenceVerifyOut(
-                {
-                    "valid": status == "valid",
-                    "number": licence.number,
-                    "name": licence.name,
-                    "status": status,
-                    "holder": masked_holder(licence),
-                    "department": licence.department.name,
-                    "valid_from": licence.valid_from,
-                    "valid_until": licence.valid_until,
-                    "deemed_renewed": licence.deemed_renewed_at is not None,
-                }
-            ).data
-        )
+        view = licence_public_view(licence)
+        return Response(LicenceVerifyOut({**view, "valid": view["status"] == "valid"}).data)

@@ -117,3 +117,41 @@ def licence_status_on(licence: Licence, today=None) -> str:
     ):
         return LicenceStatus.EXPIRED
     return licence.status
+
+
+VERIFY_LIMIT = 30  # public verifications per client address per 10 minutes
+
+
+def licence_verify_allowed(address: str | None) -> None:
+    """Public verification is by the QR code or a number in hand, not a crawl of the
+    sequential numbers: a client address may look up VERIFY_LIMIT licences in 10 minutes."""
+    from django.core.cache import cache
+
+    from shenpi.core.errors import TooMany
+
+    key = f"licence-verify:{address or 'unknown'}"
+    if cache.get_or_set(key, 0, 600) >= VERIFY_LIMIT:
+        raise TooMany("核验过于频繁，请 10 分钟后再试。")
+    cache.incr(key)
+
+
+def licence_public_view(licence: Licence) -> dict:
+    """What anyone verifying a licence is told (PUB-07, Art. 40; PUB-01, Art. 5): its
+    number, status and validity; and, when the item's grants are public, its name, issuing
+    organ and holder — a natural person's name masked (张*), an enterprise's shown."""
+    view = {
+        "number": licence.number,
+        "status": licence_status_on(licence),
+        "valid_from": licence.valid_from,
+        "valid_until": licence.valid_until,
+        "deemed_renewed": licence.deemed_renewed_at is not None,
+        "public": bool(licence.case.version.grants_public),
+        "name": "",
+        "department": "",
+        "holder": "",
+    }
+    if view["public"]:
+        view.update(
+            name=licence.name, department=licence.department.name, holder=masked_holder(licence)
+        )
+    return view

@@ -851,22 +851,27 @@ def verify_notice(request, pk):
 
 
 def verify_licence(request, code):
+    """Anyone with the licence's QR link (PUB-07, Art. 40): what licence_public_view tells."""
+    from .constants import LicenceStatus
+    from .licences import licence_public_view, licence_verify_allowed
+
+    try:
+        licence_verify_allowed(client_ip(request))
+    except DomainError as exc:
+        return render(request, "cases/verify.html", {"error": exc.message}, status=429)
     licence = (
-        Licence.objects.select_related("department", "item")
-        .filter(verification_code=code.upper())
+        Licence.objects.select_related("department", "holder", "case__version")
+        .filter(verification_code=code.upper()[:32])
         .first()
     )
-    from .constants import LicenceStatus
-    from .licences import licence_status_on
-
+    view = licence and licence_public_view(licence)
     return render(
         request,
         "cases/verify.html",
         {
-            "licence": licence,
-            "status": licence and LicenceStatus(licence_status_on(licence)),
+            "licence": view,
+            "status": view and LicenceStatus(view["status"]),
             "code": code,
-            "masked": licence and services._mask(licence.holder_code),
         },
         status=200 if licence else 404,
     )
@@ -881,10 +886,12 @@ def register(request):
     q = request.GET.get("q", "").strip()[:50]
     qs = public_register()
     if q:
+        # A natural person's name is masked in public, so it is not searchable either: a
+        # hit would confirm it. An enterprise's name is public and searchable.
         qs = (
             qs.filter(name__icontains=q)
             | qs.filter(number__icontains=q)
-            | qs.filter(holder_name__icontains=q)
+            | qs.filter(holder_name__icontains=q, holder__account_type=AccountType.ENTERPRISE)
         )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     rows = [(lic, masked_holder(lic)) for lic in page]

@@ -56,3 +56,11 @@ class TooLarge(DomainError):
     status = 413
     code = "too_large"
     title = "内容过大"
+
+
+class TooMany(DomainError):
+    """Too many attempts from one client in a while (429)."""
+
+    status = 429
+    code = "too_many_requests"
+    title = "请求过于频繁"
