@@ -7,12 +7,20 @@ and `manage.py run_scheduler` (started by `make run`) uses the same entries.
 import os
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("shenpi")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def _refuse_the_embedded_secret(**kwargs):
+    from config.startup import ensure_production_secret
+
+    ensure_production_secret()
 
 
 def periodic_schedule():

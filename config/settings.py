@@ -18,20 +18,28 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 # Demo mode: demo credentials shown on the login page and by `seed_demo`.
 SHENPI_DEMO = env.bool("SHENPI_DEMO", default=DEBUG)
-SECRET_KEY = env.str(
-    "SECRET_KEY",
-    default="insecure-embedded-default-change-me-in-production-0123456789abcdef",
-)
+# The embedded default is marked "django-insecure-" so that `check --deploy` flags it
+# (security.W009); the WSGI application and the Celery app refuse to start with it unless
+# DEBUG or demo mode is on (config/startup.py).
+INSECURE_DEFAULT_SECRET_KEY = "django-insecure-embedded-default-set-SECRET_KEY-in-production"
+SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_DEFAULT_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Production behind a TLS-terminating proxy: set SHENPI_SECURE=1.
 SHENPI_SECURE = env.bool("SHENPI_SECURE", default=False)
+_SILENCED_FOR_TLS_PROXY: list[str] = []
 if SHENPI_SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+    if not SECURE_SSL_REDIRECT:
+        # The TLS-terminating proxy (nginx, README "Production") answers plain HTTP with a
+        # redirect; behind it every request reaching Django is HTTPS already.
+        _SILENCED_FOR_TLS_PROXY.append("security.W008")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
@@ -305,4 +313,4 @@ LOGGING = {
 # whatever address the guesses come from); axes would rather add the IP.
 # The deadline scan's covering indexes (cases.Case/Task) are for PostgreSQL, where the scan
 # reads them index-only; SQLite makes them without their included columns, and says so.
-SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040", *_SILENCED_FOR_TLS_PROXY]

@@ -6,6 +6,10 @@ from django.urls import get_resolver
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
 
+from config.startup import ensure_production_secret  # noqa: E402 (needs the settings)
+
+ensure_production_secret()
+
 # Import the URLconf, and with it every view, now rather than at the first request: under
 # gunicorn's preload_app (config/gunicorn.conf.py) this happens once in the master before it
 # forks, so a new or recycled worker does not spend its first request importing them (1.2 s

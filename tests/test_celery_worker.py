@@ -37,6 +37,7 @@ def test_a_real_worker_runs_the_audit_checkpoint_task():
         "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": BROKER,
         "CELERY_RESULT_BACKEND": BROKER,
+        "SECRET_KEY": "a-worker-key-that-is-not-the-embedded-default-0123456789-abcdefgh",
     }
     worker = subprocess.Popen(
         [

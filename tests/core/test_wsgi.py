@@ -13,7 +13,12 @@ def test_the_wsgi_module_imports_every_view_before_the_first_request():
         "import sys, config.wsgi; "
         "print('config.urls' in sys.modules, 'shenpi.api.cases' in sys.modules)"
     )
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", SHENPI_DEMO="0")
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        SHENPI_DEMO="0",
+        SECRET_KEY="a-test-key-that-is-not-the-embedded-default-0123456789-abcdefghij",
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
