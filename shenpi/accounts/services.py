@@ -149,6 +149,44 @@ def _create_applicant(user: User, password: str, errors: dict, request, **unique
     return user
 
 
+@transaction.atomic
+def applicant_register_at_window(
+    *, actor: User, id_number: str, name: str, mobile: str, request=None
+) -> tuple[User, bool]:
+    """A walk-in applicant registered by the window's clerk (no password: they sign in
+    later by resetting it). Returns the person and whether they were new; audited either
+    way, as the clerk's act."""
+    errors: dict = {}
+    id_number = _validated(errors, "code", validate_id_number, id_number)
+    mobile = _validated(errors, "mobile", validate_mobile, mobile)
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = ["请填写申请人姓名。"]
+    if errors:
+        raise InvalidInput("申请人信息有误，请按提示修改。", errors=errors)
+    user, created = User.objects.get_or_create(
+        id_number=id_number,
+        defaults={
+            "username": f"u{id_number}",
+            "real_name": name[:60],
+            "mobile": mobile,
+            "account_type": AccountType.PERSON,
+        },
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    audit_record(
+        stream=user_stream(user),
+        action="account.register_at_window" if created else "account.found_at_window",
+        actor=actor,
+        request=request,
+        object_type="user",
+        object_id=str(user.public_id),
+    )
+    return user, created
+
+
 def _hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 

@@ -490,6 +490,12 @@ def case_reuse_licence(*, actor, case: Case, requirement_id, licence: Licence) -
     )
     material.file.save(f"licence-{licence.number}.pdf", ContentFile(data), save=False)
     material.save(force_insert=True)
+    _audit(
+        case,
+        "case.material",
+        actor,
+        {"requirement": requirement.pk, "from_licence": licence.number},
+    )
     return material
 
 

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shenpi.accounts.client_operations import OPERATIONS, ensure_client_may
 from shenpi.accounts.constants import AccountType, Role
 from shenpi.accounts.models import Division, User
-from shenpi.accounts.validators import validate_id_number, validate_mobile
 from shenpi.audit.services import client_ip
 from shenpi.catalog.models import Item
 from shenpi.common.lookup import by_id, by_id_or_404
@@ -748,27 +747,20 @@ def window(request):
             or User.objects.filter(credit_code=code).first()
         )
     if request.method == "POST" and request.POST.get("action") == "register":
+        from shenpi.accounts.services import applicant_register_at_window
+
         try:
-            id_number = validate_id_number(request.POST.get("code", ""))
-            mobile = validate_mobile(request.POST.get("mobile", ""))
-            name = request.POST.get("name", "").strip()
-            if not name:
-                raise ValueError("请填写申请人姓名。")
-            applicant, created = User.objects.get_or_create(
-                id_number=id_number,
-                defaults={
-                    "username": f"u{id_number}",
-                    "real_name": name,
-                    "mobile": mobile,
-                    "account_type": AccountType.PERSON,
-                },
+            applicant, created = applicant_register_at_window(
+                actor=user,
+                id_number=request.POST.get("code", ""),
+                name=request.POST.get("name", ""),
+                mobile=request.POST.get("mobile", ""),
+                request=request,
             )
             if created:
-                applicant.set_unusable_password()
-                applicant.save(update_fields=["password"])
-                messages.success(request, f"已登记申请人 {name}。")
-        except Exception as exc:  # noqa: BLE001 - validation messages for the clerk
-            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+                messages.success(request, f"已登记申请人 {applicant.display_name}。")
+        except DomainError as exc:
+            _errors_to_messages(request, exc)
             applicant = None
     if request.method == "POST" and request.POST.get("action") == "start" and applicant is not None:
         item = by_id_or_404(Item, request.POST.get("item"), current__isnull=False)
