@@ -150,7 +150,7 @@ class CaseOut(serializers.ModelSerializer):
 
 
 def _case(request, pk) -> Case:
-    return selectors.case_for_user(request.user, pk)
+    return selectors.case_for_user(request.user, pk, request)
 
 
 def _out(request, case) -> Response:

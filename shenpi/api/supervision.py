@@ -264,7 +264,7 @@ class RatingApi(APIView):
 
         body = RatingIn(data=request.data)
         body.is_valid(raise_exception=True)
-        case = case_for_user(request.user, pk)
+        case = case_for_user(request.user, pk, request)
         feedback.case_rate(actor=request.user, case=case, **body.validated_data)
         return Response(body.validated_data, status=201)
 
@@ -287,7 +287,7 @@ class RatingConfirmApi(APIView):
 
         body = RatingConfirmIn(data=request.data)
         body.is_valid(raise_exception=True)
-        case = case_for_user(request.user, pk)
+        case = case_for_user(request.user, pk, request)
         rating = Rating.objects.filter(case=case).first()
         if rating is None:
             raise NotFound("该办件尚未评价。")
@@ -313,7 +313,7 @@ class WindowDeviceApi(APIView):
 
         from shenpi.supervision import feedback
 
-        case = case_for_user(request.user, pk)
+        case = case_for_user(request.user, pk, request)
         token = feedback.window_rating_open(actor=request.user, case=case)
         url = reverse("supervision:window_rating", args=[token])
         return Response(WindowDeviceOut({"token": token, "url": url}).data, status=201)

@@ -195,3 +195,31 @@ def _iso(at) -> str:
     from datetime import UTC
 
     return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+DENIED_PER_USER = 20  # denied attempts recorded per person per 10 minutes
+
+
+def audit_denied(*, user, object_type: str, object_id: str, request=None) -> None:
+    """A refused attempt on an object outside the person's scope (answered 404), recorded
+    on the person's stream with outcome `denied`. At most DENIED_PER_USER a person in ten
+    minutes, so a crawler cannot flood the log; the last one that fits says so."""
+    from django.core.cache import cache
+
+    if not getattr(user, "is_authenticated", False) or getattr(user, "is_system_client", False):
+        return
+    key = f"audit-denied:{user.pk}"
+    seen = cache.get_or_set(key, 0, 600)
+    if seen >= DENIED_PER_USER:
+        return
+    cache.incr(key)
+    audit_record(
+        stream=f"user:{user.public_id}",
+        action=f"{object_type}.denied",
+        actor=user,
+        request=request,
+        object_type=object_type,
+        object_id=str(object_id)[:64],
+        outcome=Outcome.DENIED,
+        detail={"limit_reached": True} if seen + 1 == DENIED_PER_USER else None,
+    )

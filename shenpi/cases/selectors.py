@@ -8,6 +8,7 @@ from django.http import Http404
 from shenpi.accounts.constants import DivisionLevel, Role
 from shenpi.accounts.models import Division
 from shenpi.accounts.scope import scope_for
+from shenpi.audit.services import audit_denied
 
 from .constants import CaseStatus
 from .models import Case, Task
@@ -61,9 +62,12 @@ def two_level_divisions(version) -> QuerySet[Division]:
     )
 
 
-def case_for_user(user, case_id) -> Case:
+def case_for_user(user, case_id, request=None) -> Case:
+    """The case if the user sees it; otherwise 404, and the attempt is audited as denied
+    (rate-limited per person: audit_denied)."""
     case = cases_visible_to(user).filter(pk=case_id).first()
     if case is None:
+        audit_denied(user=user, object_type="case", object_id=case_id, request=request)
         raise Http404
     return case
 

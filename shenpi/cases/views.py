@@ -112,7 +112,7 @@ def _edit_context(case):
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_edit(request, pk):
-    case = selectors.case_for_user(request.user, pk)
+    case = selectors.case_for_user(request.user, pk, request)
     if case.status != CaseStatus.DRAFT:
         return redirect("cases:detail", pk=case.pk)
     try:
@@ -157,7 +157,7 @@ def case_edit(request, pk):
 @require_POST
 def material_upload(request, pk):
     """One file for one requirement; answers JSON for the upload bar, or redirects."""
-    case = selectors.case_for_user(request.user, pk)
+    case = selectors.case_for_user(request.user, pk, request)
     wants_json = request.headers.get("Accept", "").startswith("application/json")
     upload = request.FILES.get("file")
     try:
@@ -186,7 +186,7 @@ def material_upload(request, pk):
 @login_required
 @require_POST
 def material_reuse(request, pk):
-    case = selectors.case_for_user(request.user, pk)
+    case = selectors.case_for_user(request.user, pk, request)
     material = by_id(CaseMaterial.objects.select_related("case"), request.POST.get("material"))
     try:
         if material is None:
@@ -218,7 +218,7 @@ def material_remove(request, pk):
 @login_required
 @require_POST
 def material_from_licence(request, pk):
-    case = selectors.case_for_user(request.user, pk)
+    case = selectors.case_for_user(request.user, pk, request)
     licence = by_id(Licence, request.POST.get("licence"))
     try:
         if licence is None:
@@ -310,7 +310,7 @@ def _due_explained(case):
 
 @login_required
 def case_detail(request, pk):
-    case = selectors.case_for_user(request.user, pk)
+    case = selectors.case_for_user(request.user, pk, request)
     user = request.user
     staff = user.account_type == AccountType.STAFF
     can_intake = can_decide = can_deliver = False
@@ -434,7 +434,7 @@ def can_intake_any(user, case) -> bool:
 @require_POST
 def case_action(request, pk):
     """Every button on the case page, each calling its one service."""
-    case = selectors.case_for_user(request.user, pk)
+    case = selectors.case_for_user(request.user, pk, request)
     action = request.POST.get("action", "")
     actor = request.user
     if f"case.{action}" not in OPERATIONS:
@@ -511,7 +511,7 @@ def task_action(request, pk, task_pk):
     from . import review
     from .models import Task
 
-    case = selectors.case_for_user(request.user, pk)
+    case = selectors.case_for_user(request.user, pk, request)
     task = get_object_or_404(Task, pk=task_pk, case=case)
     action, actor = request.POST.get("action", ""), request.user
     if f"task.{action}" not in OPERATIONS:
@@ -557,7 +557,7 @@ def task_action(request, pk, task_pk):
 def case_review_action(request, pk):
     from . import review
 
-    case = selectors.case_for_user(request.user, pk)
+    case = selectors.case_for_user(request.user, pk, request)
     action, actor = request.POST.get("action", ""), request.user
     if f"review.{action}" not in OPERATIONS:
         raise Http404

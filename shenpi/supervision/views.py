@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from shenpi.accounts.constants import Role
 from shenpi.accounts.models import Department, Division
 from shenpi.accounts.scope import scope_for
+from shenpi.audit.services import audit_denied
 from shenpi.cases.selectors import case_for_user
-from shenpi.common.lookup import by_id_or_404
+from shenpi.common.lookup import by_id, by_id_or_404
 from shenpi.core.errors import DomainError
 
 from . import selectors, services
@@ -79,7 +80,7 @@ def screen_data(request):
 @login_required
 @require_POST
 def order_issue(request, case_pk):
-    case = case_for_user(request.user, case_pk)
+    case = case_for_user(request.user, case_pk, request)
     try:
         due = date.fromisoformat(request.POST.get("answer_due", ""))
         services.order_issue(
@@ -250,7 +251,7 @@ def complaint_act(request, pk):
 def case_feedback(request, case_pk):
     from . import feedback
 
-    case = case_for_user(request.user, case_pk)
+    case = case_for_user(request.user, case_pk, request)
     action = request.POST.get("action")
     rating = getattr(case, "rating", None)
     try:
@@ -370,7 +371,15 @@ def watched(request):
     )
     case = None
     if request.GET.get("case"):
-        case = by_id_or_404(cases, request.GET["case"])
+        case = by_id(cases, request.GET["case"])
+        if case is None:
+            audit_denied(
+                user=request.user,
+                object_type="case",
+                object_id=request.GET["case"],
+                request=request,
+            )
+            raise Http404
         audit_record(
             stream=f"user:{request.user.public_id}",
             action="observer.view",
@@ -393,6 +402,9 @@ def audit_log(request):
     _supervisor(request)
     qs = selectors.audit_records_for(request.user).order_by("-at")
     who, what = request.GET.get("who", "").strip(), request.GET.get("what", "").strip()
+    denied = request.GET.get("denied") == "1"
+    if denied:
+        qs = qs.filter(outcome="denied")
     if who:
         qs = qs.filter(actor_label__icontains=who)
     if what:
@@ -410,7 +422,7 @@ def audit_log(request):
     return render(
         request,
         "supervision/audit.html",
-        {"page": page, "who": who, "what": what, "result": result},
+        {"page": page, "who": who, "what": what, "denied": denied, "result": result},
     )
 
 
@@ -573,7 +585,7 @@ def findings(request):
 def rating_appeal(request, case_pk):
     from . import feedback
 
-    case = case_for_user(request.user, case_pk)
+    case = case_for_user(request.user, case_pk, request)
     rating = getattr(case, "rating", None)
     if rating is None:
         raise Http404
