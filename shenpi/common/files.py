@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
 import re
 import unicodedata
@@ -78,8 +79,56 @@ def check_upload(
     )
 
 
+# An Office file is a ZIP archive: its directory is checked before anything in it is
+# inflated, so that a small upload cannot make a worker inflate gigabytes (a zip bomb).
+ARCHIVE_MAX_ENTRIES = 1000
+ARCHIVE_MAX_UNCOMPRESSED = 50 * 1024 * 1024
+ARCHIVE_MAX_RATIO = 100  # inflated size / stored size, per entry
+
+
+def _check_archive_directory(data: bytes, label: str) -> None:
+    """Refuse an archive by its central directory alone: too many entries, too much when
+    inflated, an entry inflating over ARCHIVE_MAX_RATIO times, or entries whose stored data
+    overlap (the overlapping-file bomb, which the sizes alone do not show)."""
+    bomb = InvalidInput(
+        f"{label}的压缩结构异常（条目过多、解压后过大或相互重叠），不予接收。",
+        code="file_archive_suspicious",
+    )
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = archive.infolist()
+    if len(entries) > ARCHIVE_MAX_ENTRIES:
+        raise bomb
+    if sum(e.file_size for e in entries) > ARCHIVE_MAX_UNCOMPRESSED:
+        raise bomb
+    spans = []
+    for entry in entries:
+        if (
+            entry.file_size > ARCHIVE_MAX_RATIO * max(entry.compress_size, 1)
+            and entry.file_size > 1024 * 1024
+        ):
+            raise bomb
+        start = entry.header_offset
+        if start + 30 > len(data):
+            raise bomb
+        # The local header's own name and extra lengths decide where its data ends.
+        name_len = int.from_bytes(data[start + 26 : start + 28], "little")
+        extra_len = int.from_bytes(data[start + 28 : start + 30], "little")
+        spans.append((start, start + 30 + name_len + extra_len + entry.compress_size))
+    spans.sort()
+    for (_start, end), (next_start, _next_end) in itertools.pairwise(spans):
+        if end > next_start:
+            raise bomb
+
+
 def _prove_whole(mime: str, data: bytes, label: str) -> None:
     broken = InvalidInput(f"{label}已损坏或无法打开，请重新生成后上传。", code="file_broken")
+    if mime.endswith(("spreadsheetml.sheet", "wordprocessingml.document")):
+        try:
+            _check_archive_directory(data, label)
+        except InvalidInput:
+            raise
+        except Exception:  # noqa: BLE001 - an unreadable directory is a broken file
+            raise broken from None
     try:
         if mime == "application/pdf":
             from pypdf import PdfReader

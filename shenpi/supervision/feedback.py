@@ -57,6 +57,9 @@ def complaint_file(
     anonymous: bool = False,
     request=None,
 ) -> Complaint:
+    named_actor = actor is not None and getattr(actor, "is_authenticated", False)
+    if not named_actor or anonymous:
+        _limit_anonymous_filing(request)
     errors = {}
     if not (subject or "").strip():
         errors["subject"] = ["请填写标题。"]
@@ -106,6 +109,22 @@ def complaint_file(
             body=f"编号 {complaint.number}，请于 {complaint.decide_by:%Y-%m-%d} 前决定是否受理。",
         )
     return complaint
+
+
+ANONYMOUS_FILINGS = 5  # anonymous complaints per client address per hour
+
+
+def _limit_anonymous_filing(request) -> None:
+    """Anonymous filing is open to anyone, attachment and all: a few an hour per address."""
+    from django.core.cache import cache
+
+    from shenpi.audit.services import client_ip
+    from shenpi.core.errors import TooMany
+
+    key = f"complaint-anonymous:{client_ip(request) or 'unknown'}"
+    if cache.get_or_set(key, 0, 3600) >= ANONYMOUS_FILINGS:
+        raise TooMany("匿名投诉过于频繁，请稍后再试，或登录后实名投诉。")
+    cache.incr(key)
 
 
 def _ensure_supervisor_of(actor, complaint) -> None:
