@@ -20,7 +20,9 @@ PRODUCTION = {
 
 
 def run(code_or_args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    # The browser journeys set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment does not.
+    dropped = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [sys.executable, *code_or_args],
         cwd=ROOT,
