@@ -643,8 +643,12 @@ def notice_download(request, pk):
 def material_download(request, pk):
     material = get_object_or_404(CaseMaterial, pk=pk)
     selectors.case_for_user(request.user, material.case_id)
+    # An applicant's upload is served as an attachment, never rendered in the site's origin.
     return FileResponse(
-        material.file.open("rb"), content_type=material.content_type, filename=material.name
+        material.file.open("rb"),
+        content_type=material.content_type,
+        filename=material.name,
+        as_attachment=True,
     )
 
 

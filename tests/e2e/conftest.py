@@ -56,7 +56,19 @@ def world(transactional_db):
 @pytest.fixture
 def new_page(browser, live_server, world, request):
     """A factory of pages, each in its own browser context (its own session)."""
-    contexts = []
+    contexts, violations = [], []
+
+    def watch(page):
+        # The Content-Security-Policy (shenpi.common.security) forbids inline script and
+        # style: the browser reports each violation on the console, and the journey fails.
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
 
     def make(viewport=None):
         context = browser.new_context(
@@ -66,6 +78,7 @@ def new_page(browser, live_server, world, request):
             viewport=viewport or {"width": 1280, "height": 900},
         )
         context.set_default_timeout(15_000)
+        context.on("page", watch)
         contexts.append(context)
         return context.new_page()
 
@@ -76,6 +89,7 @@ def new_page(browser, live_server, world, request):
         for j, page in enumerate(context.pages):
             page.screenshot(path=str(ARTIFACTS / f"{name}-{i}-{j}.png"), full_page=True)
         context.close()
+    assert not violations, "\n".join(violations)
 
 
 @pytest.fixture

@@ -50,3 +50,11 @@ def test_admin_manages_the_organisation_in_chinese(page):
     expect(page.get_by_role("link", name="部门", exact=True)).to_be_visible()
     page.get_by_role("link", name="部门", exact=True).click()
     expect(page.get_by_role("link", name="银川市兴庆区市场监督管理局")).to_be_visible()
+
+
+def test_a_system_integrator_reads_the_api_docs_under_the_sites_policy(page):
+    """Swagger UI starts from files only (the Content-Security-Policy allows no inline
+    script or style; the fixture fails the journey on any violation)."""
+    page.goto("/api/v1/docs/")
+    expect(page.get_by_text("Shenpi 网上审批平台 API").first).to_be_visible()
+    expect(page.get_by_text("/api/v1/cases/submit/").first).to_be_visible()
