@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from . import throttle
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "用户名或密码不正确。连续输错 5 次，账户将被锁定 30 分钟。",
+        "invalid_login": "用户名或密码不正确。在同一地址连续输错 5 次，该账户在此地址锁定 30 分钟。",
         "inactive": "该账户已停用，请联系管理员。",
     }
 
@@ -12,6 +14,13 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "用户名"
         self.fields["password"].label = "密码"
+
+    def clean(self):
+        # Heard only once the name's progressive delay has passed (accounts.throttle).
+        wait = throttle.delay_remaining(self.cleaned_data.get("username", ""))
+        if wait:
+            raise forms.ValidationError(throttle.delayed_message(wait), code="delayed")
+        return super().clean()
 
 
 class OtpForm(forms.Form):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.shortcuts import render
 
-LOCKED_MESSAGE = "连续登录失败次数过多，为保护账户安全，该账户已锁定 {minutes} 分钟。请稍后再试，或联系管理员解锁。"
+LOCKED_MESSAGE = "在此地址连续登录失败次数过多，为保护账户安全，该账户在此地址已锁定 {minutes} 分钟。请稍后再试，或用登记手机的验证码解锁。"
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -187,6 +187,76 @@ def applicant_register_at_window(
     return user, created
 
 
+UNLOCK_SECONDS = 600
+UNLOCK_TRIES = 5
+
+
+def account_unlock_request(*, username: str, request=None) -> None:
+    """The owner of a locked account asks for a code: sent by SMS (and in-site message) to
+    the account's own mobile, valid ten minutes. The answer is the same whether or not the
+    name exists, so the page tells no one which accounts there are."""
+    from django.core.cache import cache
+
+    from shenpi.notify.services import notify
+
+    user = User.objects.filter(username=(username or "").strip(), is_active=True).first()
+    if user is None or not user.mobile:
+        return
+    code = f"{secrets.randbelow(10**6):06d}"
+    cache.set(f"unlock:{user.pk}", (_hash_key(code), 0), UNLOCK_SECONDS)
+    notify(
+        user,
+        title="账户解锁验证码",
+        body=f"您正在解锁网上审批平台账户 {user.username}，验证码 {code}，10 分钟内有效。如非本人操作，请忽略。",
+    )
+    audit_record(
+        stream=user_stream(user),
+        action="account.unlock_code",
+        request=request,
+        actor_label=user.username,
+        object_type="user",
+        object_id=str(user.public_id),
+    )
+
+
+@transaction.atomic
+def account_unlock_confirm(*, username: str, code: str, request=None) -> User:
+    """The code from the owner's mobile lifts every lock on the account (each address's,
+    and the name's progressive delay)."""
+    from axes.utils import reset
+    from django.core.cache import cache
+
+    from . import throttle
+
+    refused = InvalidInput("验证码不正确或已过期。", errors={"code": ["请重新获取验证码。"]})
+    user = User.objects.filter(username=(username or "").strip(), is_active=True).first()
+    if user is None:
+        raise refused
+    key = f"unlock:{user.pk}"
+    held = cache.get(key)
+    if held is None:
+        raise refused
+    digest, tries = held
+    if not secrets.compare_digest(digest, _hash_key((code or "").strip())):
+        if tries + 1 >= UNLOCK_TRIES:
+            cache.delete(key)
+        else:
+            cache.set(key, (digest, tries + 1), UNLOCK_SECONDS)
+        raise refused
+    cache.delete(key)
+    reset(username=user.username)
+    throttle.cleared(user.username)
+    audit_record(
+        stream=user_stream(user),
+        action="account.unlock",
+        actor=user,
+        request=request,
+        object_type="user",
+        object_id=str(user.public_id),
+    )
+    return user
+
+
 def _hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 

@@ -7,9 +7,12 @@ from django.dispatch import receiver
 
 from shenpi.audit.services import audit_record
 
+from . import throttle
+
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
+    throttle.cleared(user.username)
     audit_record(
         stream=f"user:{user.public_id}",
         action="login",
@@ -36,6 +39,7 @@ def _logged_out(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:120]
+    throttle.failed(username)
     user = get_user_model().objects.filter(username=username).first()
     # Failures against unknown names share one stream, so no one can create streams at will.
     stream = f"user:{user.public_id}" if user else "auth:unknown"

@@ -191,3 +191,26 @@ def register_enterprise_view(request):
         "accounts/register_enterprise.html",
         ["username", "enterprise_name", "credit_code", "legal_representative", "mobile", "email"],
     )
+
+
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def unlock_view(request):
+    """The owner of a locked account unlocks it with a code sent to their mobile."""
+    username = (request.POST.get("username") or request.GET.get("username") or "").strip()
+    sent = False
+    if request.method == "POST" and request.POST.get("action") == "send":
+        services.account_unlock_request(username=username, request=request)
+        sent = True
+    elif request.method == "POST" and request.POST.get("action") == "unlock":
+        try:
+            services.account_unlock_confirm(
+                username=username, code=request.POST.get("code", ""), request=request
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            sent = True
+        else:
+            messages.success(request, "账户已解锁，请重新登录。")
+            return redirect("accounts:login")
+    return render(request, "accounts/unlock.html", {"username": username, "sent": sent})

@@ -53,7 +53,10 @@ def problem_exception_handler(exc, context):
         body = problem(
             exc.status, exc.message, code=exc.code, errors=exc.errors or None, title=exc.title
         )
-        return Response(body, status=exc.status, content_type=PROBLEM)
+        response = Response(body, status=exc.status, content_type=PROBLEM)
+        if exc.status == 401:
+            response["WWW-Authenticate"] = "Bearer"
+        return response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("未找到该资源，或您无权查看。")
     elif isinstance(exc, PermissionDenied):

@@ -10,11 +10,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shenpi.accounts import services as account_services
+from shenpi.accounts import throttle
 from shenpi.accounts.constants import ClientAction
 from shenpi.accounts.lockout import lockout_response
 from shenpi.accounts.models import ApiToken, Department, Division
 from shenpi.accounts.scope import scope_for, visible_staff
-from shenpi.core.errors import InvalidInput, NotAllowed
+from shenpi.core.errors import InvalidInput, NotAllowed, TooMany, Unauthenticated
 
 from . import serializers
 from .permissions import IsStaffOrClient, client_action
@@ -81,6 +82,9 @@ class TokenCreateApi(APIView):
     def post(self, request):
         data = serializers.TokenIn(data=request.data)
         data.is_valid(raise_exception=True)
+        wait = throttle.delay_remaining(data.validated_data["username"])
+        if wait:
+            raise TooMany(throttle.delayed_message(wait), code="login_delayed")
         user = authenticate(
             request._request,
             username=data.validated_data["username"],
@@ -89,7 +93,7 @@ class TokenCreateApi(APIView):
         if getattr(request._request, "axes_locked_out", False):
             return lockout_response(request._request)
         if user is None:
-            raise InvalidInput("用户名或密码不正确。", code="invalid_credentials")
+            raise Unauthenticated("用户名或密码不正确。", code="invalid_credentials")
         device = account_services.totp_device_for(user)
         if device is None and settings.SHENPI_REQUIRE_2FA and user.requires_two_factor:
             raise NotAllowed(

@@ -22,6 +22,14 @@ class DomainError(Exception):
         self.errors = errors or {}
 
 
+class Unauthenticated(DomainError):
+    """Credentials missing or wrong (401)."""
+
+    status = 401
+    code = "not_authenticated"
+    title = "身份验证失败"
+
+
 class InvalidInput(DomainError):
     status = 400
     code = "invalid"

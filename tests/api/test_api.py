@@ -80,7 +80,7 @@ def test_invalid_input_lists_errors_per_field(client):
 def test_wrong_password_for_a_token(client, demo):
     assert_problem(
         client.post(reverse("api:token"), {"username": "zhangsan", "password": "x"}),
-        400,
+        401,
         "invalid_credentials",
     )
 
