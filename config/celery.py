@@ -32,6 +32,8 @@ def periodic_schedule():
         # Versions come into force on their effective day; hourly is soon enough.
         "shenpi.catalog.tasks.versions_bring_into_force_task": 3600,
         "shenpi.notify.tasks.outbox_deliver_task": 60,
+        # Rate-limit counters whose window has ended.
+        "shenpi.accounts.tasks.rate_counters_sweep_task": 3600,
         # Deemed acceptance, deemed withdrawal, 容缺 deadlines (CONTRACTS.md "Deemed events").
         "shenpi.cases.tasks.cases_deadlines_task": 300,
         "shenpi.cases.tasks.cases_recompute_provisional_task": 3600,

@@ -332,3 +332,15 @@ class SystemClient(models.Model):
 
     def allows(self, action: str) -> bool:
         return self.is_active and action in (self.allowed_actions or [])
+
+
+class RateCounter(models.Model):
+    """Attempts under a key (a limit and a client address or person) in the current window:
+    one row, counted by an atomic upsert that every worker shares (accounts.ratelimit)."""
+
+    key = models.CharField(max_length=120, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    window_end = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -594,28 +593,13 @@ class TrackApi(APIView):
         summary="凭办件编号和查询密码查询进度", request=TrackIn, responses=TrackOut, auth=[]
     )
     def post(self, request):
-        key = f"track:{client_ip(request._request)}"
-        attempts = cache.get_or_set(key, 0, 600)
-        if attempts >= 10:
-            from rest_framework.exceptions import Throttled
-
-            raise Throttled(detail="查询过于频繁，请 10 分钟后再试。")
-        cache.incr(key)
         body = TrackIn(data=request.data)
         body.is_valid(raise_exception=True)
-        case = (
-            Case.objects.filter(
-                number=body.validated_data["number"],
-                query_password=body.validated_data["password"].strip().upper(),
-            )
-            .exclude(status=CaseStatus.DRAFT)
-            .select_related("version", "department")
-            .first()
+        case = selectors.case_tracked(
+            client_ip(request._request),
+            body.validated_data["number"],
+            body.validated_data["password"],
         )
-        if case is None:
-            from shenpi.core.errors import NotFound
-
-            raise NotFound("办件编号或查询密码不正确。")
         return Response(TrackOut(case).data)
 
 

@@ -204,15 +204,13 @@ def audit_denied(*, user, object_type: str, object_id: str, request=None) -> Non
     """A refused attempt on an object outside the person's scope (answered 404), recorded
     on the person's stream with outcome `denied`. At most DENIED_PER_USER a person in ten
     minutes, so a crawler cannot flood the log; the last one that fits says so."""
-    from django.core.cache import cache
+    from shenpi.accounts.ratelimit import hit
 
     if not getattr(user, "is_authenticated", False) or getattr(user, "is_system_client", False):
         return
-    key = f"audit-denied:{user.pk}"
-    seen = cache.get_or_set(key, 0, 600)
+    seen = hit(f"audit-denied:{user.pk}", window=600) - 1
     if seen >= DENIED_PER_USER:
         return
-    cache.incr(key)
     audit_record(
         stream=f"user:{user.public_id}",
         action=f"{object_type}.denied",

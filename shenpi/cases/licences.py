@@ -125,14 +125,11 @@ VERIFY_LIMIT = 30  # public verifications per client address per 10 minutes
 def licence_verify_allowed(address: str | None) -> None:
     """Public verification is by the QR code or a number in hand, not a crawl of the
     sequential numbers: a client address may look up VERIFY_LIMIT licences in 10 minutes."""
-    from django.core.cache import cache
-
+    from shenpi.accounts.ratelimit import allowed
     from shenpi.core.errors import TooMany
 
-    key = f"licence-verify:{address or 'unknown'}"
-    if cache.get_or_set(key, 0, 600) >= VERIFY_LIMIT:
+    if not allowed(f"licence-verify:{address or 'unknown'}", limit=VERIFY_LIMIT, window=600):
         raise TooMany("核验过于频繁，请 10 分钟后再试。")
-    cache.incr(key)
 
 
 def licence_public_view(licence: Licence) -> dict:

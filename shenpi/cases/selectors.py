@@ -201,3 +201,27 @@ def open_steps_page(
     if backward:
         rows.reverse()
     return rows, more
+
+
+TRACK_LIMIT = 10  # lookups per client address per 10 minutes
+
+
+def case_tracked(address: str | None, number: str, password: str) -> Case:
+    """Anyone holding a case number and its query password (the page and the API): a
+    guessed password costs one of TRACK_LIMIT lookups an address has in ten minutes."""
+    from shenpi.accounts.ratelimit import allowed
+    from shenpi.core.errors import NotFound, TooMany
+
+    if not allowed(f"track:{address or 'unknown'}", limit=TRACK_LIMIT, window=600):
+        raise TooMany("查询过于频繁，请 10 分钟后再试。")
+    case = (
+        Case.objects.filter(
+            number=(number or "").strip(), query_password=(password or "").strip().upper()
+        )
+        .exclude(status=CaseStatus.DRAFT)
+        .select_related("version", "department")
+        .first()
+    )
+    if case is None:
+        raise NotFound("办件编号或查询密码不正确。")
+    return case

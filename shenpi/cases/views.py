@@ -2,7 +2,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,8 +21,6 @@ from shenpi.workdays.services import calendar
 from . import selectors, services
 from .constants import CaseStatus, DeliveryMethod, NotAcceptedReason, Outcome
 from .models import Case, CaseMaterial, Licence, Notice
-
-TRACK_LIMIT = 10  # lookups per address per 10 minutes
 
 
 def _errors_to_messages(request, exc: DomainError):
@@ -812,22 +809,12 @@ def track(request):
     error = None
     number = request.POST.get("number", "").strip()
     if request.method == "POST":
-        key = f"track:{client_ip(request)}"
-        attempts = cache.get_or_set(key, 0, 600)
-        if attempts >= TRACK_LIMIT:
-            error = "查询过于频繁，请 10 分钟后再试。"
-        else:
-            cache.incr(key)
-            case = (
-                Case.objects.filter(
-                    number=number, query_password=request.POST.get("password", "").strip().upper()
-                )
-                .exclude(status=CaseStatus.DRAFT)
-                .select_related("version", "department")
-                .first()
+        try:
+            case = selectors.case_tracked(
+                client_ip(request), number, request.POST.get("password", "")
             )
-            if case is None:
-                error = "办件编号或查询密码不正确。"
+        except DomainError as exc:
+            error = exc.message
     return render(
         request,
         "cases/track.html",

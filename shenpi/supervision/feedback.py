@@ -116,15 +116,13 @@ ANONYMOUS_FILINGS = 5  # anonymous complaints per client address per hour
 
 def _limit_anonymous_filing(request) -> None:
     """Anonymous filing is open to anyone, attachment and all: a few an hour per address."""
-    from django.core.cache import cache
-
+    from shenpi.accounts.ratelimit import allowed
     from shenpi.audit.services import client_ip
     from shenpi.core.errors import TooMany
 
     key = f"complaint-anonymous:{client_ip(request) or 'unknown'}"
-    if cache.get_or_set(key, 0, 3600) >= ANONYMOUS_FILINGS:
+    if not allowed(key, limit=ANONYMOUS_FILINGS, window=3600):
         raise TooMany("匿名投诉过于频繁，请稍后再试，或登录后实名投诉。")
-    cache.incr(key)
 
 
 def _ensure_supervisor_of(actor, complaint) -> None:

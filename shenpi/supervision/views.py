@@ -171,13 +171,12 @@ def complaint_lookup(request):
 
     complaint = None
     if request.method == "POST":
-        key = f"complaint-lookup:{request.META.get('REMOTE_ADDR')}"
-        from django.core.cache import cache
+        from shenpi.accounts.ratelimit import allowed
+        from shenpi.audit.services import client_ip
 
-        if cache.get_or_set(key, 0, 600) >= 10:
+        if not allowed(f"complaint-lookup:{client_ip(request)}", limit=10, window=600):
             messages.error(request, "查询过于频繁，请 10 分钟后再试。")
         else:
-            cache.incr(key)
             complaint = Complaint.objects.filter(
                 number=request.POST.get("number", "").strip(),
                 query_password=request.POST.get("password", "").strip().upper(),
