@@ -24,6 +24,13 @@ class LoginForm(AuthenticationForm):
 
 
 class OtpForm(forms.Form):
+    activation = forms.CharField(
+        label="绑定验证码",
+        required=False,
+        max_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text="发送到您登记手机的6位验证码（监察、领导和管理员账户绑定时需要）。",
+    )
     token = forms.CharField(
         label="动态口令",
         min_length=6,

@@ -338,11 +338,78 @@ def totp_enrolment_start(*, user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="默认验证器", confirmed=False)
 
 
+ACTIVATION_SECONDS = 600
+
+
+def otp_activation_send(*, user: User, request=None) -> None:
+    """The out-of-band step before a second factor is bound where the role requires one
+    (supervisor, leader, administrator): a code sent to the mobile the administrator
+    registered, so that a stolen password alone cannot bind the thief's authenticator."""
+    from shenpi.notify.services import notify
+
+    if not user.mobile:
+        raise Conflict("您的账户没有登记手机，无法发送绑定验证码，请联系管理员。", code="no_mobile")
+    code = otp_activation_issue(user=user)
+    notify(
+        user,
+        title="动态口令绑定验证码",
+        body=f"您正在为账户 {user.username} 绑定动态口令验证器，验证码 {code}，10 分钟内有效。如非本人操作，请立即联系管理员。",
+    )
+    audit_record(
+        stream=user_stream(user),
+        action="otp.activation_code",
+        actor=user,
+        request=request,
+        object_type="user",
+        object_id=str(user.public_id),
+    )
+
+
+def otp_activation_issue(*, user: User) -> str:
+    """A fresh activation code for `user` (the SMS above, or an operator's
+    `manage.py otp_activation` for an account without a mobile, such as the first
+    administrator)."""
+    from django.core.cache import cache
+
+    code = f"{secrets.randbelow(10**6):06d}"
+    cache.set(f"otp-activation:{user.pk}", (_hash_key(code), 0), ACTIVATION_SECONDS)
+    return code
+
+
+def _check_activation(user: User, code: str) -> None:
+    from django.core.cache import cache
+
+    refused = InvalidInput(
+        "绑定验证码不正确或已过期，请重新发送。", errors={"activation": ["验证码无效。"]}
+    )
+    held = cache.get(f"otp-activation:{user.pk}")
+    if held is None:
+        raise refused
+    digest, tries = held
+    if not secrets.compare_digest(digest, _hash_key((code or "").strip())):
+        if tries + 1 >= UNLOCK_TRIES:
+            cache.delete(f"otp-activation:{user.pk}")
+        else:
+            cache.set(f"otp-activation:{user.pk}", (digest, tries + 1), ACTIVATION_SECONDS)
+        raise refused
+
+
+def otp_activation_needed(user: User, *, verified: bool) -> bool:
+    """A role that requires the second factor binds (or replaces) one only after the
+    out-of-band step, unless this session has already passed its current factor."""
+    return user.requires_two_factor and not verified
+
+
 @transaction.atomic
-def totp_enrolment_confirm(*, user: User, token: str, request=None) -> TOTPDevice:
+def totp_enrolment_confirm(
+    *, user: User, token: str, request=None, activation: str = "", verified: bool = False
+) -> TOTPDevice:
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
     if device is None:
         raise Conflict("没有待绑定的验证器，请重新开始绑定。", code="no_pending_device")
+    needed = otp_activation_needed(user, verified=verified)
+    if needed:
+        _check_activation(user, activation)  # used up below, once the device is bound
     if not device.verify_token((token or "").strip()):
         audit_record(
             stream=user_stream(user),
@@ -359,6 +426,10 @@ def totp_enrolment_confirm(*, user: User, token: str, request=None) -> TOTPDevic
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    if needed:
+        from django.core.cache import cache
+
+        cache.delete(f"otp-activation:{user.pk}")
     audit_record(
         stream=user_stream(user),
         action="otp.enrol",

@@ -118,13 +118,25 @@ def otp_setup_view(request):
                 return redirect("portal:home")
             form.add_error("token", "动态口令不正确。")
         return render(request, "accounts/otp_verify.html", {"form": form})
-    if request.method == "POST" and form.is_valid():
+    needs_activation = services.otp_activation_needed(user, verified=user.is_verified())
+    if request.method == "POST" and request.POST.get("action") == "send_activation":
+        try:
+            services.otp_activation_send(user=user, request=request)
+            messages.success(request, "绑定验证码已发送到您登记的手机。")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        form = OtpForm()
+    elif request.method == "POST" and form.is_valid():
         try:
             device = services.totp_enrolment_confirm(
-                user=user, token=form.cleaned_data["token"], request=request
+                user=user,
+                token=form.cleaned_data["token"],
+                request=request,
+                activation=form.cleaned_data.get("activation", ""),
+                verified=user.is_verified(),
             )
         except DomainError as exc:
-            form.add_error("token", exc.message)
+            form.add_error("activation" if "activation" in exc.errors else "token", exc.message)
         else:
             otp_login(request, device)
             messages.success(request, "动态口令已绑定。以后登录时需输入验证器上的6位数字。")
@@ -145,6 +157,7 @@ def otp_setup_view(request):
             "qr_svg": qr_svg,
             "secret": secret,
             "already": confirmed is not None,
+            "needs_activation": needs_activation,
         },
     )
 

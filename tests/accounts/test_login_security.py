@@ -109,9 +109,23 @@ def test_supervisor_must_enrol_totp_before_anything_else(client, demo, require_2
     page = client.get(reverse("accounts:otp_setup"))
     assert "<svg" in page.content.decode()  # the QR code
     device = TOTPDevice.objects.get(user=demo("nx_jc_sup"), confirmed=False)
-    wrong = client.post(reverse("accounts:otp_setup"), {"token": "000000"})
+    # Issue 29, 9: the password alone cannot bind an authenticator (trust on first use);
+    # the out-of-band code sent to the registered mobile is needed too.
+    alone = client.post(reverse("accounts:otp_setup"), {"token": code_str(device)})
+    assert "绑定验证码不正确" in alone.content.decode()
+    assert not TOTPDevice.objects.filter(user=demo("nx_jc_sup"), confirmed=True).exists()
+    client.post(reverse("accounts:otp_setup"), {"action": "send_activation"})
+    from shenpi.notify.models import Message
+
+    body = Message.objects.filter(user=demo("nx_jc_sup"), title="动态口令绑定验证码").latest("pk")
+    activation = body.body.split("验证码 ")[1][:6]
+    wrong = client.post(
+        reverse("accounts:otp_setup"), {"token": "000000", "activation": activation}
+    )
     assert "动态口令不正确" in wrong.content.decode()
-    done = client.post(reverse("accounts:otp_setup"), {"token": code_str(device)})
+    done = client.post(
+        reverse("accounts:otp_setup"), {"token": code_str(device), "activation": activation}
+    )
     assert done.status_code == 302
     assert client.get(reverse("portal:role_home", args=["supervision"])).status_code == 200
 
@@ -190,3 +204,28 @@ def test_unused_factory_password_constant_is_strong():
     from django.contrib.auth.password_validation import validate_password
 
     validate_password(PASSWORD)
+
+
+def test_an_operator_issues_the_activation_code_for_an_account_without_a_mobile(
+    client, demo, require_2fa
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from shenpi.accounts.models import User
+
+    User.objects.filter(username="admin").update(mobile="")
+    login(client, "admin")
+    client.get(reverse("accounts:otp_setup"))
+    device = TOTPDevice.objects.get(user=demo("admin"), confirmed=False)
+    no_mobile = client.post(reverse("accounts:otp_setup"), {"action": "send_activation"})
+    assert "没有登记手机" in no_mobile.content.decode()
+    out = StringIO()
+    call_command("otp_activation", "admin", stdout=out)
+    activation = out.getvalue().split("：")[1][:6]
+    done = client.post(
+        reverse("accounts:otp_setup"), {"token": code_str(device), "activation": activation}
+    )
+    assert done.status_code == 302
+    assert TOTPDevice.objects.filter(user=demo("admin"), confirmed=True).exists()

@@ -29,10 +29,19 @@ def test_supervisor_enrols_totp_and_logs_in_with_it(page):
     log_in(page, "nx_jc_sup")
     expect(page.get_by_role("heading", name="绑定动态口令（双因素认证）")).to_be_visible()
     expect(page.locator(".otp-qr svg")).to_be_visible()
+    # The out-of-band step (issue 29, 9): a code sent to the registered mobile.
+    page.get_by_role("button", name="发送绑定验证码到登记手机").click()
+    expect(page.get_by_text("绑定验证码已发送")).to_be_visible()
+    from shenpi.notify.models import Message
+
+    sms = Message.objects.filter(user__username="nx_jc_sup", title="动态口令绑定验证码")
+    activation = sms.latest("pk").body.split("验证码 ")[1][:6]
     secret = page.get_by_test_id("otp-secret").inner_text()
+    page.get_by_label("绑定验证码").fill(activation)
     page.get_by_label("动态口令").fill("000000")
     page.get_by_role("button", name="完成绑定").click()
     expect(page.get_by_text("动态口令不正确")).to_be_visible()
+    page.get_by_label("绑定验证码").fill(activation)
     secret = page.get_by_test_id("otp-secret").inner_text()  # same pending device
     page.wait_for_timeout(1500)  # django-otp throttles for a second after a wrong code
     page.get_by_label("动态口令").fill(code(secret))
