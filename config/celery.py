@@ -34,6 +34,8 @@ def periodic_schedule():
         "shenpi.notify.tasks.outbox_deliver_task": 60,
         # Rate-limit counters whose window has ended.
         "shenpi.accounts.tasks.rate_counters_sweep_task": 3600,
+        # Files whose row's transaction rolled back (or whose worker was killed).
+        "shenpi.cases.tasks.orphan_files_sweep_task": 3600,
         # Deemed acceptance, deemed withdrawal, 容缺 deadlines (CONTRACTS.md "Deemed events").
         "shenpi.cases.tasks.cases_deadlines_task": 300,
         "shenpi.cases.tasks.cases_recompute_provisional_task": 3600,

@@ -23,3 +23,10 @@ def licences_expire_task():
 @shared_task(name="shenpi.cases.tasks.licences_renewal_watch_task")
 def licences_renewal_watch_task():
     return licences_renewal_watch()
+
+
+@shared_task(name="shenpi.cases.tasks.orphan_files_sweep_task")
+def orphan_files_sweep_task():
+    from shenpi.common.orphans import orphan_files_sweep
+
+    return orphan_files_sweep()
