@@ -264,6 +264,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "shenpi.api.schema.add_problem_responses",
+    ],
 }
 # Personal API tokens live this many days.
 SHENPI_TOKEN_DAYS = env.int("SHENPI_TOKEN_DAYS", default=30)

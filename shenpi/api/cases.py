@@ -181,6 +181,8 @@ class CaseListApi(generics.ListAPIView):
             .order_by("pk")
         )
         status = self.request.query_params.get("status")
+        if status and status not in CaseStatus.values:
+            raise InvalidInput("status 不是有效的办件状态。", errors={"status": ["无效。"]})
         return qs.filter(status=status) if status else qs
 
     @extend_schema(

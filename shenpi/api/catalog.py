@@ -3,7 +3,7 @@
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -147,7 +147,10 @@ class ItemDetailApi(APIView):
 class ItemVersionsApi(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(summary="事项的已发布版本（含已替代、已废止）", responses=VersionOut(many=True))
+    @extend_schema(
+        summary="事项的已发布版本（含已替代、已废止）",
+        responses=inline_serializer("ItemVersionList", {"results": VersionOut(many=True)}),
+    )
     def get(self, request, code):
         item = get_object_or_404(Item, code=code)
         versions = [selectors.version_with_children(v.pk) for v in selectors.public_versions(item)]

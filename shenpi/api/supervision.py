@@ -1,7 +1,7 @@
 """/api/v1 for supervision: warnings, monitoring counts, orders and answers."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from shenpi.accounts.constants import Role
 from shenpi.cases.selectors import case_for_user, cases_visible_to
-from shenpi.core.errors import NotAllowed, NotFound
+from shenpi.core.errors import InvalidInput, NotAllowed, NotFound
 from shenpi.supervision import selectors, services
 from shenpi.supervision.models import SupervisionOrder, Warning
 
@@ -39,7 +39,7 @@ class WarningListApi(APIView):
 
     @extend_schema(
         summary="在办预警（本人监察范围内，最多 500 条）",
-        responses=WarningOut(many=True),
+        responses=inline_serializer("WarningList", {"results": WarningOut(many=True)}),
         parameters=[OpenApiParameter("level", str, enum=["yellow", "red"])],
     )
     def get(self, request):
@@ -51,6 +51,8 @@ class WarningListApi(APIView):
         )
         level = request.query_params.get("level")
         if level:
+            if level not in ("yellow", "red"):
+                raise InvalidInput("level 只能是 yellow 或 red。", errors={"level": ["无效。"]})
             qs = qs.filter(level=level)
         return Response({"results": WarningOut(qs[:500], many=True).data})
 
