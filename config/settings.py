@@ -285,6 +285,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # --- audit ------------------------------------------------------------------
 AUDIT_HASH = env.str("AUDIT_HASH", default="sha256")  # or "sm3" (国密, through gmssl)
+# Checkpoints are signed (HMAC) with a key held outside the database, and each checkpoint's
+# digest is also appended to a file outside it (send or copy it to the supervision body):
+# a rewrite of the log, checkpoints included, is caught against either.
+AUDIT_SIGNING_KEY = env.str("AUDIT_SIGNING_KEY", default=SECRET_KEY)
+AUDIT_DIGEST_FILE = env.str(
+    "AUDIT_DIGEST_FILE", default=str(BASE_DIR / "var" / "audit-digests.log")
+)
 # Seconds between checkpoints that chain the heads of every audit stream.
 AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=600)
 

@@ -51,3 +51,12 @@ def record_hash(record) -> str:
 def checkpoint_hash(alg: str, prev_hash: str, at_iso: str, entries) -> str:
     lines = [prev_hash, at_iso] + [f"{s}:{q}:{h}" for s, q, h in sorted(entries)]
     return digest(alg, "\n".join(lines))
+
+
+def checkpoint_signature(checkpoint_hash_value: str) -> str:
+    """The checkpoint's signature with the key held outside the database: whoever rewrites
+    the log in the database cannot sign the checkpoints again."""
+    import hmac
+
+    key = settings.AUDIT_SIGNING_KEY.encode("utf-8")
+    return hmac.new(key, checkpoint_hash_value.encode("ascii"), hashlib.sha256).hexdigest()

@@ -103,6 +103,8 @@ class AuditCheckpoint(models.Model):
     hash = models.CharField(max_length=64)
     alg = models.CharField(max_length=8, default="sha256")
     stream_count = models.PositiveIntegerField(default=0)
+    # HMAC-SHA256 of the hash with AUDIT_SIGNING_KEY (held outside the database).
+    signature = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("审计检查点")

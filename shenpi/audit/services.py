@@ -3,6 +3,7 @@ audit record commits or rolls back with the change it describes."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .hashing import checkpoint_hash, current_alg, record_hash
+from .hashing import checkpoint_hash, checkpoint_signature, current_alg, record_hash
 from .models import AuditCheckpoint, AuditCheckpointEntry, AuditRecord, AuditStream, Outcome
 
 
@@ -172,13 +173,17 @@ def audit_checkpoint() -> AuditCheckpoint | None:
     alg = current_alg()
     at = timezone.now()
     prev_hash = previous.hash if previous else ""
+    digest_value = checkpoint_hash(alg, prev_hash, _iso(at), moved)
     checkpoint = AuditCheckpoint.objects.create(
         at=at,
         prev_hash=prev_hash,
         alg=alg,
         stream_count=len(moved),
-        hash=checkpoint_hash(alg, prev_hash, _iso(at), moved),
+        hash=digest_value,
+        signature=checkpoint_signature(digest_value),
     )
+    line = f"{checkpoint.pk}\t{_iso(at)}\t{checkpoint.hash}\t{checkpoint.signature}\n"
+    transaction.on_commit(lambda: _append_digest(line))
     AuditCheckpointEntry.objects.bulk_create(
         AuditCheckpointEntry(checkpoint=checkpoint, stream=s, seq=q, hash=h) for s, q, h in moved
     )
@@ -189,6 +194,20 @@ def audit_checkpoint() -> AuditCheckpoint | None:
             checkpointed_seq=F("head_seq")
         )
     return checkpoint
+
+
+def _append_digest(line: str) -> None:
+    """Each committed checkpoint's digest, appended outside the database."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    path = Path(settings.AUDIT_DIGEST_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(line)
+        out.flush()
+        os.fsync(out.fileno())
 
 
 def _iso(at) -> str:

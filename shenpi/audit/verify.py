@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
+from pathlib import Path
 
-from .hashing import checkpoint_hash, record_hash
+from .hashing import checkpoint_hash, checkpoint_signature, record_hash
 from .models import AuditCheckpoint, AuditRecord, AuditStream
 from .services import _iso
 
@@ -55,6 +57,8 @@ def verify_chain() -> tuple[int, Break | None]:
             return checked, Break(where, "与上一检查点的链接断开（检查点被删除或改动）")
         if checkpoint_hash(checkpoint.alg, prev, _iso(checkpoint.at), entries) != checkpoint.hash:
             return checked, Break(where, "内容与哈希不符（检查点被改动）")
+        if not hmac.compare_digest(checkpoint.signature, checkpoint_signature(checkpoint.hash)):
+            return checked, Break(where, "签名不符（检查点在库内被重算，签名密钥不在库内）")
         for stream, seq, _digest in entries:
             if seq > last_seen.get(stream, (0, ""))[0]:
                 return checked, Break(where, f"记录的流 {stream} 第 {seq} 条已不存在（记录被删除）")
@@ -78,3 +82,48 @@ def verify_checkpointed_hashes() -> Break | None:
                     f"流 {entry.stream} 第 {entry.seq} 条的哈希已变（链被改写）",
                 )
     return None
+
+
+def _digest_lines(path) -> list[tuple[int, str, str, str]]:
+    rows = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            number, at, digest_value, signature = line.split("\t")
+            rows.append((int(number), at, digest_value, signature))
+    return rows
+
+
+def verify_outside_digests(digest_file, restored_from=None) -> tuple[Break | None, str]:
+    """Every checkpoint digest written outside the database must still be in it, as it was.
+    A database restored from a backup legitimately ends earlier: with `restored_from` (the
+    backup's manifest: the digest line of its last checkpoint) the log must end exactly
+    there, and the later outside digests are what the restore gave up. Returns the first
+    break (or None) and a note."""
+    path = Path(digest_file)
+    if not path.exists():
+        return None, "库外摘要文件不存在，未比对。"
+    outside = _digest_lines(path)
+    stored = {
+        pk: (digest_value, signature)
+        for pk, digest_value, signature in AuditCheckpoint.objects.values_list(
+            "pk", "hash", "signature"
+        )
+    }
+    limit, note = None, f"与库外摘要比对 {len(outside)} 个检查点。"
+    if restored_from is not None:
+        manifest = _digest_lines(restored_from)
+        if not manifest:
+            return Break("恢复清单", "清单为空"), ""
+        limit, at = manifest[-1][0], manifest[-1][1]
+        if max(stored, default=0) != limit:
+            return Break(
+                "恢复清单",
+                f"数据库的最后一个检查点为 {max(stored, default=0)}，清单为 {limit}",
+            ), ""
+        note = f"已恢复到 {at}（检查点 {limit}），此后的 {sum(1 for r in outside if r[0] > limit)} 个检查点随恢复放弃。"
+    for number, _at, digest_value, signature in outside:
+        if limit is not None and number > limit:
+            continue
+        if stored.get(number) != (digest_value, signature):
+            return Break(f"检查点 {number}", "与库外摘要不符（检查点被删除或改写）"), ""
+    return None, note

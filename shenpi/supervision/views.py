@@ -412,10 +412,17 @@ def audit_log(request):
         )
     result = None
     if request.method == "POST":
-        from shenpi.audit.verify import verify_chain, verify_checkpointed_hashes
+        from django.conf import settings
+
+        from shenpi.audit.verify import (
+            verify_chain,
+            verify_checkpointed_hashes,
+            verify_outside_digests,
+        )
 
         checked, broken = verify_chain()
         broken = broken or verify_checkpointed_hashes()
+        broken = broken or verify_outside_digests(settings.AUDIT_DIGEST_FILE)[0]
         result = f"审计链断裂：{broken}" if broken else f"审计链完整：已校验 {checked} 条记录。"
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
