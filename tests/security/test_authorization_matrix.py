@@ -1,0 +1,246 @@
+"""The authorization matrix (issue 29, "keep it found"): every URL the platform serves is
+classified here, and every principal tries every case-object route, page and API, on a
+case of their own and on cases of another division and another applicant. Outside a
+person's scope the answer is what a case that does not exist gets (existence is not
+revealed: 404, or the same 400 for a body refused before any lookup), inside it anything
+but a server error; a 500 anywhere fails. A URL the matrix does not know fails the test until it
+is classified below."""
+
+import uuid
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from shenpi.cases import services
+from shenpi.catalog.models import Item
+from tests.api.test_api import token_for
+from tests.cases.conftest import FOOD_FORM, complete_draft
+
+pytestmark = pytest.mark.django_db
+
+# Every named route (namespace:name) and what guards it. "case" routes take a case id and
+# are tried by every principal below; the others are guarded by their own tests.
+ROUTES = {
+    # public
+    **dict.fromkeys(
+        [
+            ":healthz",
+            "portal:home",
+            "portal:entrance",
+            "catalog:guide_list",
+            "catalog:guide_detail",
+            "catalog:guide_version",
+            "catalog:form_download",
+            "cases:track",
+            "cases:register",
+            "cases:verify_notice",
+            "cases:verify_licence",
+            "supervision:complaint_new",
+            "supervision:complaint_lookup",
+            "supervision:window_rating",
+            "publishing:list",
+            "publishing:detail",
+            "accounts:login",
+            "accounts:login_otp",
+            "accounts:unlock",
+            "accounts:logout",
+            "accounts:register",
+            "accounts:register_enterprise",
+            "api:schema",
+            "api:docs",
+            "api:redoc",
+            "api:token",
+            "api:divisions",
+            "api:departments",
+            "api:department",
+            "api:items",
+            "api:item",
+            "api:item_versions",
+            "api:item_version",
+            "api:form",
+            "api:publications",
+            "api:publication",
+            "api:case_track",
+            "api:licence_verify",
+            "api:complaints",
+            "api:rating_device",
+        ],
+        "public",
+    ),
+    # a signed-in person's own things, or their role's pages
+    **dict.fromkeys(
+        [
+            "accounts:otp_setup",
+            "portal:workbench",
+            "portal:role_home",
+            "cases:apply",
+            "cases:mine",
+            "cases:intake",
+            "cases:window",
+            "notify:inbox",
+            "notify:read",
+            "supervision:monitor",
+            "supervision:screen",
+            "supervision:screen_data",
+            "supervision:orders",
+            "supervision:order_answer",
+            "supervision:complaints",
+            "supervision:my_complaints",
+            "supervision:complaint_act",
+            "supervision:audit",
+            "supervision:evaluation",
+            "supervision:rules",
+            "supervision:findings",
+            "supervision:watched",
+            "catalog:manage",
+            "catalog:item_new",
+            "catalog:export",
+            "catalog:import",
+            "catalog:form_upload",
+            "catalog:draft_next",
+            "catalog:version_diff",
+            "catalog:version_edit",
+            "catalog:version_submit",
+            "catalog:review_decide",
+            "catalog:review_queue",
+            "catalog:item_abolish",
+            "publishing:manage",
+            "publishing:new",
+            "publishing:edit",
+            "publishing:review",
+            "api:me",
+            "api:token_revoke",
+            "api:staff",
+            "api:staff_detail",
+            "api:item_draft",
+            "api:item_version_submit",
+            "api:cases",
+            "api:case_draft",
+            "api:case_submit_one",
+            "api:tasks",
+            "api:task_action",
+            "api:warnings",
+            "api:evaluation",
+            "api:monitor",
+            "api:orders",
+            "api:order_answer",
+            "api:complaint_actions",
+        ],
+        "signed_in",
+    ),
+    # objects that belong to a case: scoped through it (tests/security/test_malformed_ids.py
+    # and the services' tests)
+    **dict.fromkeys(
+        [
+            "cases:material_remove",
+            "cases:original_seen",
+            "cases:material",
+            "cases:notice",
+            "cases:licence",
+            "cases:licence_act",
+            "cases:task_act",
+        ],
+        "case_child",
+    ),
+}
+# Routes that take a case's id: (route, method, page or API path template).
+CASE_ROUTES = [
+    ("cases:detail", "get", "/cases/{pk}/"),
+    ("cases:edit", "get", "/cases/{pk}/edit/"),
+    ("cases:upload", "post", "/cases/{pk}/upload/"),
+    ("cases:from_licence", "post", "/cases/{pk}/from-licence/"),
+    ("cases:from_library", "post", "/cases/{pk}/from-library/"),
+    ("cases:act", "post", "/cases/{pk}/act/"),
+    ("cases:review_act", "post", "/cases/{pk}/review/"),
+    ("supervision:order_issue", "post", "/cases/{pk}/order/"),
+    ("supervision:case_feedback", "post", "/cases/{pk}/feedback/"),
+    ("supervision:rating_appeal", "post", "/cases/{pk}/rating-appeal/"),
+    ("api:case", "get", "/api/v1/cases/{pk}/"),
+    ("api:case_materials", "post", "/api/v1/cases/{pk}/materials/"),
+    ("api:case_submit", "post", "/api/v1/cases/{pk}/submit/"),
+    ("api:case_action", "post", "/api/v1/cases/{pk}/actions/"),
+    ("api:case_review_action", "post", "/api/v1/cases/{pk}/review-actions/"),
+    ("api:case_rating", "post", "/api/v1/cases/{pk}/rating/"),
+    ("api:case_rating_confirm", "post", "/api/v1/cases/{pk}/rating/confirm/"),
+    ("api:case_rating_window_device", "post", "/api/v1/cases/{pk}/rating/window-device/"),
+]
+ROUTES.update(dict.fromkeys((name for name, _m, _p in CASE_ROUTES), "case"))
+
+# Who sees which case (CONTRACTS.md "Who sees a case"), written out by hand: a Yinchuan
+# food case of 张三's, and a regional investment project of 塞上's, both received.
+SEES_YINCHUAN = {
+    "zhangsan", "yc_scjg_off1", "yc_scjg_head", "clerk_yc_scjg",
+    "yc_jc_sup", "nx_jc_sup", "yc_zfb_leader", "nx_zfb_leader", "admin",
+}  # fmt: skip
+SEES_REGION = {"saishang", "nx_fgw_off1", "nx_fgw_head", "nx_jc_sup", "nx_zfb_leader", "admin"}
+PRINCIPALS = sorted(
+    SEES_YINCHUAN
+    | SEES_REGION
+    | {"lisi", "observer", "nx_scjg_off1", "xq_scjg_off1", "yc_zrzy_off1", "clerk_nx_scjg"}
+)
+
+
+def _named_routes(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            yield from _named_routes(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}", str(pattern.pattern)
+
+
+def test_every_url_is_classified():
+    unknown = sorted(
+        f"{name} ({route})"
+        for name, route in _named_routes(get_resolver().url_patterns)
+        if not name.startswith("admin:") and not route.startswith("admin/") and name not in ROUTES
+    )
+    assert unknown == [], "classify these routes in ROUTES: " + ", ".join(unknown)
+
+
+@pytest.fixture
+def cases(demo):
+    from tests.cases.test_review import PROJECT_FORM
+
+    food = Item.objects.get(code="640100-SCJG-001")
+    yinchuan = complete_draft(services, demo("zhangsan"), food)
+    yinchuan = services.case_submit(
+        actor=demo("zhangsan"), case=yinchuan, declaration=True, form_data=FOOD_FORM
+    )
+    project = Item.objects.get(code="640000-FGW-001")
+    region = complete_draft(services, demo("saishang"), project)
+    region = services.case_submit(
+        actor=demo("saishang"), case=region, declaration=True, form_data=PROJECT_FORM
+    )
+    return {"yinchuan": (yinchuan, SEES_YINCHUAN), "region": (region, SEES_REGION)}
+
+
+def test_every_principal_on_every_case_route(client, demo, cases):
+    client.raise_request_exception = False
+    tried, leaks, errors = 0, [], []
+    for username in PRINCIPALS:
+        person = demo(username)
+        token = token_for(client, username)
+        client.force_login(person)
+        for label, (case, seen_by) in cases.items():
+            for name, method, template in CASE_ROUTES:
+                path = template.format(pk=case.pk)
+                extra = token if path.startswith("/api/") else {}
+                response = getattr(client, method)(path, **extra)
+                tried += 1
+                status = response.status_code
+                if status >= 500:
+                    errors.append(f"{username} {method.upper()} {path} ({name}): {status}")
+                    continue
+                if username not in seen_by:
+                    missing = getattr(client, method)(template.format(pk=uuid.uuid4()), **extra)
+                    if status != missing.status_code or status not in (400, 404):
+                        leaks.append(
+                            f"{username} {label} {name}: {status} (a missing case: "
+                            f"{missing.status_code})"
+                        )
+                elif name in ("cases:detail", "api:case") and status != 200:
+                    leaks.append(f"{username} cannot read its own {label} case: {status}")
+        client.logout()
+    assert errors == [] and leaks == [], "\n".join(errors + leaks)
+    assert tried == len(PRINCIPALS) * len(cases) * len(CASE_ROUTES)
