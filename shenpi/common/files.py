@@ -120,6 +120,45 @@ def _check_archive_directory(data: bytes, label: str) -> None:
             raise bomb
 
 
+# What makes a PDF act rather than show: scripts, launching programs, rich media. (An
+# /OpenAction or /AA that only sets the view is common in ordinary PDFs, and one that runs a
+# script names /JS or /JavaScript, which is caught.)
+ACTIVE_PDF_NAMES = {"JavaScript", "JS", "Launch", "RichMedia"}
+_PDF_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
+
+
+def _pdf_names(raw: bytes) -> set[str]:
+    """The PDF names in `raw`, their #xx escapes undone (/J#61vaScript is /JavaScript)."""
+    names = set()
+    for match in _PDF_NAME.finditer(raw):
+        name = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), match.group(1))
+        names.add(name.decode("latin-1"))
+    return names
+
+
+def _refuse_active_pdf(reader, data: bytes, label: str) -> None:
+    """A material is a document to read: a PDF with scripts or actions is refused, whether
+    its names stand in the file or inside its compressed object streams."""
+    found = _pdf_names(data) & ACTIVE_PDF_NAMES
+    if not found:
+        for number in range(1, min(reader.trailer.get("/Size", 0), 5000)):
+            try:
+                obj = reader.get_object(number)
+            except Exception:  # noqa: BLE001 - a missing object hides nothing
+                continue
+            stream = getattr(obj, "get_data", None)
+            if stream is not None and obj.get("/Type") == "/ObjStm":
+                found = _pdf_names(stream()) & ACTIVE_PDF_NAMES
+                if found:
+                    break
+    if found:
+        raise InvalidInput(
+            f"{label}含有脚本或自动执行的动作（{'、'.join(sorted(found))}），不予接收，"
+            "请另存为不含脚本的 PDF 后上传。",
+            code="file_active_content",
+        )
+
+
 def _prove_whole(mime: str, data: bytes, label: str) -> None:
     broken = InvalidInput(f"{label}已损坏或无法打开，请重新生成后上传。", code="file_broken")
     if mime.endswith(("spreadsheetml.sheet", "wordprocessingml.document")):
@@ -137,6 +176,7 @@ def _prove_whole(mime: str, data: bytes, label: str) -> None:
             if len(reader.pages) < 1:
                 raise broken
             reader.pages[0].extract_text()
+            _refuse_active_pdf(reader, data, label)
         elif mime.startswith("image/"):
             from PIL import Image
 
