@@ -40,12 +40,28 @@ def problem(
     return body
 
 
-def _flatten(detail):
+def _field_errors(detail, path: str = ""):
+    """(field path, message) for each of DRF's nested errors; a nested field is named by
+    its path ("defects.0.note", "lenient.0"), an error of no field by non_field_errors."""
     if isinstance(detail, dict):
-        return {k: _flatten(v) for k, v in detail.items()}
-    if isinstance(detail, list):
-        return [str(d) if not isinstance(d, dict | list) else _flatten(d) for d in detail]
-    return [str(detail)]
+        for key, value in detail.items():
+            yield from _field_errors(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(detail, list):
+        for index, item in enumerate(detail):
+            if isinstance(item, dict | list):
+                yield from _field_errors(item, f"{path}.{index}" if path else str(index))
+            else:
+                yield path or "non_field_errors", str(item)
+    else:
+        yield path or "non_field_errors", str(detail)
+
+
+def _flatten(detail) -> dict[str, list[str]]:
+    """One list of messages per field, as the schema documents `errors`."""
+    out: dict[str, list[str]] = {}
+    for path, message in _field_errors(detail):
+        out.setdefault(path, []).append(message)
+    return out
 
 
 def problem_exception_handler(exc, context):
@@ -66,8 +82,6 @@ def problem_exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         errors = _flatten(exc.detail)
-        if not isinstance(errors, dict):
-            errors = {"non_field_errors": errors}
         body = problem(400, "请求数据有误，请按各字段的提示修改。", errors=errors)
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
