@@ -40,6 +40,34 @@ def hit(key: str, *, window: int) -> int:
         return cursor.fetchone()[0]
 
 
+def strike(key: str, *, forget_after: int) -> None:
+    """Count one failure under `key`, remembered until `forget_after` seconds after the
+    latest one (the counter's window slides with each failure)."""
+    table = RateCounter._meta.db_table
+    now = timezone.now()
+    end = now + timedelta(seconds=forget_after)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, count, window_end) VALUES (%s, 1, %s) "
+            f"ON CONFLICT (key) DO UPDATE SET "
+            f"count = CASE WHEN {table}.window_end <= %s THEN 1 ELSE {table}.count + 1 END, "
+            "window_end = %s",
+            [key[:120], end, now, end],
+        )
+
+
+def strikes(key: str, *, forget_after: int) -> tuple[int, float]:
+    """(failures remembered under `key`, the time of the latest as a timestamp)."""
+    row = RateCounter.objects.filter(key=key[:120], window_end__gt=timezone.now()).first()
+    if row is None:
+        return 0, 0.0
+    return row.count, (row.window_end - timedelta(seconds=forget_after)).timestamp()
+
+
+def forget(key: str) -> None:
+    RateCounter.objects.filter(key=key[:120]).delete()
+
+
 def allowed(key: str, *, limit: int, window: int) -> bool:
     """Count this attempt; whether it is within `limit` for the window."""
     return hit(key, window=window) <= limit

@@ -9,19 +9,20 @@ from __future__ import annotations
 import math
 import time
 
-from django.core.cache import cache
+from . import ratelimit
 
 FREE_FAILURES = 10  # twice what locks one address (AXES_FAILURE_LIMIT), so that lock comes first
 MAX_DELAY = 15 * 60
 
 
 def _key(username: str) -> str:
-    return f"login-name:{(username or '').strip().lower()[:150]}"
+    return f"login-name:{(username or '').strip().lower()[:100]}"
 
 
 def delay_remaining(username: str) -> int:
-    """Seconds until the next attempt on this name is heard (0: now)."""
-    count, last = cache.get(_key(username), (0, 0.0))
+    """Seconds until the next attempt on this name is heard (0: now). The failures are
+    counted where every worker sees them (accounts.ratelimit)."""
+    count, last = ratelimit.strikes(_key(username), forget_after=2 * MAX_DELAY)
     if count < FREE_FAILURES:
         return 0
     wait = min(2 ** (count - FREE_FAILURES), MAX_DELAY)
@@ -29,12 +30,11 @@ def delay_remaining(username: str) -> int:
 
 
 def failed(username: str) -> None:
-    count, _last = cache.get(_key(username), (0, 0.0))
-    cache.set(_key(username), (count + 1, time.time()), 2 * MAX_DELAY)
+    ratelimit.strike(_key(username), forget_after=2 * MAX_DELAY)
 
 
 def cleared(username: str) -> None:
-    cache.delete(_key(username))
+    ratelimit.forget(_key(username))
 
 
 def delayed_message(seconds: int) -> str:
