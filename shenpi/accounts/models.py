@@ -344,3 +344,23 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count}"
+
+
+class OneTimeCode(models.Model):
+    """A code sent out of band (unlocking an account, binding a second factor): kept in
+    the database, not a worker's memory, so that any worker checks what another sent.
+    Only its hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(max_length=20)
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "purpose"], name="one_code_per_purpose")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.purpose}"

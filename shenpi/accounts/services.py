@@ -16,8 +16,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shenpi.audit.services import audit_record
 from shenpi.common.queries import JoinedLookup
-from shenpi.core.errors import Conflict, InvalidInput
+from shenpi.core.errors import Conflict, InvalidInput, TooMany
 
+from . import codes
 from .constants import AccountType
 from .models import ApiToken, SystemClient, User
 from .validators import validate_credit_code, validate_id_number, validate_mobile
@@ -187,23 +188,20 @@ def applicant_register_at_window(
     return user, created
 
 
-UNLOCK_SECONDS = 600
-UNLOCK_TRIES = 5
-
-
 def account_unlock_request(*, username: str, request=None) -> None:
     """The owner of a locked account asks for a code: sent by SMS (and in-site message) to
     the account's own mobile, valid ten minutes. The answer is the same whether or not the
-    name exists, so the page tells no one which accounts there are."""
-    from django.core.cache import cache
-
+    name exists, or codes were asked too often, so the page tells no one which accounts
+    there are."""
     from shenpi.notify.services import notify
 
     user = User.objects.filter(username=(username or "").strip(), is_active=True).first()
     if user is None or not user.mobile:
         return
-    code = f"{secrets.randbelow(10**6):06d}"
-    cache.set(f"unlock:{user.pk}", (_hash_key(code), 0), UNLOCK_SECONDS)
+    try:
+        code = codes.code_issue(user, "unlock")
+    except TooMany:
+        return
     notify(
         user,
         title="账户解锁验证码",
@@ -219,41 +217,28 @@ def account_unlock_request(*, username: str, request=None) -> None:
     )
 
 
-@transaction.atomic
 def account_unlock_confirm(*, username: str, code: str, request=None) -> User:
     """The code from the owner's mobile lifts every lock on the account (each address's,
     and the name's progressive delay)."""
     from axes.utils import reset
-    from django.core.cache import cache
 
     from . import throttle
 
-    refused = InvalidInput("验证码不正确或已过期。", errors={"code": ["请重新获取验证码。"]})
     user = User.objects.filter(username=(username or "").strip(), is_active=True).first()
-    if user is None:
-        raise refused
-    key = f"unlock:{user.pk}"
-    held = cache.get(key)
-    if held is None:
-        raise refused
-    digest, tries = held
-    if not secrets.compare_digest(digest, _hash_key((code or "").strip())):
-        if tries + 1 >= UNLOCK_TRIES:
-            cache.delete(key)
-        else:
-            cache.set(key, (digest, tries + 1), UNLOCK_SECONDS)
-        raise refused
-    cache.delete(key)
-    reset(username=user.username)
-    throttle.cleared(user.username)
-    audit_record(
-        stream=user_stream(user),
-        action="account.unlock",
-        actor=user,
-        request=request,
-        object_type="user",
-        object_id=str(user.public_id),
-    )
+    if user is None or not codes.code_matches(user, "unlock", code):
+        raise InvalidInput("验证码不正确或已过期。", errors={"code": ["请重新获取验证码。"]})
+    with transaction.atomic():
+        codes.code_use(user, "unlock")
+        reset(username=user.username)
+        throttle.cleared(user.username)
+        audit_record(
+            stream=user_stream(user),
+            action="account.unlock",
+            actor=user,
+            request=request,
+            object_type="user",
+            object_id=str(user.public_id),
+        )
     return user
 
 
@@ -338,9 +323,6 @@ def totp_enrolment_start(*, user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="默认验证器", confirmed=False)
 
 
-ACTIVATION_SECONDS = 600
-
-
 def otp_activation_send(*, user: User, request=None) -> None:
     """The out-of-band step before a second factor is bound where the role requires one
     (supervisor, leader, administrator): a code sent to the mobile the administrator
@@ -369,29 +351,7 @@ def otp_activation_issue(*, user: User) -> str:
     """A fresh activation code for `user` (the SMS above, or an operator's
     `manage.py otp_activation` for an account without a mobile, such as the first
     administrator)."""
-    from django.core.cache import cache
-
-    code = f"{secrets.randbelow(10**6):06d}"
-    cache.set(f"otp-activation:{user.pk}", (_hash_key(code), 0), ACTIVATION_SECONDS)
-    return code
-
-
-def _check_activation(user: User, code: str) -> None:
-    from django.core.cache import cache
-
-    refused = InvalidInput(
-        "绑定验证码不正确或已过期，请重新发送。", errors={"activation": ["验证码无效。"]}
-    )
-    held = cache.get(f"otp-activation:{user.pk}")
-    if held is None:
-        raise refused
-    digest, tries = held
-    if not secrets.compare_digest(digest, _hash_key((code or "").strip())):
-        if tries + 1 >= UNLOCK_TRIES:
-            cache.delete(f"otp-activation:{user.pk}")
-        else:
-            cache.set(f"otp-activation:{user.pk}", (digest, tries + 1), ACTIVATION_SECONDS)
-        raise refused
+    return codes.code_issue(user, "otp_activation")
 
 
 def otp_activation_needed(user: User, *, verified: bool) -> bool:
@@ -400,16 +360,23 @@ def otp_activation_needed(user: User, *, verified: bool) -> bool:
     return user.requires_two_factor and not verified
 
 
-@transaction.atomic
 def totp_enrolment_confirm(
     *, user: User, token: str, request=None, activation: str = "", verified: bool = False
 ) -> TOTPDevice:
+    needed = otp_activation_needed(user, verified=verified)
+    # Checked before the binding's transaction, so that a wrong try stays counted.
+    if needed and not codes.code_matches(user, "otp_activation", activation):
+        raise InvalidInput(
+            "绑定验证码不正确或已过期，请重新发送。", errors={"activation": ["验证码无效。"]}
+        )
+    return _totp_bind(user=user, token=token, request=request, activation_used=needed)
+
+
+@transaction.atomic
+def _totp_bind(*, user: User, token: str, request, activation_used: bool) -> TOTPDevice:
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
     if device is None:
         raise Conflict("没有待绑定的验证器，请重新开始绑定。", code="no_pending_device")
-    needed = otp_activation_needed(user, verified=verified)
-    if needed:
-        _check_activation(user, activation)  # used up below, once the device is bound
     if not device.verify_token((token or "").strip()):
         audit_record(
             stream=user_stream(user),
@@ -426,10 +393,8 @@ def totp_enrolment_confirm(
     TOTPDevice.objects.filter(user=user, confirmed=True).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    if needed:
-        from django.core.cache import cache
-
-        cache.delete(f"otp-activation:{user.pk}")
+    if activation_used:
+        codes.code_use(user, "otp_activation")
     audit_record(
         stream=user_stream(user),
         action="otp.enrol",

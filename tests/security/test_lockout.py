@@ -68,3 +68,27 @@ def test_the_unlock_page_does_not_say_which_names_exist(client):
     assert strip(known.content.decode()).count("验证码已发送") == strip(
         unknown.content.decode()
     ).count("验证码已发送")
+
+
+def test_a_code_lives_in_the_database_and_five_wrong_tries_end_it(demo):
+    from shenpi.accounts import codes
+    from shenpi.accounts.models import OneTimeCode
+
+    user = demo("lisi")
+    code = codes.code_issue(user, "unlock")
+    row = OneTimeCode.objects.get(user=user, purpose="unlock")
+    assert row.code_hash != code  # only its hash is kept
+    for _ in range(codes.CODE_TRIES):
+        assert not codes.code_matches(user, "unlock", "000000" if code != "000000" else "111111")
+    assert not codes.code_matches(user, "unlock", code)  # the fifth wrong try ended it
+
+
+def test_codes_are_sent_at_most_five_an_hour(demo):
+    from shenpi.accounts import codes
+    from shenpi.core.errors import TooMany
+
+    user = demo("lisi")
+    for _ in range(codes.CODES_PER_HOUR):
+        codes.code_issue(user, "unlock")
+    with pytest.raises(TooMany):
+        codes.code_issue(user, "unlock")

@@ -3,8 +3,9 @@ no mobile is registered for them (the first administrator, typically)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from shenpi.accounts.codes import CODE_SECONDS
 from shenpi.accounts.models import User
-from shenpi.accounts.services import ACTIVATION_SECONDS, otp_activation_issue, user_stream
+from shenpi.accounts.services import otp_activation_issue, user_stream
 from shenpi.audit.services import audit_record
 
 
@@ -27,5 +28,5 @@ class Command(BaseCommand):
             object_id=str(user.public_id),
         )
         self.stdout.write(
-            f"{user.username} 的绑定验证码：{code}（{ACTIVATION_SECONDS // 60} 分钟内有效）"
+            f"{user.username} 的绑定验证码：{code}（{CODE_SECONDS // 60} 分钟内有效）"
         )
