@@ -244,3 +244,48 @@ def test_every_principal_on_every_case_route(client, demo, cases):
         client.logout()
     assert errors == [] and leaks == [], "\n".join(errors + leaks)
     assert tried == len(PRINCIPALS) * len(cases) * len(CASE_ROUTES)
+
+
+# A case's children, scoped through their case: a window case at Xingqing, granted on the
+# spot to 李四, with its materials, notices and licence.
+SEES_XINGQING = {
+    "lisi", "clerk_xq_scjg", "xq_scjg_off1", "xq_scjg_head",
+    "yc_jc_sup", "nx_jc_sup", "yc_zfb_leader", "nx_zfb_leader", "admin",
+}  # fmt: skip
+CHILD_ROUTES = [
+    ("cases:material", "get", "/materials/{material}/"),
+    ("cases:material_remove", "post", "/materials/{material}/remove/"),
+    ("cases:original_seen", "post", "/materials/{material}/seen/"),
+    ("cases:notice", "get", "/notices/{notice}/"),
+    ("cases:licence", "get", "/licences/{licence}/"),
+    ("cases:licence_act", "post", "/licences/{licence}/act/"),
+]
+
+
+def test_every_principal_on_a_cases_children(client, demo):
+    from tests.cases.test_licences import granted
+
+    licence = granted(demo)
+    case = licence.case
+    ids = {
+        "material": case.materials.first().pk,
+        "notice": case.notices.first().pk,
+        "licence": licence.pk,
+    }
+    client.raise_request_exception = False
+    problems, tried = [], 0
+    for username in sorted(SEES_XINGQING | {"zhangsan", "saishang", "yc_scjg_off1", "observer"}):
+        client.force_login(demo(username))
+        for name, method, template in CHILD_ROUTES:
+            status = getattr(client, method)(template.format(**ids)).status_code
+            missing = getattr(client, method)(
+                template.format(**dict.fromkeys(ids, uuid.uuid4()))
+            ).status_code
+            tried += 1
+            if status >= 500:
+                problems.append(f"{username} {name}: {status}")
+            elif username not in SEES_XINGQING and status != missing:
+                problems.append(f"{username} {name}: {status} (a missing one: {missing})")
+        client.logout()
+    assert problems == [], "\n".join(problems)
+    assert tried == 13 * len(CHILD_ROUTES)
