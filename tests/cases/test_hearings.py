@@ -121,10 +121,16 @@ def test_hrg02_the_decision_waits_for_the_5_working_day_request_window(demo):
         services.case_decide(actor=demo("yc_zrzy_head"), case=case, outcome="granted")
 
 
-def test_hrg02_a_requested_hearing_is_held_within_20_working_days(demo):
+def requested(demo):
+    """A reviewed land case whose applicant, told of the right, asked for a hearing."""
     case = reviewed(demo, "640100-ZRZY-001", "yc_zrzy_off1")
     review.hearing_notify_rights(actor=demo("yc_zrzy_off1"), case=case)
     review.hearing_request(actor=demo("saishang"), case=case)
+    return case
+
+
+def test_hrg02_a_requested_hearing_is_held_within_20_working_days(demo):
+    case = requested(demo)
     with pytest.raises(Conflict):
         review.hearing_request(actor=demo("saishang"), case=case)
     late = add_working_days(calendar(), timezone.localdate(), 21)
@@ -142,9 +148,7 @@ def test_hrg02_a_requested_hearing_is_held_within_20_working_days(demo):
 
 
 def scheduled(demo, on):
-    case = reviewed(demo, "640100-ZRZY-001", "yc_zrzy_off1")
-    review.hearing_notify_rights(actor=demo("yc_zrzy_off1"), case=case)
-    review.hearing_request(actor=demo("saishang"), case=case)
+    case = requested(demo)
     review.hearing_schedule(
         actor=demo("yc_zrzy_off1"),
         case=case,
@@ -178,9 +182,7 @@ def test_hrg03_a_hearing_is_not_set_on_a_day_off(demo):
     day = add_working_days(cal, timezone.localdate(), 9)
     while cal.is_working(day):
         day += timedelta(days=1)
-    case = reviewed(demo, "640100-ZRZY-001", "yc_zrzy_off1")
-    review.hearing_notify_rights(actor=demo("yc_zrzy_off1"), case=case)
-    review.hearing_request(actor=demo("saishang"), case=case)
+    case = requested(demo)
     with pytest.raises(InvalidInput) as exc:
         review.hearing_schedule(
             actor=demo("yc_zrzy_off1"),
