@@ -26,6 +26,9 @@ ANY = {
     "429": "请求过于频繁",
 }
 WRITES = {"409": "操作冲突（次序不对、重复或并发）", "413": "内容过大"}
+# Answered by the web server in front of the application, as its own HTML page, for a
+# request line longer than it accepts (gunicorn: 4,094 bytes).
+SERVER = {"414": "请求的网址过长（Web 服务器答复）"}
 
 
 def add_problem_responses(result, generator, request, public):
@@ -39,4 +42,12 @@ def add_problem_responses(result, generator, request, public):
             codes = {**ANY, **(WRITES if method in ("post", "put", "patch", "delete") else {})}
             for code, description in codes.items():
                 responses.setdefault(code, {"description": description, "content": ref})
+            for code, description in SERVER.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"text/html": {"schema": {"type": "string"}}},
+                    },
+                )
     return result
