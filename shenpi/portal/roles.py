@@ -1,7 +1,7 @@
 """Each role's home: its title, what it is for and its navigation.
 
-Entries with `url=None` are capabilities that later issues build; the page
-shows them as "即将开放" so each role's work is laid out from the start.
+Entries with `url=None` are capabilities that later issues build; they are not
+shown (a tile works or is not shown) until their page exists.
 """
 
 from dataclasses import dataclass
@@ -23,6 +23,11 @@ class RoleHome:
     title: str
     intro: str
     nav: tuple[NavItem, ...]
+
+    @property
+    def shown_nav(self) -> tuple[NavItem, ...]:
+        """The entries whose page exists."""
+        return tuple(item for item in self.nav if item.url)
 
 
 HOMES = {

@@ -42,19 +42,20 @@ def home(request):
         .select_related("kind")
         .order_by("code")
     )
+    # A tile works or is not shown: an entrance whose page is not built yet is left out.
     entrances = [
-        (reverse(url) if url else reverse("portal:entrance", args=[key]), title, icon, text)
-        for key, title, icon, text, url in PUBLIC_ENTRANCES
+        (reverse(url), title, icon, text)
+        for _key, title, icon, text, url in PUBLIC_ENTRANCES
+        if url
     ]
     return render(request, "portal/home.html", {"entrances": entrances, "departments": departments})
 
 
 def entrance(request, slug):
-    for key, title, icon, text, _url in PUBLIC_ENTRANCES:
-        if key == slug:
-            return render(
-                request, "portal/entrance.html", {"title": title, "icon": icon, "text": text}
-            )
+    """An entrance's short address (/s/<slug>/): its page, or 404 while it has none."""
+    for key, _title, _icon, _text, url in PUBLIC_ENTRANCES:
+        if key == slug and url:
+            return redirect(url)
     raise Http404
 
 
