@@ -15,4 +15,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = 60
 USE_TZ = True
 TIME_ZONE = "Asia/Shanghai"
 MEDIA_ROOT = env.str("MEDIA_ROOT")
+# The same keys as the platform's: the floor seals and digests as it does.
+PERSONAL_DATA_KEY_ID = "1"
+PERSONAL_DATA_KEYS = {"1": env.str("PERSONAL_DATA_KEY")}
+PERSONAL_DATA_DIGEST_KEY = env.str("PERSONAL_DATA_DIGEST_KEY")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024

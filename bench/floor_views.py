@@ -16,6 +16,7 @@ from django.urls import path
 
 from bench.sql import INBOX_SQL
 from shenpi.audit.hashing import record_hash
+from shenpi.common import personal
 
 _item: dict = {}
 
@@ -67,10 +68,15 @@ def submit(request):
     client_id = row[0]
     form = json.loads(request.POST.get("form") or "{}")
     item_id, version_id, department_id, division_id, required = _item_rows(request.POST["item"])
+    # The applicant by the keyed digest of the ID number; the case copies the sealed
+    # number and mobile as they are (common/personal.py).
     code = request.POST["applicant_code"]
     with connection.cursor() as c:
-        c.execute("SELECT id FROM accounts_user WHERE id_number = %s", [code])
-        applicant_id = c.fetchone()[0]
+        c.execute(
+            "SELECT id, id_number, mobile FROM accounts_user WHERE id_number_digest = %s",
+            [personal.digest(code)],
+        )
+        applicant_id, sealed_code, sealed_mobile = c.fetchone()
     now = datetime.now(UTC)
     case_id = uuid.uuid4()
     materials = []
@@ -102,9 +108,10 @@ def submit(request):
             "not_accepted_reason, reason_text, competent_organ, delivery_method, tracking_number, "
             "created_at, applicant_id, department_id, division_id, item_id, version_id, "
             "submitted_by_client_id) VALUES "
-            "(%s, %s, %s, 'new', %s, %s, '', 'api', 'received', '', %s, %s, %s, %s, 0, %s, false, "
+            "(%s, %s, %s, 'new', %s, %s, %s, 'api', 'received', '', %s, %s, %s, %s, 0, %s, false, "
             "false, 0, 0, '', '', '', '', '', '', %s, %s, %s, %s, %s, %s, %s)",
-            [case_id, number, secrets.token_hex(4).upper(), request.POST["applicant_name"], code,
+            [case_id, number, secrets.token_hex(4).upper(), request.POST["applicant_name"],
+             sealed_code, sealed_mobile,
              json.dumps(form, ensure_ascii=False), now, now, now, now.date(), now, applicant_id,
              department_id, division_id, item_id, version_id, client_id],
         )  # fmt: skip

@@ -66,6 +66,8 @@ def database_env(url: str, media: str) -> dict:
         # stand for logged-in users, so the check is off (its middleware still runs).
         SHENPI_REQUIRE_2FA="0",
         SECRET_KEY="bench-" + "x" * 50,
+        PERSONAL_DATA_KEY="b" * 64,
+        PERSONAL_DATA_DIGEST_KEY="d" * 64,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         CELERY_BROKER_URL=os.environ.get("BENCH_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15"),
         MEDIA_ROOT=media,
@@ -164,6 +166,8 @@ DJ_KEYS = {
     "SHENPI_DEMO",
     "SHENPI_REQUIRE_2FA",
     "SECRET_KEY",
+    "PERSONAL_DATA_KEY",
+    "PERSONAL_DATA_DIGEST_KEY",
     "ALLOWED_HOSTS",
     "CELERY_BROKER_URL",
     "MEDIA_ROOT",
@@ -260,11 +264,12 @@ def submission_payloads(creds: dict, path: str, n: int) -> list[bytes]:
     from .load import build_multipart
 
     rng = random.Random(11)
-    applicants = list(
-        User.objects.filter(username__startswith="bench-").values_list("id_number", "real_name")[
-            :200
-        ]
-    )
+    applicants = [
+        (number.open(), name)
+        for number, name in User.objects.filter(username__startswith="bench-").values_list(
+            "id_number", "real_name"
+        )[:200]
+    ]
     payloads = []
     for k in range(n):
         code, name = applicants[k % len(applicants)]
@@ -386,6 +391,7 @@ def pgbench(args: list[str], script: str, tmp: Path, url: str) -> tuple[str, lis
 
 def pgbench_submit(creds: dict, total: int, clients: int, tmp: Path, url: str) -> dict:
     from shenpi.accounts.models import User
+    from shenpi.common.fields import held
 
     from .load import percentile
     from .sql import PGBENCH_SUBMIT
@@ -398,7 +404,8 @@ def pgbench_submit(creds: dict, total: int, clients: int, tmp: Path, url: str) -
         "item": f"'{creds['item_id']}'",
         "version": f"'{creds['version_id']}'",
         "applicant": applicant.pk,
-        "applicant_code": f"'{applicant.id_number}'",
+        # The applicant's ID number as the app writes it: its token, copied.
+        "applicant_code": f"'{held(applicant, 'id_number').token}'",
         "m1": m1,
         "m2": m2,
         "m3": m3,

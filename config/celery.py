@@ -18,9 +18,10 @@ app.autodiscover_tasks()
 
 @worker_init.connect
 def _refuse_the_embedded_secret(**kwargs):
-    from config.startup import ensure_production_secret
+    from config.startup import ensure_personal_data_key, ensure_production_secret
 
     ensure_production_secret()
+    ensure_personal_data_key()
 
 
 def periodic_schedule():

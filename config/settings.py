@@ -4,6 +4,7 @@ Every variable is documented in README.md with its default. The embedded
 default (SQLite, tasks inline, no Redis) needs none of them.
 """
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -295,6 +296,29 @@ AUDIT_DIGEST_FILE = env.str(
 )
 # Seconds between checkpoints that chain the heads of every audit stream.
 AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=600)
+
+# --- personal information at rest (common/personal.py) ----------------------------
+# Resident ID and mobile numbers are sealed with SM4 under a key from the environment, never
+# from the database: PERSONAL_DATA_KEY, 64 hex digits (32 bytes). A new key gets a new
+# PERSONAL_DATA_KEY_ID; the old ones stay in PERSONAL_DATA_OLD_KEYS ("id:hex,id:hex") so the
+# tokens they sealed still open. The look-up digest has a key of its own that never rotates.
+# Without them (DEBUG, demo, tests) both are derived from SECRET_KEY; a production process
+# refuses to start that way (config/startup.py).
+
+
+def _derived_key(purpose: str) -> str:
+    return hashlib.sha256(f"{SECRET_KEY}|shenpi|{purpose}".encode()).hexdigest()
+
+
+PERSONAL_DATA_KEY_ID = env.str("PERSONAL_DATA_KEY_ID", default="1")
+PERSONAL_DATA_KEY_DERIVED = not (
+    env.str("PERSONAL_DATA_KEY", default="") and env.str("PERSONAL_DATA_DIGEST_KEY", default="")
+)
+PERSONAL_DATA_KEYS = {
+    **dict(pair.split(":", 1) for pair in env.list("PERSONAL_DATA_OLD_KEYS", default=[]) if pair),
+    PERSONAL_DATA_KEY_ID: env.str("PERSONAL_DATA_KEY", default="") or _derived_key("seal"),
+}
+PERSONAL_DATA_DIGEST_KEY = env.str("PERSONAL_DATA_DIGEST_KEY", default="") or _derived_key("digest")
 
 # --- notices and uploads ---------------------------------------------------------
 # The SMS gateway: a class with send(to, text); the default only logs.

@@ -16,3 +16,13 @@ def ensure_production_secret() -> None:
             "SECRET_KEY 仍是内置的默认值：生产环境请设置一个足够长的随机值"
             "（README“Production”），或以 SHENPI_DEMO=1 运行演示。"
         )
+
+
+def ensure_personal_data_key() -> None:
+    """Refuse to serve outside DEBUG and demo mode with the personal-data keys derived from
+    SECRET_KEY: the sealing key must live apart from everything else (PIPL Art. 51)."""
+    if settings.PERSONAL_DATA_KEY_DERIVED and not settings.DEBUG and not settings.SHENPI_DEMO:
+        raise ImproperlyConfigured(
+            "未设置 PERSONAL_DATA_KEY：生产环境请为个人信息加密设置独立的密钥"
+            "（64 位十六进制，README“Production”），或以 SHENPI_DEMO=1 运行演示。"
+        )

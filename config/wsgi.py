@@ -6,9 +6,13 @@ from django.urls import get_resolver
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
 
-from config.startup import ensure_production_secret  # noqa: E402 (needs the settings)
+from config.startup import (  # noqa: E402 (needs the settings)
+    ensure_personal_data_key,
+    ensure_production_secret,
+)
 
 ensure_production_secret()
+ensure_personal_data_key()
 
 # Import the URLconf, and with it every view, now rather than at the first request: under
 # gunicorn's preload_app (config/gunicorn.conf.py) this happens once in the master before it

@@ -1,11 +1,16 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from shenpi.audit.admin_mixins import AuditedModelAdmin, is_platform_admin
+from shenpi.common import personal
+from shenpi.common.fields import held
+from shenpi.common.personal import mask_code, mask_mobile
 
 from . import services
 from .constants import ClientAction
@@ -19,6 +24,7 @@ from .models import (
     User,
     Window,
 )
+from .validators import validate_id_number, validate_mobile
 
 admin.site.site_header = "宁夏回族自治区网上审批平台 · 系统管理"
 admin.site.site_title = "网上审批平台管理"
@@ -81,8 +87,49 @@ class RoleInline(admin.TabularInline):
     verbose_name_plural = _("角色")
 
 
+class UserChangeForm(DjangoUserChangeForm):
+    """ID and mobile numbers are sealed and never shown in clear here: the form shows them
+    masked and keeps them unless a new number is typed (PIPL Art. 51)."""
+
+    SEALED = {"id_number": validate_id_number, "mobile": validate_mobile}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.SEALED:
+            if name not in self.fields:
+                continue
+            current = getattr(self.instance, name) if self.instance.pk else ""
+            masked = mask_code(current) if name == "id_number" else mask_mobile(current)
+            self.initial[name] = ""
+            self.fields[name].required = False
+            self.fields[
+                name
+            ].help_text = f"当前：{masked or '未登记'}。留空则保持不变，输入新号码则替换。"
+
+    def _clean_sealed(self, name):
+        typed = (self.cleaned_data.get(name) or "").strip()
+        if not typed:
+            return held(self.instance, name) if self.instance.pk else typed
+        try:
+            return self.SEALED[name](typed)
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from None
+
+    def clean_id_number(self):
+        value = self._clean_sealed("id_number")
+        if isinstance(value, str) and value:
+            taken = User.objects.filter(id_number_digest=personal.digest(value))
+            if taken.exclude(pk=self.instance.pk).exists():
+                raise forms.ValidationError("该身份证号码已被其他账户使用。")
+        return value or None
+
+    def clean_mobile(self):
+        return self._clean_sealed("mobile")
+
+
 @admin.register(User)
 class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
+    form = UserChangeForm
     list_display = ["username", "display_name", "account_type", "office", "is_active", "last_login"]
     list_filter = [
         "account_type",
@@ -94,8 +141,6 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         "username",
         "real_name",
         "enterprise_name",
-        "mobile",
-        "id_number",
         "credit_code",
     ]
     list_select_related = ["office__department"]
@@ -141,6 +186,14 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     )
     readonly_fields = ["last_login", "date_joined"]
     autocomplete_fields = ["office", "window", "division"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """An ID number is found by its digest (the column is sealed)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if len(term) == 18:
+            results |= queryset.filter(id_number_digest=personal.digest(term))
+        return results, may_have_duplicates
 
 
 class SystemClientForm(forms.ModelForm):

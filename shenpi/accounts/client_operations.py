@@ -20,6 +20,7 @@ OPERATIONS: dict[str, ClientAction | None] = {
     # Reading cases and the department's steps.
     "case.list": READ,
     "case.read": READ,
+    "case.personal": READ,  # the applicant's numbers in clear, audited
     "task.list": READ,
     # On the applicant's side (a client only for the cases it submitted for them).
     "case.draft": SUBMIT,

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from shenpi.common.fields import DigestField, SealedCharField
+
 from .constants import TWO_FACTOR_ROLES, AccountType, ClientAction, DivisionLevel, Role
 
 
@@ -172,8 +174,10 @@ class User(AbstractUser):
         _("账户类型"), max_length=12, choices=AccountType.choices, default=AccountType.PERSON
     )
     real_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    id_number = models.CharField(_("身份证号码"), max_length=18, null=True, blank=True, unique=True)
-    mobile = models.CharField(_("手机号码"), max_length=11, blank=True)
+    # Sealed at rest; registration is unique and a window finds a person by the digest.
+    id_number = SealedCharField(_("身份证号码"), plain_length=18, null=True, blank=True)
+    id_number_digest = DigestField(source="id_number", null=True, blank=True, unique=True)
+    mobile = SealedCharField(_("手机号码"), plain_length=11, blank=True)
     enterprise_name = models.CharField(_("企业名称"), max_length=100, blank=True)
     credit_code = models.CharField(
         _("统一社会信用代码"), max_length=18, null=True, blank=True, unique=True

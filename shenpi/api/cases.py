@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from shenpi.accounts.client_operations import acts_as_department, ensure_client_may, is_client
 from shenpi.accounts.constants import AccountType, ClientAction
 from shenpi.accounts.models import Division, User
+from shenpi.accounts.services import walk_in_username
 from shenpi.accounts.validators import classify_applicant_code
 from shenpi.audit.services import client_ip
 from shenpi.cases import selectors, services
@@ -23,6 +24,7 @@ from shenpi.cases.constants import CaseStatus
 from shenpi.cases.licences import licence_status_on
 from shenpi.cases.models import Case, Task
 from shenpi.catalog.models import Item
+from shenpi.common import personal
 from shenpi.common.queries import JoinedLookup
 from shenpi.core.errors import InvalidInput, NotAllowed
 
@@ -223,6 +225,29 @@ class CaseDetailApi(APIView):
         return _out(request, _case(request, pk))
 
 
+class CasePersonalOut(serializers.Serializer):
+    applicant_name = serializers.CharField()
+    applicant_code = serializers.CharField(help_text="身份证号码或统一社会信用代码（明文）")
+    applicant_mobile = serializers.CharField(allow_blank=True, help_text="联系电话（明文）")
+
+
+class CasePersonalApi(APIView):
+    """The applicant's numbers in clear for a reader whose work needs them; each read is
+    audited, the answer is not cached (the same service as the page)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="申请人完整证件号码与联系电话（查看记入审计）", responses=CasePersonalOut
+    )
+    def get(self, request, pk):
+        case = _case(request, pk)
+        numbers = services.case_personal_read(actor=request.user, case=case)
+        response = Response(CasePersonalOut(numbers).data)
+        response["Cache-Control"] = "no-store, private"
+        return response
+
+
 class MaterialUploadApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
@@ -285,7 +310,7 @@ class CaseSubmitApi(APIView):
 # process (JoinedLookup): the item with its version in force and its department's division
 # (the checks and the case number need them), and the applicant the client names.
 _ITEM = JoinedLookup(Item, ("current", "department__division"), "t0.code = %s")
-_PERSON = JoinedLookup(User, (), "t0.id_number = %s")
+_PERSON = JoinedLookup(User, (), "t0.id_number_digest = %s")  # sealed: by its digest
 _ENTERPRISE = JoinedLookup(User, (), "t0.credit_code = %s")
 
 
@@ -307,10 +332,10 @@ def _applicant_for(data) -> User:
             # Valid both ways, and an enterprise already holds it as its credit code.
             account_type = AccountType.ENTERPRISE
         if account_type == AccountType.PERSON:
-            user = _PERSON.get([code])
+            user = _PERSON.get([personal.digest(code)])
             if user is None:
                 user = User(
-                    username=f"u{code}",
+                    username=walk_in_username(code),
                     id_number=code,
                     real_name=name,
                     mobile=mobile,

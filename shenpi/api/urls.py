@@ -40,6 +40,7 @@ urlpatterns = [
     path("cases/track/", cases.TrackApi.as_view(), name="case_track"),
     path("cases/<uuid:pk>/", cases.CaseDetailApi.as_view(), name="case"),
     path("cases/<uuid:pk>/materials/", cases.MaterialUploadApi.as_view(), name="case_materials"),
+    path("cases/<uuid:pk>/personal/", cases.CasePersonalApi.as_view(), name="case_personal"),
     path("cases/<uuid:pk>/submit/", cases.CaseSubmitApi.as_view(), name="case_submit"),
     path("cases/<uuid:pk>/actions/", cases.CaseActionApi.as_view(), name="case_action"),
     path(

@@ -3,6 +3,9 @@
 from django.contrib import admin
 from django.forms.models import model_to_dict
 
+from shenpi.common.fields import SealedCharField
+from shenpi.common.personal import mask_code
+
 from .services import audit_record
 
 
@@ -11,7 +14,12 @@ def _stream(obj) -> str:
 
 
 def _snapshot(obj) -> dict:
+    """The record's fields as the log keeps them: no secrets, and sealed numbers masked,
+    since the log is kept for good (PIPL Art. 51)."""
     data = model_to_dict(obj)
+    for field in obj._meta.concrete_fields:
+        if isinstance(field, SealedCharField) and field.name in data:
+            data[field.name] = mask_code(data[field.name])
     return {k: str(v) for k, v in data.items() if k not in ("password", "key_hash")}
 
 

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from shenpi.accounts.constants import Role
+from shenpi.common.fields import held
 from shenpi.core.errors import Conflict, InvalidInput, NotFound
 
 from .constants import LicenceStatus
@@ -58,7 +59,7 @@ def licence_revoke(*, actor, licence: Licence, reasons: str, fraud: bool = False
     licence.save(update_fields=["status"])
     if fraud and licence.case.version.safety_item:
         Bar.objects.create(
-            applicant_code=licence.holder_code,
+            applicant_code=held(licence, "holder_code"),
             item=licence.item,
             case=licence.case,
             article="第七十九条",

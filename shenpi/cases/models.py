@@ -7,6 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shenpi.common.fields import DigestField, SealedCharField
+from shenpi.common.personal import mask_code
+
 from .constants import (
     CaseKind,
     CaseStatus,
@@ -76,8 +79,8 @@ class Case(models.Model):
         "accounts.User", verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="cases"
     )
     applicant_name = models.CharField(_("申请人名称"), max_length=100)
-    applicant_code = models.CharField(_("证件号码"), max_length=18)
-    applicant_mobile = models.CharField(_("联系电话"), max_length=11, blank=True)
+    applicant_code = SealedCharField(_("证件号码"), plain_length=18)
+    applicant_mobile = SealedCharField(_("联系电话"), plain_length=11, blank=True)
     submitted_by = models.ForeignKey(
         "accounts.User",
         verbose_name=_("提交人"),
@@ -428,7 +431,7 @@ class Licence(models.Model):
     name = models.CharField(_("证照名称"), max_length=80)
     holder = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="licences")
     holder_name = models.CharField(_("持证人"), max_length=100)
-    holder_code = models.CharField(_("持证人证件号码"), max_length=18)
+    holder_code = SealedCharField(_("持证人证件号码"), plain_length=18)
     department = models.ForeignKey(
         "accounts.Department", on_delete=models.PROTECT, related_name="licences"
     )
@@ -454,7 +457,8 @@ class Licence(models.Model):
 class Bar(models.Model):
     """SAN-01/02 (Art. 78, 79): an applicant barred from applying for an item until a date."""
 
-    applicant_code = models.CharField(_("证件号码"), max_length=18, db_index=True)
+    applicant_code = SealedCharField(_("证件号码"), plain_length=18)
+    applicant_code_digest = DigestField(source="applicant_code", null=True, db_index=True)
     item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
     until = models.DateField(_("禁止申请至"))
     article = models.CharField(_("依据"), max_length=40)
@@ -466,7 +470,7 @@ class Bar(models.Model):
         verbose_name_plural = _("禁止申请记录")
 
     def __str__(self):
-        return f"{self.applicant_code} → {self.until}"
+        return f"{mask_code(self.applicant_code)} → {self.until}"
 
 
 class CaseEvent(models.Model):

@@ -16,11 +16,14 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from shenpi.accounts.client_operations import ensure_client_may
 from shenpi.accounts.constants import AccountType, Role
 from shenpi.accounts.models import Department, Division, User
 from shenpi.audit.services import audit_record, audit_records
 from shenpi.catalog.constants import ItemKind, VersionStatus
 from shenpi.catalog.models import Item, MaterialRequirement
+from shenpi.common import personal
+from shenpi.common.fields import held
 from shenpi.common.files import check_upload
 from shenpi.common.lookup import by_id
 from shenpi.core import clock
@@ -255,17 +258,24 @@ def _competent_department(version, item, chosen_division: Division | None) -> De
     )
 
 
-def _applicant_code(user: User) -> str:
-    return (
-        user.credit_code if user.account_type == AccountType.ENTERPRISE else (user.id_number or "")
-    )
+def _applicant_code(user: User):
+    """The applicant's code as a case holds it: a person's ID number copied sealed."""
+    if user.account_type == AccountType.ENTERPRISE:
+        return user.credit_code
+    return held(user, "id_number") or ""
+
+
+def _applicant_digest(user: User) -> str:
+    if user.account_type == AccountType.ENTERPRISE:
+        return personal.digest(user.credit_code or "")
+    return user.id_number_digest or ""
 
 
 def _check_bar(applicant: User, item: Item) -> None:
     """SAN-01/02 (Art. 78, 79): a barred applicant cannot apply, and is told until when."""
     bar = (
         Bar.objects.filter(
-            applicant_code=_applicant_code(applicant), item=item, until__gte=_today()
+            applicant_code_digest=_applicant_digest(applicant), item=item, until__gte=_today()
         )
         .order_by("-until")
         .first()
@@ -307,7 +317,7 @@ def _new_case(actor, item, version, applicant, department, chosen_division, chan
         applicant=applicant,
         applicant_name=applicant.display_name,
         applicant_code=_applicant_code(applicant),
-        applicant_mobile=applicant.mobile,
+        applicant_mobile=held(applicant, "mobile"),
         submitted_by=None if _is_client(actor) else actor,
         submitted_by_client=actor.client if _is_client(actor) else None,
         channel=channel,
@@ -1028,7 +1038,7 @@ def case_not_accept(
     if reason == NotAcceptedReason.FALSE_MATERIALS and case.version.safety_item:
         # SAN-01 (Art. 78): one year for items touching public safety, health, life and property.
         Bar.objects.create(
-            applicant_code=case.applicant_code,
+            applicant_code=held(case, "applicant_code"),
             item=case.item,
             case=case,
             article="第七十八条",
@@ -1208,7 +1218,7 @@ def _issue_licence(case, actor) -> Licence:
         name=version.licence_name or version.name,
         holder=case.applicant,
         holder_name=case.applicant_name,
-        holder_code=case.applicant_code,
+        holder_code=held(case, "applicant_code"),
         department=case.item.department,
         issued_at=now,
         valid_from=valid_from,
@@ -1234,7 +1244,7 @@ def licence_render(licence: Licence, *, issued: date) -> None:
         number=licence.number,
         organ=licence.department.name,
         holder=licence.holder_name,
-        holder_code=_mask(licence.holder_code),
+        holder_code=personal.mask_code(licence.holder_code),
         scope=licence.scope,
         valid_from=licence.valid_from,
         valid_until=licence.valid_until,
@@ -1268,8 +1278,42 @@ def _renew_or_change(case) -> Licence:
     return licence
 
 
-def _mask(code: str) -> str:
-    return code[:4] + "*" * max(0, len(code) - 8) + code[-4:] if len(code) > 8 else code
+def may_read_personal(actor, case: Case) -> bool:
+    """Whose work needs the applicant's full ID and mobile numbers: the applicant's side;
+    the staff handling the case (its department's officials and window, the departments
+    with a step on it); supervision, which calls applicants back on warnings and complaints;
+    a system client allowed to read the case (the department's own system). Not observers,
+    whose view is masked (CONTRACTS.md), nor leaders or legal reviewers (LAW.md PUB-01)."""
+    if _is_client(actor):
+        return True  # ensure_client_may decided
+    if case.applicant_id == actor.pk or case.submitted_by_id == actor.pk:
+        return True
+    if _is_official_of(actor, case.department) or _is_clerk_for(actor, case.department):
+        return True
+    if actor.has_role(Role.SUPERVISOR):
+        return True
+    return bool(
+        actor.has_role(Role.OFFICIAL, Role.HEAD)
+        and actor.department
+        and case.tasks.filter(department=actor.department).exists()
+    )
+
+
+@transaction.atomic
+def case_personal_read(*, actor, case: Case) -> dict:
+    """The applicant's numbers in clear, for a reader whose work needs them; every such
+    read is audited (PIPL Art. 51). Pages and lists show them masked."""
+    ensure_client_may(actor, "case.personal")
+    if not may_read_personal(actor, case):
+        raise NotAllowed(
+            "您的职责无需查看申请人的完整证件号码和联系电话。", code="personal_not_needed"
+        )
+    _audit(case, "case.personal_read", actor)
+    return {
+        "applicant_name": case.applicant_name,
+        "applicant_code": case.applicant_code,
+        "applicant_mobile": case.applicant_mobile,
+    }
 
 
 @transaction.atomic

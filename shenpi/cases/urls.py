@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<uuid:pk>/from-licence/", views.material_from_licence, name="from_licence"),
     path("cases/<uuid:pk>/from-library/", views.material_reuse, name="from_library"),
     path("cases/<uuid:pk>/act/", views.case_action, name="act"),
+    path("cases/<uuid:pk>/personal/", views.case_personal, name="personal"),
     path("cases/<uuid:pk>/review/", views.case_review_action, name="review_act"),
     path("cases/<uuid:pk>/tasks/<uuid:task_pk>/", views.task_action, name="task_act"),
     path("materials/<uuid:pk>/remove/", views.material_remove, name="material_remove"),

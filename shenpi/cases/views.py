@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shenpi.accounts.client_operations import OPERATIONS, ensure_client_may
@@ -12,6 +13,7 @@ from shenpi.accounts.constants import AccountType, Role
 from shenpi.accounts.models import Division, User
 from shenpi.audit.services import client_ip
 from shenpi.catalog.models import Item
+from shenpi.common import personal
 from shenpi.common.lookup import by_id, by_id_or_404
 from shenpi.core import clock
 from shenpi.core.errors import DomainError
@@ -375,6 +377,10 @@ def case_detail(request, pk):
                 {t.department.name for t in tasks if t.status in ("open", "claimed")}
             ),
             "suspension_reasons": SuspensionReason.choices,
+            # Shown masked; the clear numbers only on request, audited (case_personal).
+            "masked_code": personal.mask_code(case.applicant_code),
+            "masked_mobile": personal.mask_mobile(case.applicant_mobile),
+            "may_read_personal": services.may_read_personal(user, case),
             "can_pause": staff
             and case.status in (CaseStatus.PROCESSING, CaseStatus.SUSPENDED)
             and (
@@ -626,6 +632,22 @@ def original_seen(request, pk):
 
 
 @login_required
+@require_POST
+def case_personal(request, pk):
+    """The applicant's numbers in clear for a reader whose work needs them (audited); the
+    answer is not cached, and the page says the reading was recorded."""
+    case = selectors.case_for_user(request.user, pk, request)
+    try:
+        numbers = services.case_personal_read(actor=request.user, case=case)
+    except DomainError as exc:
+        _errors_to_messages(request, exc)
+        return redirect("cases:detail", pk=case.pk)
+    response = render(request, "cases/personal.html", {"case": case, **numbers})
+    patch_cache_control(response, no_store=True, private=True)
+    return response
+
+
+@login_required
 def notice_download(request, pk):
     notice = get_object_or_404(Notice, pk=pk)
     selectors.case_for_user(request.user, notice.case_id)
@@ -744,7 +766,7 @@ def window(request):
     code = (request.POST.get("code") or request.GET.get("code") or "").strip().upper()
     if code:
         applicant = (
-            User.objects.filter(id_number=code).first()
+            User.objects.filter(id_number_digest=personal.digest(code)).first()
             or User.objects.filter(credit_code=code).first()
         )
     if request.method == "POST" and request.POST.get("action") == "register":

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shenpi.common.fields import SealedCharField
+
 
 class Message(models.Model):
     """An in-site message (站内消息)."""
@@ -35,7 +37,7 @@ class Outbox(models.Model):
     retried until delivered (CONTRACTS.md)."""
 
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    to = models.CharField(max_length=300)
+    to = SealedCharField(plain_length=300)  # a mobile number or an address: sealed
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -56,4 +58,4 @@ class Outbox(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.channel} → {self.to}"
+        return f"{self.channel} #{self.pk}"

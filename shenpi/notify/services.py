@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from shenpi.common.fields import held
+
 from .models import Channel, Message, Outbox
 
 
@@ -26,11 +28,12 @@ def notify_many(notices) -> None:
         if user is None:
             continue
         messages.append(Message(user=user, case=case, title=title, body=body))
-        if user.mobile:
+        mobile = held(user, "mobile")  # copied sealed, not opened
+        if mobile:
             outgoing.append(
                 Outbox(
                     channel=Channel.SMS,
-                    to=user.mobile,
+                    to=mobile,
                     body=f"【宁夏网上审批】{title}：{body}"[:300],
                 )
             )

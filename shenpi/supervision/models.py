@@ -8,6 +8,8 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from shenpi.common.fields import SealedCharField
+
 
 class Level(models.TextChoices):
     YELLOW = "yellow", _("黄牌")
@@ -266,7 +268,7 @@ class Complaint(models.Model):
     complainant = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
     )
-    contact = models.CharField(_("联系方式"), max_length=60, blank=True)
+    contact = SealedCharField(_("联系方式"), plain_length=60, blank=True)
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -8,6 +8,7 @@ from shenpi.accounts.constants import ClientAction
 from shenpi.cases.models import Case
 from shenpi.catalog.demo_forms import application_pdf
 from shenpi.catalog.models import Item
+from shenpi.common import personal
 from tests.cases.conftest import FOOD_FORM
 
 from .test_api import assert_problem, make_client, token_for
@@ -298,7 +299,7 @@ def test_one_request_refused_whole_leaves_nothing(client):
     _sc, auth = make_client(department="yc-scjg", actions=[ClientAction.CASE_SUBMIT])
     item = Item.objects.get(code="640100-SCJG-001")
     newcomer = "64010419900307121X"
-    assert not User.objects.filter(id_number=newcomer).exists()
+    assert not User.objects.filter(id_number_digest=personal.digest(newcomer)).exists()
 
     def refused(data, status, code):
         before = (
@@ -376,7 +377,7 @@ def test_one_request_failing_after_its_number_leaves_a_gap_not_a_repeat(client, 
         client.post("/api/v1/cases/submit/", data, **auth)
     after = (Case.objects.count(), CaseMaterial.objects.count(), AuditRecord.objects.count())
     assert after == counts
-    assert not User.objects.filter(id_number=newcomer).exists()
+    assert not User.objects.filter(id_number_digest=personal.digest(newcomer)).exists()
     monkeypatch.undo()
 
     third = client.post("/api/v1/cases/submit/", one_request(item), **auth).json()["number"]

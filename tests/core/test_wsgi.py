@@ -18,6 +18,8 @@ def test_the_wsgi_module_imports_every_view_before_the_first_request():
         DJANGO_SETTINGS_MODULE="config.settings",
         SHENPI_DEMO="0",
         SECRET_KEY="a-test-key-that-is-not-the-embedded-default-0123456789-abcdefghij",
+        PERSONAL_DATA_KEY="3f" * 32,
+        PERSONAL_DATA_DIGEST_KEY="a7" * 32,
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120

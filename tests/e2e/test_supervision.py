@@ -184,3 +184,25 @@ def test_a_department_head_reads_of_the_scans_red_cards_in_one_message(new_page,
     messages = head.get_by_test_id("messages")
     expect(messages).to_contain_text(told.get().title)
     expect(messages).to_contain_text("本次期限巡查，本部门有红牌预警")
+
+
+def test_an_official_sees_the_applicants_numbers_masked_and_reveals_them_on_record(new_page, demo):
+    from shenpi.audit.models import AuditRecord
+    from tests.cases.test_licences import granted
+
+    case = granted(demo).case  # 李四's case, at the Xingqing window
+    official = new_page()
+    log_in(official, "xq_scjg_off1")
+    official.goto(f"/cases/{case.pk}/")
+    masked = official.get_by_test_id("masked-personal")
+    expect(masked).to_contain_text("6401**********0023")
+    expect(masked).not_to_contain_text(case.applicant_code)
+    masked.get_by_role("button", name="查看完整信息").click()
+    shown = official.get_by_test_id("personal")
+    expect(shown.get_by_test_id("applicant-code")).to_have_text(case.applicant_code)
+    expect(shown.get_by_test_id("applicant-mobile")).to_have_text(case.applicant_mobile)
+    expect(official.get_by_role("note")).to_contain_text("已记入审计日志")
+    record = AuditRecord.objects.get(stream=f"case:{case.pk}", action="case.personal_read")
+    assert record.actor == demo("xq_scjg_off1")
+    official.get_by_role("link", name="返回办件").click()
+    expect(official.get_by_test_id("case-number")).to_have_text(case.number)

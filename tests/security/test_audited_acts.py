@@ -8,6 +8,7 @@ from shenpi.accounts.models import User
 from shenpi.audit.models import AuditRecord
 from shenpi.cases import services
 from shenpi.catalog.models import Item
+from shenpi.common import personal
 from tests.cases.test_licences import granted
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def test_registering_a_walk_in_applicant_is_audited_and_keeps_what_was_typed(cli
         reverse("cases:window") + f"?code={code}",
         {"action": "register", "code": code, "name": "王五", "mobile": "13895000009"},
     )
-    person = User.objects.get(id_number=code)
+    person = User.objects.get(id_number_digest=personal.digest(code))
     record = AuditRecord.objects.get(
         stream=f"user:{person.public_id}", action="account.register_at_window"
     )

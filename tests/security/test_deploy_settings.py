@@ -16,6 +16,8 @@ PRODUCTION = {
     "SHENPI_TRUSTED_PROXIES": "1",
     "SHENPI_DEMO": "0",
     "DEBUG": "0",
+    "PERSONAL_DATA_KEY": "3f" * 32,
+    "PERSONAL_DATA_DIGEST_KEY": "a7" * 32,
 }
 
 
@@ -51,4 +53,18 @@ def test_the_application_refuses_to_start_with_the_embedded_key():
     assert out.returncode != 0 and "ImproperlyConfigured" in out.stderr
     assert run(["-c", "import config.wsgi"], **PRODUCTION).returncode == 0
     demo = run(["-c", "import config.wsgi"], **{**env, "SHENPI_DEMO": "1"})
+    assert demo.returncode == 0, demo.stderr
+
+
+def test_the_application_refuses_to_start_without_its_own_personal_data_keys():
+    """Finding 19: the key that seals ID and mobile numbers lives apart from SECRET_KEY."""
+    for missing in ("PERSONAL_DATA_KEY", "PERSONAL_DATA_DIGEST_KEY"):
+        env = {k: v for k, v in PRODUCTION.items() if k != missing}
+        out = run(["-c", "import config.wsgi"], **env)
+        assert out.returncode != 0 and "PERSONAL_DATA_KEY" in out.stderr, missing
+        worker = run(["-c", "import config.celery as c; c._refuse_the_embedded_secret()"], **env)
+        assert worker.returncode != 0 and "PERSONAL_DATA_KEY" in worker.stderr, missing
+    demo = run(
+        ["-c", "import config.wsgi"], **{**PRODUCTION, "PERSONAL_DATA_KEY": "", "SHENPI_DEMO": "1"}
+    )
     assert demo.returncode == 0, demo.stderr

@@ -1,5 +1,7 @@
 from django import template
 
+from shenpi.common import personal
+
 register = template.Library()
 
 
@@ -11,3 +13,9 @@ def get_item(mapping, key):
 @register.filter
 def light_label(light):
     return {"green": "正常", "yellow": "临近期限", "red": "已超期"}.get(light, "")
+
+
+# Personal numbers as pages and lists show them (common/personal.py).
+register.filter("mask_code", personal.mask_code)
+register.filter("mask_mobile", personal.mask_mobile)
+register.filter("mask_name", personal.mask_name)
