@@ -15,7 +15,7 @@ from shenpi.accounts.scope import scope_for
 from shenpi.audit.services import audit_denied
 from shenpi.cases.selectors import case_for_user
 from shenpi.common.lookup import by_id, by_id_or_404
-from shenpi.core.errors import DomainError
+from shenpi.core.errors import DomainError, NotFound
 
 from . import selectors, services
 from .models import SupervisionOrder
@@ -118,6 +118,8 @@ def order_answer(request, pk):
             actor=request.user, order=order, answer=request.POST.get("answer", "")
         )
         messages.success(request, "已答复督办。")
+    except NotFound:
+        raise Http404 from None  # another department's order: as if it did not exist
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("supervision:orders")

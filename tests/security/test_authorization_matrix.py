@@ -291,3 +291,109 @@ def test_every_principal_on_a_cases_children(client, demo):
         client.logout()
     assert problems == [], "\n".join(problems)
     assert tried == 13 * len(CHILD_ROUTES)
+
+
+# Objects of other kinds, each owned by Yinchuan's market regulator (or filed about it):
+# a draft item version, a draft publication, a supervision order, a complaint, an
+# official, a step of a case. Everyone tries every route on each; those with no business
+# with it (applicants who are not party to it, the observer, officials of other
+# departments and divisions) get what a missing object gets, and nobody a server error.
+STRANGERS = {"lisi", "saishang", "observer", "nx_fgw_off1", "xq_scjg_off1", "yc_zrzy_off1"}
+OBJECT_ROUTES = {
+    "version": [
+        ("catalog:version_diff", "get", "/catalog/versions/{id}/"),
+        ("catalog:version_edit", "get", "/catalog/versions/{id}/edit/"),
+        ("catalog:version_submit", "post", "/catalog/versions/{id}/submit/"),
+        ("catalog:review_decide", "post", "/catalog/versions/{id}/review/"),
+        ("api:item_version_submit", "post", "/api/v1/item-versions/{id}/submit/"),
+    ],
+    "publication": [
+        ("publishing:edit", "get", "/publishing/{id}/edit/"),
+        ("publishing:review", "post", "/publishing/{id}/review/"),
+    ],
+    "order": [
+        ("supervision:order_answer", "post", "/supervision/orders/{id}/answer/"),
+        ("api:order_answer", "post", "/api/v1/supervision/orders/{id}/answer/"),
+    ],
+    "complaint": [
+        ("supervision:complaint_act", "post", "/supervision/complaints/{id}/"),
+        ("api:complaint_actions", "post", "/api/v1/complaints/{number}/actions/"),
+    ],
+    "staff": [("api:staff_detail", "get", "/api/v1/staff/{id}/")],
+    "task": [
+        ("cases:task_act", "post", "/cases/{case}/tasks/{id}/"),
+        ("api:task_action", "post", "/api/v1/tasks/{id}/actions/"),
+    ],
+}
+
+
+@pytest.fixture
+def objects(demo, cases):
+    from datetime import date
+
+    from shenpi.catalog.services import version_draft_next
+    from shenpi.publishing.services import publication_draft
+    from shenpi.supervision import feedback
+    from shenpi.supervision.services import order_issue
+
+    case = cases["yinchuan"][0]
+    food = Item.objects.get(code="640100-SCJG-001")
+    version = version_draft_next(actor=demo("yc_scjg_off1"), item=food)
+    publication = publication_draft(
+        actor=demo("yc_scjg_off1"), kind="notice", title="公告", body="正文"
+    )
+    order = order_issue(
+        actor=demo("yc_jc_sup"), case=case, text="请说明", answer_due=date(2030, 1, 1)
+    )
+    complaint = feedback.complaint_file(
+        actor=demo("zhangsan"), department=case.department, subject="办理慢", body="超时", case=case
+    )
+    services.case_accept(actor=demo("yc_scjg_off1"), case=case)
+    task = case.tasks.order_by("opened_at").first()
+    return {
+        "version": {"id": version.pk},
+        "publication": {"id": publication.pk},
+        "order": {"id": order.pk},
+        "complaint": {"id": complaint.pk, "number": complaint.number},
+        "staff": {"id": demo("yc_scjg_off1").public_id},
+        "task": {"id": task.pk, "case": case.pk},
+    }
+
+
+def _missing(ids: dict) -> dict:
+    out = {}
+    for key, value in ids.items():
+        if key == "case":
+            out[key] = value  # the step is missing, not its case
+        elif isinstance(value, int):
+            out[key] = 2_000_000_000
+        elif isinstance(value, str):
+            out[key] = "TS00000000000000"
+        else:
+            out[key] = uuid.uuid4()
+    return out
+
+
+def test_every_principal_on_every_other_object_route(client, demo, objects):
+    client.raise_request_exception = False
+    tried, problems = 0, []
+    for username in PRINCIPALS:
+        client.force_login(demo(username))
+        token = token_for(client, username)
+        for kind, routes in OBJECT_ROUTES.items():
+            for name, method, template in routes:
+                extra = token if template.startswith("/api/") else {}
+                path = template.format(**objects[kind])
+                status = getattr(client, method)(path, **extra).status_code
+                missing = getattr(client, method)(
+                    template.format(**_missing(objects[kind])), **extra
+                ).status_code
+                tried += 1
+                leaks = username in STRANGERS and status != missing
+                if status >= 500 or missing >= 500 or leaks:
+                    problems.append(f"{username} {name}: {status} (a missing one: {missing})")
+        client.logout()
+    assert problems == [], "\n".join(problems)
+    assert tried == len(PRINCIPALS) * sum(len(r) for r in OBJECT_ROUTES.values())
+    classified = {name for routes in OBJECT_ROUTES.values() for name, _m, _p in routes}
+    assert classified <= set(ROUTES)
