@@ -7,7 +7,7 @@ LOCKED_MESSAGE = "在此地址连续登录失败次数过多，为保护账户�
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    from shenpi.api.errors import problem_response
+    from shenpi.common.problems import problem_response
 
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     message = LOCKED_MESSAGE.format(minutes=minutes)

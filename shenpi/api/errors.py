@@ -1,43 +1,13 @@
 """RFC 7807 problem JSON for every API error (CONTRACTS.md)."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from shenpi.common.problems import PROBLEM, problem
 from shenpi.core.errors import DomainError
-
-PROBLEM = "application/problem+json"
-
-TITLES = {
-    400: ("invalid", "输入有误"),
-    401: ("not_authenticated", "未登录或身份无效"),
-    403: ("forbidden", "无权执行此操作"),
-    404: ("not_found", "未找到"),
-    405: ("method_not_allowed", "不支持的请求方法"),
-    406: ("not_acceptable", "无法提供所要求的格式"),
-    409: ("conflict", "操作冲突"),
-    413: ("too_large", "内容过大"),
-    415: ("unsupported_media_type", "不支持的内容类型"),
-    429: ("throttled", "请求过于频繁"),
-}
-
-
-def problem(
-    status_code: int, detail: str, *, code: str | None = None, errors=None, title=None
-) -> dict:
-    default_code, default_title = TITLES.get(status_code, ("error", "服务器错误"))
-    body = {
-        "type": f"https://shenpi.nx.gov.cn/problems/{code or default_code}",
-        "title": title or default_title,
-        "status": status_code,
-        "detail": detail,
-        "code": code or default_code,
-    }
-    if errors:
-        body["errors"] = errors
-    return body
 
 
 def _field_errors(detail, path: str = ""):
@@ -97,12 +67,3 @@ def problem_exception_handler(exc, context):
     if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
         response["WWW-Authenticate"] = "Bearer"
     return response
-
-
-def problem_response(status_code: int, detail: str, **kwargs) -> JsonResponse:
-    return JsonResponse(
-        problem(status_code, detail, **kwargs),
-        status=status_code,
-        content_type=PROBLEM,
-        json_dumps_params={"ensure_ascii": False},
-    )

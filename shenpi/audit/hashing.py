@@ -48,6 +48,11 @@ def record_hash(record) -> str:
     return digest(record.alg, record_payload(record))
 
 
+def checkpoint_time(at) -> str:
+    """A checkpoint's moment as its hash and the digest file write it (UTC, microseconds)."""
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def checkpoint_hash(alg: str, prev_hash: str, at_iso: str, entries) -> str:
     lines = [prev_hash, at_iso] + [f"{s}:{q}:{h}" for s, q, h in sorted(entries)]
     return digest(alg, "\n".join(lines))

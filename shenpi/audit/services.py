@@ -11,7 +11,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .hashing import checkpoint_hash, checkpoint_signature, current_alg, record_hash
+from .hashing import (
+    checkpoint_hash,
+    checkpoint_signature,
+    checkpoint_time,
+    current_alg,
+    record_hash,
+)
 from .models import AuditCheckpoint, AuditCheckpointEntry, AuditRecord, AuditStream, Outcome
 
 
@@ -173,7 +179,7 @@ def audit_checkpoint() -> AuditCheckpoint | None:
     alg = current_alg()
     at = timezone.now()
     prev_hash = previous.hash if previous else ""
-    digest_value = checkpoint_hash(alg, prev_hash, _iso(at), moved)
+    digest_value = checkpoint_hash(alg, prev_hash, checkpoint_time(at), moved)
     checkpoint = AuditCheckpoint.objects.create(
         at=at,
         prev_hash=prev_hash,
@@ -182,7 +188,7 @@ def audit_checkpoint() -> AuditCheckpoint | None:
         hash=digest_value,
         signature=checkpoint_signature(digest_value),
     )
-    line = f"{checkpoint.pk}\t{_iso(at)}\t{checkpoint.hash}\t{checkpoint.signature}\n"
+    line = f"{checkpoint.pk}\t{checkpoint_time(at)}\t{checkpoint.hash}\t{checkpoint.signature}\n"
     transaction.on_commit(lambda: _append_digest(line))
     AuditCheckpointEntry.objects.bulk_create(
         AuditCheckpointEntry(checkpoint=checkpoint, stream=s, seq=q, hash=h) for s, q, h in moved
@@ -208,12 +214,6 @@ def _append_digest(line: str) -> None:
         out.write(line)
         out.flush()
         os.fsync(out.fileno())
-
-
-def _iso(at) -> str:
-    from datetime import UTC
-
-    return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 DENIED_PER_USER = 20  # denied attempts recorded per person per 10 minutes

@@ -6,9 +6,8 @@ import hmac
 from dataclasses import dataclass
 from pathlib import Path
 
-from .hashing import checkpoint_hash, checkpoint_signature, record_hash
+from .hashing import checkpoint_hash, checkpoint_signature, checkpoint_time, record_hash
 from .models import AuditCheckpoint, AuditRecord, AuditStream
-from .services import _iso
 
 
 @dataclass
@@ -55,7 +54,10 @@ def verify_chain() -> tuple[int, Break | None]:
         entries = [(e.stream, e.seq, e.hash) for e in checkpoint.entries.all()]
         if checkpoint.prev_hash != prev:
             return checked, Break(where, "与上一检查点的链接断开（检查点被删除或改动）")
-        if checkpoint_hash(checkpoint.alg, prev, _iso(checkpoint.at), entries) != checkpoint.hash:
+        if (
+            checkpoint_hash(checkpoint.alg, prev, checkpoint_time(checkpoint.at), entries)
+            != checkpoint.hash
+        ):
             return checked, Break(where, "内容与哈希不符（检查点被改动）")
         if not hmac.compare_digest(checkpoint.signature, checkpoint_signature(checkpoint.hash)):
             return checked, Break(where, "签名不符（检查点在库内被重算，签名密钥不在库内）")

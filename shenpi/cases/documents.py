@@ -22,7 +22,9 @@ from reportlab.pdfgen import canvas
 SEAL_RED = Color(0.8, 0.1, 0.1)
 
 
-def _font() -> str:
+def pdf_font() -> str:
+    """The CJK font every document is set in (SHENPI_PDF_FONT, or the STSong-Light CID font
+    that PDF readers carry), registered once."""
     path = settings.SHENPI_PDF_FONT
     name = "ShenpiCJK" if path else "STSong-Light"
     if name not in pdfmetrics.getRegisteredFontNames():
@@ -92,7 +94,7 @@ def render_document(
     *, title: str, number: str, organ: str, issued: date, addressee: str, body: str, verify_url: str
 ) -> bytes:
     title, organ, addressee, body = str(title), str(organ), str(addressee), str(body)  # lazy labels
-    font = _font()
+    font = pdf_font()
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4)
     pdf.setTitle(f"{title} {number}")
@@ -143,7 +145,7 @@ def render_licence(
     verify_url: str,
 ) -> bytes:
     name, organ, holder, scope = str(name), str(organ), str(holder), str(scope)
-    font = _font()
+    font = pdf_font()
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4)
     pdf.setTitle(f"{name} {number}")

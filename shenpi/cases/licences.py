@@ -14,9 +14,10 @@ from shenpi.accounts.constants import Role
 from shenpi.common.fields import held
 from shenpi.core.errors import Conflict, InvalidInput, NotFound
 
+from . import access, records
 from .constants import LicenceStatus
 from .models import Bar, Case, Licence
-from .services import RENEWAL_PENDING, _audit, _event, _is_client, _tell_applicant
+from .services import RENEWAL_PENDING
 
 
 def public_register() -> QuerySet[Licence]:
@@ -37,7 +38,7 @@ def masked_holder(licence: Licence) -> str:
 
 def _ensure_issuer_head(actor, licence) -> None:
     if (
-        _is_client(actor)
+        access.is_client(actor)
         or not actor.has_role(Role.HEAD)
         or actor.department is None
         or actor.department.pk != licence.department_id
@@ -65,9 +66,11 @@ def licence_revoke(*, actor, licence: Licence, reasons: str, fraud: bool = False
             article="第七十九条",
             until=timezone.localdate() + timedelta(days=3 * 365 + 1),
         )
-    _event(licence.case, "licence_revoked", f"证照已撤销：{reasons.strip()}", actor=actor)
-    _audit(licence.case, "licence.revoke", actor, {"licence": licence.number, "fraud": fraud})
-    _tell_applicant(licence.case, "证照已撤销", reasons.strip())
+    records.event(licence.case, "licence_revoked", f"证照已撤销：{reasons.strip()}", actor=actor)
+    records.audit(
+        licence.case, "licence.revoke", actor, {"licence": licence.number, "fraud": fraud}
+    )
+    records.tell_applicant(licence.case, "证照已撤销", reasons.strip())
     return licence
 
 
@@ -82,8 +85,8 @@ def licence_cancel(*, actor, licence: Licence, reasons: str) -> Licence:
         raise InvalidInput("注销须说明理由（第七十条）。", errors={"reasons": ["必填。"]})
     licence.status = LicenceStatus.CANCELLED
     licence.save(update_fields=["status"])
-    _event(licence.case, "licence_cancelled", f"证照已注销：{reasons.strip()}", actor=actor)
-    _audit(licence.case, "licence.cancel", actor, {"licence": licence.number})
+    records.event(licence.case, "licence_cancelled", f"证照已注销：{reasons.strip()}", actor=actor)
+    records.audit(licence.case, "licence.cancel", actor, {"licence": licence.number})
     return licence
 
 

@@ -5,13 +5,13 @@ transaction with its timeline event, audit record and notifications."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shenpi.accounts.constants import Role
-from shenpi.accounts.models import User
+from shenpi.accounts.models import Department, User
 from shenpi.catalog.constants import HandlingMode
 from shenpi.core import clock
 from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -19,38 +19,41 @@ from shenpi.core.flow import parse_flow, steps_opened_by
 from shenpi.notify.services import notify
 from shenpi.workdays.services import calendar
 
+from . import access, notices, records
 from .constants import CaseStatus, NoticeKind, SuspensionReason, TaskStatus
 from .models import Case, Extension, Hearing, Suspension, Task, Urge
-from .services import (
-    _audit,
-    _event,
-    _is_client,
-    _issue_notice,
-    _local,
-    _lock,
-    _open_tasks,
-    _tell_applicant,
-)
 
 ACTIVE = (TaskStatus.OPEN, TaskStatus.CLAIMED)
 
 
 def _lock_task(task: Task) -> tuple[Task, Case]:
-    case = _lock(task.case)
+    case = records.lock(task.case)
     task = Task.objects.select_for_update(of=("self",)).select_related("department").get(pk=task.pk)
     return task, case
 
 
-def _staff_of(actor, department, role: str) -> bool:
-    """An official (or, for a head step, the head) of the task's department."""
-    if _is_client(actor) or actor.department is None or actor.department.pk != department.pk:
-        return False
-    return actor.has_role(Role.HEAD) if role == "head" else actor.has_role(Role.OFFICIAL, Role.HEAD)
-
-
-def _ensure_task_staff(actor, task) -> None:
-    if not _staff_of(actor, task.department, task.role):
-        raise NotFound("未找到该任务。")
+def open_tasks(case, steps, cal, start: date, opened_at) -> list[Task]:
+    """One task per step, due `step.days` working days after `start`; a step owned by
+    "the department of this kind" is the case's own department (two-level items)."""
+    codes = {s.owner.department for s in steps if not s.owner.is_local}
+    departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
+    tasks = [
+        Task(
+            case=case,
+            step_key=step.key,
+            step_name=step.name,
+            stage=0,
+            department=case.department
+            if step.owner.is_local
+            else departments[step.owner.department],
+            role=step.role,
+            opened_at=opened_at,
+            due_date=clock.add_working_days(cal, start, step.days),
+        )
+        for step in steps
+    ]
+    Task.objects.bulk_create(tasks)
+    return tasks
 
 
 def _ensure_flowing(case) -> None:
@@ -70,25 +73,25 @@ def verdict_required(flow, step_key: str) -> bool:
 @transaction.atomic
 def task_claim(*, actor, task: Task) -> Task:
     task, case = _lock_task(task)
-    _ensure_task_staff(actor, task)
+    access.ensure_task_staff(actor, task)
     _ensure_flowing(case)
     if task.status != TaskStatus.OPEN:
         raise Conflict("该任务已被认领或已完成。", code="task_taken")
     task.status, task.claimed_by = TaskStatus.CLAIMED, actor
     task.save(update_fields=["status", "claimed_by"])
-    _audit(case, "task.claim", actor, {"step": task.step_key})
+    records.audit(case, "task.claim", actor, {"step": task.step_key})
     return task
 
 
 @transaction.atomic
 def task_hand_back(*, actor, task: Task) -> Task:
     task, case = _lock_task(task)
-    _ensure_task_staff(actor, task)
+    access.ensure_task_staff(actor, task)
     if task.status != TaskStatus.CLAIMED or task.claimed_by_id != actor.pk:
         raise Conflict("只能退回自己认领的任务。", code="not_yours")
     task.status, task.claimed_by, task.verified_by = TaskStatus.OPEN, None, None
     task.save(update_fields=["status", "claimed_by", "verified_by"])
-    _audit(case, "task.hand_back", actor, {"step": task.step_key})
+    records.audit(case, "task.hand_back", actor, {"step": task.step_key})
     return task
 
 
@@ -96,15 +99,15 @@ def task_hand_back(*, actor, task: Task) -> Task:
 def task_pass(*, actor, task: Task, to: User) -> Task:
     """Pass a claimed task to a colleague of the same department."""
     task, case = _lock_task(task)
-    _ensure_task_staff(actor, task)
+    access.ensure_task_staff(actor, task)
     if task.status != TaskStatus.CLAIMED or task.claimed_by_id != actor.pk:
         raise Conflict("只能转交自己认领的任务。", code="not_yours")
-    if to.pk == actor.pk or not _staff_of(to, task.department, task.role):
+    if to.pk == actor.pk or not access.staff_of(to, task.department, task.role):
         raise InvalidInput("只能转交给本部门有相应角色的同事。", errors={"to": ["人员无效。"]})
     task.claimed_by = to
     task.save(update_fields=["claimed_by"])
     notify(to, title=f"转交给您的任务：{task.step_name}", body=f"办件 {case.number}", case=case)
-    _audit(case, "task.pass", actor, {"step": task.step_key, "to": str(to.public_id)})
+    records.audit(case, "task.pass", actor, {"step": task.step_key, "to": str(to.public_id)})
     return task
 
 
@@ -112,7 +115,7 @@ def task_pass(*, actor, task: Task, to: User) -> Task:
 def task_verify(*, actor, task: Task) -> Task:
     """REV-02 (Art. 34 ¶3): a verification step is checked by two different officials."""
     task, case = _lock_task(task)
-    _ensure_task_staff(actor, task)
+    access.ensure_task_staff(actor, task)
     _ensure_flowing(case)
     step = parse_flow(case.version.flow).step(task.step_key)
     if not step.verification:
@@ -126,7 +129,7 @@ def task_verify(*, actor, task: Task) -> Task:
         )
     task.verified_by = actor
     task.save(update_fields=["verified_by"])
-    _audit(case, "task.verify", actor, {"step": task.step_key})
+    records.audit(case, "task.verify", actor, {"step": task.step_key})
     return task
 
 
@@ -135,7 +138,7 @@ def task_complete(*, actor, task: Task, opinion: str, verdict: str = "") -> list
     """Record the opinion and complete the step; the next stage opens when every step
     of this one is done (the join). Returns the tasks that opened."""
     task, case = _lock_task(task)
-    _ensure_task_staff(actor, task)
+    access.ensure_task_staff(actor, task)
     _ensure_flowing(case)
     flow = parse_flow(case.version.flow)
     step = flow.step(task.step_key)
@@ -162,8 +165,12 @@ def task_complete(*, actor, task: Task, opinion: str, verdict: str = "") -> list
     task.status, task.claimed_by, task.completed_at = TaskStatus.DONE, actor, now
     task.opinion, task.verdict = opinion.strip(), verdict
     task.save(update_fields=["status", "claimed_by", "completed_at", "opinion", "verdict"])
-    opened = _open_tasks(
-        case, steps_opened_by(flow, done_before, task.step_key), calendar(), _local(now), now
+    opened = open_tasks(
+        case,
+        steps_opened_by(flow, done_before, task.step_key),
+        calendar(),
+        records.local_date(now),
+        now,
     )
     text = f"{task.step_name}已完成" + (
         f"（{'同意' if verdict == 'agree' else '不同意'}）" if verdict else ""
@@ -172,8 +179,8 @@ def task_complete(*, actor, task: Task, opinion: str, verdict: str = "") -> list
         text += "，转" + "、".join(
             f"{t.department.short_name or t.department.name}{t.step_name}" for t in opened
         )
-    _event(case, "step_done", text, actor=actor, department=task.department)
-    _audit(
+    records.event(case, "step_done", text, actor=actor, department=task.department)
+    records.audit(
         case,
         "task.complete",
         actor,
@@ -198,7 +205,7 @@ def task_respond(*, actor, task: Task, response: str) -> Task:
     task, case = _lock_task(task)
     lead = case.item.department
     if (
-        _is_client(actor)
+        access.is_client(actor)
         or actor.department is None
         or actor.department.pk != lead.pk
         or not actor.has_role(Role.OFFICIAL, Role.HEAD)
@@ -210,14 +217,14 @@ def task_respond(*, actor, task: Task, response: str) -> Task:
         raise InvalidInput("请填写对不同意意见的答复。", errors={"response": ["必填。"]})
     task.response, task.responded_by = response.strip(), actor
     task.save(update_fields=["response", "responded_by"])
-    _event(
+    records.event(
         case,
         "responded",
         f"牵头部门已答复{task.department.short_name or task.department.name}的不同意意见",
         actor=actor,
         public=False,
     )
-    _audit(case, "task.respond", actor, {"step": task.step_key})
+    records.audit(case, "task.respond", actor, {"step": task.step_key})
     return task
 
 
@@ -228,7 +235,7 @@ def _ensure_step_department_staff(actor, case) -> None:
     departments = set(case.tasks.filter(status__in=ACTIVE).values_list("department_id", flat=True))
     departments.add(case.department_id)
     if (
-        _is_client(actor)
+        access.is_client(actor)
         or actor.department is None
         or actor.department.pk not in departments
         or not actor.has_role(Role.OFFICIAL, Role.HEAD)
@@ -242,7 +249,7 @@ def case_suspend(
 ) -> Suspension:
     """TL-05 (Art. 45): only for hearing, tendering, auction, testing, inspection,
     quarantine, appraisal or expert review; the applicant is told the time needed."""
-    case = _lock(case)
+    case = records.lock(case)
     _ensure_step_department_staff(actor, case)
     if case.status != CaseStatus.PROCESSING:
         raise Conflict("只有办理中的办件才能进入特别程序。", code="not_processing")
@@ -267,21 +274,21 @@ def case_suspend(
     case.status = CaseStatus.SUSPENDED
     case.save(update_fields=["status"])
     label = SuspensionReason(reason).label
-    _issue_notice(
+    notices.issue_notice(
         case,
         NoticeKind.SUSPENSION,
         f"你（单位）申请的“{case.version.name}”（办件编号 {case.number}）需要进行{label}，"
         f"预计需要 {expected_days} 个工作日。依据《中华人民共和国行政许可法》第四十五条，"
         f"所需时间不计算在审查期限内。{suspension.note}",
     )
-    _event(
+    records.event(
         case,
         "suspended",
         f"进入特别程序（{label}），暂停计时，预计 {expected_days} 个工作日",
         actor=actor,
     )
-    _audit(case, "case.suspend", actor, {"reason": reason, "expected_days": expected_days})
-    _tell_applicant(
+    records.audit(case, "case.suspend", actor, {"reason": reason, "expected_days": expected_days})
+    records.tell_applicant(
         case, "办件进入特别程序", f"{label}，预计 {expected_days} 个工作日，期间不计入办理时限。"
     )
     return suspension
@@ -289,7 +296,7 @@ def case_suspend(
 
 @transaction.atomic
 def case_resume(*, actor, case: Case) -> Case:
-    case = _lock(case)
+    case = records.lock(case)
     _ensure_step_department_staff(actor, case)
     if case.status != CaseStatus.SUSPENDED:
         raise Conflict("办件不在特别程序中。", code="not_suspended")
@@ -309,7 +316,9 @@ def _resume(case: Case, actor, why: str) -> Case:
     case.suspended_days += excluded
     case.statutory_due = clock.shift(cal, case.statutory_due, excluded)
     case.promised_due = clock.shift(cal, case.promised_due, excluded)
-    case.due_provisional = cal.any_provisional(_local(case.accepted_at), case.statutory_due)
+    case.due_provisional = cal.any_provisional(
+        records.local_date(case.accepted_at), case.statutory_due
+    )
     case.save(
         update_fields=[
             "status",
@@ -321,21 +330,21 @@ def _resume(case: Case, actor, why: str) -> Case:
     )
     for task in case.tasks.filter(status__in=ACTIVE):
         Task.objects.filter(pk=task.pk).update(due_date=clock.shift(cal, task.due_date, excluded))
-    _event(
+    records.event(
         case,
         "resumed",
         f"{why}，恢复计时；{excluded} 个工作日不计入期限，法定期限顺延至 "
         f"{case.statutory_due:%Y-%m-%d}",
         actor=actor,
     )
-    _audit(case, "case.resume", actor, {"excluded_days": excluded})
+    records.audit(case, "case.resume", actor, {"excluded_days": excluded})
     return case
 
 
 def _ensure_extension_approver(actor, case) -> None:
     """Single-department handling: the head of the deciding department (Art. 42 ¶1);
     unified, joint or centralised: the division's leader (Art. 42 ¶2)."""
-    if _is_client(actor):
+    if access.is_client(actor):
         raise NotFound("未找到该办件。")
     if case.version.handling_mode == HandlingMode.SINGLE:
         if (
@@ -360,7 +369,7 @@ def _ensure_extension_approver(actor, case) -> None:
 
 @transaction.atomic
 def case_extend(*, actor, case: Case, reasons: str) -> Extension:
-    case = _lock(case)
+    case = records.lock(case)
     _ensure_extension_approver(actor, case)
     if case.status not in (CaseStatus.PROCESSING, CaseStatus.SUSPENDED):
         raise Conflict("只有办理中的办件可以延期。", code="not_processing")
@@ -387,7 +396,7 @@ def case_extend(*, actor, case: Case, reasons: str) -> Extension:
     case.statutory_due = clock.shift(cal, case.statutory_due, days)
     case.promised_due = clock.shift(cal, case.promised_due, days)
     case.save(update_fields=["extension_days", "statutory_due", "promised_due"])
-    _issue_notice(
+    notices.issue_notice(
         case,
         NoticeKind.EXTENSION,
         f"你（单位）申请的“{case.version.name}”（办件编号 {case.number}），因{extension.reasons}，"
@@ -395,16 +404,16 @@ def case_extend(*, actor, case: Case, reasons: str) -> Extension:
         f"至 {case.statutory_due:%Y年%m月%d日}。",
         department=case.item.department,
     )
-    _event(case, "extended", f"经批准延长 {days} 个工作日：{extension.reasons}", actor=actor)
-    _audit(case, "case.extend", actor, {"days": days})
-    _tell_applicant(case, "办理期限延长", f"延长 {days} 个工作日，理由：{extension.reasons}")
+    records.event(case, "extended", f"经批准延长 {days} 个工作日：{extension.reasons}", actor=actor)
+    records.audit(case, "case.extend", actor, {"days": days})
+    records.tell_applicant(case, "办理期限延长", f"延长 {days} 个工作日，理由：{extension.reasons}")
     return extension
 
 
 @transaction.atomic
 def case_urge(*, actor, case: Case, text: str = "") -> Urge:
     """Anyone who can see the case urges its current holder (the caller has checked that)."""
-    case = _lock(case)
+    case = records.lock(case)
     if case.is_terminal or case.status == CaseStatus.DRAFT:
         raise Conflict("已结束的办件无需催办。", code="ended")
     # Each urge texts the department's heads: once per case and person per working day
@@ -425,8 +434,10 @@ def case_urge(*, actor, case: Case, text: str = "") -> Urge:
     )
     for user in recipients:
         notify(user, title=f"催办：{case.number}", body=urge.text, case=case)
-    _event(case, "urged", f"催办：{urge.text}", actor=actor, department=department, public=False)
-    _audit(case, "case.urge", actor, {"department": department.code})
+    records.event(
+        case, "urged", f"催办：{urge.text}", actor=actor, department=department, public=False
+    )
+    records.audit(case, "case.urge", actor, {"department": department.code})
     return urge
 
 
@@ -442,7 +453,7 @@ def hearing_notify_rights(*, actor, case: Case, interested_parties: str = "") ->
     """Tell the applicant and interested parties of their right to a hearing (Art. 36, 47);
     for an item whose hearing is mandatory (Art. 46) the hearing will be held regardless."""
 
-    case = _lock(case)
+    case = records.lock(case)
     _ensure_step_department_staff(actor, case)
     if case.status != CaseStatus.PROCESSING:
         raise Conflict("只有办理中的办件才能告知听证权利。", code="not_processing")
@@ -456,15 +467,15 @@ def hearing_notify_rights(*, actor, case: Case, interested_parties: str = "") ->
         rights_notified_on=today,
         request_due=clock.add_working_days(calendar(), today, HEARING_REQUEST_DAYS),
     )
-    _event(
+    records.event(
         case,
         "hearing_rights",
         f"已告知听证权利，可在 {hearing.request_due:%Y-%m-%d} 前申请听证"
         + ("（本事项依法须听证）" if hearing.mandatory else ""),
         actor=actor,
     )
-    _audit(case, "hearing.notify", actor, {"request_due": hearing.request_due.isoformat()})
-    _tell_applicant(
+    records.audit(case, "hearing.notify", actor, {"request_due": hearing.request_due.isoformat()})
+    records.tell_applicant(
         case,
         "听证权利告知",
         f"您有权要求听证，请于 {hearing.request_due:%Y-%m-%d} 前提出（第四十七条）。"
@@ -475,10 +486,9 @@ def hearing_notify_rights(*, actor, case: Case, interested_parties: str = "") ->
 
 @transaction.atomic
 def hearing_request(*, actor, case: Case):
-    from .services import _ensure_applicant_side
 
-    case = _lock(case)
-    _ensure_applicant_side(actor, case)
+    case = records.lock(case)
+    access.ensure_applicant_side(actor, case)
     hearing = Hearing.objects.select_for_update().filter(case=case).first()
     if hearing is None:
         raise Conflict("尚未告知听证权利。", code="no_hearing")
@@ -490,8 +500,8 @@ def hearing_request(*, actor, case: Case):
         )
     hearing.requested_on = timezone.localdate()
     hearing.save(update_fields=["requested_on"])
-    _event(case, "hearing_requested", "申请人已申请听证", actor=actor)
-    _audit(case, "hearing.request", actor)
+    records.event(case, "hearing_requested", "申请人已申请听证", actor=actor)
+    records.audit(case, "hearing.request", actor)
     return hearing
 
 
@@ -507,7 +517,7 @@ def hearing_schedule(*, actor, case: Case, on, place: str, presiding_officer: Us
     """Held within 20 working days of the request, noticed at least 7 working days before,
     presided by someone who did not review the case; the time does not count (Art. 45)."""
 
-    case = _lock(case)
+    case = records.lock(case)
     _ensure_step_department_staff(actor, case)
     hearing = Hearing.objects.select_for_update().filter(case=case).first()
     if hearing is None or not (hearing.requested_on or hearing.mandatory):
@@ -552,11 +562,11 @@ def hearing_schedule(*, actor, case: Case, on, place: str, presiding_officer: Us
     )
     hearing.notice_sent_on = today
     hearing.save(update_fields=["scheduled_for", "place", "presiding_officer", "notice_sent_on"])
-    _event(
+    records.event(
         case, "hearing_scheduled", f"定于 {on:%Y-%m-%d} 在{hearing.place}公开举行听证", actor=actor
     )
-    _audit(case, "hearing.schedule", actor, {"on": on.isoformat()})
-    _tell_applicant(
+    records.audit(case, "hearing.schedule", actor, {"on": on.isoformat()})
+    records.tell_applicant(
         case,
         "听证通知",
         f"听证定于 {on:%Y年%m月%d日} 在{hearing.place}公开举行。"
@@ -577,7 +587,7 @@ def hearing_schedule(*, actor, case: Case, on, place: str, presiding_officer: Us
 def hearing_record(*, actor, case: Case, record: str):
     """The record is attached; the decision is made on its basis (Art. 48(5)); the clock resumes."""
 
-    case = _lock(case)
+    case = records.lock(case)
     hearing = Hearing.objects.select_for_update().filter(case=case).first()
     if hearing is None or hearing.scheduled_for is None:
         raise Conflict("听证尚未安排。", code="not_scheduled")
@@ -595,8 +605,8 @@ def hearing_record(*, actor, case: Case, record: str):
         raise InvalidInput("请提交经参加人确认的听证笔录。", errors={"record": ["必填。"]})
     hearing.record, hearing.held_on = record.strip(), today
     hearing.save(update_fields=["record", "held_on"])
-    _event(case, "hearing_held", "听证已举行，笔录已归档", actor=actor)
-    _audit(case, "hearing.record", actor)
+    records.event(case, "hearing_held", "听证已举行，笔录已归档", actor=actor)
+    records.audit(case, "hearing.record", actor)
     if case.status == CaseStatus.SUSPENDED:
         _resume(case, actor, "听证结束")
     return hearing

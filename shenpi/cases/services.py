@@ -19,7 +19,7 @@ from django.utils import timezone
 from shenpi.accounts.client_operations import ensure_client_may
 from shenpi.accounts.constants import AccountType, Role
 from shenpi.accounts.models import Department, Division, User
-from shenpi.audit.services import audit_record, audit_records
+from shenpi.audit.services import audit_records
 from shenpi.catalog.constants import ItemKind, VersionStatus
 from shenpi.catalog.models import Item, MaterialRequirement
 from shenpi.common import personal
@@ -32,7 +32,7 @@ from shenpi.core.flow import opening_steps, parse_flow
 from shenpi.notify.services import notify
 from shenpi.workdays.services import calendar
 
-from . import documents, numbering, selectors
+from . import access, documents, notices, numbering, records, review, selectors
 from .constants import (
     MATERIAL_FILE_TYPES,
     WITHDRAWABLE,
@@ -48,11 +48,9 @@ from .constants import (
 from .models import (
     Bar,
     Case,
-    CaseEvent,
     CaseMaterial,
     CorrectionNotice,
     Licence,
-    Notice,
     Task,
 )
 
@@ -70,22 +68,6 @@ REMEDIES = (
 # --- small helpers -------------------------------------------------------------------------
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
-def _local(moment) -> date:
-    return timezone.localtime(moment).date()
-
-
-def _lock(case: Case) -> Case:
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("item", "version", "department__division", "applicant")
-        .get(pk=case.pk)
-    )
-
-
 def _today_applies_first(service):
     """RCV-04 (Art. 32(4)) and the supplement deadline take effect on their day, whether
     or not the periodic job has run: an intake action first applies, in its own
@@ -94,7 +76,7 @@ def _today_applies_first(service):
 
     @functools.wraps(service)
     def run(*, case: Case, **kwargs):
-        today = _today()
+        today = records.today()
         _deem_accepted(case.pk, today)
         _deem_withdrawn(case.pk, today)
         return service(case=case, **kwargs)
@@ -106,129 +88,10 @@ def _deemed_refusal(case, action: str) -> Conflict:
     """The answer to an intake action on a case that the law already deems accepted."""
     return Conflict(
         f"本机关未在 {case.correction_due:%Y年%m月%d日} 前一次告知补正内容，依据《中华人民共和国"
-        f"行政许可法》第三十二条第一款第四项，本件自收到申请材料之日（{_local(case.accepted_at):%Y年%m月%d日}）"
+        f"行政许可法》第三十二条第一款第四项，本件自收到申请材料之日（{records.local_date(case.accepted_at):%Y年%m月%d日}）"
         f"起即为受理，法定期限至 {case.statutory_due:%Y年%m月%d日}，不能再{action}。",
         code="deemed_accepted",
     )
-
-
-def _event(case, kind, text, *, actor=None, department=None, public=True, breach=""):
-    person = actor if actor is not None and not getattr(actor, "is_system_client", False) else None
-    CaseEvent.objects.create(
-        case=case,
-        at=timezone.now(),
-        kind=kind,
-        text=text[:300],
-        actor=person,
-        department=department or case.department,
-        public=public,
-        breach=breach,
-    )
-
-
-def _audit(case, action, actor, detail=None):
-    audit_record(
-        stream=f"case:{case.pk}",
-        action=action,
-        actor=actor,
-        object_type="case",
-        object_id=str(case.pk),
-        detail={"number": case.number, **(detail or {})},
-        actor_label="" if actor else "system",
-        division=case.division_id,
-    )
-
-
-def _tell_applicant(case, title, body):
-    notify(case.applicant, title=f"{title}（{case.number}）", body=body, case=case)
-
-
-def _is_client(actor) -> bool:
-    return getattr(actor, "is_system_client", False)
-
-
-def _is_official_of(actor, department) -> bool:
-    """A person, never a system client: a client names the official who acts
-    (accounts.client_operations)."""
-    if _is_client(actor):
-        return False
-    return bool(
-        actor.has_role(Role.OFFICIAL, Role.HEAD)
-        and actor.department
-        and actor.department.pk == department.pk
-    )
-
-
-def _is_clerk_for(actor, department) -> bool:
-    return bool(
-        not _is_client(actor)
-        and actor.has_role(Role.CLERK)
-        and actor.window_id
-        and actor.window.department_id == department.pk
-    )
-
-
-def _ensure_intake_staff(actor, case) -> None:
-    """Pre-review, correction notice, acceptance: officials of the competent department
-    (and its window's clerks, who act for it)."""
-    if not (_is_official_of(actor, case.department) or _is_clerk_for(actor, case.department)):
-        raise NotFound("未找到该办件。")
-
-
-def _ensure_applicant_side(actor, case) -> None:
-    """The applicant, or a clerk or agent acting for them; a system client only for the
-    cases it submitted for the applicant."""
-    if _is_client(actor):
-        if case.submitted_by_client_id is None or case.submitted_by_client_id != actor.client.pk:
-            raise NotFound("未找到该办件。")
-        return
-    if actor.pk == case.applicant_id or actor.pk == case.submitted_by_id:
-        return
-    if actor.has_role(Role.CLERK) and _is_clerk_for(actor, case.department):
-        return
-    raise NotFound("未找到该办件。")
-
-
-def _issue_notice(case, kind, body, *, addressee=None, department=None) -> Notice:
-    department = department or case.department
-    held = getattr(case, "hearing", None) if kind in ("grant", "refusal") else None
-    if held is not None and held.held_on:
-        # HRG-03 (Art. 48(5)): the decision is made on the basis of the hearing record.
-        body += f"\n本决定根据 {held.held_on:%Y年%m月%d日} 听证笔录作出（第四十八条）。"
-    now = timezone.now()
-    prefix = {
-        "acceptance": "受",
-        "non_acceptance": "不受",
-        "correction": "补",
-        "lenient": "容",
-        "grant": "准",
-        "refusal": "不准",
-        "suspension": "停",
-        "extension": "延",
-    }[kind]
-    year = _local(now).year
-    sequence = numbering.notice_sequence(department, year)
-    notice = Notice(
-        case=case,
-        kind=kind,
-        department=department,
-        issued_at=now,
-        number=f"{department.short_name or department.name}{prefix}字〔{year}〕第{sequence:05d}号",
-    )
-    url = settings.SHENPI_PUBLIC_URL.rstrip("/") + reverse("cases:verify_notice", args=[notice.pk])
-    pdf = documents.render_document(
-        title=NoticeKind(kind).label,
-        number=notice.number,
-        organ=department.name,
-        issued=_local(now),
-        addressee=addressee or case.applicant_name,
-        body=body,
-        verify_url=url,
-    )
-    notice.sha256 = hashlib.sha256(pdf).hexdigest()
-    notice.file.save(f"{case.number}-{kind}-{sequence}.pdf", ContentFile(pdf), save=False)
-    notice.save(force_insert=True)
-    return notice
 
 
 # --- applying ---------------------------------------------------------------------------------
@@ -275,7 +138,9 @@ def _check_bar(applicant: User, item: Item) -> None:
     """SAN-01/02 (Art. 78, 79): a barred applicant cannot apply, and is told until when."""
     bar = (
         Bar.objects.filter(
-            applicant_code_digest=_applicant_digest(applicant), item=item, until__gte=_today()
+            applicant_code_digest=_applicant_digest(applicant),
+            item=item,
+            until__gte=records.today(),
         )
         .order_by("-until")
         .first()
@@ -292,7 +157,7 @@ def _ensure_may_apply_for(actor, applicant, department, item) -> None:
     the department's (or lower platform's) system client for them (CONTRACTS.md). The
     window of a two-level item's upper organ takes walk-ins for the city or county the
     clerk picks with the applicant (Art. 35)."""
-    if _is_client(actor):
+    if access.is_client(actor):
         client = actor.client
         if client.allows("case.submit") and (
             client.department_id == department.pk
@@ -302,9 +167,9 @@ def _ensure_may_apply_for(actor, applicant, department, item) -> None:
         raise NotFound("未找到该事项，或不在本系统的受理范围内。")
     if actor.pk == applicant.pk:
         return
-    if actor.has_role(Role.AGENT) or _is_clerk_for(actor, department):
+    if actor.has_role(Role.AGENT) or access.is_clerk_for(actor, department):
         return
-    if department.pk != item.department_id and _is_clerk_for(actor, item.department):
+    if department.pk != item.department_id and access.is_clerk_for(actor, item.department):
         return
     raise NotAllowed("您不能代他人申请该事项。", code="not_on_behalf")
 
@@ -318,8 +183,8 @@ def _new_case(actor, item, version, applicant, department, chosen_division, chan
         applicant_name=applicant.display_name,
         applicant_code=_applicant_code(applicant),
         applicant_mobile=held(applicant, "mobile"),
-        submitted_by=None if _is_client(actor) else actor,
-        submitted_by_client=actor.client if _is_client(actor) else None,
+        submitted_by=None if access.is_client(actor) else actor,
+        submitted_by_client=actor.client if access.is_client(actor) else None,
         channel=channel,
         department=department,
         division=department.division,
@@ -351,7 +216,9 @@ def case_create_draft(
             raise NotFound("未找到该证照。")
         if licence.status != "valid":
             raise Conflict("只有有效的证照可以申请变更或延续。", code="licence_not_valid")
-        if kind == "renewal" and (licence.valid_until is None or licence.valid_until < _today()):
+        if kind == "renewal" and (
+            licence.valid_until is None or licence.valid_until < records.today()
+        ):
             raise Conflict(
                 "该证照没有有效期或已过期，不能申请延续，请重新申请。", code="not_renewable"
             )
@@ -367,7 +234,7 @@ def case_create_draft(
         licence=licence,
     )  # fmt: skip
     case.save(force_insert=True)
-    _audit(case, "case.draft", actor)
+    records.audit(case, "case.draft", actor)
     return case
 
 
@@ -408,8 +275,8 @@ def _validate_form(version, data: dict) -> dict:
 
 @transaction.atomic
 def case_save_form(*, actor, case: Case, data: dict) -> Case:
-    case = _lock(case)
-    _ensure_applicant_side(actor, case)
+    case = records.lock(case)
+    access.ensure_applicant_side(actor, case)
     if case.status != CaseStatus.DRAFT:
         raise Conflict("已提交的申请不能修改申请表。", code="not_a_draft")
     clean, _errors = _validate_form(case.version, data)
@@ -436,7 +303,7 @@ def _material(case, requirement, checked, actor, *, scanned=False) -> CaseMateri
         size=checked.size,
         sha256=checked.sha256,
         round=case.correction_round,
-        uploaded_by=None if _is_client(actor) else actor,
+        uploaded_by=None if access.is_client(actor) else actor,
         scanned=scanned,
     )
     material.file.save(checked.name, ContentFile(checked.data), save=False)
@@ -447,8 +314,8 @@ def _material(case, requirement, checked, actor, *, scanned=False) -> CaseMateri
 def case_add_material(
     *, actor, case: Case, requirement_id, upload, scanned: bool = False
 ) -> CaseMaterial:
-    case = _lock(case)
-    _ensure_applicant_side(actor, case)
+    case = records.lock(case)
+    access.ensure_applicant_side(actor, case)
     if case.status not in (
         CaseStatus.DRAFT,
         CaseStatus.CORRECTION_REQUESTED,
@@ -468,10 +335,10 @@ def case_add_material(
             f"本件材料总量不能超过 {settings.SHENPI_MAX_CASE_MB} MB。", code="case_too_large"
         )
     material = _material(case, requirement, checked, actor, scanned=scanned)
-    if scanned and not _is_client(actor):
+    if scanned and not access.is_client(actor):
         material.original_seen_by, material.original_seen_at = actor, timezone.now()
     material.save(force_insert=True)
-    _audit(
+    records.audit(
         case, "case.material.add", actor, {"material": requirement.name, "sha256": checked.sha256}
     )
     return material
@@ -480,8 +347,8 @@ def case_add_material(
 @transaction.atomic
 def case_reuse_licence(*, actor, case: Case, requirement_id, licence: Licence) -> CaseMaterial:
     """资源共享: a licence the platform issued the applicant supplies a material."""
-    case = _lock(case)
-    _ensure_applicant_side(actor, case)
+    case = records.lock(case)
+    access.ensure_applicant_side(actor, case)
     if case.status != CaseStatus.DRAFT:
         raise Conflict("只能在提交前从证照库添加材料。", code="not_a_draft")
     requirement = _requirement(case, requirement_id)
@@ -496,11 +363,11 @@ def case_reuse_licence(*, actor, case: Case, requirement_id, licence: Licence) -
         size=len(data),
         from_licence=licence,
         sha256=hashlib.sha256(data).hexdigest(),
-        uploaded_by=None if _is_client(actor) else actor,
+        uploaded_by=None if access.is_client(actor) else actor,
     )
     material.file.save(f"licence-{licence.number}.pdf", ContentFile(data), save=False)
     material.save(force_insert=True)
-    _audit(
+    records.audit(
         case,
         "case.material",
         actor,
@@ -514,8 +381,8 @@ def case_reuse_material(
     *, actor, case: Case, requirement_id, material: CaseMaterial
 ) -> CaseMaterial:
     """资源共享: a document the applicant uploaded for an earlier case, used again."""
-    case = _lock(case)
-    _ensure_applicant_side(actor, case)
+    case = records.lock(case)
+    access.ensure_applicant_side(actor, case)
     if case.status != CaseStatus.DRAFT:
         raise Conflict("只能在提交前从材料库添加材料。", code="not_a_draft")
     requirement = _requirement(case, requirement_id)
@@ -529,10 +396,10 @@ def case_reuse_material(
         content_type=material.content_type,
         size=material.size,
         sha256=material.sha256,
-        uploaded_by=None if _is_client(actor) else actor,
+        uploaded_by=None if access.is_client(actor) else actor,
     )
     copy.save(force_insert=True)
-    _audit(
+    records.audit(
         case,
         "case.material.reuse",
         actor,
@@ -543,8 +410,8 @@ def case_reuse_material(
 
 @transaction.atomic
 def case_remove_material(*, actor, material: CaseMaterial) -> None:
-    case = _lock(material.case)
-    _ensure_applicant_side(actor, case)
+    case = records.lock(material.case)
+    access.ensure_applicant_side(actor, case)
     if case.status != CaseStatus.DRAFT or material.round != case.correction_round:
         raise Conflict("已提交的材料不能删除。", code="material_submitted")
     material.delete()
@@ -565,8 +432,8 @@ def _missing_required(case, *, lenient_ok: bool) -> list[str]:
 def case_submit(*, actor, case: Case, declaration: bool, form_data: dict | None = None) -> Case:
     """Submit (收件): the truthfulness declaration (Art. 31), the item's form, every
     required material; the case gets its number and query password."""
-    case = _lock(case)
-    _ensure_applicant_side(actor, case)
+    case = records.lock(case)
+    access.ensure_applicant_side(actor, case)
     if case.status != CaseStatus.DRAFT:
         raise Conflict("该申请已经提交，请勿重复提交。", code="already_submitted")
     item = Item.objects.select_related("current").get(pk=case.item_id)
@@ -591,23 +458,23 @@ def case_submit(*, actor, case: Case, declaration: bool, form_data: dict | None 
         raise InvalidInput("申请还不完整，请按提示补充后再提交。", code="incomplete", errors=errors)
     now = timezone.now()
     case.form_data = clean
-    case.number = numbering.case_number(case.division, _local(now))
+    case.number = numbering.case_number(case.division, records.local_date(now))
     case.query_password = _query_password()
     case.status = CaseStatus.RECEIVED
     case.declaration_at = now
     case.received_at = case.round_received_at = now
     cal = calendar()
     # RCV-04 (Art. 32(4)): the one-time correction notice is due within 5 working days of receipt.
-    case.correction_due = clock.add_working_days(cal, _local(now), CORRECTION_DAYS)
+    case.correction_due = clock.add_working_days(cal, records.local_date(now), CORRECTION_DAYS)
     case.save()
-    _event(
+    records.event(
         case,
         "received",
         f"已收件（{case.get_channel_display()}），等待{case.department.name}预审",
         actor=actor,
     )
-    _audit(case, "case.submit", actor, {"channel": case.channel})
-    _tell_applicant(case, "申请已收件", _received_message(case))
+    records.audit(case, "case.submit", actor, {"channel": case.channel})
+    records.tell_applicant(case, "申请已收件", _received_message(case))
     return case
 
 
@@ -693,7 +560,7 @@ def case_submit_whole(
         raise InvalidInput("申请还不完整，请按提示补充后再提交。", code="incomplete", errors=errors)
 
     now = timezone.now()
-    today = _local(now)
+    today = records.local_date(now)
     division = department.division
     number = numbering.case_number(division, today)
     with transaction.atomic():
@@ -721,7 +588,7 @@ def case_submit_whole(
         materials = [_material(case, requirement, one, actor) for requirement, one in checked]
         CaseMaterial.objects.bulk_create(materials)
         case.submitted_materials = materials
-        _event(
+        records.event(
             case,
             "received",
             f"已收件（{case.get_channel_display()}），等待{department.name}预审",
@@ -743,7 +610,7 @@ def case_submit_whole(
             object_type="case",
             object_id=str(case.pk),
         )
-        _tell_applicant(case, "申请已收件", _received_message(case))
+        records.tell_applicant(case, "申请已收件", _received_message(case))
         return case
 
 
@@ -785,8 +652,8 @@ def case_request_correction(*, actor, case: Case, defects: list[dict]) -> Correc
     """RCV-04 (Art. 32(4)): ONE notice listing every defect, within 5 working days of the
     round's receipt; a later round may only name what is still wrong with the pieces the
     first notice named."""
-    case = _lock(case)
-    _ensure_intake_staff(actor, case)
+    case = records.lock(case)
+    access.ensure_intake_staff(actor, case)
     if case.deemed_accepted and case.status == CaseStatus.PROCESSING:
         raise _deemed_refusal(case, "发出补正通知")
     if case.status != CaseStatus.RECEIVED:
@@ -802,7 +669,7 @@ def case_request_correction(*, actor, case: Case, defects: list[dict]) -> Correc
                 code="not_in_first_notice",
                 errors={"defects": ["含有第一次未告知的材料。"]},
             )
-    today = _today()
+    today = records.today()
     case.correction_round += 1
     case.status = CaseStatus.CORRECTION_REQUESTED
     # The applicant's supplement deadline is set per item in calendar days (read in their favour).
@@ -816,24 +683,24 @@ def case_request_correction(*, actor, case: Case, defects: list[dict]) -> Correc
         supplement_due=case.supplement_due,
     )
     lines = "\n".join(f"{i}. {d['name']}：{d['note']}" for i, d in enumerate(items, start=1))
-    _issue_notice(
+    notices.issue_notice(
         case,
         NoticeKind.CORRECTION,
-        f"你（单位）于 {_local(case.round_received_at):%Y年%m月%d日} 提交的“{case.version.name}”申请"
+        f"你（单位）于 {records.local_date(case.round_received_at):%Y年%m月%d日} 提交的“{case.version.name}”申请"
         f"（办件编号 {case.number}），申请材料不齐全或者不符合法定形式。依据《中华人民共和国行政许可法》"
         f"第三十二条第一款第四项，现一次告知需要补正的全部内容如下：\n{lines}\n"
         f"请于 {case.supplement_due:%Y年%m月%d日} 前补正；逾期未补正的，视为撤回申请。",
     )
-    _event(
+    records.event(
         case,
         "correction",
         f"一次性告知补正（第 {case.correction_round} 次），请于 {case.supplement_due:%m月%d日} 前补正",
         actor=actor,
     )
-    _audit(
+    records.audit(
         case, "case.request_correction", actor, {"round": case.correction_round, "defects": items}
     )
-    _tell_applicant(
+    records.tell_applicant(
         case,
         "请补正材料",
         f"需要补正：{'、'.join(d['name'] for d in items)}。补正期限 {case.supplement_due:%Y-%m-%d}。",
@@ -845,8 +712,8 @@ def case_request_correction(*, actor, case: Case, defects: list[dict]) -> Correc
 @transaction.atomic
 def case_supplement(*, actor, case: Case) -> Case:
     """The supplement is in: back to pre-review, with a new 5-working-day window."""
-    case = _lock(case)
-    _ensure_applicant_side(actor, case)
+    case = records.lock(case)
+    access.ensure_applicant_side(actor, case)
     if case.status != CaseStatus.CORRECTION_REQUESTED:
         raise Conflict("该办件不在待补正状态。", code="not_awaiting_supplement")
     notice = case.corrections.get(round=case.correction_round)
@@ -863,44 +730,24 @@ def case_supplement(*, actor, case: Case) -> Case:
     now = timezone.now()
     case.status = CaseStatus.RECEIVED
     case.round_received_at = now
-    case.correction_due = clock.add_working_days(calendar(), _local(now), CORRECTION_DAYS)
+    case.correction_due = clock.add_working_days(
+        calendar(), records.local_date(now), CORRECTION_DAYS
+    )
     case.save(update_fields=["status", "round_received_at", "correction_due"])
-    _event(case, "supplemented", "已补正材料，等待预审", actor=actor)
-    _audit(case, "case.supplement", actor, {"round": case.correction_round})
+    records.event(case, "supplemented", "已补正材料，等待预审", actor=actor)
+    records.audit(case, "case.supplement", actor, {"round": case.correction_round})
     return case
 
 
-def _open_tasks(case, steps, cal, start: date, opened_at) -> list[Task]:
-    """One task per step, due `step.days` working days after `start`; a step owned by
-    "the department of this kind" is the case's own department (two-level items)."""
-    codes = {s.owner.department for s in steps if not s.owner.is_local}
-    departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
-    tasks = [
-        Task(
-            case=case,
-            step_key=step.key,
-            step_name=step.name,
-            stage=0,
-            department=case.department
-            if step.owner.is_local
-            else departments[step.owner.department],
-            role=step.role,
-            opened_at=opened_at,
-            due_date=clock.add_working_days(cal, start, step.days),
-        )
-        for step in steps
-    ]
-    Task.objects.bulk_create(tasks)
-    return tasks
-
-
 def _open_first_stage(case, cal, start: date, opened_at) -> list[Task]:
-    return _open_tasks(case, opening_steps(parse_flow(case.version.flow)), cal, start, opened_at)
+    return review.open_tasks(
+        case, opening_steps(parse_flow(case.version.flow)), cal, start, opened_at
+    )
 
 
 def _start_clock(case, accepted_at, *, deemed: bool) -> None:
     cal = calendar()
-    start = _local(accepted_at)
+    start = records.local_date(accepted_at)
     version = case.version
     promised = 1 if version.kind == ItemKind.INSTANT else version.promised_days
     case.accepted_at = accepted_at
@@ -929,8 +776,8 @@ def case_accept(
 ) -> Case:
     """Accept (受理). Art. 32(5): acceptance is mandatory once complete. With 容缺, the
     listed gaps are to be filled by the applicant's committed date."""
-    case = _lock(case)
-    _ensure_intake_staff(actor, case)
+    case = records.lock(case)
+    access.ensure_intake_staff(actor, case)
     if case.deemed_accepted and case.status == CaseStatus.PROCESSING:
         raise _deemed_refusal(case, "另行受理（受理日期不变）")
     if case.status != CaseStatus.RECEIVED:
@@ -943,7 +790,7 @@ def case_accept(
         allowed = {str(r.pk): r.name for r in case.version.materials.filter(lenient_allowed=True)}
         if not set(lenient) <= set(allowed):
             raise InvalidInput("只有事项指定的材料可以容缺。", code="not_lenient_material")
-        if not commitment.strip() or lenient_due is None or lenient_due <= _today():
+        if not commitment.strip() or lenient_due is None or lenient_due <= records.today():
             raise InvalidInput(
                 "容缺受理须有申请人的承诺和补交期限。",
                 errors={"commitment": ["请填写承诺和期限。"]},
@@ -966,9 +813,9 @@ def case_accept(
             if k in lenient
         ],
     )
-    _event(case, "accepted", "已受理" + ("（容缺受理）" if lenient else ""), actor=actor)
-    _audit(case, "case.accept", actor, {"lenient": lenient})
-    _tell_applicant(
+    records.event(case, "accepted", "已受理" + ("（容缺受理）" if lenient else ""), actor=actor)
+    records.audit(case, "case.accept", actor, {"lenient": lenient})
+    records.tell_applicant(
         case,
         "申请已受理",
         f"承诺办结日期 {case.promised_due:%Y-%m-%d}，法定办结日期 {case.statutory_due:%Y-%m-%d}。",
@@ -978,14 +825,14 @@ def case_accept(
 
 def _acceptance_notice(case, *, lenient_names=()):
     body = (
-        f"你（单位）于 {_local(case.received_at):%Y年%m月%d日} 提交的“{case.version.name}”申请"
+        f"你（单位）于 {records.local_date(case.received_at):%Y年%m月%d日} 提交的“{case.version.name}”申请"
         f"（办件编号 {case.number}），申请材料齐全、符合法定形式，依据《中华人民共和国行政许可法》第三十二条，"
         f"决定予以受理。本机关将在 {case.statutory_due:%Y年%m月%d日} 前（法定期限）作出决定，"
         f"承诺于 {case.promised_due:%Y年%m月%d日} 前办结。\n可凭办件编号和查询密码在网上审批平台查询办理进度。"
     )
     if case.deemed_accepted:
         body = (
-            f"你（单位）于 {_local(case.accepted_at):%Y年%m月%d日} 提交的“{case.version.name}”申请"
+            f"你（单位）于 {records.local_date(case.accepted_at):%Y年%m月%d日} 提交的“{case.version.name}”申请"
             f"（办件编号 {case.number}），本机关未在五个工作日内一次告知补正内容，依据《中华人民共和国行政许可法》"
             f"第三十二条第一款第四项，自收到申请材料之日起即为受理。法定期限至 {case.statutory_due:%Y年%m月%d日}。"
         )
@@ -994,7 +841,7 @@ def _acceptance_notice(case, *, lenient_names=()):
             f"\n容缺材料：{'、'.join(lenient_names)}，请按承诺于 {case.lenient_due:%Y年%m月%d日} 前补交；"
             "逾期未补交的，终止办理。"
         )
-    _issue_notice(case, NoticeKind.LENIENT if lenient_names else NoticeKind.ACCEPTANCE, body)
+    notices.issue_notice(case, NoticeKind.LENIENT if lenient_names else NoticeKind.ACCEPTANCE, body)
 
 
 @_today_applies_first
@@ -1004,8 +851,8 @@ def case_not_accept(
 ) -> Case:
     """RCV-01/02/07 (Art. 32, 72(7)): never without reasons; naming the competent organ
     when that is the reason. False materials bar the applicant (SAN-01, Art. 78)."""
-    case = _lock(case)
-    _ensure_intake_staff(actor, case)
+    case = records.lock(case)
+    access.ensure_intake_staff(actor, case)
     if case.deemed_accepted and case.status == CaseStatus.PROCESSING:
         raise _deemed_refusal(case, "作出不予受理决定")
     if case.status not in (CaseStatus.RECEIVED, CaseStatus.CORRECTION_REQUESTED):
@@ -1042,38 +889,40 @@ def case_not_accept(
             item=case.item,
             case=case,
             article="第七十八条",
-            until=_today() + timedelta(days=365),
+            until=records.today() + timedelta(days=365),
         )
     body = (
-        f"你（单位）于 {_local(case.received_at):%Y年%m月%d日} 提交的“{case.version.name}”申请"
+        f"你（单位）于 {records.local_date(case.received_at):%Y年%m月%d日} 提交的“{case.version.name}”申请"
         f"（办件编号 {case.number}），经审查，{NotAcceptedReason(reason).label}。\n理由：{case.reason_text}"
     )
     if case.competent_organ:
         body += f"\n请向{case.competent_organ}提出申请。"
     body += "\n" + REMEDIES
-    _issue_notice(case, NoticeKind.NON_ACCEPTANCE, body)
-    _event(case, "not_accepted", f"不予受理：{case.reason_text}", actor=actor)
-    _audit(case, "case.not_accept", actor, {"reason": reason})
-    _tell_applicant(case, "不予受理", case.reason_text)
+    notices.issue_notice(case, NoticeKind.NON_ACCEPTANCE, body)
+    records.event(case, "not_accepted", f"不予受理：{case.reason_text}", actor=actor)
+    records.audit(case, "case.not_accept", actor, {"reason": reason})
+    records.tell_applicant(case, "不予受理", case.reason_text)
     return case
 
 
 @transaction.atomic
 def case_request_originals(*, actor, case: Case, due: date) -> Case:
     """预审后通知提供原始材料: show the originals at the window by a date."""
-    case = _lock(case)
-    _ensure_intake_staff(actor, case)
+    case = records.lock(case)
+    access.ensure_intake_staff(actor, case)
     if case.status not in (CaseStatus.RECEIVED, CaseStatus.PROCESSING):
         raise Conflict("当前状态下不能要求核验原件。", code="out_of_turn")
-    if due < _today():
+    if due < records.today():
         raise InvalidInput("核验原件的期限不能早于今天。", errors={"due": ["期限无效。"]})
     case.originals_due = due
     case.save(update_fields=["originals_due"])
     names = "、".join(
         case.version.materials.filter(show_original=True).values_list("name", flat=True)
     )
-    _event(case, "originals", f"请于 {due:%m月%d日} 前携带原件到窗口核验：{names}", actor=actor)
-    _tell_applicant(
+    records.event(
+        case, "originals", f"请于 {due:%m月%d日} 前携带原件到窗口核验：{names}", actor=actor
+    )
+    records.tell_applicant(
         case,
         "请到窗口核验原件",
         f"请于 {due:%Y-%m-%d} 前携带原件到{case.department.name}窗口：{names}。",
@@ -1083,28 +932,28 @@ def case_request_originals(*, actor, case: Case, due: date) -> Case:
 
 @transaction.atomic
 def material_mark_original_seen(*, actor, material: CaseMaterial) -> CaseMaterial:
-    case = _lock(material.case)
-    if not _is_clerk_for(actor, case.department):
+    case = records.lock(material.case)
+    if not access.is_clerk_for(actor, case.department):
         raise NotFound("未找到该材料。")
     CaseMaterial.objects.filter(pk=material.pk).update(
         original_seen_by=actor, original_seen_at=timezone.now()
     )
-    _event(
+    records.event(
         case,
         "original_seen",
         f"窗口已核验原件：{material.requirement.name}",
         actor=actor,
         public=True,
     )
-    _audit(case, "case.original_seen", actor, {"material": material.requirement.name})
+    records.audit(case, "case.original_seen", actor, {"material": material.requirement.name})
     material.refresh_from_db()
     return material
 
 
 @transaction.atomic
 def case_withdraw(*, actor, case: Case, reason: str = "") -> Case:
-    case = _lock(case)
-    _ensure_applicant_side(actor, case)
+    case = records.lock(case)
+    access.ensure_applicant_side(actor, case)
     if case.status == CaseStatus.DRAFT:
         raise Conflict("草稿尚未提交，直接删除即可。", code="draft")
     if case.status not in WITHDRAWABLE:
@@ -1113,61 +962,32 @@ def case_withdraw(*, actor, case: Case, reason: str = "") -> Case:
     case.ended_at = timezone.now()
     case.reason_text = (reason or "申请人撤回").strip()[:500]
     case.save(update_fields=["status", "ended_at", "reason_text"])
-    case.tasks.filter(status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]).update(
-        status=TaskStatus.CANCELLED
-    )
-    _event(case, "withdrawn", "申请人已撤回申请", actor=actor)
-    _audit(case, "case.withdraw", actor, {"reason": case.reason_text})
-    _tell_applicant(case, "申请已撤回", case.reason_text)
+    records.cancel_open_tasks(case)
+    records.event(case, "withdrawn", "申请人已撤回申请", actor=actor)
+    records.audit(case, "case.withdraw", actor, {"reason": case.reason_text})
+    records.tell_applicant(case, "申请已撤回", case.reason_text)
     return case
 
 
 @transaction.atomic
 def case_terminate(*, actor, case: Case, reason: str) -> Case:
-    case = _lock(case)
+    case = records.lock(case)
     if actor is not None:
-        _ensure_intake_staff(actor, case)
+        access.ensure_intake_staff(actor, case)
     if case.status not in (CaseStatus.PROCESSING, CaseStatus.SUSPENDED):
         raise Conflict("只有办理中的办件可以终止。", code="out_of_turn")
     case.status = CaseStatus.TERMINATED
     case.ended_at = timezone.now()
     case.reason_text = reason
     case.save(update_fields=["status", "ended_at", "reason_text"])
-    case.tasks.filter(status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]).update(
-        status=TaskStatus.CANCELLED
-    )
-    _event(case, "terminated", f"终止办理：{reason}", actor=actor)
-    _audit(case, "case.terminate", actor, {"reason": reason})
-    _tell_applicant(case, "办件已终止", reason)
+    records.cancel_open_tasks(case)
+    records.event(case, "terminated", f"终止办理：{reason}", actor=actor)
+    records.audit(case, "case.terminate", actor, {"reason": reason})
+    records.tell_applicant(case, "办件已终止", reason)
     return case
 
 
 # --- decision and delivery (instant items here; flows in the review issue) -------------------------
-
-
-def _ensure_decider(actor, case) -> None:
-    """Instant items: the window's clerk or the department's official decides on the spot.
-    Otherwise the decision step (CONTRACTS.md): its task must be open, the actor the head
-    of the lead department, and every co-department "disagree" answered by the lead."""
-    if case.version.kind == ItemKind.INSTANT:
-        if _is_clerk_for(actor, case.department) or _is_official_of(actor, case.department):
-            return
-        raise NotFound("未找到该办件，或您无权作出决定。")
-    flow = parse_flow(case.version.flow)
-    decision = flow.decision_step
-    lead = Department.objects.filter(code=decision.owner.department).first() if decision else None
-    if (
-        _is_client(actor)
-        or lead is None
-        or not actor.has_role(Role.HEAD)
-        or actor.department is None
-        or actor.department.pk != lead.pk
-    ):
-        raise NotFound("未找到该办件，或您无权作出决定。")
-    if not case.tasks.filter(
-        step_key=decision.key, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]
-    ).exists():
-        raise Conflict("审查环节尚未全部完成，批复环节还未开启。", code="decision_not_open")
 
 
 def _ensure_may_grant(case) -> None:
@@ -1206,12 +1026,12 @@ def _ensure_may_grant(case) -> None:
 def _issue_licence(case, actor) -> Licence:
     version = case.version
     now = timezone.now()
-    valid_from = _local(now)
+    valid_from = records.local_date(now)
     valid_until = None
     if version.validity_months:
         valid_until = _add_months(valid_from, version.validity_months) - timedelta(days=1)
     licence = Licence(
-        number=numbering.licence_number(case.item.department, _local(now).year),
+        number=numbering.licence_number(case.item.department, records.local_date(now).year),
         verification_code=secrets.token_hex(8).upper(),
         case=case,
         item=case.item,
@@ -1273,30 +1093,9 @@ def _renew_or_change(case) -> Licence:
             f"{k}：{v}" for k, v in case.form_data.items() if k not in ("contact", "phone")
         )[:500]
         fields = ["scope", "file"]
-    licence_render(licence, issued=_today())
+    licence_render(licence, issued=records.today())
     licence.save(update_fields=fields)
     return licence
-
-
-def may_read_personal(actor, case: Case) -> bool:
-    """Whose work needs the applicant's full ID and mobile numbers: the applicant's side;
-    the staff handling the case (its department's officials and window, the departments
-    with a step on it); supervision, which calls applicants back on warnings and complaints;
-    a system client allowed to read the case (the department's own system). Not observers,
-    whose view is masked (CONTRACTS.md), nor leaders or legal reviewers (LAW.md PUB-01)."""
-    if _is_client(actor):
-        return True  # ensure_client_may decided
-    if case.applicant_id == actor.pk or case.submitted_by_id == actor.pk:
-        return True
-    if _is_official_of(actor, case.department) or _is_clerk_for(actor, case.department):
-        return True
-    if actor.has_role(Role.SUPERVISOR):
-        return True
-    return bool(
-        actor.has_role(Role.OFFICIAL, Role.HEAD)
-        and actor.department
-        and case.tasks.filter(department=actor.department).exists()
-    )
 
 
 @transaction.atomic
@@ -1304,11 +1103,11 @@ def case_personal_read(*, actor, case: Case) -> dict:
     """The applicant's numbers in clear, for a reader whose work needs them; every such
     read is audited (PIPL Art. 51). Pages and lists show them masked."""
     ensure_client_may(actor, "case.personal")
-    if not may_read_personal(actor, case):
+    if not access.may_read_personal(actor, case):
         raise NotAllowed(
             "您的职责无需查看申请人的完整证件号码和联系电话。", code="personal_not_needed"
         )
-    _audit(case, "case.personal_read", actor)
+    records.audit(case, "case.personal_read", actor)
     return {
         "applicant_name": case.applicant_name,
         "applicant_code": case.applicant_code,
@@ -1320,8 +1119,8 @@ def case_personal_read(*, actor, case: Case) -> dict:
 def case_decide(*, actor, case: Case, outcome: str, reasons: str = "") -> Case:
     """DEC-01/02 (Art. 38): grant in writing; a refusal gives reasons and the rights to
     reconsideration and litigation. A grant issues the licence."""
-    case = _lock(case)
-    _ensure_decider(actor, case)
+    case = records.lock(case)
+    access.ensure_decider(actor, case)
     if case.status != CaseStatus.PROCESSING:
         raise Conflict("只有已受理、办理中的办件才能作出决定。", code="not_processing")
     if outcome not in (Outcome.GRANTED, Outcome.REFUSED):
@@ -1331,9 +1130,7 @@ def case_decide(*, actor, case: Case, outcome: str, reasons: str = "") -> Case:
             "不予许可必须说明理由（第三十八条第二款）。", errors={"reasons": ["请填写理由。"]}
         )
     if case.version.kind != ItemKind.INSTANT:
-        from .review import hearing_blocks_decision
-
-        blocked = hearing_blocks_decision(case)
+        blocked = review.hearing_blocks_decision(case)
         if blocked:
             raise Conflict(blocked, code="hearing_pending")
     if outcome == Outcome.GRANTED:
@@ -1345,10 +1142,12 @@ def case_decide(*, actor, case: Case, outcome: str, reasons: str = "") -> Case:
     case.reason_text = (reasons or "").strip()
     if outcome == Outcome.GRANTED and case.version.licence_type:
         # TL-04 (Art. 44): the licence is delivered within 10 working days of the decision.
-        case.licence_due = clock.add_working_days(calendar(), _local(now), LICENCE_DAYS)
+        case.licence_due = clock.add_working_days(calendar(), records.local_date(now), LICENCE_DAYS)
     case.save(update_fields=["status", "outcome", "decided_at", "reason_text", "licence_due"])
     case.tasks.filter(status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]).update(
-        status=TaskStatus.DONE, completed_at=now, claimed_by=None if _is_client(actor) else actor
+        status=TaskStatus.DONE,
+        completed_at=now,
+        claimed_by=None if access.is_client(actor) else actor,
     )
     if outcome == Outcome.GRANTED and case.kind in ("renewal", "change") and case.licence_id:
         licence = _renew_or_change(case)
@@ -1362,10 +1161,10 @@ def case_decide(*, actor, case: Case, outcome: str, reasons: str = "") -> Case:
                 f"你（单位）申请变更《{licence.name}》（编号 {licence.number}），经审查，符合法定条件、标准，"
                 "依据《中华人民共和国行政许可法》第四十九条，决定准予变更。"
             )
-        _issue_notice(case, NoticeKind.GRANT, body, department=case.item.department)
+        notices.issue_notice(case, NoticeKind.GRANT, body, department=case.item.department)
     elif outcome == Outcome.GRANTED:
         licence = _issue_licence(case, actor) if case.version.licence_type else None
-        _issue_notice(
+        notices.issue_notice(
             case,
             NoticeKind.GRANT,
             (
@@ -1376,7 +1175,7 @@ def case_decide(*, actor, case: Case, outcome: str, reasons: str = "") -> Case:
             department=case.item.department,
         )
     else:
-        _issue_notice(
+        notices.issue_notice(
             case,
             NoticeKind.REFUSAL,
             (
@@ -1385,9 +1184,9 @@ def case_decide(*, actor, case: Case, outcome: str, reasons: str = "") -> Case:
             ),
             department=case.item.department,
         )
-    _event(case, "decided", "已作出决定：" + Outcome(outcome).label, actor=actor)
-    _audit(case, "case.decide", actor, {"outcome": outcome})
-    _tell_applicant(
+    records.event(case, "decided", "已作出决定：" + Outcome(outcome).label, actor=actor)
+    records.audit(case, "case.decide", actor, {"outcome": outcome})
+    records.tell_applicant(
         case,
         "已作出决定",
         Outcome(outcome).label + ("" if outcome == Outcome.GRANTED else f"：{case.reason_text}"),
@@ -1397,12 +1196,12 @@ def case_decide(*, actor, case: Case, outcome: str, reasons: str = "") -> Case:
 
 @transaction.atomic
 def case_deliver(*, actor, case: Case, method: str, tracking_number: str = "") -> Case:
-    case = _lock(case)
+    case = records.lock(case)
     if not (
-        _is_clerk_for(actor, case.department)
-        or _is_official_of(actor, case.department)
-        or _is_clerk_for(actor, case.item.department)
-        or _is_official_of(actor, case.item.department)
+        access.is_clerk_for(actor, case.department)
+        or access.is_official_of(actor, case.department)
+        or access.is_clerk_for(actor, case.item.department)
+        or access.is_official_of(actor, case.item.department)
     ):
         raise NotFound("未找到该办件。")
     if case.status != CaseStatus.DECIDED:
@@ -1416,9 +1215,9 @@ def case_deliver(*, actor, case: Case, method: str, tracking_number: str = "") -
     case.tracking_number = tracking_number.strip()
     case.closed_at = timezone.now()
     case.save(update_fields=["status", "delivery_method", "tracking_number", "closed_at"])
-    _event(case, "delivered", f"已送达（{DeliveryMethod(method).label}），办结", actor=actor)
-    _audit(case, "case.deliver", actor, {"method": method})
-    _tell_applicant(
+    records.event(case, "delivered", f"已送达（{DeliveryMethod(method).label}），办结", actor=actor)
+    records.audit(case, "case.deliver", actor, {"method": method})
+    records.tell_applicant(
         case, "已办结", f"送达方式：{DeliveryMethod(method).label}。欢迎对本次服务作出评价。"
     )
     return case
@@ -1430,7 +1229,7 @@ def case_window_instant(
 ) -> Case:
     """Instant items at the window (Art. 34 ¶2, 56): received → processing → decided →
     closed while the applicant waits, all in one transaction."""
-    if not _is_clerk_for(actor, case.department):
+    if not access.is_clerk_for(actor, case.department):
         raise NotFound("未找到该办件。")
     if case.version.kind != ItemKind.INSTANT:
         raise Conflict("只有即办件可以当场办结。", code="not_instant")
@@ -1446,7 +1245,7 @@ def case_window_instant(
 def licences_renewal_watch(today: date | None = None) -> dict:
     """RNW-01: remind holders before the renewal lead time; RNW-02: a renewal not decided
     by the expiry date is deemed granted, recorded and flagged for supervision."""
-    today = today or _today()
+    today = today or records.today()
     report = {"reminded": 0, "deemed_renewed": 0}
     for licence in Licence.objects.filter(
         status="valid", valid_until__isnull=False, reminded_at__isnull=True, valid_until__gte=today
@@ -1467,7 +1266,7 @@ def licences_renewal_watch(today: date | None = None) -> dict:
     ).values_list("pk", flat=True)
     for case_id in pending:
         with transaction.atomic():
-            case = _lock(Case(pk=case_id))
+            case = records.lock(Case(pk=case_id))
             licence = (
                 Licence.objects.select_for_update()
                 .select_related("department")
@@ -1486,19 +1285,19 @@ def licences_renewal_watch(today: date | None = None) -> dict:
             licence.deemed_renewed_at = now
             # RNW-02 (Art. 50 ¶2): renewed, so valid again even if the expiry job ran first.
             licence.status = LicenceStatus.VALID
-            licence_render(licence, issued=_local(now))
+            licence_render(licence, issued=records.local_date(now))
             licence.save(update_fields=["valid_until", "deemed_renewed_at", "status", "file"])
             case.status, case.outcome, case.decided_at = CaseStatus.DECIDED, Outcome.GRANTED, now
             case.reason_text = "有效期届满前未作出决定，视为准予延续（第五十条第二款）"
             case.save(update_fields=["status", "outcome", "decided_at", "reason_text"])
-            case.tasks.filter(status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]).update(
-                status=TaskStatus.CANCELLED
-            )
-            _event(case, "deemed_renewed", case.reason_text, breach="RNW-02")
-            _audit(
+            records.cancel_open_tasks(case)
+            records.event(case, "deemed_renewed", case.reason_text, breach="RNW-02")
+            records.audit(
                 case, "case.deemed_renew", None, {"valid_until": licence.valid_until.isoformat()}
             )
-            _tell_applicant(case, "视为准予延续", f"有效期延续至 {licence.valid_until:%Y-%m-%d}。")
+            records.tell_applicant(
+                case, "视为准予延续", f"有效期延续至 {licence.valid_until:%Y-%m-%d}。"
+            )
             report["deemed_renewed"] += 1
     return report
 
@@ -1506,7 +1305,7 @@ def licences_renewal_watch(today: date | None = None) -> dict:
 def cases_deadlines(today: date | None = None) -> dict:
     """Deemed acceptance (RCV-04), deemed withdrawal, missed 容缺 pieces. Each case in
     its own transaction, so one failure does not hold back the others."""
-    today = today or _today()
+    today = today or records.today()
     report = {"deemed_accepted": 0, "deemed_withdrawn": 0, "terminated": 0}
     for case_id in Case.objects.filter(
         status=CaseStatus.RECEIVED, correction_due__lt=today
@@ -1522,7 +1321,7 @@ def cases_deadlines(today: date | None = None) -> dict:
         status=CaseStatus.PROCESSING, lenient_due__lt=today
     ).values_list("pk", flat=True):
         with transaction.atomic():
-            case = _lock(Case(pk=case_id))
+            case = records.lock(Case(pk=case_id))
             lenient = set(
                 case.version.materials.filter(lenient_allowed=True).values_list("pk", flat=True)
             )
@@ -1544,41 +1343,43 @@ def cases_deadlines(today: date | None = None) -> dict:
 
 @transaction.atomic
 def _deem_accepted(case_id, today) -> bool:
-    case = _lock(Case(pk=case_id))
+    case = records.lock(Case(pk=case_id))
     if case.status != CaseStatus.RECEIVED or case.correction_due >= today:
         return False
     # RCV-04 (Art. 32(4)): deemed accepted as of the receipt that opened the round.
     _start_clock(case, case.round_received_at, deemed=True)
     case.save()
     _acceptance_notice(case)
-    _event(
+    records.event(
         case,
         "deemed_accepted",
         "未在五个工作日内一次告知补正，自收件之日起视为受理",
         breach="RCV-04",
     )
-    _audit(
+    records.audit(
         case,
         "case.deemed_accept",
         None,
         {"breach": "RCV-04", "correction_due": case.correction_due.isoformat()},
     )
-    _tell_applicant(case, "申请视为已受理", f"法定办结日期 {case.statutory_due:%Y-%m-%d}。")
+    records.tell_applicant(case, "申请视为已受理", f"法定办结日期 {case.statutory_due:%Y-%m-%d}。")
     return True
 
 
 @transaction.atomic
 def _deem_withdrawn(case_id, today) -> bool:
-    case = _lock(Case(pk=case_id))
+    case = records.lock(Case(pk=case_id))
     if case.status != CaseStatus.CORRECTION_REQUESTED or case.supplement_due >= today:
         return False
     case.status = CaseStatus.WITHDRAWN
     case.ended_at = timezone.now()
     case.reason_text = "逾期未补正，视为撤回申请"
     case.save(update_fields=["status", "ended_at", "reason_text"])
-    _event(case, "deemed_withdrawn", case.reason_text)
-    _audit(case, "case.deemed_withdraw", None, {"supplement_due": case.supplement_due.isoformat()})
-    _tell_applicant(case, "申请视为撤回", case.reason_text)
+    records.event(case, "deemed_withdrawn", case.reason_text)
+    records.audit(
+        case, "case.deemed_withdraw", None, {"supplement_due": case.supplement_due.isoformat()}
+    )
+    records.tell_applicant(case, "申请视为撤回", case.reason_text)
     return True
 
 
@@ -1599,8 +1400,8 @@ def cases_recompute_provisional() -> list[dict]:
     )
     for case in cases:
         with transaction.atomic():
-            case = _lock(case)
-            start = _local(case.accepted_at)
+            case = records.lock(case)
+            start = records.local_date(case.accepted_at)
             shift_days = case.suspended_days + case.extension_days
             promised = 1 if case.version.kind == ItemKind.INSTANT else case.version.promised_days
             statutory_due = clock.add_working_days(
@@ -1616,12 +1417,12 @@ def cases_recompute_provisional() -> list[dict]:
                         "promised": (case.promised_due, promised_due),
                     }
                 )
-                _event(
+                records.event(
                     case,
                     "recomputed",
                     f"放假安排公布，期限重算：法定 {statutory_due:%Y-%m-%d}，承诺 {promised_due:%Y-%m-%d}",
                 )
-                _audit(
+                records.audit(
                     case,
                     "case.recompute",
                     None,

@@ -20,7 +20,7 @@ from shenpi.core.errors import DomainError
 from shenpi.core.flow import parse_flow
 from shenpi.workdays.services import calendar
 
-from . import selectors, services
+from . import access, selectors, services
 from .constants import CaseStatus, DeliveryMethod, NotAcceptedReason, Outcome
 from .models import Case, CaseMaterial, Licence, Notice
 
@@ -115,7 +115,7 @@ def case_edit(request, pk):
     if case.status != CaseStatus.DRAFT:
         return redirect("cases:detail", pk=case.pk)
     try:
-        services._ensure_applicant_side(request.user, case)
+        access.ensure_applicant_side(request.user, case)
     except DomainError:
         raise Http404 from None
     if request.method == "POST":
@@ -314,11 +314,11 @@ def case_detail(request, pk):
     staff = user.account_type == AccountType.STAFF
     can_intake = can_decide = can_deliver = False
     if staff:
-        can_intake = services._is_official_of(user, case.department) or services._is_clerk_for(
+        can_intake = access.is_official_of(user, case.department) or access.is_clerk_for(
             user, case.department
         )
         try:
-            services._ensure_decider(user, case)
+            access.ensure_decider(user, case)
             can_decide = case.status == CaseStatus.PROCESSING
         except DomainError:
             can_decide = False
@@ -344,7 +344,7 @@ def case_detail(request, pk):
         end = timezone.localtime(t.completed_at).date() if t.completed_at else today
         t.used_days = clock.days_used(cal, opened, end)
         t.limit_days = clock.working_days_between(cal, opened, t.due_date)
-        t.mine = review._staff_of(user, t.department, t.role) if staff else False
+        t.mine = access.staff_of(user, t.department, t.role) if staff else False
         t.lead_may_respond = (
             t.verdict == "disagree" and not t.response and my_department == case.item.department_id
         )
@@ -365,7 +365,7 @@ def case_detail(request, pk):
             "can_decide": can_decide,
             "can_deliver": can_deliver,
             "left": left,
-            "is_applicant_side": case.applicant_id == user.pk or case.submitted_by_id == user.pk,
+            "is_applicant_side": access.is_applicant_side(user, case),
             "reasons": NotAcceptedReason.choices,
             "methods": DeliveryMethod.choices,
             "licence": getattr(case, "issued_licence", None)
@@ -380,7 +380,7 @@ def case_detail(request, pk):
             # Shown masked; the clear numbers only on request, audited (case_personal).
             "masked_code": personal.mask_code(case.applicant_code),
             "masked_mobile": personal.mask_mobile(case.applicant_mobile),
-            "may_read_personal": services.may_read_personal(user, case),
+            "may_read_personal": access.may_read_personal(user, case),
             "can_pause": staff
             and case.status in (CaseStatus.PROCESSING, CaseStatus.SUSPENDED)
             and (
@@ -400,7 +400,7 @@ def case_detail(request, pk):
             and case.applicant_id == user.pk,
             "window_rating": case.status in (CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED)
             and not hasattr(case, "rating")
-            and services._is_clerk_for(user, case.department),
+            and access.is_clerk_for(user, case.department),
             "rating_levels": [
                 (5, "非常满意"),
                 (4, "满意"),
@@ -414,7 +414,7 @@ def case_detail(request, pk):
                 ("guide_accuracy", "办事指南准确"),
                 ("convenience", "办事便利"),
             ],
-            "can_intake_dept": staff and services._is_official_of(user, case.department),
+            "can_intake_dept": staff and access.is_official_of(user, case.department),
             "hearing_staff": User.objects.filter(office__department=user.department, is_active=True)
             if staff and user.department
             else [],
@@ -430,7 +430,7 @@ def case_detail(request, pk):
 
 
 def can_intake_any(user, case) -> bool:
-    return services._is_official_of(user, case.department)
+    return access.is_official_of(user, case.department)
 
 
 @login_required

@@ -42,7 +42,7 @@ def _nul_response(request):
     from django.http import HttpResponseBadRequest
 
     if request.path.startswith("/api/"):
-        from shenpi.api.errors import problem_response
+        from shenpi.common.problems import problem_response
 
         return problem_response(400, NUL_MESSAGE, code="invalid")
     return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")

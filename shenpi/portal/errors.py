@@ -2,7 +2,7 @@
 
 from django.shortcuts import render
 
-from shenpi.api.errors import problem_response
+from shenpi.common.problems import problem_response
 
 
 def not_found(request, exception=None):

@@ -162,9 +162,9 @@ def report_pdf(title: str, results, idle=()) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfgen import canvas
 
-    from shenpi.cases.documents import _font
+    from shenpi.cases.documents import pdf_font
 
-    font = _font()
+    font = pdf_font()
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=landscape(A4))
     width, height = landscape(A4)

@@ -424,9 +424,9 @@ def window_rating_open(*, actor, case) -> str:
     rating (channel `window`). The clerk never rates: the token carries no scores."""
     from django.core import signing
 
-    from shenpi.cases.services import _is_clerk_for
+    from shenpi.cases.access import is_clerk_for
 
-    if not _is_clerk_for(actor, case.department):
+    if not is_clerk_for(actor, case.department):
         raise NotFound("未找到该办件。")
     _ensure_rateable(case)
     audit_record(

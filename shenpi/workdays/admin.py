@@ -4,6 +4,7 @@ from shenpi.audit.admin_mixins import AuditedModelAdmin
 
 from .models import CalendarDay, CalendarYear
 from .services import calendar_changed
+from .signals import schedule_recompute
 
 
 class CalendarAdmin(AuditedModelAdmin):
@@ -33,10 +34,12 @@ class CalendarYearAdmin(CalendarAdmin):
     def recompute(self, request, queryset):
         from django.utils import timezone
 
-        from shenpi.cases.services import cases_recompute_provisional
-
         calendar_changed()
-        moved = cases_recompute_provisional()
+        moved = [
+            change
+            for _receiver, changes in schedule_recompute.send(sender=CalendarYear)
+            for change in changes or []
+        ]
         queryset.update(recomputed_at=timezone.now())
         self.message_user(
             request,

@@ -10,9 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from shenpi.audit.hashing import checkpoint_hash, record_hash
+from shenpi.audit.hashing import checkpoint_hash, checkpoint_time, record_hash
 from shenpi.audit.models import AuditCheckpoint, AuditCheckpointEntry, AuditRecord, AuditStream
-from shenpi.audit.services import _append_digest, _iso, audit_checkpoint, audit_record
+from shenpi.audit.services import _append_digest, audit_checkpoint, audit_record
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def checkpointed(n=3):
     checkpoint = audit_checkpoint()
     # The test's transaction never commits: write the digest as the commit would.
     _append_digest(
-        f"{checkpoint.pk}\t{_iso(checkpoint.at)}\t{checkpoint.hash}\t{checkpoint.signature}\n"
+        f"{checkpoint.pk}\t{checkpoint_time(checkpoint.at)}\t{checkpoint.hash}\t{checkpoint.signature}\n"
     )
     return checkpoint
 
@@ -77,7 +77,7 @@ def test_a_rewrite_with_recomputed_checkpoints_fails_the_signature(digests):
         )
         entries = list(checkpoint.entries.values_list("stream", "seq", "hash"))
         AuditCheckpoint.objects.filter(pk=checkpoint.pk).update(
-            hash=checkpoint_hash(checkpoint.alg, "", _iso(checkpoint.at), entries)
+            hash=checkpoint_hash(checkpoint.alg, "", checkpoint_time(checkpoint.at), entries)
         )
 
     superuser(rewrite)

@@ -92,7 +92,7 @@ def test_the_items_form_is_validated(food, demo):
 def test_a_crash_in_the_middle_leaves_no_half_submitted_case(food, demo):
     case = complete_draft(services, demo("zhangsan"), food)
     with (
-        mock.patch("shenpi.cases.services.notify", side_effect=RuntimeError("gateway down")),
+        mock.patch("shenpi.cases.records.notify", side_effect=RuntimeError("gateway down")),
         pytest.raises(RuntimeError),
     ):
         services.case_submit(

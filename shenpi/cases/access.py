@@ -1,0 +1,124 @@
+"""Who may act on a case (CONTRACTS.md "Who may do what"): public predicates the pages
+use to show what a person may do, and the ensure_* guards the services call. Being out of
+scope answers as a case that does not exist would (NotFound)."""
+
+from __future__ import annotations
+
+from shenpi.accounts.constants import Role
+from shenpi.accounts.models import Department
+from shenpi.catalog.constants import ItemKind
+from shenpi.core.errors import Conflict, NotFound
+from shenpi.core.flow import parse_flow
+
+from .constants import TaskStatus
+from .models import Case
+
+
+def is_client(actor) -> bool:
+    return getattr(actor, "is_system_client", False)
+
+
+def is_official_of(actor, department) -> bool:
+    """A person, never a system client: a client names the official who acts
+    (accounts.client_operations)."""
+    if is_client(actor):
+        return False
+    return bool(
+        actor.has_role(Role.OFFICIAL, Role.HEAD)
+        and actor.department
+        and actor.department.pk == department.pk
+    )
+
+
+def is_clerk_for(actor, department) -> bool:
+    return bool(
+        not is_client(actor)
+        and actor.has_role(Role.CLERK)
+        and actor.window_id
+        and actor.window.department_id == department.pk
+    )
+
+
+def is_applicant_side(actor, case) -> bool:
+    """The applicant or the person who submitted for them (a clerk, an agent); a system
+    client only for the cases it submitted."""
+    if is_client(actor):
+        return case.submitted_by_client_id is not None and (
+            case.submitted_by_client_id == actor.client.pk
+        )
+    return actor.pk in (case.applicant_id, case.submitted_by_id)
+
+
+def staff_of(actor, department, role: str) -> bool:
+    """An official (or, for a head step, the head) of the task's department."""
+    if is_client(actor) or actor.department is None or actor.department.pk != department.pk:
+        return False
+    return actor.has_role(Role.HEAD) if role == "head" else actor.has_role(Role.OFFICIAL, Role.HEAD)
+
+
+def ensure_intake_staff(actor, case) -> None:
+    """Pre-review, correction notice, acceptance: officials of the competent department
+    (and its window's clerks, who act for it)."""
+    if not (is_official_of(actor, case.department) or is_clerk_for(actor, case.department)):
+        raise NotFound("未找到该办件。")
+
+
+def ensure_applicant_side(actor, case) -> None:
+    """The applicant, or a clerk or agent acting for them; a system client only for the
+    cases it submitted for the applicant."""
+    if is_applicant_side(actor, case):
+        return
+    if not is_client(actor) and is_clerk_for(actor, case.department):
+        return
+    raise NotFound("未找到该办件。")
+
+
+def ensure_task_staff(actor, task) -> None:
+    if not staff_of(actor, task.department, task.role):
+        raise NotFound("未找到该任务。")
+
+
+def ensure_decider(actor, case) -> None:
+    """Instant items: the window's clerk or the department's official decides on the spot.
+    Otherwise the decision step (CONTRACTS.md): its task must be open, the actor the head
+    of the lead department, and every co-department "disagree" answered by the lead."""
+    if case.version.kind == ItemKind.INSTANT:
+        if is_clerk_for(actor, case.department) or is_official_of(actor, case.department):
+            return
+        raise NotFound("未找到该办件，或您无权作出决定。")
+    flow = parse_flow(case.version.flow)
+    decision = flow.decision_step
+    lead = Department.objects.filter(code=decision.owner.department).first() if decision else None
+    if (
+        is_client(actor)
+        or lead is None
+        or not actor.has_role(Role.HEAD)
+        or actor.department is None
+        or actor.department.pk != lead.pk
+    ):
+        raise NotFound("未找到该办件，或您无权作出决定。")
+    if not case.tasks.filter(
+        step_key=decision.key, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]
+    ).exists():
+        raise Conflict("审查环节尚未全部完成，批复环节还未开启。", code="decision_not_open")
+
+
+def may_read_personal(actor, case: Case) -> bool:
+    """Whose work needs the applicant's full ID and mobile numbers: the applicant's side;
+    the staff handling the case (its department's officials and window, the departments
+    with a step on it); supervision, which calls applicants back on warnings and complaints;
+    a system client allowed to read the case (the department's own system). Not observers,
+    whose view is masked (CONTRACTS.md), nor leaders or legal reviewers (LAW.md PUB-01)."""
+    if is_client(actor):
+        return True  # ensure_client_may decided
+    if is_applicant_side(actor, case):
+        return True
+    if is_official_of(actor, case.department) or is_clerk_for(actor, case.department):
+        return True
+    if actor.has_role(Role.SUPERVISOR):
+        return True
+    return bool(
+        actor.has_role(Role.OFFICIAL, Role.HEAD)
+        and actor.department
+        and case.tasks.filter(department=actor.department).exists()
+    )

@@ -1,0 +1,72 @@
+"""What every case transition writes besides its new state: the lock it takes first, the
+timeline entry, the audit record, the applicant's notice, the steps it cancels. Each is
+part of the caller's transaction (STYLE.md 3)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from shenpi.audit.services import audit_record
+from shenpi.notify.services import notify
+
+from .constants import TaskStatus
+from .models import Case, CaseEvent
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def local_date(moment) -> date:
+    return timezone.localtime(moment).date()
+
+
+def lock(case: Case) -> Case:
+    """The case row locked for this transaction, with what every transition reads."""
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("item", "version", "department__division", "applicant")
+        .get(pk=case.pk)
+    )
+
+
+def event(case, kind, text, *, actor=None, department=None, public=True, breach=""):
+    """A timeline entry; a system client's act is shown as the department's."""
+    person = actor if actor is not None and not getattr(actor, "is_system_client", False) else None
+    CaseEvent.objects.create(
+        case=case,
+        at=timezone.now(),
+        kind=kind,
+        text=text[:300],
+        actor=person,
+        department=department or case.department,
+        public=public,
+        breach=breach,
+    )
+
+
+def audit(case, action, actor, detail=None):
+    """The case stream's audit record (scoped to the case's division)."""
+    audit_record(
+        stream=f"case:{case.pk}",
+        action=action,
+        actor=actor,
+        object_type="case",
+        object_id=str(case.pk),
+        detail={"number": case.number, **(detail or {})},
+        actor_label="" if actor else "system",
+        division=case.division_id,
+    )
+
+
+def tell_applicant(case, title, body):
+    notify(case.applicant, title=f"{title}（{case.number}）", body=body, case=case)
+
+
+def cancel_open_tasks(case) -> int:
+    """A case that ends (withdrawn, terminated, deemed renewed) leaves no step open."""
+    return case.tasks.filter(status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]).update(
+        status=TaskStatus.CANCELLED
+    )
