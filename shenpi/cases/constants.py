@@ -18,12 +18,6 @@ class CaseStatus(models.TextChoices):
 
 
 TERMINAL = (CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED, CaseStatus.WITHDRAWN, CaseStatus.TERMINATED)
-WITHDRAWABLE = (
-    CaseStatus.RECEIVED,
-    CaseStatus.CORRECTION_REQUESTED,
-    CaseStatus.PROCESSING,
-    CaseStatus.SUSPENDED,
-)
 
 
 class CaseKind(models.TextChoices):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from shenpi.accounts.constants import Role
 from shenpi.accounts.models import Department, User
 from shenpi.catalog.constants import HandlingMode
-from shenpi.core import clock
+from shenpi.core import clock, transitions
 from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from shenpi.core.flow import parse_flow, steps_opened_by
 from shenpi.notify.services import notify
@@ -57,10 +57,7 @@ def open_tasks(case, steps, cal, start: date, opened_at) -> list[Task]:
 
 
 def _ensure_flowing(case) -> None:
-    if case.status != CaseStatus.PROCESSING:
-        raise Conflict(
-            f"办件当前状态为“{case.get_status_display()}”，不能办理环节。", code="not_processing"
-        )
+    transitions.check("task", case.status, label=case.get_status_display())
 
 
 def verdict_required(flow, step_key: str) -> bool:
@@ -251,8 +248,7 @@ def case_suspend(
     quarantine, appraisal or expert review; the applicant is told the time needed."""
     case = records.lock(case)
     _ensure_step_department_staff(actor, case)
-    if case.status != CaseStatus.PROCESSING:
-        raise Conflict("只有办理中的办件才能进入特别程序。", code="not_processing")
+    transitions.check("suspend", case.status)
     if reason not in SuspensionReason.values:
         raise InvalidInput(
             "特别程序只能是听证、招标、拍卖、检验、检测、检疫、鉴定或专家评审（第四十五条）。",
@@ -271,7 +267,7 @@ def case_suspend(
         started_on=timezone.localdate(),
         started_by=actor,
     )
-    case.status = CaseStatus.SUSPENDED
+    case.status = transitions.move("suspend", case.status)
     case.save(update_fields=["status"])
     label = SuspensionReason(reason).label
     notices.issue_notice(
@@ -298,8 +294,7 @@ def case_suspend(
 def case_resume(*, actor, case: Case) -> Case:
     case = records.lock(case)
     _ensure_step_department_staff(actor, case)
-    if case.status != CaseStatus.SUSPENDED:
-        raise Conflict("办件不在特别程序中。", code="not_suspended")
+    transitions.check("resume", case.status)
     return _resume(case, actor, "特别程序结束")
 
 
@@ -312,7 +307,7 @@ def _resume(case: Case, actor, why: str) -> Case:
     excluded = clock.excluded_by_suspension(cal, suspension.started_on, today)
     suspension.ended_on, suspension.excluded_days = today, excluded
     suspension.save(update_fields=["ended_on", "excluded_days"])
-    case.status = CaseStatus.PROCESSING
+    case.status = transitions.move("resume", case.status)
     case.suspended_days += excluded
     case.statutory_due = clock.shift(cal, case.statutory_due, excluded)
     case.promised_due = clock.shift(cal, case.promised_due, excluded)
@@ -371,8 +366,7 @@ def _ensure_extension_approver(actor, case) -> None:
 def case_extend(*, actor, case: Case, reasons: str) -> Extension:
     case = records.lock(case)
     _ensure_extension_approver(actor, case)
-    if case.status not in (CaseStatus.PROCESSING, CaseStatus.SUSPENDED):
-        raise Conflict("只有办理中的办件可以延期。", code="not_processing")
+    transitions.check("extend", case.status)
     if not (reasons or "").strip():
         raise InvalidInput(
             "延期须说明理由，并告知申请人（第四十二条）。", errors={"reasons": ["必填。"]}
@@ -414,8 +408,7 @@ def case_extend(*, actor, case: Case, reasons: str) -> Extension:
 def case_urge(*, actor, case: Case, text: str = "") -> Urge:
     """Anyone who can see the case urges its current holder (the caller has checked that)."""
     case = records.lock(case)
-    if case.is_terminal or case.status == CaseStatus.DRAFT:
-        raise Conflict("已结束的办件无需催办。", code="ended")
+    transitions.check("urge", case.status)
     # Each urge texts the department's heads: once per case and person per working day
     # (the last working day up to today, so a weekend adds none).
     cal, day = calendar(), timezone.localdate()
@@ -455,8 +448,7 @@ def hearing_notify_rights(*, actor, case: Case, interested_parties: str = "") ->
 
     case = records.lock(case)
     _ensure_step_department_staff(actor, case)
-    if case.status != CaseStatus.PROCESSING:
-        raise Conflict("只有办理中的办件才能告知听证权利。", code="not_processing")
+    transitions.check("hearing_notify", case.status)
     if Hearing.objects.filter(case=case).exists():
         raise Conflict("已经告知过听证权利。", code="already_notified")
     today = timezone.localdate()

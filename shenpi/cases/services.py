@@ -26,7 +26,7 @@ from shenpi.common import personal
 from shenpi.common.fields import held
 from shenpi.common.files import check_upload
 from shenpi.common.lookup import by_id
-from shenpi.core import clock
+from shenpi.core import clock, transitions
 from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, TooLarge
 from shenpi.core.flow import opening_steps, parse_flow
 from shenpi.notify.services import notify
@@ -35,7 +35,6 @@ from shenpi.workdays.services import calendar
 from . import access, documents, notices, numbering, records, review, selectors
 from .constants import (
     MATERIAL_FILE_TYPES,
-    WITHDRAWABLE,
     CaseStatus,
     Channel,
     DeliveryMethod,
@@ -57,7 +56,7 @@ from .models import (
 CORRECTION_DAYS = 5  # RCV-04, Art. 32(4)
 # A renewal applied for and not yet decided (RNW-02, Art. 50 ¶2): its licence does not
 # lapse; past the expiry date it is deemed renewed.
-RENEWAL_PENDING = (CaseStatus.RECEIVED, CaseStatus.PROCESSING, CaseStatus.SUSPENDED)
+RENEWAL_PENDING = sorted(transitions.RENEWAL_PENDING)
 LICENCE_DAYS = 10  # TL-04, Art. 44
 REMEDIES = (
     "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，"
@@ -277,8 +276,7 @@ def _validate_form(version, data: dict) -> dict:
 def case_save_form(*, actor, case: Case, data: dict) -> Case:
     case = records.lock(case)
     access.ensure_applicant_side(actor, case)
-    if case.status != CaseStatus.DRAFT:
-        raise Conflict("已提交的申请不能修改申请表。", code="not_a_draft")
+    transitions.check("save_form", case.status)
     clean, _errors = _validate_form(case.version, data)
     case.form_data = {**case.form_data, **clean}
     case.save(update_fields=["form_data"])
@@ -316,12 +314,7 @@ def case_add_material(
 ) -> CaseMaterial:
     case = records.lock(case)
     access.ensure_applicant_side(actor, case)
-    if case.status not in (
-        CaseStatus.DRAFT,
-        CaseStatus.CORRECTION_REQUESTED,
-        CaseStatus.PROCESSING,
-    ):
-        raise Conflict("当前状态下不能上传材料。", code="materials_closed")
+    transitions.check("add_material", case.status)
     requirement = _requirement(case, requirement_id)
     checked = check_upload(
         upload,
@@ -349,8 +342,7 @@ def case_reuse_licence(*, actor, case: Case, requirement_id, licence: Licence) -
     """资源共享: a licence the platform issued the applicant supplies a material."""
     case = records.lock(case)
     access.ensure_applicant_side(actor, case)
-    if case.status != CaseStatus.DRAFT:
-        raise Conflict("只能在提交前从证照库添加材料。", code="not_a_draft")
+    transitions.check("reuse_licence", case.status)
     requirement = _requirement(case, requirement_id)
     if licence.holder_id != case.applicant_id or licence.status != "valid":
         raise NotFound("未找到该证照。")
@@ -383,8 +375,7 @@ def case_reuse_material(
     """资源共享: a document the applicant uploaded for an earlier case, used again."""
     case = records.lock(case)
     access.ensure_applicant_side(actor, case)
-    if case.status != CaseStatus.DRAFT:
-        raise Conflict("只能在提交前从材料库添加材料。", code="not_a_draft")
+    transitions.check("reuse_material", case.status)
     requirement = _requirement(case, requirement_id)
     if material.case.applicant_id != case.applicant_id:
         raise NotFound("未找到该材料。")
@@ -412,7 +403,8 @@ def case_reuse_material(
 def case_remove_material(*, actor, material: CaseMaterial) -> None:
     case = records.lock(material.case)
     access.ensure_applicant_side(actor, case)
-    if case.status != CaseStatus.DRAFT or material.round != case.correction_round:
+    transitions.check("remove_material", case.status)
+    if material.round != case.correction_round:
         raise Conflict("已提交的材料不能删除。", code="material_submitted")
     material.delete()
 
@@ -434,8 +426,7 @@ def case_submit(*, actor, case: Case, declaration: bool, form_data: dict | None 
     required material; the case gets its number and query password."""
     case = records.lock(case)
     access.ensure_applicant_side(actor, case)
-    if case.status != CaseStatus.DRAFT:
-        raise Conflict("该申请已经提交，请勿重复提交。", code="already_submitted")
+    transitions.check("submit", case.status)
     item = Item.objects.select_related("current").get(pk=case.item_id)
     if item.abolished_at or item.current is None:
         raise Conflict("该事项已废止，不能再申请。", code="item_abolished")
@@ -460,7 +451,7 @@ def case_submit(*, actor, case: Case, declaration: bool, form_data: dict | None 
     case.form_data = clean
     case.number = numbering.case_number(case.division, records.local_date(now))
     case.query_password = _query_password()
-    case.status = CaseStatus.RECEIVED
+    case.status = transitions.move("submit", case.status)
     case.declaration_at = now
     case.received_at = case.round_received_at = now
     cal = calendar()
@@ -576,7 +567,7 @@ def case_submit_whole(
             channel,
             form_data=clean,
             query_password=_query_password(),
-            status=CaseStatus.RECEIVED,
+            status=transitions.move("submit", CaseStatus.DRAFT),  # created as submitted
             declaration_at=now,
             received_at=now,
             round_received_at=now,
@@ -656,8 +647,7 @@ def case_request_correction(*, actor, case: Case, defects: list[dict]) -> Correc
     access.ensure_intake_staff(actor, case)
     if case.deemed_accepted and case.status == CaseStatus.PROCESSING:
         raise _deemed_refusal(case, "发出补正通知")
-    if case.status != CaseStatus.RECEIVED:
-        raise Conflict("只有待预审的办件才能发出补正通知。", code="not_received")
+    transitions.check("request_correction", case.status)
     items = _defects(case, defects)
     first = case.corrections.order_by("round").first()
     if first is not None:
@@ -671,7 +661,7 @@ def case_request_correction(*, actor, case: Case, defects: list[dict]) -> Correc
             )
     today = records.today()
     case.correction_round += 1
-    case.status = CaseStatus.CORRECTION_REQUESTED
+    case.status = transitions.move("request_correction", case.status)
     # The applicant's supplement deadline is set per item in calendar days (read in their favour).
     case.supplement_due = today + timedelta(days=case.version.supplement_days)
     case.save(update_fields=["correction_round", "status", "supplement_due"])
@@ -714,8 +704,7 @@ def case_supplement(*, actor, case: Case) -> Case:
     """The supplement is in: back to pre-review, with a new 5-working-day window."""
     case = records.lock(case)
     access.ensure_applicant_side(actor, case)
-    if case.status != CaseStatus.CORRECTION_REQUESTED:
-        raise Conflict("该办件不在待补正状态。", code="not_awaiting_supplement")
+    transitions.check("supplement", case.status)
     notice = case.corrections.get(round=case.correction_round)
     updated = set(
         case.materials.filter(round=case.correction_round).values_list("requirement_id", flat=True)
@@ -728,7 +717,7 @@ def case_supplement(*, actor, case: Case) -> Case:
             errors={"materials": missing},
         )
     now = timezone.now()
-    case.status = CaseStatus.RECEIVED
+    case.status = transitions.move("supplement", case.status)
     case.round_received_at = now
     case.correction_due = clock.add_working_days(
         calendar(), records.local_date(now), CORRECTION_DAYS
@@ -760,7 +749,7 @@ def _start_clock(case, accepted_at, *, deemed: bool) -> None:
         case.statutory_due = min(case.statutory_due, case.licence.valid_until)
         case.promised_due = min(case.promised_due, case.statutory_due)
     case.due_provisional = cal.any_provisional(start, case.statutory_due)
-    case.status = CaseStatus.PROCESSING
+    case.status = transitions.move("deem_accept" if deemed else "accept", case.status)
     _open_first_stage(case, cal, start, accepted_at)
 
 
@@ -780,8 +769,7 @@ def case_accept(
     access.ensure_intake_staff(actor, case)
     if case.deemed_accepted and case.status == CaseStatus.PROCESSING:
         raise _deemed_refusal(case, "另行受理（受理日期不变）")
-    if case.status != CaseStatus.RECEIVED:
-        raise Conflict("只有待预审的办件才能受理。", code="not_received")
+    transitions.check("accept", case.status)
     missing = _missing_required(case, lenient_ok=False)
     lenient = [str(x) for x in (lenient or [])]
     if lenient:
@@ -855,8 +843,7 @@ def case_not_accept(
     access.ensure_intake_staff(actor, case)
     if case.deemed_accepted and case.status == CaseStatus.PROCESSING:
         raise _deemed_refusal(case, "作出不予受理决定")
-    if case.status not in (CaseStatus.RECEIVED, CaseStatus.CORRECTION_REQUESTED):
-        raise Conflict("该办件已受理或已结束，不能作出不予受理决定。", code="not_in_intake")
+    transitions.check("not_accept", case.status)
     if reason not in NotAcceptedReason.values:
         raise InvalidInput("请选择不予受理的情形。", errors={"reason": ["情形无效。"]})
     if not (text or "").strip():
@@ -868,7 +855,7 @@ def case_not_accept(
             "不属于本机关职权的，须告知申请人向哪个机关申请（第三十二条第一款第二项）。",
             errors={"competent_organ": ["请填写有权机关。"]},
         )
-    case.status = CaseStatus.NOT_ACCEPTED
+    case.status = transitions.move("not_accept", case.status)
     case.not_accepted_reason = reason
     case.reason_text = text.strip()
     case.competent_organ = (competent_organ or "").strip()
@@ -910,8 +897,7 @@ def case_request_originals(*, actor, case: Case, due: date) -> Case:
     """预审后通知提供原始材料: show the originals at the window by a date."""
     case = records.lock(case)
     access.ensure_intake_staff(actor, case)
-    if case.status not in (CaseStatus.RECEIVED, CaseStatus.PROCESSING):
-        raise Conflict("当前状态下不能要求核验原件。", code="out_of_turn")
+    transitions.check("request_originals", case.status)
     if due < records.today():
         raise InvalidInput("核验原件的期限不能早于今天。", errors={"due": ["期限无效。"]})
     case.originals_due = due
@@ -956,9 +942,7 @@ def case_withdraw(*, actor, case: Case, reason: str = "") -> Case:
     access.ensure_applicant_side(actor, case)
     if case.status == CaseStatus.DRAFT:
         raise Conflict("草稿尚未提交，直接删除即可。", code="draft")
-    if case.status not in WITHDRAWABLE:
-        raise Conflict("已作出决定或已结束的办件不能撤回。", code="not_withdrawable")
-    case.status = CaseStatus.WITHDRAWN
+    case.status = transitions.move("withdraw", case.status)
     case.ended_at = timezone.now()
     case.reason_text = (reason or "申请人撤回").strip()[:500]
     case.save(update_fields=["status", "ended_at", "reason_text"])
@@ -974,9 +958,7 @@ def case_terminate(*, actor, case: Case, reason: str) -> Case:
     case = records.lock(case)
     if actor is not None:
         access.ensure_intake_staff(actor, case)
-    if case.status not in (CaseStatus.PROCESSING, CaseStatus.SUSPENDED):
-        raise Conflict("只有办理中的办件可以终止。", code="out_of_turn")
-    case.status = CaseStatus.TERMINATED
+    case.status = transitions.move("terminate", case.status)
     case.ended_at = timezone.now()
     case.reason_text = reason
     case.save(update_fields=["status", "ended_at", "reason_text"])
@@ -1121,8 +1103,7 @@ def case_decide(*, actor, case: Case, outcome: str, reasons: str = "") -> Case:
     reconsideration and litigation. A grant issues the licence."""
     case = records.lock(case)
     access.ensure_decider(actor, case)
-    if case.status != CaseStatus.PROCESSING:
-        raise Conflict("只有已受理、办理中的办件才能作出决定。", code="not_processing")
+    transitions.check("decide", case.status)
     if outcome not in (Outcome.GRANTED, Outcome.REFUSED):
         raise InvalidInput("决定须为准予或不予许可。", errors={"outcome": ["无效。"]})
     if outcome == Outcome.REFUSED and not (reasons or "").strip():
@@ -1136,7 +1117,7 @@ def case_decide(*, actor, case: Case, outcome: str, reasons: str = "") -> Case:
     if outcome == Outcome.GRANTED:
         _ensure_may_grant(case)
     now = timezone.now()
-    case.status = CaseStatus.DECIDED
+    case.status = transitions.move("decide", case.status)
     case.outcome = outcome
     case.decided_at = now
     case.reason_text = (reasons or "").strip()
@@ -1204,13 +1185,12 @@ def case_deliver(*, actor, case: Case, method: str, tracking_number: str = "") -
         or access.is_official_of(actor, case.item.department)
     ):
         raise NotFound("未找到该办件。")
-    if case.status != CaseStatus.DECIDED:
-        raise Conflict("只有已作出决定的办件才能送达。", code="not_decided")
+    transitions.check("deliver", case.status)
     if method not in DeliveryMethod.values:
         raise InvalidInput("请选择送达方式。", errors={"method": ["无效。"]})
     if method == DeliveryMethod.POST and not tracking_number.strip():
         raise InvalidInput("邮寄送达须填写邮件单号。", errors={"tracking_number": ["请填写单号。"]})
-    case.status = CaseStatus.CLOSED
+    case.status = transitions.move("deliver", case.status)
     case.delivery_method = method
     case.tracking_number = tracking_number.strip()
     case.closed_at = timezone.now()
@@ -1274,7 +1254,7 @@ def licences_renewal_watch(today: date | None = None) -> dict:
             )
             if (
                 licence.valid_until >= today
-                or case.status not in RENEWAL_PENDING
+                or not transitions.allowed("deem_renew", case.status)
                 or licence.status not in (LicenceStatus.VALID, LicenceStatus.EXPIRED)
             ):
                 continue
@@ -1287,7 +1267,8 @@ def licences_renewal_watch(today: date | None = None) -> dict:
             licence.status = LicenceStatus.VALID
             licence_render(licence, issued=records.local_date(now))
             licence.save(update_fields=["valid_until", "deemed_renewed_at", "status", "file"])
-            case.status, case.outcome, case.decided_at = CaseStatus.DECIDED, Outcome.GRANTED, now
+            case.status = transitions.move("deem_renew", case.status)
+            case.outcome, case.decided_at = Outcome.GRANTED, now
             case.reason_text = "有效期届满前未作出决定，视为准予延续（第五十条第二款）"
             case.save(update_fields=["status", "outcome", "decided_at", "reason_text"])
             records.cancel_open_tasks(case)
@@ -1344,7 +1325,7 @@ def cases_deadlines(today: date | None = None) -> dict:
 @transaction.atomic
 def _deem_accepted(case_id, today) -> bool:
     case = records.lock(Case(pk=case_id))
-    if case.status != CaseStatus.RECEIVED or case.correction_due >= today:
+    if not transitions.allowed("deem_accept", case.status) or case.correction_due >= today:
         return False
     # RCV-04 (Art. 32(4)): deemed accepted as of the receipt that opened the round.
     _start_clock(case, case.round_received_at, deemed=True)
@@ -1369,9 +1350,9 @@ def _deem_accepted(case_id, today) -> bool:
 @transaction.atomic
 def _deem_withdrawn(case_id, today) -> bool:
     case = records.lock(Case(pk=case_id))
-    if case.status != CaseStatus.CORRECTION_REQUESTED or case.supplement_due >= today:
+    if not transitions.allowed("deem_withdraw", case.status) or case.supplement_due >= today:
         return False
-    case.status = CaseStatus.WITHDRAWN
+    case.status = transitions.move("deem_withdraw", case.status)
     case.ended_at = timezone.now()
     case.reason_text = "逾期未补正，视为撤回申请"
     case.save(update_fields=["status", "ended_at", "reason_text"])
