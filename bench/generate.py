@@ -188,7 +188,7 @@ def load_world(today: date, applicants: int) -> World:
 
 def _bench_applicants() -> list:
     """(id, name, ID number's token) of the bench's applicants: the cases copy the sealed
-    number as it is, as the app does (cases.services._applicant_code)."""
+    number as it is, as the app does (cases.services.applying._applicant_code)."""
     from shenpi.accounts.models import User
 
     return [

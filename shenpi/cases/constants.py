@@ -18,6 +18,11 @@ class CaseStatus(models.TextChoices):
 
 
 TERMINAL = (CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED, CaseStatus.WITHDRAWN, CaseStatus.TERMINATED)
+# A renewal applied for and not yet decided (RNW-02, Art. 50 ¶2): its licence does not
+# lapse; past the expiry date it is deemed renewed (shenpi.core.transitions).
+RENEWAL_PENDING = (CaseStatus.RECEIVED, CaseStatus.PROCESSING, CaseStatus.SUSPENDED)
+CORRECTION_DAYS = 5  # RCV-04, Art. 32(4): working days for the one-time correction notice
+LICENCE_DAYS = 10  # TL-04, Art. 44: working days to issue the licence after a grant
 
 
 class CaseKind(models.TextChoices):

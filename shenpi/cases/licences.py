@@ -15,9 +15,8 @@ from shenpi.common.fields import held
 from shenpi.core.errors import Conflict, InvalidInput, NotFound
 
 from . import access, records
-from .constants import LicenceStatus
+from .constants import RENEWAL_PENDING, LicenceStatus
 from .models import Bar, Case, Licence
-from .services import RENEWAL_PENDING
 
 
 def public_register() -> QuerySet[Licence]:

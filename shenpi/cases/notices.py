@@ -16,6 +16,12 @@ from .constants import NoticeKind
 from .models import Notice
 from .records import local_date
 
+# DEC-02 (Art. 38 ¶2): a refusal tells the applicant their remedies.
+REMEDIES = (
+    "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，"
+    "或者在六个月内依法向人民法院提起行政诉讼。"
+)
+
 
 def issue_notice(case, kind, body, *, addressee=None, department=None) -> Notice:
     department = department or case.department

@@ -370,7 +370,7 @@ def test_one_request_failing_after_its_number_leaves_a_gap_not_a_repeat(client, 
     def broken(**kwargs):
         raise RuntimeError("audit store unavailable")
 
-    monkeypatch.setattr(services, "audit_records", broken)
+    monkeypatch.setattr(services.applying, "audit_records", broken)
     newcomer = "64010419900307121X"
     data = one_request(item, applicant_code=newcomer, applicant_name="王五")
     with pytest.raises(RuntimeError):

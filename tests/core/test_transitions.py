@@ -36,10 +36,11 @@ def test_the_table_allows_exactly_the_contracts_moves():
 
 
 def test_the_django_statuses_are_the_cores():
-    from shenpi.cases.constants import TERMINAL, CaseStatus
+    from shenpi.cases.constants import RENEWAL_PENDING, TERMINAL, CaseStatus
 
     assert tuple(CaseStatus.values) == t.STATUSES
     assert set(TERMINAL) == t.TERMINAL
+    assert set(RENEWAL_PENDING) == t.RENEWAL_PENDING
 
 
 @given(st.lists(st.sampled_from(sorted(t.TABLE)), max_size=40))

@@ -71,12 +71,12 @@ def test_a_request_that_died_in_the_middle_leaves_the_key_free(client, auth, ite
     def dies(**kwargs):
         raise SystemExit("worker killed")
 
-    real = services.audit_records
-    monkeypatch.setattr(services, "audit_records", dies)
+    real = services.applying.audit_records
+    monkeypatch.setattr(services.applying, "audit_records", dies)
     data = one_request(item)
     with pytest.raises(SystemExit):
         post(client, auth, data, "retry-3", "b1")
-    monkeypatch.setattr(services, "audit_records", real)
+    monkeypatch.setattr(services.applying, "audit_records", real)
     assert not Case.objects.filter(item=item, channel="api").exists()
     retried = post(client, auth, data, "retry-3", "b1")
     assert retried.status_code == 201, retried.content
