@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shenpi.accounts.client_operations import OPERATIONS, ensure_client_may
 from shenpi.accounts.constants import AccountType, Role
 from shenpi.accounts.models import Division, User
 from shenpi.audit.services import client_ip
@@ -20,9 +19,9 @@ from shenpi.core.errors import DomainError
 from shenpi.core.flow import parse_flow
 from shenpi.workdays.services import calendar
 
-from . import access, selectors, services
+from . import access, actions, selectors, services
 from .constants import CaseStatus, DeliveryMethod, NotAcceptedReason, Outcome
-from .models import Case, CaseMaterial, Licence, Notice
+from .models import Case, CaseMaterial, Licence, Notice, Task
 
 
 def _errors_to_messages(request, exc: DomainError):
@@ -436,71 +435,17 @@ def can_intake_any(user, case) -> bool:
 @login_required
 @require_POST
 def case_action(request, pk):
-    """Every button on the case page, each calling its one service."""
+    """Every intake and decision button on the case page (cases.actions.CASE)."""
     case = selectors.case_for_user(request.user, pk, request)
-    action = request.POST.get("action", "")
-    actor = request.user
-    if f"case.{action}" not in OPERATIONS:
+    name = request.POST.get("action", "")
+    if name not in actions.CASE:
         raise Http404
     try:
-        ensure_client_may(actor, f"case.{action}")
-        if action == "supplement":
-            services.case_supplement(actor=actor, case=case)
-            messages.success(request, "补正材料已提交，等待预审。")
-        elif action == "withdraw":
-            services.case_withdraw(actor=actor, case=case, reason=request.POST.get("reason", ""))
-            messages.success(request, "申请已撤回。")
-        elif action == "accept":
-            lenient = request.POST.getlist("lenient")
-            due = request.POST.get("lenient_due")
-            services.case_accept(
-                actor=actor,
-                case=case,
-                lenient=lenient,
-                commitment=request.POST.get("commitment", ""),
-                lenient_due=date.fromisoformat(due) if due else None,
-            )
-            messages.success(request, "已受理，受理通知书已生成。")
-        elif action == "correction":
-            defects = [
-                {"requirement": rid, "note": request.POST.get(f"note_{rid}", "")}
-                for rid in request.POST.getlist("defect")
-            ]
-            services.case_request_correction(actor=actor, case=case, defects=defects)
-            messages.success(request, "一次性补正通知已发出。")
-        elif action == "not_accept":
-            services.case_not_accept(
-                actor=actor,
-                case=case,
-                reason=request.POST.get("reason", ""),
-                text=request.POST.get("text", ""),
-                competent_organ=request.POST.get("competent_organ", ""),
-            )
-            messages.success(request, "已作出不予受理决定。")
-        elif action == "originals":
-            due = request.POST.get("due")
-            services.case_request_originals(
-                actor=actor, case=case, due=date.fromisoformat(due) if due else timezone.localdate()
-            )
-            messages.success(request, "已通知申请人到窗口核验原件。")
-        elif action == "decide":
-            services.case_decide(
-                actor=actor,
-                case=case,
-                outcome=request.POST.get("outcome", ""),
-                reasons=request.POST.get("reasons", ""),
-            )
-            messages.success(request, "决定已作出，决定书已生成。")
-        elif action == "deliver":
-            services.case_deliver(
-                actor=actor,
-                case=case,
-                method=request.POST.get("method", ""),
-                tracking_number=request.POST.get("tracking_number", ""),
-            )
-            messages.success(request, "已送达，办件办结。")
-        else:
-            raise Http404
+        data = _form_input(request.POST)
+        if name == "originals" and not data.get("due"):
+            data["due"] = timezone.localdate()
+        actions.run(actions.CASE, name, user=request.user, target=case, data=data)
+        messages.success(request, actions.done_message(actions.CASE, name))
     except DomainError as exc:
         _errors_to_messages(request, exc)
     except ValueError:
@@ -508,49 +453,48 @@ def case_action(request, pk):
     return redirect("cases:detail", pk=case.pk)
 
 
+def _form_input(post) -> dict:
+    """A case page's form as the action table takes its input (cases.actions): lists for
+    repeated fields, dates as dates (ValueError when malformed), the correction notice's
+    defects as the API sends them, whole numbers of days."""
+    data = {key: post.get(key, "") for key in post}
+    data["lenient"] = post.getlist("lenient")
+    data["defects"] = [
+        {"requirement": rid, "note": post.get(f"note_{rid}", "")} for rid in post.getlist("defect")
+    ]
+    for key in ("lenient_due", "due", "on"):
+        data[key] = date.fromisoformat(data[key]) if data.get(key) else None
+    days = post.get("expected_days") or "0"
+    data["expected_days"] = int(days) if days.isdigit() else 0
+    return data
+
+
 @login_required
 @require_POST
 def task_action(request, pk, task_pk):
-    from . import review
-    from .models import Task
-
+    """The buttons of one step of the flow (cases.actions.TASK)."""
     case = selectors.case_for_user(request.user, pk, request)
     task = get_object_or_404(Task, pk=task_pk, case=case)
-    action, actor = request.POST.get("action", ""), request.user
-    if f"task.{action}" not in OPERATIONS:
+    name = request.POST.get("action", "")
+    if name not in actions.TASK:
         raise Http404
-    try:
-        ensure_client_may(actor, f"task.{action}")
-        if action == "claim":
-            review.task_claim(actor=actor, task=task)
-            messages.success(request, f"已认领：{task.step_name}")
-        elif action == "hand_back":
-            review.task_hand_back(actor=actor, task=task)
-            messages.success(request, "已退回待办。")
-        elif action == "verify":
-            review.task_verify(actor=actor, task=task)
-            messages.success(request, "已复核（两人核查）。")
-        elif action == "complete":
-            typed = {k: request.POST.get(k, "") for k in ("opinion", "verdict")}
-            try:
-                review.task_complete(actor=actor, task=task, **typed)
-            except DomainError:
-                # Kept for the page it redirects to: a refusal never loses the opinion.
-                request.session[TASK_DRAFTS] = {str(task.pk): typed}
-                raise
-            messages.success(request, f"{task.step_name}已完成。")
-        elif action == "respond":
-            review.task_respond(actor=actor, task=task, response=request.POST.get("response", ""))
-            messages.success(request, "已答复不同意意见。")
-        elif action == "pass":
-            colleague = by_id(User, request.POST.get("to"))
-            if colleague is None:
-                raise Http404
-            review.task_pass(actor=actor, task=task, to=colleague)
-            messages.success(request, f"已转交给{colleague.display_name}。")
-        else:
+    data = _form_input(request.POST)
+    if name == "pass":
+        data["to"] = by_id(User, request.POST.get("to"))
+        if data["to"] is None:
             raise Http404
+    try:
+        actions.run(actions.TASK, name, user=request.user, target=task, data=data)
+        to = data["to"].display_name if name == "pass" else ""
+        messages.success(
+            request, actions.done_message(actions.TASK, name, step=task.step_name, to=to)
+        )
     except DomainError as exc:
+        if name == "complete":
+            # Kept for the page it redirects to: a refusal never loses the opinion.
+            request.session[TASK_DRAFTS] = {
+                str(task.pk): {k: request.POST.get(k, "") for k in ("opinion", "verdict")}
+            }
         _errors_to_messages(request, exc)
     return redirect("cases:detail", pk=case.pk)
 
@@ -558,64 +502,23 @@ def task_action(request, pk, task_pk):
 @login_required
 @require_POST
 def case_review_action(request, pk):
-    from . import review
-
+    """Pauses, extension, urging and hearings on the case page (cases.actions.REVIEW)."""
     case = selectors.case_for_user(request.user, pk, request)
-    action, actor = request.POST.get("action", ""), request.user
-    if f"review.{action}" not in OPERATIONS:
+    name = request.POST.get("action", "")
+    if name not in actions.REVIEW:
         raise Http404
     try:
-        ensure_client_may(actor, f"review.{action}")
-        if action == "suspend":
-            days = request.POST.get("expected_days") or "0"
-            review.case_suspend(
-                actor=actor,
-                case=case,
-                reason=request.POST.get("reason", ""),
-                expected_days=int(days) if days.isdigit() else 0,
-                note=request.POST.get("note", ""),
-            )
-            messages.success(request, "已进入特别程序，暂停计时，告知书已生成。")
-        elif action == "resume":
-            review.case_resume(actor=actor, case=case)
-            messages.success(request, "已恢复计时。")
-        elif action == "extend":
-            review.case_extend(actor=actor, case=case, reasons=request.POST.get("reasons", ""))
-            messages.success(request, "已批准延期，告知书已生成。")
-        elif action == "urge":
-            review.case_urge(actor=actor, case=case, text=request.POST.get("text", ""))
-            messages.success(request, "已催办。")
-        elif action == "hearing_notify":
-            review.hearing_notify_rights(
-                actor=actor,
-                case=case,
-                interested_parties=request.POST.get("interested_parties", ""),
-            )
-            messages.success(request, "已告知听证权利。")
-        elif action == "hearing_request":
-            review.hearing_request(actor=actor, case=case)
-            messages.success(request, "已申请听证。")
-        elif action == "hearing_schedule":
-            officer = by_id(User, request.POST.get("presiding_officer"))
-            if officer is None:
+        data = _form_input(request.POST)
+        if name == "hearing_schedule":
+            data["presiding_officer"] = by_id(User, request.POST.get("presiding_officer"))
+            if data["presiding_officer"] is None:
                 raise Http404
-            review.hearing_schedule(
-                actor=actor,
-                case=case,
-                on=date.fromisoformat(request.POST.get("on", "")),
-                place=request.POST.get("place", ""),
-                presiding_officer=officer,
-            )
-            messages.success(request, "已安排听证并通知。")
-        elif action == "hearing_record":
-            review.hearing_record(actor=actor, case=case, record=request.POST.get("record", ""))
-            messages.success(request, "听证笔录已归档。")
-        else:
-            raise Http404
+        actions.run(actions.REVIEW, name, user=request.user, target=case, data=data)
+        messages.success(request, actions.done_message(actions.REVIEW, name))
     except DomainError as exc:
         _errors_to_messages(request, exc)
     except ValueError:
-        messages.error(request, "所需时间须为整数个工作日。")
+        messages.error(request, "日期格式有误。")
     return redirect("cases:detail", pk=case.pk)
 
 
