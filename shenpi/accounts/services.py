@@ -22,7 +22,12 @@ from shenpi.core.errors import Conflict, InvalidInput, TooMany
 from . import codes
 from .constants import AccountType
 from .models import ApiToken, SystemClient, User
-from .validators import validate_credit_code, validate_id_number, validate_mobile
+from .validators import (
+    classify_applicant_code,
+    validate_credit_code,
+    validate_id_number,
+    validate_mobile,
+)
 
 
 def user_stream(user) -> str:
@@ -161,6 +166,71 @@ def _create_applicant(user: User, password: str, errors: dict, request, **unique
         detail={"account_type": user.account_type},
     )
     return user
+
+
+_PERSON = JoinedLookup(User, (), "t0.id_number_digest = %s")  # sealed: by its digest
+_ENTERPRISE = JoinedLookup(User, (), "t0.credit_code = %s")
+
+
+def applicant_named(*, code: str, name: str, mobile: str = "", kind: str = "") -> User:
+    """The applicant a system client names by ID number or credit code, with name
+    (CONTRACTS.md "API conventions"), found by one statement written once per process.
+    Someone not yet registered comes back unsaved: `applicant_register_named` registers
+    them in the submission's transaction."""
+    code, name, mobile = code.strip().upper(), name.strip(), mobile.strip()
+    if not name:
+        raise InvalidInput("须写明申请人名称。", errors={"applicant_name": ["必填。"]})
+    try:
+        kind = kind.strip().lower()
+        account_type, code = classify_applicant_code(code, kind)
+        if not kind and account_type == AccountType.PERSON and _ENTERPRISE.get([code]):
+            # Valid both ways, and an enterprise already holds it as its credit code.
+            account_type = AccountType.ENTERPRISE
+        if account_type == AccountType.PERSON:
+            user = _PERSON.get([personal.digest(code)]) or User(
+                username=walk_in_username(code),
+                id_number=code,
+                real_name=name,
+                mobile=mobile,
+                account_type=AccountType.PERSON,
+            )
+        else:
+            user = _ENTERPRISE.get([code]) or User(
+                username=f"e{code}",
+                credit_code=code,
+                enterprise_name=name,
+                real_name=name,
+                mobile=mobile,
+                account_type=AccountType.ENTERPRISE,
+            )
+    except ValidationError as exc:
+        raise InvalidInput(
+            "申请人证件号码无效。", errors={"applicant_code": exc.messages}
+        ) from None
+    if user.pk is None:
+        user.set_unusable_password()
+    elif user.display_name != name and user.real_name != name:
+        raise InvalidInput(
+            "申请人名称与证件号码不符。",
+            code="applicant_mismatch",
+            errors={"applicant_name": ["与已登记的名称不符。"]},
+        )
+    return user
+
+
+def applicant_register_named(user: User, *, actor) -> None:
+    """Register, in the caller's transaction, an applicant a system named who had no
+    account: audited as the submitting system's act, as a window's registration is the
+    clerk's."""
+    user.save()
+    audit_record(
+        stream=user_stream(user),
+        action="account.register_by_system",
+        actor=actor,
+        object_type="user",
+        object_id=str(user.public_id),
+        detail={"account_type": user.account_type},
+    )
 
 
 @transaction.atomic

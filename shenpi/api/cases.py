@@ -14,17 +14,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shenpi.accounts.client_operations import ensure_client_may, is_client
-from shenpi.accounts.constants import AccountType, ClientAction
+from shenpi.accounts.constants import ClientAction
 from shenpi.accounts.models import Division, User
-from shenpi.accounts.services import walk_in_username
-from shenpi.accounts.validators import classify_applicant_code
+from shenpi.accounts.services import applicant_named
 from shenpi.audit.services import client_ip
 from shenpi.cases import actions, selectors, services
-from shenpi.cases.constants import CaseStatus
+from shenpi.cases.constants import CaseStatus, LicenceStatus
 from shenpi.cases.licences import licence_status_on
 from shenpi.cases.models import Case, Task
 from shenpi.catalog.models import Item
-from shenpi.common import personal
 from shenpi.common.queries import JoinedLookup
 from shenpi.core.errors import InvalidInput, NotAllowed
 
@@ -308,63 +306,19 @@ class CaseSubmitApi(APIView):
 
 # What every one-request submission looks up, each by one SQL statement written once per
 # process (JoinedLookup): the item with its version in force and its department's division
-# (the checks and the case number need them), and the applicant the client names.
+# (the checks and the case number need them); the applicant the client names is found the
+# same way (accounts.services.applicant_named).
 _ITEM = JoinedLookup(Item, ("current", "department__division"), "t0.code = %s")
-_PERSON = JoinedLookup(User, (), "t0.id_number_digest = %s")  # sealed: by its digest
-_ENTERPRISE = JoinedLookup(User, (), "t0.credit_code = %s")
 
 
 def _applicant_for(data) -> User:
-    """A system client names its applicant (CONTRACTS.md): ID number or credit code, with
-    name. Someone not yet registered comes back unsaved: the submission registers them in
-    its own transaction."""
-    code = str(data.get("applicant_code", "")).strip().upper()
-    name = str(data.get("applicant_name", "")).strip()
-    mobile = str(data.get("applicant_mobile", "")).strip()
-    if not name:
-        raise InvalidInput("须写明申请人名称。", errors={"applicant_name": ["必填。"]})
-    from django.core.exceptions import ValidationError
-
-    try:
-        kind = str(data.get("applicant_kind", "")).strip().lower()
-        account_type, code = classify_applicant_code(code, kind)
-        if not kind and account_type == AccountType.PERSON and _ENTERPRISE.get([code]):
-            # Valid both ways, and an enterprise already holds it as its credit code.
-            account_type = AccountType.ENTERPRISE
-        if account_type == AccountType.PERSON:
-            user = _PERSON.get([personal.digest(code)])
-            if user is None:
-                user = User(
-                    username=walk_in_username(code),
-                    id_number=code,
-                    real_name=name,
-                    mobile=mobile,
-                    account_type=AccountType.PERSON,
-                )
-        else:
-            user = _ENTERPRISE.get([code])
-            if user is None:
-                user = User(
-                    username=f"e{code}",
-                    credit_code=code,
-                    enterprise_name=name,
-                    real_name=name,
-                    mobile=mobile,
-                    account_type=AccountType.ENTERPRISE,
-                )
-    except ValidationError as exc:
-        raise InvalidInput(
-            "申请人证件号码无效。", errors={"applicant_code": exc.messages}
-        ) from None
-    if user.pk is None:
-        user.set_unusable_password()
-    elif user.display_name != name and user.real_name != name:
-        raise InvalidInput(
-            "申请人名称与证件号码不符。",
-            code="applicant_mismatch",
-            errors={"applicant_name": ["与已登记的名称不符。"]},
-        )
-    return user
+    """A system client names its applicant (CONTRACTS.md) by code and name."""
+    return applicant_named(
+        code=str(data.get("applicant_code", "")),
+        name=str(data.get("applicant_name", "")),
+        mobile=str(data.get("applicant_mobile", "")),
+        kind=str(data.get("applicant_kind", "")),
+    )
 
 
 class SubmittedOut(serializers.Serializer):
@@ -817,4 +771,6 @@ class LicenceVerifyApi(APIView):
         if licence is None:
             raise NotFound("未找到该证照。")
         view = licence_public_view(licence)
-        return Response(LicenceVerifyOut({**view, "valid": view["status"] == "valid"}).data)
+        return Response(
+            LicenceVerifyOut({**view, "valid": view["status"] == LicenceStatus.VALID}).data
+        )

@@ -10,8 +10,7 @@ from shenpi.catalog.constants import ItemKind
 from shenpi.core.errors import Conflict, NotFound
 from shenpi.core.flow import parse_flow
 
-from .constants import TaskStatus
-from .models import Case
+from .models import ACTIVE_TASK_STATUSES, Case
 
 
 def is_client(actor) -> bool:
@@ -97,9 +96,7 @@ def ensure_decider(actor, case) -> None:
         or actor.department.pk != lead.pk
     ):
         raise NotFound("未找到该办件，或您无权作出决定。")
-    if not case.tasks.filter(
-        step_key=decision.key, status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]
-    ).exists():
+    if not case.tasks.filter(step_key=decision.key, status__in=ACTIVE_TASK_STATUSES).exists():
         raise Conflict("审查环节尚未全部完成，批复环节还未开启。", code="decision_not_open")
 
 

@@ -12,7 +12,7 @@ from shenpi.audit.services import audit_record
 from shenpi.notify.services import notify
 
 from .constants import TaskStatus
-from .models import Case, CaseEvent
+from .models import ACTIVE_TASK_STATUSES, Case, CaseEvent
 
 
 def today() -> date:
@@ -67,6 +67,4 @@ def tell_applicant(case, title, body):
 
 def cancel_open_tasks(case) -> int:
     """A case that ends (withdrawn, terminated, deemed renewed) leaves no step open."""
-    return case.tasks.filter(status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]).update(
-        status=TaskStatus.CANCELLED
-    )
+    return case.tasks.filter(status__in=ACTIVE_TASK_STATUSES).update(status=TaskStatus.CANCELLED)

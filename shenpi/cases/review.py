@@ -21,9 +21,9 @@ from shenpi.workdays.services import calendar
 
 from . import access, notices, records
 from .constants import CaseStatus, NoticeKind, SuspensionReason, TaskStatus
-from .models import Case, Extension, Hearing, Suspension, Task, Urge
+from .models import ACTIVE_TASK_STATUSES, Case, Extension, Hearing, Suspension, Task, Urge
 
-ACTIVE = (TaskStatus.OPEN, TaskStatus.CLAIMED)
+ACTIVE = ACTIVE_TASK_STATUSES
 
 
 def _lock_task(task: Task) -> tuple[Task, Case]:

@@ -20,8 +20,8 @@ from shenpi.core.flow import parse_flow
 from shenpi.workdays.services import calendar
 
 from . import access, actions, selectors, services
-from .constants import CaseStatus, DeliveryMethod, NotAcceptedReason, Outcome
-from .models import Case, CaseMaterial, Licence, Notice, Task
+from .constants import CaseStatus, DeliveryMethod, LicenceStatus, NotAcceptedReason, Outcome
+from .models import ACTIVE_TASK_STATUSES, Case, CaseMaterial, Licence, Notice, Task
 
 
 def _errors_to_messages(request, exc: DomainError):
@@ -86,7 +86,7 @@ def _edit_context(case):
     for material in case.materials.select_related("requirement"):
         materials.setdefault(material.requirement_id, []).append(material)
     rows = [(r, materials.get(r.pk, [])) for r in case.version.materials.all()]
-    licences = Licence.objects.filter(holder=case.applicant, status="valid")
+    licences = Licence.objects.filter(holder=case.applicant, status=LicenceStatus.VALID)
     # Documents this applicant uploaded for earlier cases, newest first, one per content.
     library, seen = [], set()
     for m in (
@@ -373,7 +373,7 @@ def case_detail(request, pk):
             "requirements": case.version.materials.all(),
             "tasks": tasks,
             "holders": sorted(
-                {t.department.name for t in tasks if t.status in ("open", "claimed")}
+                {t.department.name for t in tasks if t.status in ACTIVE_TASK_STATUSES}
             ),
             "suspension_reasons": SuspensionReason.choices,
             # Shown masked; the clear numbers only on request, audited (case_personal).
@@ -383,7 +383,7 @@ def case_detail(request, pk):
             "can_pause": staff
             and case.status in (CaseStatus.PROCESSING, CaseStatus.SUSPENDED)
             and (
-                any(t.mine and t.status in ("open", "claimed") for t in tasks)
+                any(t.mine and t.status in ACTIVE_TASK_STATUSES for t in tasks)
                 or can_intake_any(user, case)
             ),
             "can_extend": staff
@@ -617,7 +617,7 @@ def intake(request):
         for task in (
             Task.objects.filter(
                 department=user.department,
-                status__in=["open", "claimed"],
+                status__in=ACTIVE_TASK_STATUSES,
                 role__in=roles,
                 case__status=CaseStatus.PROCESSING,
             )

@@ -99,7 +99,7 @@ def desired_warnings(today: date, *, rules: dict | None = None, history: bool = 
     else:
         cases = Case.objects.filter(status=CaseStatus.PROCESSING)
         tasks = Task.objects.filter(
-            status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED], case__status=CaseStatus.PROCESSING
+            status__in=ACTIVE_TASK_STATUSES, case__status=CaseStatus.PROCESSING
         )
     for case in cases.only(
         "pk", "item_id", "department_id", "accepted_at", "promised_due", "statutory_due"
@@ -479,11 +479,7 @@ def order_issue(*, actor, case: Case, text: str, answer_due: date) -> Supervisio
         raise InvalidInput("请写明督办事项。", errors={"text": ["必填。"]})
     if answer_due < timezone.localdate():
         raise InvalidInput("答复期限不能早于今天。", errors={"answer_due": ["期限无效。"]})
-    holder = (
-        case.tasks.filter(status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED])
-        .select_related("department")
-        .first()
-    )
+    holder = case.tasks.filter(status__in=ACTIVE_TASK_STATUSES).select_related("department").first()
     department = holder.department if holder else case.department
     order = SupervisionOrder.objects.create(
         case=case, department=department, text=text.strip(), answer_due=answer_due, issued_by=actor

@@ -350,7 +350,15 @@ def test_one_request_refused_whole_leaves_nothing(client):
         **auth,
     )
     assert ok.status_code == 201, ok.content
-    assert Case.objects.get(pk=ok.json()["id"]).applicant.id_number == newcomer
+    newcomer_user = Case.objects.get(pk=ok.json()["id"]).applicant
+    assert newcomer_user.id_number == newcomer
+    # Registered as the submitting system's act, on the record (issue 21).
+    from shenpi.audit.models import AuditRecord
+
+    record = AuditRecord.objects.get(
+        stream=f"user:{newcomer_user.public_id}", action="account.register_by_system"
+    )
+    assert record.client_id is not None
 
 
 def test_one_request_failing_after_its_number_leaves_a_gap_not_a_repeat(client, monkeypatch):

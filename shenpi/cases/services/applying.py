@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from shenpi.accounts.constants import AccountType, Role
 from shenpi.accounts.models import Department, Division, User
+from shenpi.accounts.services import applicant_register_named
 from shenpi.audit.services import audit_records
 from shenpi.catalog.constants import VersionStatus
 from shenpi.catalog.models import Item, MaterialRequirement
@@ -438,7 +439,19 @@ def case_submit(*, actor, case: Case, declaration: bool, form_data: dict | None 
     cal = calendar()
     # RCV-04 (Art. 32(4)): the one-time correction notice is due within 5 working days of receipt.
     case.correction_due = clock.add_working_days(cal, records.local_date(now), CORRECTION_DAYS)
-    case.save()
+    case.save(
+        update_fields=[
+            "version",
+            "form_data",
+            "number",
+            "query_password",
+            "status",
+            "declaration_at",
+            "received_at",
+            "round_received_at",
+            "correction_due",
+        ]
+    )
     _received(case, actor, case.department)
     records.audit(case, "case.submit", actor, {"channel": case.channel})
     records.tell_applicant(case, "申请已收件", _received_message(case))
@@ -513,7 +526,8 @@ def case_submit_whole(
     number = numbering.case_number(division, today)
     with transaction.atomic():
         if applicant.pk is None:
-            applicant.save()  # named by a system client, registered with the application
+            # Named by a system client, registered with the application (audited).
+            applicant_register_named(applicant, actor=actor)
         case = _new_case(
             actor,
             item,

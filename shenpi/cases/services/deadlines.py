@@ -34,7 +34,10 @@ def licences_renewal_watch(today: date | None = None) -> dict:
     today = today or records.today()
     report = {"reminded": 0, "deemed_renewed": 0}
     for licence in Licence.objects.filter(
-        status="valid", valid_until__isnull=False, reminded_at__isnull=True, valid_until__gte=today
+        status=LicenceStatus.VALID,
+        valid_until__isnull=False,
+        reminded_at__isnull=True,
+        valid_until__gte=today,
     ).select_related("case__version", "holder"):
         lead = licence.case.version.renewal_lead_days or 30
         if today >= licence.valid_until - timedelta(days=lead + 30):

@@ -29,6 +29,7 @@ from ..constants import (
     TaskStatus,
 )
 from ..models import (
+    ACTIVE_TASK_STATUSES,
     Case,
     Licence,
 )
@@ -173,7 +174,7 @@ def case_decide(*, actor, case: Case, outcome: str, reasons: str = "") -> Case:
         # TL-04 (Art. 44): the licence is delivered within 10 working days of the decision.
         case.licence_due = clock.add_working_days(calendar(), records.local_date(now), LICENCE_DAYS)
     case.save(update_fields=["status", "outcome", "decided_at", "reason_text", "licence_due"])
-    case.tasks.filter(status__in=[TaskStatus.OPEN, TaskStatus.CLAIMED]).update(
+    case.tasks.filter(status__in=ACTIVE_TASK_STATUSES).update(
         status=TaskStatus.DONE,
         completed_at=now,
         claimed_by=None if access.is_client(actor) else actor,

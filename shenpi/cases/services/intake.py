@@ -186,6 +186,17 @@ def _open_first_stage(case, cal, start: date, opened_at) -> list[Task]:
     )
 
 
+# What starting the clock writes on the case row (the rest of the row is left alone).
+CLOCK_FIELDS = [
+    "accepted_at",
+    "deemed_accepted",
+    "statutory_due",
+    "promised_due",
+    "due_provisional",
+    "status",
+]
+
+
 def _start_clock(case, accepted_at, *, deemed: bool) -> None:
     cal = calendar()
     start = records.local_date(accepted_at)
@@ -244,7 +255,7 @@ def case_accept(
     _start_clock(case, now, deemed=False)
     if lenient:
         case.lenient_due, case.lenient_commitment = lenient_due, commitment.strip()
-    case.save()
+    case.save(update_fields=[*CLOCK_FIELDS, "lenient_due", "lenient_commitment"])
     _acceptance_notice(
         case,
         lenient_names=[
@@ -428,7 +439,7 @@ def deem_accepted(case_id, today) -> bool:
         return False
     # RCV-04 (Art. 32(4)): deemed accepted as of the receipt that opened the round.
     _start_clock(case, case.round_received_at, deemed=True)
-    case.save()
+    case.save(update_fields=CLOCK_FIELDS)
     _acceptance_notice(case)
     records.event(
         case,
