@@ -35,13 +35,18 @@ def masked_holder(licence: Licence) -> str:
     return licence.holder_name
 
 
-def _ensure_issuer_head(actor, licence) -> None:
-    if (
+def is_issuer_head(actor, licence) -> bool:
+    """Revocation and cancellation (Art. 69, 70) are the issuing department's head's."""
+    return not (
         access.is_client(actor)
         or not actor.has_role(Role.HEAD)
         or actor.department is None
         or actor.department.pk != licence.department_id
-    ):
+    )
+
+
+def _ensure_issuer_head(actor, licence) -> None:
+    if not is_issuer_head(actor, licence):
         raise NotFound("未找到该证照，或您不是发证部门负责人。")
 
 

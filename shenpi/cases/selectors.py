@@ -4,14 +4,30 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from shenpi.accounts.constants import DivisionLevel, Role
-from shenpi.accounts.models import Division
+from shenpi.accounts.constants import AccountType, DivisionLevel, Role
+from shenpi.accounts.models import Division, User
 from shenpi.accounts.scope import scope_for
 from shenpi.audit.services import audit_denied
+from shenpi.common import personal
+from shenpi.core import clock, transitions
+from shenpi.core.errors import DomainError
+from shenpi.core.flow import parse_flow
+from shenpi.workdays.services import calendar
 
-from .constants import CaseStatus
-from .models import Case, Task
+from . import access, review
+from .constants import (
+    CORRECTION_DAYS,
+    CaseStatus,
+    DeliveryMethod,
+    LicenceStatus,
+    NotAcceptedReason,
+    Outcome,
+    SuspensionReason,
+)
+from .licences import is_issuer_head
+from .models import ACTIVE_TASK_STATUSES, Case, Task
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -88,6 +104,43 @@ def intake_inbox(user) -> QuerySet[Case]:
         .select_related("version", "department")
         .order_by("correction_due", "received_at")
     )
+
+
+def intake_desk(user) -> dict:
+    """The intake desk's rows: (case, due date, light) for the cases awaiting pre-review
+    (the five days of RCV-04) or running (the promised limit), and (step, light) for the
+    department's open steps this person may take, each by its deadline (CONTRACTS.md "The
+    clock")."""
+    cal = calendar()
+    today = timezone.localdate()
+    rows = []
+    for case in intake_inbox(user)[:200]:
+        received = case.status == CaseStatus.RECEIVED
+        due = case.correction_due if received else case.promised_due
+        light = ""
+        if due and case.status in (CaseStatus.RECEIVED, CaseStatus.PROCESSING):
+            start = timezone.localtime(case.round_received_at if received else case.accepted_at)
+            limit = CORRECTION_DAYS if received else case.version.promised_days
+            light = clock.light(cal, today=today, start=start.date(), due=due, limit=limit)
+        rows.append((case, due, light))
+    roles = ["head", "official"] if user.has_role(Role.HEAD) else ["official"]
+    tasks = []
+    if user.department is not None:
+        for task in (
+            Task.objects.filter(
+                department=user.department,
+                status__in=ACTIVE_TASK_STATUSES,
+                role__in=roles,
+                case__status=CaseStatus.PROCESSING,
+            )
+            .select_related("case__version", "claimed_by")
+            .order_by("due_date")[:200]
+        ):
+            opened = timezone.localtime(task.opened_at).date()
+            limit = max(1, clock.working_days_between(cal, opened, task.due_date))
+            light = clock.light(cal, today=today, start=opened, due=task.due_date, limit=limit)
+            tasks.append((task, light))
+    return {"rows": rows, "tasks": tasks}
 
 
 # --- the review inbox ---------------------------------------------------------------------------
@@ -225,3 +278,164 @@ def case_tracked(address: str | None, number: str, password: str) -> Case:
     if case is None:
         raise NotFound("办件编号或查询密码不正确。")
     return case
+
+
+def due_rows(case) -> list[tuple]:
+    """Why each date of the case is what it is: (what, when, the rule and its article)."""
+    rows = []
+    if case.received_at:
+        rows.append(("收件", case.received_at, "提交申请之日"))
+    if case.correction_due and case.status in (CaseStatus.RECEIVED,):
+        rows.append(
+            ("预审期限", case.correction_due, "收件后五个工作日内一次告知补正（第三十二条）")
+        )
+    if case.accepted_at:
+        rows.append(
+            (
+                "受理" + ("（视为受理）" if case.deemed_accepted else ""),
+                case.accepted_at,
+                "期限自受理次日起按工作日计算，法定节假日不计（第八十二条）",
+            )
+        )
+        rows.append(("承诺期限", case.promised_due, f"承诺 {case.version.promised_days} 个工作日"))
+        rows.append(
+            (
+                "法定期限",
+                case.statutory_due,
+                f"法定 {case.version.statutory_days} 个工作日（第四十二条）"
+                + (f"，含暂停 {case.suspended_days} 个工作日" if case.suspended_days else "")
+                + (f"，延长 {case.extension_days} 个工作日" if case.extension_days else ""),
+            )
+        )
+    for pause in case.suspensions.all().order_by("started_on"):
+        label = (
+            str(SuspensionReason(pause.reason).label)
+            if pause.reason in SuspensionReason.values
+            else pause.reason
+        )
+        rows.append(
+            (
+                f"特别程序：{label}",
+                pause.started_on,
+                f"至 {pause.ended_on:%Y-%m-%d}，{pause.excluded_days} 个工作日不计入期限（第四十五条）"
+                if pause.ended_on
+                else f"进行中，预计 {pause.expected_days} 个工作日，不计入期限（第四十五条）",
+            )
+        )
+    extension = getattr(case, "extension", None)
+    if extension is not None:
+        rows.append(
+            (
+                "延长期限",
+                extension.approved_at,
+                f"经批准延长 {extension.days} 个工作日：{extension.reasons}（第四十二条）",
+            )
+        )
+    if case.licence_due:
+        rows.append(
+            ("证照送达期限", case.licence_due, "决定后十个工作日内颁发、送达（第四十四条）")
+        )
+    return rows
+
+
+# --- the case page ----------------------------------------------------------------------
+
+
+RATING_LEVELS = [(5, "非常满意"), (4, "满意"), (3, "基本满意"), (2, "不满意"), (1, "非常不满意")]
+RATING_FIELDS = [
+    ("overall", "总体评价"),
+    ("efficiency", "办事效率"),
+    ("guide_accuracy", "办事指南准确"),
+    ("convenience", "办事便利"),
+]
+
+
+def case_page(user, case: Case, drafts: dict | None = None) -> dict:
+    """Everything the case page shows, and what this person may do on it: the flags ask
+    the same rules the services apply (cases.access, shenpi.core.transitions), so a
+    button is shown exactly when its action would be allowed. `drafts`: what an official
+    typed into a step's form that the service refused, by step."""
+    staff = user.account_type == AccountType.STAFF
+    status = case.status
+    intake_staff = staff and (
+        access.is_official_of(user, case.department) or access.is_clerk_for(user, case.department)
+    )
+    try:
+        access.ensure_decider(user, case)
+        decider = True
+    except DomainError:
+        decider = False
+    tasks = list(
+        case.tasks.select_related("department", "claimed_by", "verified_by").order_by("opened_at")
+    )
+    my_department = user.department.pk if staff and user.department else None
+    flow = parse_flow(case.version.flow)
+    cal = calendar()
+    today = timezone.localdate()
+    for t in tasks:
+        opened = timezone.localtime(t.opened_at).date()
+        end = timezone.localtime(t.completed_at).date() if t.completed_at else today
+        t.used_days = clock.days_used(cal, opened, end)
+        t.limit_days = clock.working_days_between(cal, opened, t.due_date)
+        t.mine = access.staff_of(user, t.department, t.role) if staff else False
+        t.lead_may_respond = (
+            t.verdict == "disagree" and not t.response and my_department == case.item.department_id
+        )
+        t.needs_verdict = review.verdict_required(flow, t.step_key)
+        t.draft = (drafts or {}).get(str(t.pk), {})
+    left = None
+    if status == CaseStatus.PROCESSING and case.promised_due:
+        left = clock.days_left(cal, today, case.promised_due)
+    licence = getattr(case, "issued_licence", None) if case.outcome == Outcome.GRANTED else None
+    unrated = status in (CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED) and not hasattr(case, "rating")
+    return {
+        "case": case,
+        "events": case.events.filter(public=True) if not staff else case.events.all(),
+        "notices": case.notices.all(),
+        "materials": case.materials.select_related("requirement"),
+        "correction": case.corrections.order_by("-round").first(),
+        "due_rows": due_rows(case),
+        "staff": staff,
+        "can_intake": intake_staff and transitions.allowed("accept", status),
+        "can_decide": decider and transitions.allowed("decide", status),
+        "can_deliver": intake_staff and transitions.allowed("deliver", status),
+        "left": left,
+        "is_applicant_side": access.is_applicant_side(user, case),
+        "reasons": NotAcceptedReason.choices,
+        "methods": DeliveryMethod.choices,
+        "licence": licence,
+        "may_end_licence": licence is not None
+        and licence.status != LicenceStatus.CANCELLED
+        and is_issuer_head(user, licence),
+        "requirements": case.version.materials.all(),
+        "tasks": tasks,
+        "holders": sorted({t.department.name for t in tasks if t.status in ACTIVE_TASK_STATUSES}),
+        "suspension_reasons": SuspensionReason.choices,
+        # Shown masked; the clear numbers only on request, audited (case_personal).
+        "masked_code": personal.mask_code(case.applicant_code),
+        "masked_mobile": personal.mask_mobile(case.applicant_mobile),
+        "may_read_personal": access.may_read_personal(user, case),
+        "can_pause": staff
+        and (transitions.allowed("suspend", status) or transitions.allowed("resume", status))
+        and (
+            any(t.mine and t.status in ACTIVE_TASK_STATUSES for t in tasks)
+            or access.is_official_of(user, case.department)
+        ),
+        "can_extend": staff
+        and transitions.allowed("extend", status)
+        and not case.extension_days
+        and user.has_role(Role.HEAD, Role.LEADER),
+        "can_urge": transitions.allowed("urge", status),
+        "hearing": getattr(case, "hearing", None),
+        # CONTRACTS.md: only the applicant rates; the window's clerk opens the window's
+        # evaluation device for them.
+        "rateable": unrated and case.applicant_id == user.pk,
+        "window_rating": unrated and access.is_clerk_for(user, case.department),
+        "rating_levels": RATING_LEVELS,
+        "rating_fields": RATING_FIELDS,
+        "can_intake_dept": staff and access.is_official_of(user, case.department),
+        "hearing_staff": User.objects.filter(office__department=user.department, is_active=True)
+        if staff and user.department
+        else [],
+        "withdrawable": transitions.allowed("withdraw", status),
+    }

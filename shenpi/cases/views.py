@@ -14,14 +14,11 @@ from shenpi.audit.services import client_ip
 from shenpi.catalog.models import Item
 from shenpi.common import personal
 from shenpi.common.lookup import by_id, by_id_or_404
-from shenpi.core import clock
 from shenpi.core.errors import DomainError
-from shenpi.core.flow import parse_flow
-from shenpi.workdays.services import calendar
 
 from . import access, actions, selectors, services
-from .constants import CaseStatus, DeliveryMethod, LicenceStatus, NotAcceptedReason, Outcome
-from .models import ACTIVE_TASK_STATUSES, Case, CaseMaterial, Licence, Notice, Task
+from .constants import CaseStatus, LicenceStatus
+from .models import Case, CaseMaterial, Licence, Notice, Task
 
 
 def _errors_to_messages(request, exc: DomainError):
@@ -247,189 +244,12 @@ def my_cases(request):
     )
 
 
-def _due_explained(case):
-    rows = []
-    if case.received_at:
-        rows.append(("收件", case.received_at, "提交申请之日"))
-    if case.correction_due and case.status in (CaseStatus.RECEIVED,):
-        rows.append(
-            ("预审期限", case.correction_due, "收件后五个工作日内一次告知补正（第三十二条）")
-        )
-    if case.accepted_at:
-        rows.append(
-            (
-                "受理" + ("（视为受理）" if case.deemed_accepted else ""),
-                case.accepted_at,
-                "期限自受理次日起按工作日计算，法定节假日不计（第八十二条）",
-            )
-        )
-        rows.append(("承诺期限", case.promised_due, f"承诺 {case.version.promised_days} 个工作日"))
-        rows.append(
-            (
-                "法定期限",
-                case.statutory_due,
-                f"法定 {case.version.statutory_days} 个工作日（第四十二条）"
-                + (f"，含暂停 {case.suspended_days} 个工作日" if case.suspended_days else "")
-                + (f"，延长 {case.extension_days} 个工作日" if case.extension_days else ""),
-            )
-        )
-    from .constants import SuspensionReason
-
-    for pause in case.suspensions.all().order_by("started_on"):
-        label = (
-            str(SuspensionReason(pause.reason).label)
-            if pause.reason in SuspensionReason.values
-            else pause.reason
-        )
-        rows.append(
-            (
-                f"特别程序：{label}",
-                pause.started_on,
-                f"至 {pause.ended_on:%Y-%m-%d}，{pause.excluded_days} 个工作日不计入期限（第四十五条）"
-                if pause.ended_on
-                else f"进行中，预计 {pause.expected_days} 个工作日，不计入期限（第四十五条）",
-            )
-        )
-    extension = getattr(case, "extension", None)
-    if extension is not None:
-        rows.append(
-            (
-                "延长期限",
-                extension.approved_at,
-                f"经批准延长 {extension.days} 个工作日：{extension.reasons}（第四十二条）",
-            )
-        )
-    if case.licence_due:
-        rows.append(
-            ("证照送达期限", case.licence_due, "决定后十个工作日内颁发、送达（第四十四条）")
-        )
-    return rows
-
-
 @login_required
 def case_detail(request, pk):
     case = selectors.case_for_user(request.user, pk, request)
-    user = request.user
-    staff = user.account_type == AccountType.STAFF
-    can_intake = can_decide = can_deliver = False
-    if staff:
-        can_intake = access.is_official_of(user, case.department) or access.is_clerk_for(
-            user, case.department
-        )
-        try:
-            access.ensure_decider(user, case)
-            can_decide = case.status == CaseStatus.PROCESSING
-        except DomainError:
-            can_decide = False
-        can_deliver = case.status == CaseStatus.DECIDED and can_intake
-    left = None
-    if case.status in (CaseStatus.PROCESSING,) and case.promised_due:
-        left = clock.days_left(calendar(), timezone.localdate(), case.promised_due)
-    correction = case.corrections.order_by("-round").first()
-    from . import review
-    from .constants import SuspensionReason
-
-    tasks = list(
-        case.tasks.select_related("department", "claimed_by", "verified_by").order_by("opened_at")
-    )
-    my_department = user.department.pk if staff and user.department else None
-    flow = parse_flow(case.version.flow)
     # What an official typed into a step's form that the service refused (task_action).
-    drafts = request.session.pop(TASK_DRAFTS, {}) if tasks else {}
-    cal = calendar()
-    today = timezone.localdate()
-    for t in tasks:
-        opened = timezone.localtime(t.opened_at).date()
-        end = timezone.localtime(t.completed_at).date() if t.completed_at else today
-        t.used_days = clock.days_used(cal, opened, end)
-        t.limit_days = clock.working_days_between(cal, opened, t.due_date)
-        t.mine = access.staff_of(user, t.department, t.role) if staff else False
-        t.lead_may_respond = (
-            t.verdict == "disagree" and not t.response and my_department == case.item.department_id
-        )
-        t.needs_verdict = review.verdict_required(flow, t.step_key)
-        t.draft = drafts.get(str(t.pk), {})
-    return render(
-        request,
-        "cases/detail.html",
-        {
-            "case": case,
-            "events": case.events.filter(public=True) if not staff else case.events.all(),
-            "notices": case.notices.all(),
-            "materials": case.materials.select_related("requirement"),
-            "correction": correction,
-            "due_rows": _due_explained(case),
-            "staff": staff,
-            "can_intake": can_intake and case.status == CaseStatus.RECEIVED,
-            "can_decide": can_decide,
-            "can_deliver": can_deliver,
-            "left": left,
-            "is_applicant_side": access.is_applicant_side(user, case),
-            "reasons": NotAcceptedReason.choices,
-            "methods": DeliveryMethod.choices,
-            "licence": getattr(case, "issued_licence", None)
-            if case.outcome == Outcome.GRANTED
-            else None,
-            "requirements": case.version.materials.all(),
-            "tasks": tasks,
-            "holders": sorted(
-                {t.department.name for t in tasks if t.status in ACTIVE_TASK_STATUSES}
-            ),
-            "suspension_reasons": SuspensionReason.choices,
-            # Shown masked; the clear numbers only on request, audited (case_personal).
-            "masked_code": personal.mask_code(case.applicant_code),
-            "masked_mobile": personal.mask_mobile(case.applicant_mobile),
-            "may_read_personal": access.may_read_personal(user, case),
-            "can_pause": staff
-            and case.status in (CaseStatus.PROCESSING, CaseStatus.SUSPENDED)
-            and (
-                any(t.mine and t.status in ACTIVE_TASK_STATUSES for t in tasks)
-                or can_intake_any(user, case)
-            ),
-            "can_extend": staff
-            and case.status in (CaseStatus.PROCESSING, CaseStatus.SUSPENDED)
-            and not case.extension_days
-            and (user.has_role(Role.HEAD, Role.LEADER)),
-            "can_urge": not case.is_terminal and case.status != CaseStatus.DRAFT,
-            "hearing": getattr(case, "hearing", None),
-            # CONTRACTS.md: only the applicant rates; the window's clerk opens the window's
-            # evaluation device for them.
-            "rateable": case.status in (CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED)
-            and not hasattr(case, "rating")
-            and case.applicant_id == user.pk,
-            "window_rating": case.status in (CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED)
-            and not hasattr(case, "rating")
-            and access.is_clerk_for(user, case.department),
-            "rating_levels": [
-                (5, "非常满意"),
-                (4, "满意"),
-                (3, "基本满意"),
-                (2, "不满意"),
-                (1, "非常不满意"),
-            ],
-            "rating_fields": [
-                ("overall", "总体评价"),
-                ("efficiency", "办事效率"),
-                ("guide_accuracy", "办事指南准确"),
-                ("convenience", "办事便利"),
-            ],
-            "can_intake_dept": staff and access.is_official_of(user, case.department),
-            "hearing_staff": User.objects.filter(office__department=user.department, is_active=True)
-            if staff and user.department
-            else [],
-            "withdrawable": case.status
-            in (
-                CaseStatus.RECEIVED,
-                CaseStatus.CORRECTION_REQUESTED,
-                CaseStatus.PROCESSING,
-                CaseStatus.SUSPENDED,
-            ),
-        },
-    )
-
-
-def can_intake_any(user, case) -> bool:
-    return access.is_official_of(user, case.department)
+    drafts = request.session.pop(TASK_DRAFTS, {})
+    return render(request, "cases/detail.html", selectors.case_page(request.user, case, drafts))
 
 
 @login_required
@@ -589,63 +409,12 @@ def licence_download(request, pk):
 
 @login_required
 def intake(request):
+    """The intake desk: the department's received and running cases, and its open steps,
+    each with its light (selectors.intake_desk)."""
     user = request.user
     if not user.has_role(Role.OFFICIAL, Role.HEAD, Role.CLERK):
         raise Http404
-    cal = calendar()
-    today = timezone.localdate()
-    rows = []
-    for case in selectors.intake_inbox(user)[:200]:
-        due = case.correction_due if case.status == CaseStatus.RECEIVED else case.promised_due
-        light = ""
-        if due and case.status in (CaseStatus.RECEIVED, CaseStatus.PROCESSING):
-            start = timezone_date(
-                case.round_received_at if case.status == CaseStatus.RECEIVED else case.accepted_at
-            )
-            limit = (
-                services.CORRECTION_DAYS
-                if case.status == CaseStatus.RECEIVED
-                else case.version.promised_days
-            )
-            light = clock.light(cal, today=today, start=start, due=due, limit=limit)
-        rows.append((case, due, light))
-    from .models import Task
-
-    roles = ["head", "official"] if user.has_role(Role.HEAD) else ["official"]
-    tasks = []
-    if user.department is not None:
-        for task in (
-            Task.objects.filter(
-                department=user.department,
-                status__in=ACTIVE_TASK_STATUSES,
-                role__in=roles,
-                case__status=CaseStatus.PROCESSING,
-            )
-            .select_related("case__version", "claimed_by")
-            .order_by("due_date")[:200]
-        ):
-            limit = max(
-                1, clock.working_days_between(cal, timezone_date(task.opened_at), task.due_date)
-            )
-            tasks.append(
-                (
-                    task,
-                    clock.light(
-                        cal,
-                        today=today,
-                        start=timezone_date(task.opened_at),
-                        due=task.due_date,
-                        limit=limit,
-                    ),
-                )
-            )
-    return render(request, "cases/intake.html", {"rows": rows, "tasks": tasks})
-
-
-def timezone_date(moment):
-    from django.utils import timezone
-
-    return timezone.localtime(moment).date()
+    return render(request, "cases/intake.html", selectors.intake_desk(user))
 
 
 @login_required
@@ -748,7 +517,7 @@ def track(request):
             "error": error,
             "number": number,
             "events": case.events.filter(public=True) if case else [],
-            "due_rows": _due_explained(case) if case else [],
+            "due_rows": selectors.due_rows(case) if case else [],
         },
     )
 
