@@ -190,8 +190,8 @@ class Case(models.Model):
             ),
             # The big screen's "today" and "last 30 days" figures. A day's cases are
             # counted by division from the index alone (PostgreSQL): a region receives tens
-            # of thousands a working day, and fetching each one's row to read its division
-            # cost 0.2 s a figure at a million cases. Partial: the cases without the time
+            # of thousands a working day, too many to fetch each one's row to read its
+            # division. Partial: the cases without the time
             # (a third not yet decided) have no entry, as they had none to speak of when
             # the index held the time alone (a B-tree stores equal keys once, but not with
             # INCLUDE columns).

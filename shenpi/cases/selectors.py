@@ -195,7 +195,7 @@ def open_steps_page(
 
     The ORM's `Task.objects.filter(...).values(...)` with the same joins, written out once
     per process: an official opens this page all day, and compiling that query each time
-    was a sixth of the request (measured at a million cases)."""
+    was a large share of the request."""
     from django.db import connection
 
     from shenpi.catalog.models import ItemVersion
@@ -234,7 +234,7 @@ def open_steps_page(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Prepared once per connection (psycopg prepares a statement it has been asked
-            # to): the planner's 0.6 ms of each page is spent once. The server-side binding
+            # to): the planning of the page's query is done once. The server-side binding
             # cursor shares the connection, and so its transaction, with Django's (its
             # statements are not in Django's query log).
             import psycopg

@@ -249,8 +249,8 @@ def desired_into_temp(today: date, rules: dict, resolve, light_kinds, *, since=N
                 "DELETE FROM supervision_lightplan p USING scan_cand k WHERE p.case_id = k.case_id"
             )
         else:
-            # Emptied, and its index made again once the plans are in (a bulk load: 877,000
-            # plans inserted in key order into the index took 2.5 s at a million cases).
+            # Emptied, and its index made again once the plans are in: a bulk load builds
+            # the index faster than inserting every plan into it in key order.
             cursor.execute("TRUNCATE supervision_lightplan")
             cursor.execute(f"DROP INDEX {PLAN_INDEX}")
         # The open cards of the cases judged or moved, read once: their breaches (red, not
@@ -260,8 +260,8 @@ def desired_into_temp(today: date, rules: dict, resolve, light_kinds, *, since=N
         if incremental:
             # The judged cases' open cards (a few: looked up by one_card, which leads with
             # the case; an idle scan reads none), and only when time moved lights, every
-            # card tested against both sets hashed (a join with the sets' union, guessed at
-            # 200 cases, looked them up 100,000 one by one: 186 ms; this 45-85 ms).
+            # card tested against both sets hashed (a join with the sets' union is planned
+            # for a few hundred cases and then looks up every case one by one).
             cases = "x.case_id IN (SELECT case_id FROM scan_cand)"
             if moved:
                 cases = f"({cases} OR x.case_id IN (SELECT case_id FROM scan_want))"
@@ -298,8 +298,8 @@ def desired_into_temp(today: date, rules: dict, resolve, light_kinds, *, since=N
         # The judged cases' few columns the lights need, read once (index-only, from
         # case_scan_open): every source below and the case lights afterwards join this.
         # No key: each join with it is a hash join of the whole (with an index, the
-        # planner, guessing 200 rows for the lights grouped by case, looked up each of
-        # 99,000 cases one by one: 0.35 s of a day change at a million cases).
+        # planner, guessing a few hundred rows for the lights grouped by case, looks up
+        # each case one by one).
         columns = (
             "c.item_id, c.department_id, c.division_id, c.status, c.accepted_at, "
             "c.promised_due, c.statutory_due, c.round_received_at, c.correction_due, "
@@ -465,7 +465,7 @@ def apply_desired(now, light_kinds, *, notify_at_most: int):
             FROM scan_have x
             -- The open cards no longer wanted, as a set difference: hashed on the judged
             -- cases' open cards (thousands) with what is wanted streamed past them (a
-            -- NOT EXISTS hashed the hundred thousand wanted: 30-50 ms → 23-30 ms).
+            -- NOT EXISTS would hash the hundred thousand wanted instead).
             JOIN (SELECT case_id, kind, COALESCE(task_id, {_NO_TASK}) AS task FROM scan_have
                   WHERE fresh AND kind = ANY(%s)
                   EXCEPT

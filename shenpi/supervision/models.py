@@ -163,10 +163,7 @@ class CaseLight(models.Model):
     small row instead of a new version of the wide case row and of each of its indexes.
     No index but the key: no column the scan changes is indexed, so a day's new lights
     are heap-only updates in the room the fill factor leaves (migration 0008), not new
-    index entries; monitoring reads the narrow table whole for one light's list.
-    (A day change at a million cases turns about 99,000 cases: as a row inserted into an
-    index on the light, plus a separate row of the next day updated, writing them took
-    1.1 s; as one heap-only update each, 0.3-0.4 s.)"""
+    index entries; monitoring reads the narrow table whole for one light's list."""
 
     # What the scan keeps for each case (both scans, PostgreSQL's and the portable one).
     KEPT = ("light", "division_id", "department_id", "promised_due")

@@ -373,7 +373,7 @@ def _breach_warnings(*, incremental=False) -> list[Warning]:
     if incremental:
         events = events.filter(case_id__in=RawSQL("SELECT case_id FROM scan_cand", []))
     # The breaches are a handful (their own index); the cards already raised are looked up
-    # for their cases only (not among every card of the judged cases: 50 ms at a million).
+    # for their cases only, not among every card of the judged cases.
     events = list(events.select_related("case").only("case_id", "breach", "case__department_id"))
     if not events:
         return []
@@ -403,8 +403,8 @@ def _breach_warnings(*, incremental=False) -> list[Warning]:
 def _tell_of_cards(cards, tally) -> None:
     """One message a scan to each person concerned (in-site, and by SMS and e-mail where
     they have them), not one per card: a day's change raises tens of thousands of cards,
-    and told of each, the 35 people concerned at a million cases had some twenty messages
-    and texts each a day. Each head of a department with new or reddened cards is told its
+    and told of each, the people concerned would get dozens of messages and texts a day.
+    Each head of a department with new or reddened cards is told its
     numbers (`tally`: {(department id, level): cards}, all of the scan's); each holder of a
     step among `cards` (the first NOTIFY_AT_MOST) is told theirs, with their due dates."""
     if not tally:
@@ -417,8 +417,7 @@ def _tell_of_cards(cards, tally) -> None:
         heads.setdefault(user.office.department_id, []).append(user)
     # Who holds each step: read from the open steps' index by case (task_scan_open, which
     # carries the holder; the scan has just read it), not from the steps' rows, which are
-    # scattered over a table of millions (500 of them cost 0.4 s at a million cases). A
-    # step no longer open has no holder to tell.
+    # scattered over a table of millions. A step no longer open has no holder to tell.
     holder_of = dict(
         Task.objects.filter(
             case_id__in={w.case_id for w in cards if w.task_id},
