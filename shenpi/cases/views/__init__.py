@@ -1,0 +1,33 @@
+"""The case app's pages, one module per kind of page; the URLconf names them here."""
+
+from .applying import (  # noqa: F401
+    apply_start,
+    case_edit,
+    material_from_licence,
+    material_remove,
+    material_reuse,
+    material_upload,
+    my_cases,
+)
+from .case_page import (  # noqa: F401
+    case_action,
+    case_detail,
+    case_personal,
+    case_review_action,
+    licence_action,
+    licence_download,
+    material_download,
+    notice_download,
+    original_seen,
+    task_action,
+)
+from .desk import (  # noqa: F401
+    intake,
+    window,
+)
+from .public import (  # noqa: F401
+    register,
+    track,
+    verify_licence,
+    verify_notice,
+)

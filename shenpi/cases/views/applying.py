@@ -1,0 +1,222 @@
+"""The applicant's pages: starting an application, the form and its materials, their
+cases."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shenpi.accounts.models import Division
+from shenpi.catalog.models import Item
+from shenpi.common.lookup import by_id
+from shenpi.core.errors import DomainError
+
+from .. import access, selectors, services
+from ..constants import CaseStatus, LicenceStatus
+from ..models import Case, CaseMaterial, Licence
+from .shared import applicant_required, errors_to_messages
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply_start(request, code):
+    applicant_required(request)
+    item = get_object_or_404(
+        Item.objects.select_related("current", "department"), code=code, current__isnull=False
+    )
+    version = item.current
+    divisions = selectors.two_level_divisions(version) if version.two_level else []
+    kind = request.GET.get("kind") if request.GET.get("kind") in ("change", "renewal") else "new"
+    licence = (
+        by_id(Licence, request.GET.get("licence"), holder=request.user)
+        if (kind != "new" and request.GET.get("licence"))
+        else None
+    )
+    if request.method == "POST":
+        chosen = Division.objects.filter(code=request.POST.get("division", "")).first()
+        try:
+            case = services.case_create_draft(
+                actor=request.user, item=item, chosen_division=chosen, kind=kind, licence=licence
+            )
+        except DomainError as exc:
+            errors_to_messages(request, exc)
+        else:
+            return redirect("cases:edit", pk=case.pk)
+    return render(
+        request,
+        "cases/apply_start.html",
+        {
+            "item": item,
+            "version": version,
+            "divisions": divisions,
+            "kind": kind,
+            "licence": licence,
+        },
+    )
+
+
+def _edit_context(case):
+    materials = {}
+    for material in case.materials.select_related("requirement"):
+        materials.setdefault(material.requirement_id, []).append(material)
+    rows = [(r, materials.get(r.pk, [])) for r in case.version.materials.all()]
+    licences = Licence.objects.filter(holder=case.applicant, status=LicenceStatus.VALID)
+    # Documents this applicant uploaded for earlier cases, newest first, one per content.
+    library, seen = [], set()
+    for m in (
+        CaseMaterial.objects.filter(case__applicant=case.applicant)
+        .exclude(case=case)
+        .select_related("requirement")
+        .order_by("-uploaded_at")[:50]
+    ):
+        if m.sha256 not in seen:
+            seen.add(m.sha256)
+            library.append(m)
+    return {
+        "case": case,
+        "rows": rows,
+        "fields": case.version.form_fields,
+        "licences": licences,
+        "library": library[:20],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request, pk):
+    case = selectors.case_for_user(request.user, pk, request)
+    if case.status != CaseStatus.DRAFT:
+        return redirect("cases:detail", pk=case.pk)
+    try:
+        access.ensure_applicant_side(request.user, case)
+    except DomainError:
+        raise Http404 from None
+    if request.method == "POST":
+        data = {
+            f["key"]: request.POST.get(f"field_{f['key']}", "") for f in case.version.form_fields
+        }
+        try:
+            if request.POST.get("action") in ("submit", "instant"):
+                if request.POST.get("action") == "instant":
+                    services.case_save_form(actor=request.user, case=case, data=data)
+                    case = services.case_window_instant(actor=request.user, case=case)
+                    messages.success(
+                        request,
+                        f"已当场办结，办件编号 {case.number}。请打印证照和决定书交给申请人。",
+                    )
+                else:
+                    case = services.case_submit(
+                        actor=request.user,
+                        case=case,
+                        declaration=bool(request.POST.get("declaration")),
+                        form_data=data,
+                    )
+                    messages.success(
+                        request,
+                        f"申请已提交。办件编号 {case.number}，查询密码 {case.query_password}。",
+                    )
+                return redirect("cases:detail", pk=case.pk)
+            services.case_save_form(actor=request.user, case=case, data=data)
+            messages.success(request, "草稿已保存，可以随时回来继续填写。")
+            return redirect("cases:edit", pk=case.pk)
+        except DomainError as exc:
+            errors_to_messages(request, exc)
+            case.form_data = {**case.form_data, **data}
+    return render(request, "cases/edit.html", _edit_context(case))
+
+
+@login_required
+@require_POST
+def material_upload(request, pk):
+    """One file for one requirement; answers JSON for the upload bar, or redirects."""
+    case = selectors.case_for_user(request.user, pk, request)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            from shenpi.core.errors import InvalidInput
+
+            raise InvalidInput("请选择要上传的文件。")
+        material = services.case_add_material(
+            actor=request.user,
+            case=case,
+            requirement_id=request.POST.get("requirement"),
+            upload=upload,
+            scanned=bool(request.POST.get("scanned")),
+        )
+    except DomainError as exc:
+        if wants_json:
+            return JsonResponse({"ok": False, "detail": exc.message}, status=exc.status)
+        errors_to_messages(request, exc)
+    else:
+        if wants_json:
+            return JsonResponse({"ok": True, "id": str(material.pk), "name": material.name})
+        messages.success(request, f"已上传：{material.name}")
+    return redirect("cases:edit" if case.status == CaseStatus.DRAFT else "cases:detail", pk=case.pk)
+
+
+@login_required
+@require_POST
+def material_reuse(request, pk):
+    case = selectors.case_for_user(request.user, pk, request)
+    material = by_id(CaseMaterial.objects.select_related("case"), request.POST.get("material"))
+    try:
+        if material is None:
+            raise Http404
+        services.case_reuse_material(
+            actor=request.user,
+            case=case,
+            requirement_id=request.POST.get("requirement"),
+            material=material,
+        )
+        messages.success(request, f"已从材料库添加：{material.name}")
+    except DomainError as exc:
+        errors_to_messages(request, exc)
+    return redirect("cases:edit", pk=case.pk)
+
+
+@login_required
+@require_POST
+def material_remove(request, pk):
+    material = get_object_or_404(CaseMaterial, pk=pk)
+    selectors.case_for_user(request.user, material.case_id)
+    try:
+        services.case_remove_material(actor=request.user, material=material)
+    except DomainError as exc:
+        errors_to_messages(request, exc)
+    return redirect("cases:edit", pk=material.case_id)
+
+
+@login_required
+@require_POST
+def material_from_licence(request, pk):
+    case = selectors.case_for_user(request.user, pk, request)
+    licence = by_id(Licence, request.POST.get("licence"))
+    try:
+        if licence is None:
+            raise Http404
+        services.case_reuse_licence(
+            actor=request.user,
+            case=case,
+            requirement_id=request.POST.get("requirement"),
+            licence=licence,
+        )
+        messages.success(request, f"已从证照库添加：{licence.name}")
+    except DomainError as exc:
+        errors_to_messages(request, exc)
+    return redirect("cases:edit", pk=case.pk)
+
+
+@login_required
+def my_cases(request):
+    cases = (
+        Case.objects.filter(applicant=request.user)
+        .select_related("version", "department")
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "cases/my_cases.html",
+        {"cases": cases, "licences": Licence.objects.filter(holder=request.user)},
+    )
