@@ -171,9 +171,16 @@ def run(server, setup, pdf, env) -> int:
             submit_one()
 
     def killer():
+        # Paced by progress, not by the clock: a kill each time another eleventh of the
+        # submissions has been answered, so that all KILLS land while submissions are in
+        # flight however fast the machine is.
         kills = 0
         while kills < KILLS and not done.is_set():
-            time.sleep(0.4 + random.random() * 0.6)
+            time.sleep(0.05 + random.random() * 0.1)
+            with lock:
+                answered = len(answers)
+            if answered < (kills + 1) * SUBMISSIONS // (KILLS + 1):
+                continue
             workers = subprocess.run(
                 ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
             ).stdout.split()
