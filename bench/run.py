@@ -540,7 +540,7 @@ def run_scan(rounds: int = SCAN_ROUNDS) -> dict:
     from django.utils import timezone
 
     from shenpi.core import clock
-    from shenpi.supervision.services import scan_deadlines
+    from shenpi.supervision.scan import scan_deadlines
     from shenpi.workdays.services import calendar
 
     today = timezone.localdate()
@@ -582,7 +582,7 @@ def raw_classify(today) -> float:
     step's light) as one SQL statement over a working-day ordinal table."""
     from django.db import connection
 
-    from shenpi.supervision.lights import ordinal_rows
+    from shenpi.supervision.scan.engine import ordinal_rows
 
     with connection.cursor() as cursor:
         started = time.perf_counter()

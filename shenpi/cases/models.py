@@ -44,7 +44,7 @@ OPEN_STATUSES = [
 ]
 # A step in one of these states is still to be done (the inbox, the deadline scan).
 ACTIVE_TASK_STATUSES = [TaskStatus.OPEN, TaskStatus.CLAIMED]
-# The columns the deadline scan judges an open case's lights from (supervision/lights.py).
+# The columns the deadline scan judges an open case's lights from (supervision/scan/engine.py).
 SCAN_COLUMNS = [
     "item", "department", "division", "status", "accepted_at", "promised_due", "statutory_due",
     "round_received_at", "correction_due", "decided_at", "licence_due",

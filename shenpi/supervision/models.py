@@ -200,7 +200,7 @@ class CaseLight(models.Model):
 class ScanState(models.Model):
     """Where the deadline scan left off (one row). The PostgreSQL scan judges again only the
     cases changed since, and turns the lights whose day came between `day` and today by
-    their plans (`lights.py`); when the rules or the calendar it judged with change
+    their plans (`scan/engine.py`); when the rules or the calendar it judged with change
     (`fingerprint`), or time goes back, it judges every case again."""
 
     day = models.DateField(null=True)

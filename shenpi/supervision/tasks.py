@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import scan_deadlines
+from .scan import scan_deadlines
 
 
 @shared_task(name="shenpi.supervision.tasks.scan_deadlines_task")

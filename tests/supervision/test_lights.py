@@ -2,7 +2,7 @@
 
 `desired_warnings` walks cases in Python through `shenpi.core.clock.light`; the scan
 on PostgreSQL computes the same lights in SQL from working-day ordinals
-(`shenpi/supervision/lights.py`). Day by day across the 2026 Spring Festival (with
+(`shenpi/supervision/scan/engine.py`). Day by day across the 2026 Spring Festival (with
 its make-up Saturdays) and with rules per item and per step, the two agree light for
 light (TL-06 counting, REV-05 statutory, RCV-04 correction, step limits)."""
 
@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from shenpi.supervision.models import WarningRule
-from shenpi.supervision.services import LIGHT_KINDS, desired_warnings
+from shenpi.supervision.scan import desired_warnings, light_kinds
 
 from .test_scan import accepted_on, submitted_on
 
@@ -28,13 +28,13 @@ def set_based(today):
     """The open cards a full set-based scan leaves for `today` (every case judged: no record
     of a last scan)."""
     from shenpi.supervision.models import ScanState, Warning
-    from shenpi.supervision.services import scan_deadlines
+    from shenpi.supervision.scan import scan_deadlines
 
     ScanState.objects.all().delete()
     scan_deadlines(today)
     return {
         (w.case_id, w.task_id, w.kind): (w.level, w.due, w.department_id)
-        for w in Warning.objects.filter(cleared_at__isnull=True, kind__in=LIGHT_KINDS)
+        for w in Warning.objects.filter(cleared_at__isnull=True, kind__in=light_kinds())
     }
 
 
@@ -89,8 +89,9 @@ def test_the_incremental_scan_keeps_what_judging_every_case_would_day_by_day(dem
     from shenpi.cases import services as cases
     from shenpi.cases.models import Case, Task
     from shenpi.supervision.models import CaseLight, LightCount, ScanState, Warning
+    from shenpi.supervision.scan import scan_deadlines
     from shenpi.supervision.selectors import OPEN
-    from shenpi.supervision.services import order_answer, order_issue, scan_deadlines
+    from shenpi.supervision.services import order_answer, order_issue
 
     early, late, paused = (
         accepted_on(demo, food, moment)
@@ -185,7 +186,7 @@ def test_a_case_whose_light_time_turned_is_rewritten_in_place(demo, food):
     import time_machine
 
     from shenpi.supervision.models import CaseLight
-    from shenpi.supervision.services import scan_deadlines
+    from shenpi.supervision.scan import scan_deadlines
 
     def writes():
         with connection.cursor() as cursor:
@@ -228,7 +229,7 @@ def test_time_turns_nothing_of_a_deleted_case(demo, food):
 
     from shenpi.cases.models import Case, Task
     from shenpi.supervision.models import CaseLight, Warning
-    from shenpi.supervision.services import scan_deadlines
+    from shenpi.supervision.scan import scan_deadlines
 
     def plans():
         with connection.cursor() as cursor:

@@ -9,7 +9,8 @@ from shenpi.cases import review, services
 from shenpi.cases.models import Task
 from shenpi.core.errors import Conflict, NotFound
 from shenpi.supervision.models import CaseLight, Warning, WarningRule
-from shenpi.supervision.services import order_answer, order_issue, scan_deadlines
+from shenpi.supervision.scan import scan_deadlines
+from shenpi.supervision.services import order_answer, order_issue
 from tests.cases.conftest import FOOD_FORM, complete_draft
 
 pytestmark = pytest.mark.django_db

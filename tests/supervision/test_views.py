@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from shenpi.cases import services
 from shenpi.cases.models import Case, Task
-from shenpi.supervision.services import scan_deadlines
+from shenpi.supervision.scan import scan_deadlines
 from tests.cases.conftest import FOOD_FORM, complete_draft
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from shenpi.supervision.services import scan_deadlines
+from shenpi.supervision.scan import scan_deadlines
 
 
 class Command(BaseCommand):

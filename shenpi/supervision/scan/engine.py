@@ -1,8 +1,8 @@
 """The deadline scan, set-based (PostgreSQL).
 
-The same judgement as `desired_warnings` — the pure clock's light rule (CONTRACTS.md
-"Lights", REV-05, RCV-04, TL-04) — in one SQL statement per kind of light instead of
-a Python loop over every open case: with working-day ordinals (the n-th working day
+The same judgement as `judge.desired_warnings` — the pure clock's light rule (CONTRACTS.md
+"Lights", REV-05, RCV-04, TL-04) — over every registered source's lights (sources.py) in
+SQL instead of a Python loop over every open case: with working-day ordinals (the n-th working day
 since the calendar's start, `pg_temp.scan_n(day)`), `working_days_between(a, b)` is
 `ord(b) - ord(a)`, so every light is integer arithmetic on each row (`_judge_sql`).
 
@@ -36,6 +36,7 @@ and the incremental scan against a full one day by day.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from datetime import date, timedelta
 from uuid import UUID
 
@@ -45,7 +46,10 @@ from django.db import connection
 from shenpi.cases.models import ACTIVE_TASK_STATUSES, OPEN_STATUSES
 from shenpi.workdays.services import build_calendar
 
-from .models import NO_TASK, CaseLight
+from ..models import NO_TASK, CaseLight, Level, ScanState, Warning
+from .rules import active_rules, thresholds
+from .sources import SOURCES, SqlContext, light_kinds
+from .telling import NOTIFY_AT_MOST
 
 _ordinals: dict = {}
 _LOGIC = 4  # raised when the judgement below changes, so that the next scan is full
@@ -325,51 +329,15 @@ def desired_into_temp(today: date, rules: dict, resolve, light_kinds, *, since=N
         params = {"today": today, "tn": dict(ordinals)[today]}
         local = f"AT TIME ZONE '{tz}'"
 
-        # The case's own lights, from one read of each case (its start's ordinal computed
-        # once; four filtered reads took an eighth longer): promised (no rule id) and
-        # statutory (REV-05) from acceptance while processing; RCV-04 (Art. 32) the
-        # one-time correction notice within 5 working days of receipt; TL-04 (Art. 44) the
-        # licence delivered within 10 working days of the decision.
-        case_lights = _judge_sql(f"""
-            SELECT c.id AS case_id, NULL::uuid AS task_id, v.kind, v.due, c.department_id,
-                   v.rule AS rule_id, c.sn, pg_temp.scan_n(v.due) AS dn, th.yellow_left, th.ratio
-            FROM (
-                SELECT id, item_id, department_id, status, promised_due, statutory_due,
-                       correction_due, licence_due,
-                       pg_temp.scan_n((CASE status WHEN 'processing' THEN accepted_at
-                                                   WHEN 'received' THEN round_received_at
-                                                   ELSE decided_at END {local})::date) AS sn
-                FROM scan_case WHERE status IN ('processing', 'received', 'decided')
-                OFFSET 0) c
-            CROSS JOIN LATERAL (VALUES
-                ('promised', c.promised_due, '', 'processing'),
-                ('statutory', c.statutory_due, 'REV-05', 'processing'),
-                ('correction', c.correction_due, 'RCV-04', 'received'),
-                ('licence', c.licence_due, 'TL-04', 'decided')) v(kind, due, rule, status)
-            {_threshold_join("th", "c.item_id", "''")}
-            WHERE v.status = c.status
-        """)
-        # Step lights, from the step's opening (index-only, from task_scan_open).
-        steps = _judge_sql(f"""
-            SELECT t.case_id, t.id AS task_id, 'step' AS kind, t.due_date AS due,
-                   t.department_id, '' AS rule_id, pg_temp.scan_n((t.opened_at {local})::date)
-                   AS sn, pg_temp.scan_n(t.due_date) AS dn, th.yellow_left, th.ratio
-            FROM cases_task t
-            JOIN scan_case c ON c.id = t.case_id
-            {_threshold_join("th", "c.item_id", "t.step_key")}
-            WHERE t.status IN ({ACTIVE_SQL}) AND c.status = 'processing'
-        """)
-        # Supervision orders: yellow until the answer is due, red after (their cases are
-        # judged at every scan while unanswered, so they need no plan).
-        orders = f"""
-            SELECT * FROM (
-                SELECT DISTINCT ON (o.case_id) o.case_id, NULL::uuid, 'order',
-                       CASE WHEN %(today)s::date > o.answer_due THEN 'red' ELSE 'yellow' END,
-                       o.answer_due, o.department_id, '', NULL::date, false
-                FROM supervision_supervisionorder o {pick.replace("c.id", "o.case_id")}
-                WHERE o.answered_at IS NULL
-                ORDER BY o.case_id, o.issued_at DESC) o
-        """
+        # Every registered source's lights (sources.py), as one set.
+        context = SqlContext(
+            local=local,
+            pick=pick,
+            judge=_judge_sql,
+            thresholds=_threshold_join,
+            active=ACTIVE_SQL,
+        )
+        lights = " UNION ALL ".join(source.sql(context) for source in SOURCES)
         # The judged cases' breach cards open now: red, for good (no plan), not judged here.
         breaches = """
             SELECT case_id, task_id, kind, level, due, NULL::uuid, '', NULL::date, false
@@ -380,8 +348,7 @@ def desired_into_temp(today: date, rules: dict, resolve, light_kinds, *, since=N
         # to scan_lit, and the lights to their plans (in key order when a few are added).
         cursor.execute(
             f"""
-            WITH src AS ({case_lights} UNION ALL {steps} UNION ALL {orders}
-                         UNION ALL {breaches}),
+            WITH src AS ({lights} UNION ALL {breaches}),
             want AS (
                 INSERT INTO scan_want
                 SELECT case_id, task_id, kind, level, due, department_id, rule_id FROM src
@@ -560,3 +527,33 @@ def open_light_counts() -> dict:
             """
         )
         return {(d, p, light): n for d, p, light, n in cursor.fetchall()}
+
+
+def scan_set_based(today, now):
+    """(PostgreSQL) the same judgement in SQL over every open case at once, or over the
+    cases changed since the last scan and the lights that time moved."""
+    ScanState.objects.get_or_create(pk=1)
+    state = ScanState.objects.select_for_update().get(pk=1)  # one scan at a time
+    rules = active_rules()
+    signature = fingerprint(today, threshold_rows(rules, thresholds))
+    full = state.day is None or state.fingerprint != signature or today < state.day
+    candidates_into_temp(full=full)
+    kinds = light_kinds()
+    desired_into_temp(today, rules, thresholds, kinds, since=None if full else state.day)
+    raised, raised_ids, changed, cleared, tally = apply_desired(
+        now, kinds, notify_at_most=NOTIFY_AT_MOST
+    )
+    if full or state.day != today:
+        # Written only when it moves: a scan that finds nothing writes nothing.
+        state.day, state.fingerprint, state.updated_at = today, signature, now
+        if full:
+            state.full_at = now
+        state.save()
+    # Who is told (at most NOTIFY_AT_MOST cards read back): each new card and each card
+    # turned red; the heads' counts (`tally`) are of all of them.
+    reddened = [(pk, department) for pk, level, department in changed if level == Level.RED]
+    tally = Counter(tally)
+    tally.update((department, Level.RED) for _pk, department in reddened)
+    notify_ids = (raised_ids + [pk for pk, _department in reddened])[:NOTIFY_AT_MOST]
+    to_notify = list(Warning.objects.filter(pk__in=notify_ids).order_by("pk"))
+    return (raised, to_notify, len(changed), cleared, tally), not full
