@@ -18,7 +18,7 @@ from shenpi.accounts.client_operations import acts_as_department, ensure_client_
 from shenpi.accounts.models import User
 from shenpi.core.errors import InvalidInput, NotFound
 
-from . import review, services
+from . import services
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ REVIEW = Table(
     {
         "suspend": Action(
             "review.suspend",
-            review.case_suspend,
+            services.case_suspend,
             lambda d: {
                 "reason": d.get("reason") or "",
                 "expected_days": d.get("expected_days") or 0,
@@ -120,23 +120,23 @@ REVIEW = Table(
             },
             "已进入特别程序，暂停计时，告知书已生成。",
         ),
-        "resume": Action("review.resume", review.case_resume, _nothing, "已恢复计时。"),
+        "resume": Action("review.resume", services.case_resume, _nothing, "已恢复计时。"),
         "extend": Action(
-            "review.extend", review.case_extend, _text("reasons"), "已批准延期，告知书已生成。"
+            "review.extend", services.case_extend, _text("reasons"), "已批准延期，告知书已生成。"
         ),
-        "urge": Action("review.urge", review.case_urge, _text("text"), "已催办。"),
+        "urge": Action("review.urge", services.case_urge, _text("text"), "已催办。"),
         "hearing_notify": Action(
             "review.hearing_notify",
-            review.hearing_notify_rights,
+            services.hearing_notify_rights,
             _text("interested_parties"),
             "已告知听证权利。",
         ),
         "hearing_request": Action(
-            "review.hearing_request", review.hearing_request, _nothing, "已申请听证。"
+            "review.hearing_request", services.hearing_request, _nothing, "已申请听证。"
         ),
         "hearing_schedule": Action(
             "review.hearing_schedule",
-            review.hearing_schedule,
+            services.hearing_schedule,
             lambda d: {
                 "on": _required(d, "on", "请填写听证日期。"),
                 "place": d.get("place") or "",
@@ -145,7 +145,7 @@ REVIEW = Table(
             "已安排听证并通知。",
         ),
         "hearing_record": Action(
-            "review.hearing_record", review.hearing_record, _text("record"), "听证笔录已归档。"
+            "review.hearing_record", services.hearing_record, _text("record"), "听证笔录已归档。"
         ),
     },
 )
@@ -153,23 +153,23 @@ REVIEW = Table(
 TASK = Table(
     "task",
     {
-        "claim": Action("task.claim", review.task_claim, _nothing, "已认领：{step}"),
-        "hand_back": Action("task.hand_back", review.task_hand_back, _nothing, "已退回待办。"),
+        "claim": Action("task.claim", services.task_claim, _nothing, "已认领：{step}"),
+        "hand_back": Action("task.hand_back", services.task_hand_back, _nothing, "已退回待办。"),
         "pass": Action(
             "task.pass",
-            review.task_pass,
+            services.task_pass,
             lambda d: {"to": _required(d, "to", "请选择转交给谁。")},
             "已转交给{to}。",
         ),
-        "verify": Action("task.verify", review.task_verify, _nothing, "已复核（两人核查）。"),
+        "verify": Action("task.verify", services.task_verify, _nothing, "已复核（两人核查）。"),
         "complete": Action(
             "task.complete",
-            review.task_complete,
+            services.task_complete,
             _text("opinion", "verdict"),
             "{step}已完成。",
         ),
         "respond": Action(
-            "task.respond", review.task_respond, _text("response"), "已答复不同意意见。"
+            "task.respond", services.task_respond, _text("response"), "已答复不同意意见。"
         ),
     },
 )

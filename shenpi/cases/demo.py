@@ -10,7 +10,7 @@ from shenpi.accounts.models import Division, User
 from shenpi.catalog.demo_forms import application_pdf
 from shenpi.catalog.models import Item
 
-from . import review, services
+from . import services
 from .models import Case, Task
 
 
@@ -82,16 +82,16 @@ def seed_demo_cases() -> int:
     case = services.case_accept(
         actor=_u("nx_fgw_off1"), case=_submit(_draft("640000-FGW-001", "saishang"), saishang)
     )
-    review.task_complete(
+    services.task_complete(
         actor=_u("nx_fgw_off1"), task=_task(case, "intake_review"), opinion="材料齐全，转并联审查"
     )
-    review.task_complete(
+    services.task_complete(
         actor=_u("nx_zrzy_off1"),
         task=_task(case, "land_opinion"),
         opinion="符合国土空间规划",
         verdict="agree",
     )
-    review.task_complete(
+    services.task_complete(
         actor=_u("nx_sthj_off1"),
         task=_task(case, "environment_opinion"),
         opinion="需补充大气环境影响分析",
@@ -123,7 +123,7 @@ def seed_demo_cases() -> int:
     case = services.case_accept(
         actor=_u("yc_zjj_off1"), case=_submit(_draft("640100-ZJJ-001", "saishang"), saishang)
     )
-    review.task_complete(
+    services.task_complete(
         actor=_u("yc_zjj_off1"), task=_task(case, "review"), opinion="符合发证条件"
     )
     services.case_decide(actor=_u("yc_zjj_head"), case=case, outcome="granted")
@@ -131,7 +131,7 @@ def seed_demo_cases() -> int:
     case = services.case_accept(
         actor=_u("nx_slt_off1"), case=_submit(_draft("640000-SLT-001", "saishang"), saishang)
     )
-    review.case_suspend(
+    services.case_suspend(
         actor=_u("nx_slt_off1"),
         case=case,
         reason="expert_review",

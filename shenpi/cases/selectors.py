@@ -13,10 +13,10 @@ from shenpi.audit.services import audit_denied
 from shenpi.common import personal
 from shenpi.core import clock, transitions
 from shenpi.core.errors import DomainError
-from shenpi.core.flow import parse_flow
+from shenpi.core.flow import parse_flow, verdict_required
 from shenpi.workdays.services import calendar
 
-from . import access, review
+from . import access
 from .constants import (
     CORRECTION_DAYS,
     CaseStatus,
@@ -381,7 +381,7 @@ def case_page(user, case: Case, drafts: dict | None = None) -> dict:
         t.lead_may_respond = (
             t.verdict == "disagree" and not t.response and my_department == case.item.department_id
         )
-        t.needs_verdict = review.verdict_required(flow, t.step_key)
+        t.needs_verdict = verdict_required(flow, t.step_key)
         t.draft = (drafts or {}).get(str(t.pk), {})
     left = None
     if status == CaseStatus.PROCESSING and case.promised_due:

@@ -273,3 +273,10 @@ def unanswered_disagreements(verdicts: dict[str, str], responses: set[str]) -> l
     return sorted(
         key for key, verdict in verdicts.items() if verdict == "disagree" and key not in responses
     )
+
+
+def verdict_required(flow, step_key: str) -> bool:
+    """A step not flagged as the lead department's is a co-department's opinion: it is
+    completed with an explicit agree or disagree (CONTRACTS.md "The flow"). The page
+    shows the control by this rule and task_complete enforces it."""
+    return not flow.step(step_key).lead

@@ -84,7 +84,7 @@ def test_two_officials_completing_the_same_step_at_once_one_wins_the_other_gets_
         pytest.skip(
             "SQLite serialises writers as a whole; the row-lock race is tested on PostgreSQL"
         )
-    from shenpi.cases import review
+    from shenpi.cases import services
     from shenpi.core.errors import Conflict
     from shenpi.demo import seed_everything
 
@@ -97,7 +97,7 @@ def test_two_officials_completing_the_same_step_at_once_one_wins_the_other_gets_
     def complete(username):
         try:
             barrier.wait()
-            review.task_complete(actor=demo(username), task=task, opinion=f"{username} 审查")
+            services.task_complete(actor=demo(username), task=task, opinion=f"{username} 审查")
             results.append("ok")
         except Conflict as exc:
             results.append(exc.code)

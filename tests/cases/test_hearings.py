@@ -7,7 +7,7 @@ import time_machine
 from django.utils import timezone
 from pypdf import PdfReader
 
-from shenpi.cases import review, services
+from shenpi.cases import services
 from shenpi.cases.models import Task
 from shenpi.catalog.models import Item
 from shenpi.core.clock import add_working_days
@@ -41,7 +41,7 @@ def reviewed(
     )
     case = services.case_accept(actor=demo(official), case=case)
     for key in head_steps:
-        review.task_complete(
+        services.task_complete(
             actor=demo(official), task=Task.objects.get(case=case, step_key=key), opinion="符合"
         )
     return case
@@ -52,13 +52,13 @@ def test_hrg01_a_mandatory_hearing_must_be_held_before_the_decision(demo):
     with pytest.raises(Conflict) as exc:
         services.case_decide(actor=demo("nx_sthj_head"), case=case, outcome="granted")
     assert exc.value.code == "hearing_pending" and "第四十六条" in exc.value.message
-    review.hearing_notify_rights(
+    services.hearing_notify_rights(
         actor=demo("nx_sthj_off1"), case=case, interested_parties="周边村民"
     )
     today = timezone.localdate()
     soon = add_working_days(calendar(), today, 6)
     with pytest.raises(InvalidInput) as exc:  # HRG-03: 7 working days' notice
-        review.hearing_schedule(
+        services.hearing_schedule(
             actor=demo("nx_sthj_off1"),
             case=case,
             on=soon,
@@ -68,7 +68,7 @@ def test_hrg01_a_mandatory_hearing_must_be_held_before_the_decision(demo):
     assert exc.value.code == "notice_too_short"
     on = add_working_days(calendar(), today, 7)
     with pytest.raises(InvalidInput) as exc:  # HRG-03: not a reviewer of the case
-        review.hearing_schedule(
+        services.hearing_schedule(
             actor=demo("nx_sthj_off1"),
             case=case,
             on=on,
@@ -76,7 +76,7 @@ def test_hrg01_a_mandatory_hearing_must_be_held_before_the_decision(demo):
             presiding_officer=demo("nx_sthj_off1"),
         )
     assert exc.value.code == "presiding_reviewer"
-    review.hearing_schedule(
+    services.hearing_schedule(
         actor=demo("nx_sthj_off1"),
         case=case,
         on=on,
@@ -86,9 +86,9 @@ def test_hrg01_a_mandatory_hearing_must_be_held_before_the_decision(demo):
     case.refresh_from_db()
     assert case.status == "suspended"  # TL-05: the hearing's time does not count
     with pytest.raises(NotFound):
-        review.hearing_record(actor=demo("nx_sthj_off1"), case=case, record="x")
+        services.hearing_record(actor=demo("nx_sthj_off1"), case=case, record="x")
     with time_machine.travel(on + timedelta(hours=12), tick=False):
-        review.hearing_record(
+        services.hearing_record(
             actor=demo("nx_sthj_off2"), case=case, record="听证笔录：……各方签字确认。"
         )
     case.refresh_from_db()
@@ -107,7 +107,7 @@ def test_hrg01_a_mandatory_hearing_must_be_held_before_the_decision(demo):
 def test_hrg02_the_decision_waits_for_the_5_working_day_request_window(demo):
     case = reviewed(demo, "640100-ZRZY-001", "yc_zrzy_off1")
     with time_machine.travel("2026-12-04 10:00 +0800", tick=False):  # a Friday
-        hearing = review.hearing_notify_rights(
+        hearing = services.hearing_notify_rights(
             actor=demo("yc_zrzy_off1"), case=case, interested_parties="相邻业主"
         )
     assert hearing.request_due.isoformat() == "2026-12-11"  # 7, 8, 9, 10, 11 Dec
@@ -116,7 +116,7 @@ def test_hrg02_the_decision_waits_for_the_5_working_day_request_window(demo):
     assert exc.value.code == "hearing_pending"
     with time_machine.travel("2026-12-12 09:00 +0800", tick=False):
         with pytest.raises(Conflict) as exc:
-            review.hearing_request(actor=demo("saishang"), case=case)
+            services.hearing_request(actor=demo("saishang"), case=case)
         assert exc.value.code == "request_late"
         services.case_decide(actor=demo("yc_zrzy_head"), case=case, outcome="granted")
 
@@ -124,18 +124,18 @@ def test_hrg02_the_decision_waits_for_the_5_working_day_request_window(demo):
 def requested(demo):
     """A reviewed land case whose applicant, told of the right, asked for a hearing."""
     case = reviewed(demo, "640100-ZRZY-001", "yc_zrzy_off1")
-    review.hearing_notify_rights(actor=demo("yc_zrzy_off1"), case=case)
-    review.hearing_request(actor=demo("saishang"), case=case)
+    services.hearing_notify_rights(actor=demo("yc_zrzy_off1"), case=case)
+    services.hearing_request(actor=demo("saishang"), case=case)
     return case
 
 
 def test_hrg02_a_requested_hearing_is_held_within_20_working_days(demo):
     case = requested(demo)
     with pytest.raises(Conflict):
-        review.hearing_request(actor=demo("saishang"), case=case)
+        services.hearing_request(actor=demo("saishang"), case=case)
     late = add_working_days(calendar(), timezone.localdate(), 21)
     with pytest.raises(InvalidInput) as exc:
-        review.hearing_schedule(
+        services.hearing_schedule(
             actor=demo("yc_zrzy_off1"),
             case=case,
             on=late,
@@ -149,7 +149,7 @@ def test_hrg02_a_requested_hearing_is_held_within_20_working_days(demo):
 
 def scheduled(demo, on):
     case = requested(demo)
-    review.hearing_schedule(
+    services.hearing_schedule(
         actor=demo("yc_zrzy_off1"),
         case=case,
         on=on,
@@ -169,12 +169,12 @@ def test_hrg03_a_hearing_cannot_be_recorded_before_its_day(demo):
         time_machine.travel(f"{eve.isoformat()} 17:00 +0800", tick=False),
         pytest.raises(Conflict) as exc,
     ):
-        review.hearing_record(actor=demo("yc_zrzy_off2"), case=case, record="笔录")
+        services.hearing_record(actor=demo("yc_zrzy_off2"), case=case, record="笔录")
     assert exc.value.code == "hearing_not_yet_held" and "第四十八条" in exc.value.message
-    assert review.hearing_blocks_decision(case)
+    assert services.hearing_blocks_decision(case)
     with time_machine.travel(f"{on.isoformat()} 09:00 +0800", tick=False):
-        hearing = review.hearing_record(actor=demo("yc_zrzy_off2"), case=case, record="笔录")
-    assert hearing.held_on == on and review.hearing_blocks_decision(case) is None
+        hearing = services.hearing_record(actor=demo("yc_zrzy_off2"), case=case, record="笔录")
+    assert hearing.held_on == on and services.hearing_blocks_decision(case) is None
 
 
 def test_hrg03_a_hearing_is_not_set_on_a_day_off(demo):
@@ -184,7 +184,7 @@ def test_hrg03_a_hearing_is_not_set_on_a_day_off(demo):
         day += timedelta(days=1)
     case = requested(demo)
     with pytest.raises(InvalidInput) as exc:
-        review.hearing_schedule(
+        services.hearing_schedule(
             actor=demo("yc_zrzy_off1"),
             case=case,
             on=day,

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, transaction
 
 from shenpi.accounts.models import Department, Division
-from shenpi.cases import numbering, review, services
+from shenpi.cases import numbering, services
 from shenpi.cases.models import Task
 from shenpi.catalog.models import Item
 
@@ -24,9 +24,9 @@ def ready_to_decide(demo):
     for key in ("first_review", "review", "second_review"):
         task = Task.objects.get(case=case, step_key=key)
         if key == "review":
-            review.task_claim(actor=demo("yc_scjg_off1"), task=task)
-            review.task_verify(actor=demo("yc_scjg_off2"), task=task)
-        review.task_complete(actor=demo("yc_scjg_off1"), task=task, opinion="符合")
+            services.task_claim(actor=demo("yc_scjg_off1"), task=task)
+            services.task_verify(actor=demo("yc_scjg_off2"), task=task)
+        services.task_complete(actor=demo("yc_scjg_off1"), task=task, opinion="符合")
     return case
 
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def food_licence(demo, until):
     """A food business licence granted to 张三 through the whole flow."""
-    from shenpi.cases import review
+    from shenpi.cases import services
     from shenpi.cases.models import Task
 
     item = Item.objects.get(code="640100-SCJG-001")
@@ -30,9 +30,9 @@ def food_licence(demo, until):
     for key in ("first_review", "review", "second_review"):
         task = Task.objects.get(case=case, step_key=key)
         if key == "review":
-            review.task_claim(actor=demo("yc_scjg_off1"), task=task)
-            review.task_verify(actor=demo("yc_scjg_off2"), task=task)
-        review.task_complete(actor=demo("yc_scjg_off1"), task=task, opinion="符合")
+            services.task_claim(actor=demo("yc_scjg_off1"), task=task)
+            services.task_verify(actor=demo("yc_scjg_off2"), task=task)
+        services.task_complete(actor=demo("yc_scjg_off1"), task=task, opinion="符合")
     case = services.case_decide(actor=demo("yc_scjg_head"), case=case, outcome="granted")
     licence = case.issued_licence
     if until != "as issued":
@@ -84,7 +84,7 @@ def test_rnw02_a_renewal_is_due_before_expiry_and_deemed_granted_after(demo):
 
 
 def test_a_renewal_granted_in_time_extends_the_same_licence(demo):
-    from shenpi.cases import review
+    from shenpi.cases import services
     from shenpi.cases.models import Task
 
     licence = food_licence(demo, until=date(2027, 3, 31))
@@ -92,9 +92,9 @@ def test_a_renewal_granted_in_time_extends_the_same_licence(demo):
     for key in ("first_review", "review", "second_review"):
         task = Task.objects.get(case=case, step_key=key)
         if key == "review":
-            review.task_claim(actor=demo("yc_scjg_off1"), task=task)
-            review.task_verify(actor=demo("yc_scjg_off2"), task=task)
-        review.task_complete(actor=demo("yc_scjg_off1"), task=task, opinion="符合延续条件")
+            services.task_claim(actor=demo("yc_scjg_off1"), task=task)
+            services.task_verify(actor=demo("yc_scjg_off2"), task=task)
+        services.task_complete(actor=demo("yc_scjg_off1"), task=task, opinion="符合延续条件")
     services.case_decide(actor=demo("yc_scjg_head"), case=case, outcome="granted")
     licence.refresh_from_db()
     assert licence.valid_until == date(2032, 3, 28)  # 60 months on (day capped at 28)
@@ -182,7 +182,7 @@ def test_a_licence_past_its_end_is_reported_expired_before_the_job_runs(client, 
 
 
 def test_a_renewal_granted_in_time_redraws_the_licence_document(demo):
-    from shenpi.cases import review
+    from shenpi.cases import services
     from shenpi.cases.models import Task
 
     licence = food_licence(demo, until=date(2027, 3, 31))
@@ -191,9 +191,9 @@ def test_a_renewal_granted_in_time_redraws_the_licence_document(demo):
     for key in ("first_review", "review", "second_review"):
         task = Task.objects.get(case=case, step_key=key)
         if key == "review":
-            review.task_claim(actor=demo("yc_scjg_off1"), task=task)
-            review.task_verify(actor=demo("yc_scjg_off2"), task=task)
-        review.task_complete(actor=demo("yc_scjg_off1"), task=task, opinion="符合延续条件")
+            services.task_claim(actor=demo("yc_scjg_off1"), task=task)
+            services.task_verify(actor=demo("yc_scjg_off2"), task=task)
+        services.task_complete(actor=demo("yc_scjg_off1"), task=task, opinion="符合延续条件")
     services.case_decide(actor=demo("yc_scjg_head"), case=case, outcome="granted")
     licence.refresh_from_db()
     assert "2032年03月28日" in pdf_text(licence)

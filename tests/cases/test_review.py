@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 import time_machine
 
-from shenpi.cases import review, services
+from shenpi.cases import services
 from shenpi.cases.models import Task
 from shenpi.catalog.models import Item
 from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -43,23 +43,23 @@ def task(case, key):
 def test_the_investment_project_runs_in_parallel_and_joins(demo):
     case = accepted_project(demo)
     assert case.statutory_due is not None and case.version.handling_mode == "joint"
-    opened = review.task_complete(
+    opened = services.task_complete(
         actor=demo("nx_fgw_off1"), task=task(case, "intake_review"), opinion="材料齐全"
     )
     assert {t.department.code for t in opened} == {"nx-zrzy", "nx-sthj", "nx-zjt"}
     with pytest.raises(NotFound):  # another department's official cannot reach the step
-        review.task_complete(
+        services.task_complete(
             actor=demo("nx_zrzy_off1"),
             task=task(case, "environment_opinion"),
             opinion="x",
             verdict="agree",
         )
     with pytest.raises(InvalidInput):  # a co-department must say agree or disagree
-        review.task_complete(
+        services.task_complete(
             actor=demo("nx_zrzy_off1"), task=task(case, "land_opinion"), opinion="符合规划"
         )
     assert (
-        review.task_complete(
+        services.task_complete(
             actor=demo("nx_zrzy_off1"),
             task=task(case, "land_opinion"),
             opinion="符合规划",
@@ -68,7 +68,7 @@ def test_the_investment_project_runs_in_parallel_and_joins(demo):
         == []
     )
     assert (
-        review.task_complete(
+        services.task_complete(
             actor=demo("nx_sthj_off1"),
             task=task(case, "environment_opinion"),
             opinion="需补充大气影响分析",
@@ -76,7 +76,7 @@ def test_the_investment_project_runs_in_parallel_and_joins(demo):
         )
         == []
     )
-    opened = review.task_complete(
+    opened = services.task_complete(
         actor=demo("nx_zjt_off1"),
         task=task(case, "construction_opinion"),
         opinion="具备建设条件",
@@ -84,7 +84,7 @@ def test_the_investment_project_runs_in_parallel_and_joins(demo):
     )
     assert [t.step_key for t in opened] == ["overall_review"]  # the join
     with pytest.raises(Conflict):  # done once, never twice
-        review.task_complete(
+        services.task_complete(
             actor=demo("nx_zjt_off1"),
             task=task(case, "construction_opinion"),
             opinion="again",
@@ -93,13 +93,13 @@ def test_the_investment_project_runs_in_parallel_and_joins(demo):
     with pytest.raises(Conflict) as exc:  # the decision step is not open yet
         services.case_decide(actor=demo("nx_fgw_head"), case=case, outcome="granted")
     assert exc.value.code == "decision_not_open"
-    review.task_complete(
+    services.task_complete(
         actor=demo("nx_fgw_off1"), task=task(case, "overall_review"), opinion="同意核准"
     )
     with pytest.raises(Conflict) as exc:  # the environment department's "no" has no answer yet
         services.case_decide(actor=demo("nx_fgw_head"), case=case, outcome="granted")
     assert exc.value.code == "disagreement_unanswered"
-    review.task_respond(
+    services.task_respond(
         actor=demo("nx_fgw_off1"),
         task=task(case, "environment_opinion"),
         response="企业已补充大气影响分析，经复核满足要求",
@@ -117,20 +117,22 @@ def test_rev02_verification_needs_two_different_officials(food, demo):
         actor=demo("zhangsan"), case=case, declaration=True, form_data=FOOD_FORM
     )
     case = services.case_accept(actor=demo("yc_scjg_off1"), case=case)
-    review.task_complete(
+    services.task_complete(
         actor=demo("yc_scjg_off1"), task=task(case, "first_review"), opinion="初审通过"
     )
     step = task(case, "review")  # the food licence's 审核 is a verification step
-    review.task_claim(actor=demo("yc_scjg_off1"), task=step)
+    services.task_claim(actor=demo("yc_scjg_off1"), task=step)
     with pytest.raises(Conflict) as exc:
-        review.task_complete(actor=demo("yc_scjg_off1"), task=step, opinion="现场核查符合")
+        services.task_complete(actor=demo("yc_scjg_off1"), task=step, opinion="现场核查符合")
     assert exc.value.code == "needs_second_official"
     with pytest.raises(NotAllowed):
-        review.task_verify(actor=demo("yc_scjg_off1"), task=step)
+        services.task_verify(actor=demo("yc_scjg_off1"), task=step)
     with pytest.raises(Conflict):  # claimed by a colleague: not theirs to complete
-        review.task_complete(actor=demo("yc_scjg_off2"), task=step, opinion="x")
-    review.task_verify(actor=demo("yc_scjg_off2"), task=step)
-    opened = review.task_complete(actor=demo("yc_scjg_off1"), task=step, opinion="两人现场核查符合")
+        services.task_complete(actor=demo("yc_scjg_off2"), task=step, opinion="x")
+    services.task_verify(actor=demo("yc_scjg_off2"), task=step)
+    opened = services.task_complete(
+        actor=demo("yc_scjg_off1"), task=step, opinion="两人现场核查符合"
+    )
     assert [t.step_key for t in opened] == ["second_review"]
 
 
@@ -143,21 +145,21 @@ def test_tl05_suspension_only_for_art_45_and_due_dates_move_by_the_excluded_days
         case = services.case_accept(actor=demo("yc_scjg_off1"), case=case)
         due, step_due = case.statutory_due, task(case, "first_review").due_date
         with pytest.raises(InvalidInput) as exc:
-            review.case_suspend(
+            services.case_suspend(
                 actor=demo("yc_scjg_off1"), case=case, reason="staff_shortage", expected_days=3
             )
         assert exc.value.code == "reason_not_in_art_45"
-        review.case_suspend(
+        services.case_suspend(
             actor=demo("yc_scjg_off1"), case=case, reason="testing", expected_days=2
         )
     with pytest.raises(Conflict):
-        review.task_complete(
+        services.task_complete(
             actor=demo("yc_scjg_off1"), task=task(case, "first_review"), opinion="x"
         )
     with time_machine.travel(
         "2026-03-04 09:00 +0800", tick=False
     ):  # Wednesday: Monday and Tuesday excluded
-        case = review.case_resume(actor=demo("yc_scjg_off1"), case=case)
+        case = services.case_resume(actor=demo("yc_scjg_off1"), case=case)
     assert case.suspended_days == 2
     # Accepted Monday 2 March: 20 working days end Monday 30 March; two excluded → Wednesday 1 April.
     assert due == date(2026, 3, 30) and case.statutory_due == date(2026, 4, 1)
@@ -173,22 +175,22 @@ def test_extension_once_by_the_right_approver(demo, food):
     case = services.case_accept(actor=demo("yc_scjg_off1"), case=case)
     due = case.statutory_due
     with pytest.raises(NotAllowed):  # single handling: the head of the department (Art. 42 ¶1)
-        review.case_extend(actor=demo("yc_zfb_leader"), case=case, reasons="需要专家论证")
+        services.case_extend(actor=demo("yc_zfb_leader"), case=case, reasons="需要专家论证")
     with pytest.raises(InvalidInput):
-        review.case_extend(actor=demo("yc_scjg_head"), case=case, reasons="")
-    review.case_extend(actor=demo("yc_scjg_head"), case=case, reasons="现场核查发现需进一步核实")
+        services.case_extend(actor=demo("yc_scjg_head"), case=case, reasons="")
+    services.case_extend(actor=demo("yc_scjg_head"), case=case, reasons="现场核查发现需进一步核实")
     case.refresh_from_db()
     assert case.extension_days == 10 and case.statutory_due > due
     with pytest.raises(Conflict) as exc:
-        review.case_extend(actor=demo("yc_scjg_head"), case=case, reasons="again")
+        services.case_extend(actor=demo("yc_scjg_head"), case=case, reasons="again")
     assert exc.value.code == "already_extended"
 
 
 def test_tl02_joint_handling_is_extended_by_the_division_leader(demo):
     case = accepted_project(demo)
     with pytest.raises(NotAllowed):
-        review.case_extend(actor=demo("nx_fgw_head"), case=case, reasons="多部门意见需协调")
-    review.case_extend(actor=demo("nx_zfb_leader"), case=case, reasons="多部门意见需协调")
+        services.case_extend(actor=demo("nx_fgw_head"), case=case, reasons="多部门意见需协调")
+    services.case_extend(actor=demo("nx_zfb_leader"), case=case, reasons="多部门意见需协调")
     case.refresh_from_db()
     assert case.extension_days == 15
 
@@ -199,7 +201,7 @@ def test_anyone_who_sees_the_case_can_urge_its_holder(demo, food):
         actor=demo("zhangsan"), case=case, declaration=True, form_data=FOOD_FORM
     )
     case = services.case_accept(actor=demo("yc_scjg_off1"), case=case)
-    urge = review.case_urge(actor=demo("zhangsan"), case=case, text="请尽快审核")
+    urge = services.case_urge(actor=demo("zhangsan"), case=case, text="请尽快审核")
     assert urge.department.code == "yc-scjg"
     assert demo("yc_scjg_head").messages.filter(title__startswith="催办").exists()
 
@@ -225,7 +227,7 @@ def test_dec04_quota_grants_in_the_order_of_acceptance(demo):
         )
         case = services.case_accept(actor=demo("nx_jtt_off1"), case=case)
         for key in ("first_review", "review", "second_review"):
-            review.task_complete(actor=demo("nx_jtt_off1"), task=task(case, key), opinion="符合")
+            services.task_complete(actor=demo("nx_jtt_off1"), task=task(case, key), opinion="符合")
         return case
 
     first, second = accepted(), accepted()

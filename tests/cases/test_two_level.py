@@ -8,7 +8,7 @@ from django.apps import apps as django_apps
 from django.urls import reverse
 
 from shenpi.accounts.models import Division
-from shenpi.cases import review, selectors, services
+from shenpi.cases import selectors, services
 from shenpi.cases.models import Case, Task
 from shenpi.catalog.models import Item
 from shenpi.core.errors import InvalidInput
@@ -89,7 +89,7 @@ def test_the_lower_department_completes_its_review_with_a_verdict(client, produc
     lower = Task.objects.get(case=case, step_key="lower_review")
     assert lower.department.code == "yc-scjg"
     official = demo("yc_scjg_off1")
-    review.task_claim(actor=official, task=lower)
+    services.task_claim(actor=official, task=lower)
     client.force_login(official)
     url = reverse("cases:task_act", args=[case.pk, lower.pk])
     detail = reverse("cases:detail", args=[case.pk])
@@ -117,7 +117,7 @@ def test_the_page_shows_the_verdict_control_whichever_department_owns_the_step(
     upper = production.department
     Task.objects.filter(pk=lower.pk).update(department=upper)
     official = demo("nx_scjg_off1")
-    review.task_claim(actor=official, task=lower)
+    services.task_claim(actor=official, task=lower)
     client.force_login(official)
     html = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert 'name="verdict"' in html

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from shenpi.cases import review, services
+from shenpi.cases import services
 from shenpi.cases.models import Task
 from shenpi.catalog.models import Item
 from shenpi.supervision.models import Watch
@@ -45,7 +45,7 @@ def test_the_applicants_forms(web, demo, bad):
 def test_passing_a_task_to_an_unknown_user(web, demo, bad):
     case = accepted_project(demo)
     task = Task.objects.get(case=case, step_key="intake_review")
-    review.task_claim(actor=demo("nx_fgw_off1"), task=task)
+    services.task_claim(actor=demo("nx_fgw_off1"), task=task)
     web.force_login(demo("nx_fgw_off1"))
     response = web.post(
         reverse("cases:task_act", args=[case.pk, task.pk]), {"action": "pass", "to": bad}

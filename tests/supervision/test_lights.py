@@ -85,7 +85,7 @@ def test_the_incremental_scan_keeps_what_judging_every_case_would_day_by_day(dem
 
     import time_machine
 
-    from shenpi.cases import review
+    from shenpi.cases import services
     from shenpi.cases import services as cases
     from shenpi.cases.models import Case, Task
     from shenpi.supervision.models import CaseLight, LightCount, ScanState, Warning
@@ -106,7 +106,7 @@ def test_the_incremental_scan_keeps_what_judging_every_case_would_day_by_day(dem
 
     def act(day):
         if day == date(2026, 2, 24):
-            review.task_complete(
+            services.task_complete(
                 actor=official,
                 task=Task.objects.get(case=early, step_key="first_review"),
                 opinion="初审通过",
@@ -115,9 +115,9 @@ def test_the_incremental_scan_keeps_what_judging_every_case_would_day_by_day(dem
             # The last day for its notice (RCV-04), yellow since yesterday: accepted in time.
             cases.case_accept(actor=official, case=Case.objects.get(pk=pending.pk))
         if day == date(2026, 2, 25):
-            review.case_suspend(actor=official, case=paused, reason="testing", expected_days=3)
+            services.case_suspend(actor=official, case=paused, reason="testing", expected_days=3)
         if day == date(2026, 3, 2):
-            review.case_resume(actor=official, case=Case.objects.get(pk=paused.pk))
+            services.case_resume(actor=official, case=Case.objects.get(pk=paused.pk))
 
         if day == date(2026, 3, 3):
             order_issue(

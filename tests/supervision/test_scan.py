@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 
-from shenpi.cases import review, services
+from shenpi.cases import services
 from shenpi.cases.models import Task
 from shenpi.core.errors import Conflict, NotFound
 from shenpi.supervision.models import CaseLight, Warning, WarningRule
@@ -69,7 +69,7 @@ def test_lights_across_the_spring_festival_and_a_second_scan_writes_nothing(demo
         assert open_levels(case) == {("step", "first_review"): "red"}
         assert CaseLight.objects.get(case=case).light == "red"
         assert scan() == nothing
-        review.task_complete(
+        services.task_complete(
             actor=demo("yc_scjg_off1"),
             task=Task.objects.get(case=case, step_key="first_review"),
             opinion="初审通过",
@@ -86,7 +86,7 @@ def test_lights_across_the_spring_festival_and_a_second_scan_writes_nothing(demo
 def test_a_new_card_tells_the_steps_holder_and_the_head_and_no_other_official(demo, food):
     case = accepted_on(demo, food, "2026-02-13 10:00 +0800")
     with time_machine.travel("2026-02-13 11:00 +0800", tick=False):
-        review.task_claim(
+        services.task_claim(
             actor=demo("yc_scjg_off2"), task=Task.objects.get(case=case, step_key="first_review")
         )
     with time_machine.travel("2026-02-24 10:00 +0800", tick=False):  # 1 working day left
@@ -104,7 +104,7 @@ def test_a_scan_tells_each_person_once_with_their_numbers(demo, food):
     cases = [accepted_on(demo, food, "2026-02-13 10:00 +0800") for _ in range(3)]
     with time_machine.travel("2026-02-13 11:00 +0800", tick=False):
         for case in cases[:2]:  # two of the three first steps held by off2
-            review.task_claim(
+            services.task_claim(
                 actor=holder, task=Task.objects.get(case=case, step_key="first_review")
             )
     before = {user.pk: user.messages.count() for user in (holder, head)}
@@ -128,11 +128,11 @@ def test_a_pause_moves_the_light(demo, food):
     case = accepted_on(demo, food, "2026-03-02 09:00 +0800")  # promised due Monday 16 March
     assert case.promised_due == date(2026, 3, 16)
     with time_machine.travel("2026-03-09 09:00 +0800", tick=False):
-        review.case_suspend(
+        services.case_suspend(
             actor=demo("yc_scjg_off1"), case=case, reason="testing", expected_days=5
         )
     with time_machine.travel("2026-03-16 09:00 +0800", tick=False):
-        review.case_resume(
+        services.case_resume(
             actor=demo("yc_scjg_off1"), case=case
         )  # 9-13 March excluded: due Monday 23 March
         case.refresh_from_db()
@@ -208,9 +208,9 @@ def test_tl04_the_licence_must_be_delivered_within_10_working_days(demo, food):
         for key in ("first_review", "review", "second_review"):
             step = Task.objects.get(case=case, step_key=key)
             if key == "review":
-                review.task_claim(actor=demo("yc_scjg_off1"), task=step)
-                review.task_verify(actor=demo("yc_scjg_off2"), task=step)
-            review.task_complete(actor=demo("yc_scjg_off1"), task=step, opinion="符合")
+                services.task_claim(actor=demo("yc_scjg_off1"), task=step)
+                services.task_verify(actor=demo("yc_scjg_off2"), task=step)
+            services.task_complete(actor=demo("yc_scjg_off1"), task=step, opinion="符合")
         case = services.case_decide(
             actor=demo("yc_scjg_head"), case=Case.objects.get(pk=case.pk), outcome="granted"
         )

@@ -7,7 +7,9 @@ intake     correction, supplement, acceptance, non-acceptance, withdrawal, termi
 decision   grant or refusal, the licence, delivery, instant items at the window
 deadlines  the periodic job's deemed events, dates a new schedule moves
 personal   the applicant's numbers in clear, on record
-(review.py beside this package: the steps of the flow, pauses, extension, hearings.)
+review     the steps of the flow: claim, hand back, pass, verify, complete, respond
+pauses     special procedures (Art. 45), the extension (Art. 42), urging
+hearings   the hearing's notice, request, schedule and record (Art. 46-48)
 """
 
 from ..constants import CORRECTION_DAYS, LICENCE_DAYS, RENEWAL_PENDING
@@ -24,6 +26,13 @@ from .applying import (
 )
 from .deadlines import cases_deadlines, cases_recompute_provisional, licences_renewal_watch
 from .decision import add_months, case_decide, case_deliver, case_window_instant, licence_render
+from .hearings import (
+    hearing_blocks_decision,
+    hearing_notify_rights,
+    hearing_record,
+    hearing_request,
+    hearing_schedule,
+)
 from .intake import (
     case_accept,
     case_not_accept,
@@ -36,7 +45,17 @@ from .intake import (
     deem_withdrawn,
     material_mark_original_seen,
 )
+from .pauses import case_extend, case_resume, case_suspend, case_urge
 from .personal import case_personal_read
+from .review import (
+    open_tasks,
+    task_claim,
+    task_complete,
+    task_hand_back,
+    task_pass,
+    task_respond,
+    task_verify,
+)
 
 __all__ = [
     "CORRECTION_DAYS",
@@ -48,26 +67,42 @@ __all__ = [
     "case_create_draft",
     "case_decide",
     "case_deliver",
+    "case_extend",
     "case_not_accept",
     "case_personal_read",
     "case_remove_material",
     "case_request_correction",
     "case_request_originals",
+    "case_resume",
     "case_reuse_licence",
     "case_reuse_material",
     "case_save_form",
     "case_submit",
     "case_submit_whole",
     "case_supplement",
+    "case_suspend",
     "case_terminate",
+    "case_urge",
     "case_window_instant",
     "case_withdraw",
     "cases_deadlines",
     "cases_recompute_provisional",
     "deem_accepted",
     "deem_withdrawn",
+    "hearing_blocks_decision",
+    "hearing_notify_rights",
+    "hearing_record",
+    "hearing_request",
+    "hearing_schedule",
     "licence_render",
     "licences_renewal_watch",
     "material_mark_original_seen",
     "missing_required",
+    "open_tasks",
+    "task_claim",
+    "task_complete",
+    "task_hand_back",
+    "task_pass",
+    "task_respond",
+    "task_verify",
 ]

@@ -19,7 +19,7 @@ from shenpi.core import clock, transitions
 from shenpi.core.errors import Conflict, InvalidInput, NotFound
 from shenpi.workdays.services import calendar
 
-from .. import access, documents, notices, numbering, records, review
+from .. import access, documents, notices, numbering, records
 from ..constants import (
     LICENCE_DAYS,
     CaseStatus,
@@ -35,6 +35,7 @@ from ..models import (
 )
 from ..notices import REMEDIES
 from .applying import case_submit
+from .hearings import hearing_blocks_decision
 from .intake import case_accept
 
 
@@ -160,7 +161,7 @@ def case_decide(*, actor, case: Case, outcome: str, reasons: str = "") -> Case:
             "不予许可必须说明理由（第三十八条第二款）。", errors={"reasons": ["请填写理由。"]}
         )
     if case.version.kind != ItemKind.INSTANT:
-        blocked = review.hearing_blocks_decision(case)
+        blocked = hearing_blocks_decision(case)
         if blocked:
             raise Conflict(blocked, code="hearing_pending")
     if outcome == Outcome.GRANTED:

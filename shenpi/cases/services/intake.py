@@ -16,7 +16,7 @@ from shenpi.core.errors import Conflict, InvalidInput, NotFound
 from shenpi.core.flow import opening_steps, parse_flow
 from shenpi.workdays.services import calendar
 
-from .. import access, notices, records, review
+from .. import access, notices, records
 from ..constants import (
     CORRECTION_DAYS,
     CaseStatus,
@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..notices import REMEDIES
 from .applying import missing_required
+from .review import open_tasks
 
 
 def _today_applies_first(service):
@@ -181,9 +182,7 @@ def case_supplement(*, actor, case: Case) -> Case:
 
 
 def _open_first_stage(case, cal, start: date, opened_at) -> list[Task]:
-    return review.open_tasks(
-        case, opening_steps(parse_flow(case.version.flow)), cal, start, opened_at
-    )
+    return open_tasks(case, opening_steps(parse_flow(case.version.flow)), cal, start, opened_at)
 
 
 # What starting the clock writes on the case row (the rest of the row is left alone).
