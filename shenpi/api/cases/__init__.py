@@ -1,0 +1,40 @@
+"""/api/v1 for cases: the same services, rules and action table as the pages."""
+
+from .acting import (  # noqa: F401
+    CaseActionApi,
+    CaseReviewActionApi,
+    TaskActionApi,
+)
+from .applying import (  # noqa: F401
+    CaseDraftApi,
+    CaseSubmitApi,
+    DraftIn,
+    MaterialUploadApi,
+    OneRequestSubmitApi,
+    SubmitIn,
+    SubmittedOut,
+)
+from .inbox import (  # noqa: F401
+    InboxPagination,
+    TaskInboxApi,
+    TaskInboxOut,
+)
+from .inputs import ActionIn, ReviewActionIn, TaskActionIn  # noqa: F401
+from .output import (  # noqa: F401
+    CaseMaterialOut,
+    CaseOut,
+    EventOut,
+    NoticeOut,
+    TaskOut,
+)
+from .reading import (  # noqa: F401
+    CaseDetailApi,
+    CaseListApi,
+    CasePersonalApi,
+    CasePersonalOut,
+    LicenceVerifyApi,
+    LicenceVerifyOut,
+    TrackApi,
+    TrackIn,
+    TrackOut,
+)
