@@ -360,11 +360,13 @@ def case_page(user, case: Case, drafts: dict | None = None) -> dict:
     intake_staff = staff and (
         access.is_official_of(user, case.department) or access.is_clerk_for(user, case.department)
     )
-    try:
-        access.ensure_decider(user, case)
-        decider = True
-    except DomainError:
-        decider = False
+    decider = False
+    if staff:
+        try:
+            access.ensure_decider(user, case)
+            decider = True
+        except DomainError:
+            pass
     tasks = list(
         case.tasks.select_related("department", "claimed_by", "verified_by").order_by("opened_at")
     )
