@@ -29,7 +29,12 @@ class _SealedAttribute(DeferredAttribute):
         return value
 
     def __set__(self, instance, value):
-        instance.__dict__[self.field.attname] = value
+        attname = self.field.attname
+        before = instance.__dict__.get(attname)
+        if isinstance(value, personal.Sealed) and before is not None and before != value:
+            # Another record's token copied over this one's: its digest must follow.
+            instance.__dict__[f"_resealed_{attname}"] = True
+        instance.__dict__[attname] = value
 
 
 class SealedCharField(models.CharField):
@@ -112,8 +117,10 @@ class DigestField(models.CharField):
         source = model_instance._meta.get_field(self.source)
         raw = model_instance.__dict__.get(source.attname)
         if isinstance(raw, personal.Sealed):
-            # Unchanged since it was loaded (or copied sealed): the digest stands.
-            if getattr(model_instance, self.attname) is None:
+            # Unchanged since it was loaded: the digest stands. New, or another record's
+            # token copied over it: made from the value.
+            resealed = model_instance.__dict__.pop(f"_resealed_{source.attname}", False)
+            if resealed or getattr(model_instance, self.attname) is None:
                 setattr(model_instance, self.attname, personal.digest(raw.open()))
         else:
             setattr(model_instance, self.attname, personal.digest(raw) if raw else None)

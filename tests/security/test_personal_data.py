@@ -246,3 +246,14 @@ def test_the_migration_seals_clear_rows_and_fills_the_digests(demo):
     assert ZHANG_ID not in before
     zhang = User.objects.get(id_number_digest=personal.digest(ZHANG_ID))
     assert (zhang.username, zhang.id_number, zhang.mobile) == ("zhangsan", ZHANG_ID, ZHANG_MOBILE)
+
+
+def test_a_token_copied_over_another_records_number_takes_its_digest_along(demo):
+    from shenpi.common.fields import held
+
+    zhang, li = User.objects.get(username="zhangsan"), User.objects.get(username="lisi")
+    li.id_number = held(zhang, "id_number")  # copied sealed, not opened
+    zhang.id_number = "11010519491231002X"
+    zhang.save()
+    li.save()
+    assert User.objects.get(id_number_digest=personal.digest(ZHANG_ID)).username == "lisi"
