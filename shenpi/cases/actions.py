@@ -196,15 +196,16 @@ def actor_for(user, operation: str, official: str = ""):
 
 def run(table: Table, name: str, *, user, target, data: dict):
     """Do action `name` of `table` on `target` (a case or a step) for `user`, with the
-    input's fields in `data`; returns what the service returns. `target` may be a function
-    that finds it: then the client's permission is checked before the object is looked up,
-    so a client not allowed the action learns nothing about the object."""
+    input's fields in `data`; returns the target acted on. `target` may be a function that
+    finds it: then the client's permission is checked before the object is looked up, so a
+    client not allowed the action learns nothing about the object."""
     action = table.actions.get(name)
     if action is None:
         raise NotFound("没有这项操作。")
     actor = actor_for(user, action.operation, data.get("official", ""))
     found = target() if callable(target) else target
-    return action.service(actor=actor, **{table.target: found}, **action.arguments(data))
+    action.service(actor=actor, **{table.target: found}, **action.arguments(data))
+    return found
 
 
 def done_message(table: Table, name: str, **context) -> str:

@@ -388,6 +388,7 @@ def case_page(user, case: Case, drafts: dict | None = None) -> dict:
     left = None
     if status == CaseStatus.PROCESSING and case.promised_due:
         left = clock.days_left(cal, today, case.promised_due)
+    may_read_personal = access.may_read_personal(user, case)
     licence = getattr(case, "issued_licence", None) if case.outcome == Outcome.GRANTED else None
     unrated = status in (CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED) and not hasattr(case, "rating")
     return {
@@ -413,10 +414,11 @@ def case_page(user, case: Case, drafts: dict | None = None) -> dict:
         "tasks": tasks,
         "holders": sorted({t.department.name for t in tasks if t.status in ACTIVE_TASK_STATUSES}),
         "suspension_reasons": SuspensionReason.choices,
-        # Shown masked; the clear numbers only on request, audited (case_personal).
-        "masked_code": personal.mask_code(case.applicant_code),
-        "masked_mobile": personal.mask_mobile(case.applicant_mobile),
-        "may_read_personal": access.may_read_personal(user, case),
+        # Shown masked to those who may read them, and opened only for them; the clear
+        # numbers only on request, audited (case_personal).
+        "may_read_personal": may_read_personal,
+        "masked_code": personal.mask_code(case.applicant_code) if may_read_personal else "",
+        "masked_mobile": personal.mask_mobile(case.applicant_mobile) if may_read_personal else "",
         "can_pause": staff
         and (transitions.allowed("suspend", status) or transitions.allowed("resume", status))
         and (

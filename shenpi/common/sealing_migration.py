@@ -61,3 +61,18 @@ def unseal_columns(schema_editor, table: str, columns: list[str]):
                 f"UPDATE {quote(table)} SET {sets} WHERE {quote('id')} = %s",
                 updates[start : start + _BATCH],
             )
+
+
+def sealing(tables):
+    """The forward and backward functions of a migration that seals `tables`: a list of
+    (table, columns, {column: digest column})."""
+
+    def seal(apps, schema_editor):
+        for table, columns, digests in tables:
+            seal_columns(schema_editor, table, columns, digests)
+
+    def unseal(apps, schema_editor):
+        for table, columns, _digests in tables:
+            unseal_columns(schema_editor, table, columns)
+
+    return seal, unseal

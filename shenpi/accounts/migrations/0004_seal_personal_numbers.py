@@ -3,7 +3,7 @@
 import shenpi.common.fields
 from django.db import migrations
 
-from shenpi.common.sealing_migration import seal_columns, unseal_columns
+from shenpi.common.sealing_migration import sealing
 
 
 TABLES = [('accounts_user', ['id_number', 'mobile'], {'id_number': 'id_number_digest'})]
@@ -24,15 +24,12 @@ def rename_walk_ins(schema_editor):
         cursor.executemany("UPDATE accounts_user SET username = %s WHERE id = %s", renames)
 
 
+seal_tables, unseal = sealing(TABLES)
+
+
 def seal(apps, schema_editor):
     rename_walk_ins(schema_editor)
-    for table, columns, digests in TABLES:
-        seal_columns(schema_editor, table, columns, digests)
-
-
-def unseal(apps, schema_editor):
-    for table, columns, _ in TABLES:
-        unseal_columns(schema_editor, table, columns)
+    seal_tables(apps, schema_editor)
 
 
 class Migration(migrations.Migration):

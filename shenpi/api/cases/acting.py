@@ -41,15 +41,14 @@ class CaseActionApi(APIView):
     def post(self, request, pk):
         action = _action(ActionIn, request)
         d = inputs.validated(inputs.CASE, request, action)
-        result = actions.run(
+        case = actions.run(
             actions.CASE,
             d["action"],
             user=request.user,
             target=lambda: case_for(request, pk),
             data=d,
         )
-        # The correction notice's service returns the notice: answer with its case.
-        return case_response(request, getattr(result, "case", result))
+        return case_response(request, case)
 
 
 class TaskActionApi(APIView):
@@ -63,18 +62,17 @@ class TaskActionApi(APIView):
     @idempotent
     def post(self, request, pk):
         d = inputs.validated(inputs.TASK, request, _action(TaskActionIn, request))
-        found = []
 
         def task():
             # Looked up once the client's permission is checked, then the colleague it names.
             visible = Task.objects.filter(case__in=selectors.cases_visible_to(request.user))
-            found.append(get_object_or_404(visible, pk=pk))
+            found = get_object_or_404(visible, pk=pk)
             if d["action"] == "pass":
                 d["to"] = get_object_or_404(User, username=d.get("to", ""))
-            return found[0]
+            return found
 
-        actions.run(actions.TASK, d["action"], user=request.user, target=task, data=d)
-        return case_response(request, found[0].case)
+        done = actions.run(actions.TASK, d["action"], user=request.user, target=task, data=d)
+        return case_response(request, done.case)
 
 
 class CaseReviewActionApi(APIView):
@@ -86,16 +84,15 @@ class CaseReviewActionApi(APIView):
     @idempotent
     def post(self, request, pk):
         d = inputs.validated(inputs.REVIEW, request, _action(ReviewActionIn, request))
-        found = []
 
         def case():
             # Looked up once the client's permission is checked, then the officer it names.
-            found.append(case_for(request, pk))
+            found = case_for(request, pk)
             if d["action"] == "hearing_schedule" and d.get("on"):
                 d["presiding_officer"] = get_object_or_404(
                     User, username=d.get("presiding_officer", "")
                 )
-            return found[0]
+            return found
 
-        actions.run(actions.REVIEW, d["action"], user=request.user, target=case, data=d)
-        return case_response(request, found[0])
+        done = actions.run(actions.REVIEW, d["action"], user=request.user, target=case, data=d)
+        return case_response(request, done)

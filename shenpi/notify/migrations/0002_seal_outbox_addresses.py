@@ -3,20 +3,13 @@
 import shenpi.common.fields
 from django.db import migrations
 
-from shenpi.common.sealing_migration import seal_columns, unseal_columns
+from shenpi.common.sealing_migration import sealing
 
 
 TABLES = [('notify_outbox', ['to'], {})]
 
 
-def seal(apps, schema_editor):
-    for table, columns, digests in TABLES:
-        seal_columns(schema_editor, table, columns, digests)
-
-
-def unseal(apps, schema_editor):
-    for table, columns, _ in TABLES:
-        unseal_columns(schema_editor, table, columns)
+seal, unseal = sealing(TABLES)
 
 
 class Migration(migrations.Migration):

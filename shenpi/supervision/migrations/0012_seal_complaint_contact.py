@@ -3,15 +3,9 @@
 import shenpi.common.fields
 from django.db import migrations
 
-from shenpi.common.sealing_migration import seal_columns, unseal_columns
+from shenpi.common.sealing_migration import sealing
 
-
-def seal(apps, schema_editor):
-    seal_columns(schema_editor, "supervision_complaint", ["contact"])
-
-
-def unseal(apps, schema_editor):
-    unseal_columns(schema_editor, "supervision_complaint", ["contact"])
+seal, unseal = sealing([("supervision_complaint", ["contact"], {})])
 
 
 class Migration(migrations.Migration):
