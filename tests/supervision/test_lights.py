@@ -249,3 +249,38 @@ def test_time_turns_nothing_of_a_deleted_case(demo, food):
     assert not Warning.objects.filter(case_id=case.pk).exists()
     assert not CaseLight.objects.filter(case_id=case.pk).exists()
     assert plans() == 0
+
+
+def test_a_case_judged_again_unchanged_writes_no_plan(demo, food):
+    """A case with an open supervision order is judged at every scan (its answer's due
+    date is watched); judged again with nothing changed, its plans stay as they are: an
+    idle scan writes no row (it deleted and wrote them again each time)."""
+    import time_machine
+
+    from shenpi.supervision.scan import scan_deadlines
+    from shenpi.supervision.services import order_issue
+
+    def plan_writes():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT n_tup_ins + n_tup_del FROM pg_stat_xact_user_tables "
+                "WHERE relname = 'supervision_lightplan'"
+            )
+            row = cursor.fetchone()
+            return row[0] if row else 0
+
+    case = accepted_on(demo, food, "2026-02-13 10:00 +0800")
+    with time_machine.travel("2026-02-13 11:00 +0800", tick=False):
+        order_issue(
+            actor=demo("nx_jc_sup"), case=case, text="请说明进度。", answer_due=date(2026, 2, 27)
+        )
+        scan_deadlines()
+        before = plan_writes()
+        report = scan_deadlines()  # the order's case judged again: nothing changed
+    assert (report["raised"], report["escalated"], report["cleared"], report["lights"]) == (
+        0,
+        0,
+        0,
+        0,
+    )
+    assert plan_writes() == before

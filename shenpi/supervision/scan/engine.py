@@ -248,10 +248,6 @@ def desired_into_temp(today: date, rules: dict, resolve, light_kinds, *, since=N
                     {"today": today, "since": since},
                 )
                 moved = cursor.rowcount
-            # The plans of the cases judged here go; the judgement writes new ones.
-            cursor.execute(
-                "DELETE FROM supervision_lightplan p USING scan_cand k WHERE p.case_id = k.case_id"
-            )
         else:
             # Emptied, and its index made again once the plans are in: a bulk load builds
             # the index faster than inserting every plan into it in key order.
@@ -343,6 +339,30 @@ def desired_into_temp(today: date, rules: dict, resolve, light_kinds, *, since=N
             SELECT case_id, task_id, kind, level, due, NULL::uuid, '', NULL::date, false
             FROM scan_have WHERE fresh AND NOT kind = ANY(%(kinds)s)
         """
+        # A judged case's plans are replaced by the judgement's, and only where they differ:
+        # a case judged again unchanged (one with an open order is judged at every scan)
+        # writes nothing. Both sides of the comparison read the plans as they were before
+        # this statement (one snapshot for all its parts).
+        same_plan = """
+            p.case_id = s.case_id AND p.task_id IS NOT DISTINCT FROM s.task_id
+            AND p.kind = s.kind AND p.due = s.due AND p.yellow_on IS NOT DISTINCT FROM s.yellow_on
+            AND p.department_id = s.department_id AND p.rule_id = s.rule_id
+        """
+        replaced = (
+            f"""
+            gone AS (
+                DELETE FROM supervision_lightplan p USING scan_cand k
+                WHERE p.case_id = k.case_id
+                  AND NOT EXISTS (SELECT 1 FROM src s WHERE s.planned AND {same_plan})),
+            """
+            if incremental
+            else ""
+        )
+        unchanged = (
+            f"AND NOT EXISTS (SELECT 1 FROM supervision_lightplan p WHERE {same_plan})"
+            if incremental
+            else ""
+        )
         # Every light of the judged cases is computed once (kept in memory by the query, not
         # written to a table): those lit today go to scan_want, each open case's worst light
         # to scan_lit, and the lights to their plans (in key order when a few are added).
@@ -353,11 +373,12 @@ def desired_into_temp(today: date, rules: dict, resolve, light_kinds, *, since=N
                 INSERT INTO scan_want
                 SELECT case_id, task_id, kind, level, due, department_id, rule_id FROM src
                 WHERE level IS NOT NULL AND kind = ANY(%(kinds)s)),
+            {replaced}
             plans AS (
                 INSERT INTO supervision_lightplan
                     (case_id, task_id, due, yellow_on, department_id, kind, rule_id)
-                SELECT case_id, task_id, due, yellow_on, department_id, kind, rule_id FROM src
-                WHERE planned {"ORDER BY case_id" if incremental else ""})
+                SELECT case_id, task_id, due, yellow_on, department_id, kind, rule_id FROM src s
+                WHERE planned {unchanged} {"ORDER BY case_id" if incremental else ""})
             INSERT INTO scan_lit
             SELECT c.id, s.light, c.division_id, c.department_id, c.promised_due
             FROM scan_case c
