@@ -6,8 +6,9 @@ import json
 import os
 import secrets
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -19,6 +20,7 @@ from shenpi.audit.hashing import record_hash
 from shenpi.common import personal
 
 _item: dict = {}
+LOCAL = ZoneInfo("Asia/Shanghai")  # the platform's TIME_ZONE: case numbers carry the local day
 
 
 def _item_rows(code):
@@ -45,27 +47,39 @@ def _bearer(request):
     return hashlib.sha256(header[7:].encode()).hexdigest() if header.startswith("Bearer ") else ""
 
 
-def _audit_row(stream, seq, at, action, case_id, detail, prev, client_id):
+def _audit_row(stream, seq, at, action, case_id, detail, prev, client_id, label):
     """A case-stream audit row chained with the platform's own record hash."""
     record = SimpleNamespace(
-        stream=stream, seq=seq, at=at, actor_id=None, actor_label="client:bench",
+        stream=stream, seq=seq, at=at, actor_id=None, actor_label=label,
         client_id=client_id, ip=None, action=action, object_type="case",
         object_id=str(case_id), outcome="success", detail=detail, alg="sha256", prev_hash=prev,
     )  # fmt: skip
     digest = record_hash(record)
     detail_text = json.dumps(detail, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return (stream, seq, at, "client:bench", action, "case", str(case_id), "success",
+    return (stream, seq, at, label, action, "case", str(case_id), "success",
             detail_text, "sha256", prev, digest, client_id), digest  # fmt: skip
 
 
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+
+
 def submit(request):
+    """What the app's one-request submission writes, row for row (tests/bench/
+    test_fair_rows.py holds the two together): the key's record, the case, its materials
+    and files, the timeline entry, the audit stream and its records, the applicant's
+    message and the SMS and e-mail of it. The number is drawn before the transaction, in a
+    statement of its own, as the app draws it (cases/numbering.py)."""
     key = _bearer(request)
     with connection.cursor() as c:
-        c.execute("SELECT id FROM accounts_systemclient WHERE key_hash = %s AND is_active", [key])
+        c.execute(
+            "SELECT id, name FROM accounts_systemclient WHERE key_hash = %s AND is_active", [key]
+        )
         row = c.fetchone()
     if row is None:
         return JsonResponse({"detail": "令牌无效"}, status=401)
-    client_id = row[0]
+    client_id, client_name = row
+    principal, label = f"client:{client_id}", f"client:{client_name}"
+    idempotency_key = request.META.get("HTTP_IDEMPOTENCY_KEY", "")
     form = json.loads(request.POST.get("form") or "{}")
     item_id, version_id, department_id, division_id, required = _item_rows(request.POST["item"])
     # The applicant by the keyed digest of the ID number; the case copies the sealed
@@ -73,16 +87,18 @@ def submit(request):
     code = request.POST["applicant_code"]
     with connection.cursor() as c:
         c.execute(
-            "SELECT id, id_number, mobile FROM accounts_user WHERE id_number_digest = %s",
+            "SELECT id, id_number, mobile, email FROM accounts_user WHERE id_number_digest = %s",
             [personal.digest(code)],
         )
-        applicant_id, sealed_code, sealed_mobile = c.fetchone()
+        applicant_id, sealed_code, sealed_mobile, email = c.fetchone()
     now = datetime.now(UTC)
+    today = now.astimezone(LOCAL).date()
     case_id = uuid.uuid4()
     materials = []
     for field, upload in request.FILES.items():
         data = upload.read()
-        name = f"materials/{now:%Y/%m}/{uuid.uuid4().hex}.png"
+        extension = "pdf" if upload.content_type == "application/pdf" else "jpg"
+        name = f"materials/{now:%Y/%m}/{uuid.uuid4().hex}.{extension}"
         target = os.path.join(settings.MEDIA_ROOT, name)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "wb") as f:
@@ -90,16 +106,32 @@ def submit(request):
         materials.append((uuid.uuid4(), name, upload.name, upload.content_type, len(data),
                           hashlib.sha256(data).hexdigest(), now, int(field[2:])))  # fmt: skip
     stream = f"case:{case_id}"
-    # The number is drawn before the transaction, in a statement of its own, as the app
-    # draws it (cases/numbering.py).
     with connection.cursor() as c:
         c.execute(
             "INSERT INTO cases_counter (key, last) VALUES (%s, 1) "
             "ON CONFLICT (key) DO UPDATE SET last = cases_counter.last + 1 RETURNING last",
-            [f"case:{division_id}:{now:%Y%m%d}"],
+            [f"case:{division_id}:{today:%Y%m%d}"],
         )
-        number = f"{division_id}{now:%Y%m%d}{c.fetchone()[0]:05d}"
+        number = f"{division_id}{today:%Y%m%d}{c.fetchone()[0]:05d}"
+    password = secrets.token_hex(4).upper()
+    title = f"申请已收件（{number}）"
+    body = f"您申请的事项已收件，办件编号 {number}，查询密码 {password}。"
+    answer = {"id": str(case_id), "number": number}
     with transaction.atomic(), connection.cursor() as c:
+        if idempotency_key:
+            c.execute(
+                "DELETE FROM api_idempotencyrecord WHERE principal = %s AND key = %s "
+                "AND created_at < %s",
+                [principal, idempotency_key, now - IDEMPOTENCY_WINDOW],
+            )
+            c.execute(
+                "INSERT INTO api_idempotencyrecord (principal, key, method, path, body_hash, "
+                "status_code, response_body, created_at) VALUES (%s, %s, 'POST', %s, %s, 0, '', "
+                "%s) RETURNING id",
+                [principal, idempotency_key, request.path,
+                 hashlib.sha256(request.POST.urlencode().encode()).hexdigest(), now],
+            )  # fmt: skip
+            record_id = c.fetchone()[0]
         c.execute(
             "INSERT INTO cases_case (id, number, query_password, kind, applicant_name, "
             "applicant_code, applicant_mobile, channel, status, outcome, form_data, declaration_at, "
@@ -110,9 +142,9 @@ def submit(request):
             "submitted_by_client_id) VALUES "
             "(%s, %s, %s, 'new', %s, %s, %s, 'api', 'received', '', %s, %s, %s, %s, 0, %s, false, "
             "false, 0, 0, '', '', '', '', '', '', %s, %s, %s, %s, %s, %s, %s)",
-            [case_id, number, secrets.token_hex(4).upper(), request.POST["applicant_name"],
+            [case_id, number, password, request.POST["applicant_name"],
              sealed_code, sealed_mobile,
-             json.dumps(form, ensure_ascii=False), now, now, now, now.date(), now, applicant_id,
+             json.dumps(form, ensure_ascii=False), now, now, now, today, now, applicant_id,
              department_id, division_id, item_id, version_id, client_id],
         )  # fmt: skip
         c.executemany(
@@ -123,14 +155,22 @@ def submit(request):
         )
         c.execute(
             "INSERT INTO cases_caseevent (at, kind, text, public, breach, case_id, department_id) "
-            "VALUES (%s, 'submitted', '已提交申请，等待预审', true, '', %s, %s)",
+            "VALUES (%s, 'received', '已收件（系统接入），等待预审', true, '', %s, %s)",
             [now, case_id, department_id],
         )
         prev, rows = "", []
-        actions = ["case.draft"] + ["case.material"] * len(materials) + ["case.submit"]
-        for seq, action in enumerate(actions, start=1):
-            row, prev = _audit_row(stream, seq, now, action, case_id, {"number": number}, prev,
-                                   client_id)  # fmt: skip
+        numbered = {"number": number}
+        entries = (
+            [("case.draft", numbered)]
+            + [
+                ("case.material.add", {**numbered, "material": m[2], "sha256": m[5]})
+                for m in materials
+            ]  # fmt: skip
+            + [("case.submit", {**numbered, "channel": "api"})]
+        )
+        for seq, (action, detail) in enumerate(entries, start=1):
+            row, prev = _audit_row(stream, seq, now, action, case_id, detail, prev, client_id,
+                                   label)  # fmt: skip
             rows.append(row)
         c.execute(
             "INSERT INTO audit_auditstream (name, head_seq, head_hash, checkpointed_seq, "
@@ -145,15 +185,28 @@ def submit(request):
         )
         c.execute(
             "INSERT INTO notify_message (title, body, created_at, case_id, user_id) VALUES "
-            "('申请已提交', %s, %s, %s, %s)",
-            [f"办件 {number} 已提交", now, case_id, applicant_id],
+            "(%s, %s, %s, %s, %s)",
+            [title, body, now, case_id, applicant_id],
         )
+        # The SMS to the sealed mobile as it is; the e-mail address sealed here, as the
+        # outbox's field seals it.
+        outgoing = []
+        if sealed_mobile:
+            outgoing.append(("sms", sealed_mobile, "", f"【宁夏网上审批】{title}：{body}"[:300]))
+        if email:
+            outgoing.append(("email", personal.seal(email), f"宁夏网上审批平台：{title}", body))
         c.executemany(
             'INSERT INTO notify_outbox (channel, "to", subject, body, created_at, attempts, '
-            "last_error) VALUES (%s, %s, '申请已提交', %s, %s, 0, '')",
-            [("sms", "13895000000", number, now), ("email", "a@example.cn", number, now)],
+            "last_error) VALUES (%s, %s, %s, %s, %s, 0, '')",
+            [(*one, now) for one in outgoing],
         )
-    return JsonResponse({"id": str(case_id), "number": number}, status=201)
+        if idempotency_key:
+            c.execute(
+                "UPDATE api_idempotencyrecord SET status_code = 201, response_body = %s "
+                "WHERE id = %s",
+                [json.dumps(answer), record_id],
+            )
+    return JsonResponse(answer, status=201)
 
 
 def inbox(request):

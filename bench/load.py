@@ -1,11 +1,13 @@
 """A small, efficient HTTP load generator (asyncio, raw HTTP/1.1, one connection per
 request as gunicorn's sync workers close them): closed and open loops, with latency
-measured from the moment a request was due (open loop: no coordinated omission)."""
+measured from the moment a request was due (open loop: Poisson arrivals, no coordinated
+omission)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import random
 import resource
 import time
 from dataclasses import dataclass, field
@@ -146,9 +148,14 @@ def closed_loop(host: str, port: int, payloads, *, clients: int, total: int) -> 
     return _timed(result, main)
 
 
-def open_loop(host: str, port: int, payloads, *, rate: float, seconds: float) -> Result:
-    """Requests due at a fixed rate whatever the server's speed; latency counts from when due."""
+def open_loop(
+    host: str, port: int, payloads, *, rate: float, seconds: float, seed: int = 1
+) -> Result:
+    """Requests arriving as people's do, independently (a Poisson process: exponential gaps
+    of mean 1/rate, seeded), whatever the server's speed; latency counts from when each was
+    due, so a server that falls behind is charged for the wait (no coordinated omission)."""
     result = Result()
+    rng = random.Random(seed)
 
     async def one(n: int, due: float):
         try:
@@ -158,15 +165,16 @@ def open_loop(host: str, port: int, payloads, *, rate: float, seconds: float) ->
         _record(result, status, data, due)
 
     async def main():
-        total = int(rate * seconds)
         start = time.perf_counter()
-        pending = []
-        for n in range(total):
-            due = start + n / rate
+        pending, offset, n = [], rng.expovariate(rate), 0
+        while offset < seconds:
+            due = start + offset
             delay = due - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
             pending.append(asyncio.create_task(one(n, due)))
+            n += 1
+            offset += rng.expovariate(rate)
         await asyncio.gather(*pending)
 
     return _timed(result, main)

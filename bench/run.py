@@ -70,6 +70,9 @@ def database_env(url: str, media: str) -> dict:
         PERSONAL_DATA_DIGEST_KEY="d" * 64,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         CELERY_BROKER_URL=os.environ.get("BENCH_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15"),
+        # The cache as in a deployment of several nodes (README): Redis, so that sessions'
+        # lookups, rate limits and lockouts cost what they cost there.
+        CACHE_URL=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14"),
         MEDIA_ROOT=media,
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
@@ -170,6 +173,7 @@ DJ_KEYS = {
     "PERSONAL_DATA_DIGEST_KEY",
     "ALLOWED_HOSTS",
     "CELERY_BROKER_URL",
+    "CACHE_URL",
     "MEDIA_ROOT",
     "LOG_LEVEL",
 }
@@ -247,52 +251,101 @@ def case_count() -> int:
 # --- workloads ---------------------------------------------------------------------------------------
 
 
-def png_scan(rng: random.Random, size: int = 20 * 1024) -> bytes:
-    """A 20 KB scanned page: a PNG of noise (passes the upload's content checks)."""
+def scanned_page(rng: random.Random, kind: str, target: int) -> bytes:
+    """A scanned page as a phone or a scanner makes it: grey paper with noise, saved as a
+    JPEG or wrapped in a PDF (Pillow embeds it as a DCT image, as scanning apps do), its
+    size brought within a few per cent of `target` bytes. The upload check opens either
+    whole (pypdf, Pillow), as it opens every material."""
     from PIL import Image
 
-    side = int((size) ** 0.5)
-    image = Image.frombytes("L", (side, side), rng.randbytes(side * side))
-    out = io.BytesIO()
-    image.save(out, "PNG")
+    side = int((target * 1.6) ** 0.5)
+    for _attempt in range(6):
+        pixels = bytes(160 + (b & 63) for b in rng.randbytes(side * side))
+        image = Image.frombytes("L", (side, side), pixels)
+        out = io.BytesIO()
+        if kind == "pdf":
+            image.save(out, "PDF", resolution=150.0, quality=80)
+        else:
+            image.save(out, "JPEG", quality=80)
+        size = len(out.getvalue())
+        if abs(size - target) < target * 0.05:
+            break
+        side = max(64, int(side * (target / size) ** 0.5))
     return out.getvalue()
 
 
-def submission_payloads(creds: dict, path: str, n: int) -> list[bytes]:
-    from shenpi.accounts.models import User
-
-    from .load import build_multipart
-
-    rng = random.Random(11)
-    applicants = [
-        (number.open(), name)
-        for number, name in User.objects.filter(username__startswith="bench-").values_list(
-            "id_number", "real_name"
-        )[:200]
-    ]
-    payloads = []
-    for k in range(n):
-        code, name = applicants[k % len(applicants)]
-        form = {
-            key: (
-                str(rng.randrange(1, 500)) if kind == "number" else f"{key}-{rng.randrange(10**6)}"
+def submission_files(requirements, seed: int) -> dict:
+    """One submission's materials, the mix the generator models (100–300 KB): each
+    required material a scanned PDF, but one in three a photo (JPEG) instead."""
+    rng = random.Random(seed)
+    files = {}
+    for k, requirement in enumerate(requirements):
+        target = rng.randrange(100, 300) * 1024
+        if k % 3 == 2:
+            files[f"m_{requirement}"] = (
+                "photo.jpg",
+                "image/jpeg",
+                scanned_page(rng, "jpeg", target),
             )
-            for key, kind in creds["fields"]
-        }
-        fields = {
-            "item": creds["item"],
-            "applicant_code": code,
-            "applicant_name": name,
-            "form": json.dumps(form, ensure_ascii=False),
-            "declaration": "true",
-        }
-        files = {f"m_{r}": ("scan.png", "image/png", png_scan(rng)) for r in creds["requirements"]}
-        payloads.append(
-            build_multipart(
-                f"{HOST}", path, fields, files, {"Authorization": f"Bearer {creds['client_key']}"}
+        else:
+            files[f"m_{requirement}"] = (
+                "scan.pdf",
+                "application/pdf",
+                scanned_page(rng, "pdf", target),
             )
-        )
-    return payloads
+    return files
+
+
+class Submissions:
+    """Prepared one-request submissions for the load generator: each request built once,
+    its Idempotency-Key (CONTRACTS.md; every production client sends one) fresh each time
+    it is sent, so that none is answered from a replay."""
+
+    def __init__(self, creds: dict, path: str, n: int):
+        from shenpi.accounts.models import User
+
+        from .load import build_multipart
+
+        rng = random.Random(11)
+        applicants = [
+            (number.open(), name)
+            for number, name in User.objects.filter(username__startswith="bench-").values_list(
+                "id_number", "real_name"
+            )[:200]
+        ]
+        self.heads, self.bodies = [], []
+        for k in range(n):
+            code, name = applicants[k % len(applicants)]
+            form = {
+                key: (
+                    str(rng.randrange(1, 500))
+                    if kind == "number"
+                    else f"{key}-{rng.randrange(10**6)}"
+                )
+                for key, kind in creds["fields"]
+            }
+            fields = {
+                "item": creds["item"],
+                "applicant_code": code,
+                "applicant_name": name,
+                "form": json.dumps(form, ensure_ascii=False),
+                "declaration": "true",
+            }
+            files = submission_files(creds["requirements"], seed=1000 + k)
+            payload = build_multipart(
+                HOST, path, fields, files, {"Authorization": f"Bearer {creds['client_key']}"}
+            )
+            head, body = payload.split(b"\r\n\r\n", 1)
+            self.heads.append(head)
+            self.bodies.append(body)
+        self.sent = 0
+        self.tag = os.urandom(4).hex()
+
+    def __call__(self, n: int) -> bytes:
+        self.sent += 1
+        k = n % len(self.heads)
+        key = f"\r\nIdempotency-Key: bench-{self.tag}-{self.sent}".encode()
+        return self.heads[k] + key + b"\r\n\r\n" + self.bodies[k]
 
 
 def settle(timeout: float = 180.0) -> float:
@@ -321,7 +374,7 @@ def run_submissions(creds: dict, total: int, clients: int, tmp: Path, url: str) 
 
     out = {"settled_s": settle(), "cpu_probe_ms": cpu_probe()}
     sides = {
-        name: (port, submission_payloads(creds, path, 64), Result())
+        name: (port, Submissions(creds, path, 64), Result())
         for name, port, path in (
             ("app", APP_PORT, "/api/v1/cases/submit/"),
             ("floor", FLOOR_PORT, "/floor/submit/"),
@@ -331,16 +384,12 @@ def run_submissions(creds: dict, total: int, clients: int, tmp: Path, url: str) 
         # Warm-up, not counted (as for monitoring): each worker's first submissions load
         # what it has not needed before (image and PDF checks, the calendar, the broker's
         # connection); on this machine that took ~5 s of the app's first 40.
-        closed_loop(HOST, port, lambda n, p=payloads: p[n % len(p)], clients=clients, total=40)
+        closed_loop(HOST, port, payloads, clients=clients, total=40)
     # The two sides take turns, a quarter of their submissions at a time (app, floor, app,
     # floor, …), so that a drift of this shared machine during the phase falls on both.
     for turn in [total // 4] * 3 + [total - 3 * (total // 4)]:
         for port, payloads, result in sides.values():
-            result.add(
-                closed_loop(
-                    HOST, port, lambda n, p=payloads: p[n % len(p)], clients=clients, total=turn
-                )
-            )
+            result.add(closed_loop(HOST, port, payloads, clients=clients, total=turn))
     for name, (_port, _payloads, result) in sides.items():
         out[name] = result.summary()
         if result.errors:
@@ -380,17 +429,19 @@ def pgbench(args: list[str], script: str, tmp: Path, url: str) -> tuple[str, lis
     )
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-2000:])
-    latencies = []
-    for file in logs.glob("log*"):
-        for line in file.read_text().splitlines():
-            fields = line.split()
-            lag = int(fields[6]) if len(fields) > 6 else 0
-            latencies.append((int(fields[2]) + lag) / 1000)
+    # Under --rate the logged time already counts from when the transaction was due (its
+    # schedule lag included), as the HTTP open loop counts.
+    latencies = [
+        int(line.split()[2]) / 1000
+        for file in logs.glob("log*")
+        for line in file.read_text().splitlines()
+    ]
     return proc.stdout, latencies
 
 
 def pgbench_submit(creds: dict, total: int, clients: int, tmp: Path, url: str) -> dict:
     from shenpi.accounts.models import User
+    from shenpi.common import personal
     from shenpi.common.fields import held
 
     from .load import percentile
@@ -403,9 +454,13 @@ def pgbench_submit(creds: dict, total: int, clients: int, tmp: Path, url: str) -
         "department": f"'{creds['department_id']}'",
         "item": f"'{creds['item_id']}'",
         "version": f"'{creds['version_id']}'",
+        "sysclient": f"'{creds['client_id']}'",
         "applicant": applicant.pk,
-        # The applicant's ID number as the app writes it: its token, copied.
+        # The applicant's ID number and mobile as the app writes them: their tokens, copied;
+        # the e-mail address sealed once (the app seals it for each outbox row).
         "applicant_code": f"'{held(applicant, 'id_number').token}'",
+        "applicant_mobile": f"'{held(applicant, 'mobile').token}'",
+        "applicant_email": f"'{personal.seal(applicant.email)}'",
         "m1": m1,
         "m2": m2,
         "m3": m3,
@@ -447,11 +502,17 @@ def run_inbox(creds: dict, rate: float, seconds: float, tmp: Path, url: str) -> 
     ):
         payloads = inbox_payloads(creds, path)
         rng = random.Random(5)
-        order = [rng.randrange(len(payloads)) for _ in range(int(rate * seconds) + 1)]
-        # Warm up the workers (connections, imports) before measuring.
-        open_loop(HOST, port, lambda n, p=payloads: p[n % len(p)], rate=20, seconds=1)
+        order = [rng.randrange(len(payloads)) for _ in range(int(2 * rate * seconds) + 1)]
+        # Warmed the same way at every size (ten seconds at the rate, not counted), so that
+        # the growth figure compares warm with warm: the first size's phase follows the
+        # servers' start, the later ones the previous phases.
+        open_loop(HOST, port, lambda n, p=payloads: p[n % len(p)], rate=rate, seconds=10)
         result = open_loop(
-            HOST, port, lambda n, p=payloads, o=order: p[o[n]], rate=rate, seconds=seconds
+            HOST,
+            port,
+            lambda n, p=payloads, o=order: p[o[n % len(o)]],
+            rate=rate,
+            seconds=seconds,
         )
         out[name] = result.summary()
         if result.errors:
@@ -483,6 +544,7 @@ def run_inbox(creds: dict, rate: float, seconds: float, tmp: Path, url: str) -> 
 
 
 MAX_RATES = [100, 150, 200, 250, 300, 400, 500]
+INBOX_P99_MS = 25  # the inbox's target: the highest rate is the highest that holds it
 
 
 def inbox_max_rate(creds: dict, seconds: float, rates) -> tuple[float, list]:
@@ -498,7 +560,7 @@ def inbox_max_rate(creds: dict, seconds: float, rates) -> tuple[float, list]:
         summary = result.summary()
         steps.append({"rate": rate, **summary})
         log(f"  inbox at {rate}/s: p99 {summary['p99_ms']} ms, errors {summary['errors']}")
-        return not result.errors and summary["p99_ms"] < 100
+        return not result.errors and summary["p99_ms"] <= INBOX_P99_MS
 
     for rate in rates:
         if not holds(rate):
@@ -532,10 +594,29 @@ def run_monitor(creds: dict, requests: int) -> dict:
 SCAN_ROUNDS = 3
 
 
+def written_since(cursor, mark: dict | None = None) -> dict:
+    """Rows written (inserted, updated, deleted) over every table and WAL bytes, from
+    PostgreSQL's own statistics: with `mark` (an earlier call's answer), what was written
+    since. This connection's counts are flushed first (pg_stat_force_next_flush)."""
+    cursor.execute("SELECT pg_stat_force_next_flush()")
+    cursor.execute(
+        "SELECT pg_current_wal_lsn()::text, "
+        "coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint FROM pg_stat_user_tables"
+    )
+    lsn, rows = cursor.fetchone()
+    now = {"lsn": lsn, "rows": rows}
+    if mark is None:
+        return now
+    cursor.execute("SELECT pg_wal_lsn_diff(%s, %s)::bigint", [lsn, mark["lsn"]])
+    return {"rows": rows - mark["rows"], "wal_bytes": cursor.fetchone()[0]}
+
+
 def run_scan(rounds: int = SCAN_ROUNDS) -> dict:
-    """Full (no light yet), day change (today one working day on), idle (again at once),
-    `rounds` times from scratch: each figure is the median of the rounds (this shared
-    machine's timings swing by a fifth between identical runs), every round's kept."""
+    """Full (no light yet), day change (the next working day, after a day's work: bench/
+    day.py), idle (again at once), `rounds` times from scratch, over a year of cleared
+    cards: each figure is the median of the rounds (this shared machine's timings swing
+    by a fifth between identical runs), every round's kept, with the rows and WAL bytes
+    PostgreSQL counted for each scan."""
     from django.db import connection
     from django.utils import timezone
 
@@ -543,13 +624,23 @@ def run_scan(rounds: int = SCAN_ROUNDS) -> dict:
     from shenpi.supervision.scan import scan_deadlines
     from shenpi.workdays.services import calendar
 
+    from .day import apply_day, day_volumes, warnings_history
+    from .generate import Clock, _working_days, load_world
+
     today = timezone.localdate()
     tomorrow = clock.add_working_days(calendar(today), today, 1)
+    world = load_world(today, applicants=0)
+    days = Clock(_working_days(range(today.year - 1, today.year + 3)))
     out: dict = {"rounds": []}
+    with connection.cursor() as cursor:
+        out["history_cards"] = warnings_history(cursor)
+        cursor.execute("SELECT count(*) FROM cases_case")
+        out["day"] = volumes = day_volumes(cursor.fetchone()[0])
     for _round in range(rounds):
         with connection.cursor() as cursor:
-            # From scratch: no card, no light, no clock, no record of the last scan.
-            cursor.execute("DELETE FROM supervision_warning")
+            # From scratch: no open card, no light, no plan, no record of the last scan;
+            # the year's cleared cards stay, as they do in a live database.
+            cursor.execute("DELETE FROM supervision_warning WHERE cleared_at IS NULL")
             for table in ("caselight", "scanstate", "scandirty"):
                 cursor.execute(f"DELETE FROM supervision_{table}")
             # As a live database is, with autovacuum having been by: a freshly loaded
@@ -562,15 +653,26 @@ def run_scan(rounds: int = SCAN_ROUNDS) -> dict:
             out["open_cases"] = cursor.fetchone()[0]
         one = {}
         for name, day in (("full", today), ("day_change", tomorrow), ("idle", tomorrow)):
+            with connection.cursor() as cursor:
+                if name == "day_change":
+                    one["day_work"] = apply_day(cursor, world, days, today, volumes)
+                    cursor.execute(
+                        "VACUUM ANALYZE cases_case, cases_task, supervision_supervisionorder"
+                    )
+                mark = written_since(cursor)
             started = time.perf_counter()
             report = scan_deadlines(day)
             one[f"{name}_s"] = round(time.perf_counter() - started, 3)
-            one[f"{name}_rows"] = sum(v for k, v in report.items() if isinstance(v, int))
-            log(f"  scan {name}: {one[f'{name}_s']} s, {report}")
+            with connection.cursor() as cursor:
+                stats = written_since(cursor, mark)
+            one[f"{name}_rows"] = stats["rows"]
+            one[f"{name}_wal_bytes"] = stats["wal_bytes"]
+            log(f"  scan {name}: {one[f'{name}_s']} s, {report}, PostgreSQL: {stats}")
         out["rounds"].append(one)
     for key in ("full_s", "day_change_s", "idle_s"):
         out[key] = statistics.median(one[key] for one in out["rounds"])
-    for key in ("full_rows", "day_change_rows", "idle_rows"):
+    for key in ("full_rows", "day_change_rows", "idle_rows", "day_change_wal_bytes",
+                "idle_wal_bytes"):  # fmt: skip
         out[key] = max(one[key] for one in out["rounds"])  # the idle scan's, if any wrote
     out["raw_s"] = raw_classify(today)
     scan_deadlines(today)  # back to today's lights for the monitoring workload
@@ -727,7 +829,9 @@ def main(argv=None):
     ]
     inbox_seconds, inbox_rate = (5, 20) if smoke else (60, 100)
     submissions = 80 if smoke else 2000
-    monitor_requests = 12 if smoke else 100
+    # The monitoring target is a p95: read from a thousand requests at the largest size
+    # (a p95 of a hundred is the sixth-slowest request), three hundred at the others.
+    monitor_requests = 12 if smoke else 300
 
     tmp = Path(tempfile.mkdtemp(prefix="shenpi-bench-"))
     media = tmp / "media"
@@ -764,10 +868,12 @@ def main(argv=None):
             point["scan"] = run_scan(1 if smoke else SCAN_ROUNDS)
             point["storage"] = storage()
             point["inbox"] = run_inbox(creds, inbox_rate, inbox_seconds, tmp, args.database)
-            point["monitor"] = run_monitor(creds, monitor_requests)
+            point["monitor"] = run_monitor(
+                creds, monitor_requests if smoke or size != sizes[-1] else 1000
+            )
             results["growth"].append(point)
         last = results["growth"][-1]
-        log("inbox: the highest open-loop rate with p99 under 100 ms")
+        log(f"inbox: the highest open-loop rate with p99 within {INBOX_P99_MS} ms")
         rates = [50, 100] if smoke else MAX_RATES
         max_rate, steps = inbox_max_rate(creds, 3 if smoke else 15, rates)
         log("submissions: closed loop, 8 clients")
@@ -886,12 +992,12 @@ def again(args) -> int:
             report["inbox.raw_p99_ms"] = growth["inbox.raw_p99_ms"] = inbox["raw"]["p99_ms"]
             first = report["growth"][0]["inbox.p99_ms"]
             report["inbox.growth_p99"] = round(inbox["app"]["p99_ms"] / first, 2)
-            log("inbox: the highest open-loop rate with p99 under 100 ms")
+            log(f"inbox: the highest open-loop rate with p99 within {INBOX_P99_MS} ms")
             rate, steps = inbox_max_rate(creds, 15, MAX_RATES)
             report["inbox.max_rate"] = rate
             report["detail"]["inbox_max_rate_steps"] = steps
         if "monitor" in workloads:
-            last["monitor"] = monitor = run_monitor(creds, 100)
+            last["monitor"] = monitor = run_monitor(creds, 1000)
             for name in ("region", "city", "screen"):
                 key = f"monitor.{name}_p95_ms"
                 report[key] = growth[key] = monitor[name]["p95_ms"]
@@ -971,7 +1077,7 @@ def render_table(r: dict) -> str:
         f"| submissions/s (8 clients) | {r['submit.app_per_s']} | {r['submit.floor_per_s']} | {r['submit.raw_per_s']} | ratio to floor {r['submit.ratio_floor']} {mark('submit.ratio_floor')} |",
         f"| submission p50 / p99 ms | {d['app']['p50_ms']} / {d['app']['p99_ms']} | {d['floor']['p50_ms']} / {d['floor']['p99_ms']} | {d['raw']['p50_ms']} / {d['raw']['p99_ms']} | errors {r['submit.errors']} {mark('submit.errors')} |",
         f"| inbox p50 / p99 ms at {r['growth'][-1]['cases']:,} cases | {r['inbox.p50_ms']} / {r['inbox.p99_ms']} | — / {r['inbox.floor_p99_ms']} | — / {r['inbox.raw_p99_ms']} | {mark('inbox.p99_ms')} |",
-        f"| inbox highest rate with p99 < 100 ms | {r['inbox.max_rate']}/s | | | |",
+        f"| inbox highest rate with p99 ≤ {INBOX_P99_MS} ms (Poisson arrivals) | {r['inbox.max_rate']}/s | | | |",
         f"| inbox p99 growth (largest / smallest) | {r['inbox.growth_p99']} | | | {mark('inbox.growth_p99')} |",
         f"| deadline scan full / day change / idle s ({r['scan.open_cases']:,} open{_rounds(r)}) | {r['scan.full_s']} / {r['scan.day_change_s']} / {r['scan.idle_s']} | | classify {r['scan.raw_s']} | {mark('scan.full_s')}; {mark('scan.day_change_s')}; {mark('scan.idle_s')} |",
         f"| idle scan rows written | {r['scan.idle_rows_written']} | | | {mark('scan.idle_rows_written')} |",

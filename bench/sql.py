@@ -30,42 +30,61 @@ ORDER BY t.due_date, t.id
 LIMIT 51;
 """
 
-# pgbench: the case number drawn in a statement of its own, as the app draws it, then the
-# rows of one submission in one transaction (case, 3 materials, event, audit stream and
-# its 5 records, message, 2 outbox rows).
+# pgbench: what the app's one-request submission writes (tests/bench/test_fair_rows.py
+# holds the three together): the case number drawn in a statement of its own, as the app
+# draws it (cases/numbering.py), with the platform's local day; then in one transaction the
+# Idempotency-Key's record (its expired twin deleted, the record written, its answer set),
+# the case, 3 materials (two PDFs and a photo), the timeline entry, the audit stream and
+# its 5 records, the applicant's message and its SMS and e-mail.
 PGBENCH_SUBMIT = """
 \\set r random(1, 1000000000)
-INSERT INTO cases_counter (key, last) VALUES ('case:' || :division || ':' || to_char(current_date, 'YYYYMMDD'), 1)
+INSERT INTO cases_counter (key, last) VALUES ('case:' || :division || ':' || to_char((now() AT TIME ZONE 'Asia/Shanghai')::date, 'YYYYMMDD'), 1)
   ON CONFLICT (key) DO UPDATE SET last = cases_counter.last + 1 RETURNING last \\gset
 BEGIN;
+DELETE FROM api_idempotencyrecord WHERE principal = 'client:' || :sysclient
+  AND key = 'raw-' || md5(:r || 'k' || :client_id) AND created_at < now() - interval '24 hours';
+INSERT INTO api_idempotencyrecord (principal, key, method, path, body_hash, status_code,
+  response_body, created_at)
+VALUES ('client:' || :sysclient, 'raw-' || md5(:r || 'k' || :client_id), 'POST',
+  '/api/v1/cases/submit/', md5(:r || 'b') || md5(:r || 'h'), 0, '', now()) RETURNING id AS idem \\gset
 INSERT INTO cases_case (id, number, query_password, kind, applicant_name, applicant_code,
   applicant_mobile, channel, status, outcome, form_data, declaration_at, received_at,
   round_received_at, correction_round, correction_due, deemed_accepted, due_provisional,
   suspended_days, extension_days, lenient_commitment, not_accepted_reason, reason_text,
   competent_organ, delivery_method, tracking_number, created_at, applicant_id, department_id,
-  division_id, item_id, version_id)
-VALUES (md5(:r || 'c' || :client_id)::uuid, 'R' || :client_id || lpad(:last::text, 12, '0'), 'ABCD1234', 'new', '张三', :applicant_code, '', 'api',
-  'received', '', '{"applicant_name": "张三", "contact": "张三", "phone": "13895000001", "source": "黄河", "volume": "12.5"}',
+  division_id, item_id, version_id, submitted_by_client_id)
+VALUES (md5(:r || 'c' || :client_id)::uuid,
+  :division || to_char((now() AT TIME ZONE 'Asia/Shanghai')::date, 'YYYYMMDD') || lpad(:last::text, 5, '0'),
+  'ABCD1234', 'new', '申请人甲', :applicant_code, :applicant_mobile, 'api', 'received', '',
+  '{"applicant_name": "申请人甲", "contact": "申请人甲", "phone": "13895000001", "source": "黄河", "volume": "12.5"}',
   now(), now(), now(), 0, current_date + 7, false, false, 0, 0, '', '', '', '', '', '', now(),
-  :applicant, :department, :division, :item, :version);
+  :applicant, :department, :division, :item, :version, :sysclient);
 INSERT INTO cases_casematerial (id, file, name, content_type, size, sha256, uploaded_at, round,
   scanned, case_id, requirement_id) VALUES
-  (gen_random_uuid(), 'materials/2026/11/' || md5(random()::text) || '.png', 'scan.png', 'image/png', 20480, md5(random()::text) || md5(random()::text), now(), 0, false, md5(:r || 'c' || :client_id)::uuid, :m1),
-  (gen_random_uuid(), 'materials/2026/11/' || md5(random()::text) || '.png', 'scan.png', 'image/png', 20480, md5(random()::text) || md5(random()::text), now(), 0, false, md5(:r || 'c' || :client_id)::uuid, :m2),
-  (gen_random_uuid(), 'materials/2026/11/' || md5(random()::text) || '.png', 'scan.png', 'image/png', 20480, md5(random()::text) || md5(random()::text), now(), 0, false, md5(:r || 'c' || :client_id)::uuid, :m3);
+  (gen_random_uuid(), 'materials/2026/12/' || md5(random()::text) || '.pdf', 'scan.pdf', 'application/pdf', 204800, md5(random()::text) || md5(random()::text), now(), 0, false, md5(:r || 'c' || :client_id)::uuid, :m1),
+  (gen_random_uuid(), 'materials/2026/12/' || md5(random()::text) || '.pdf', 'scan.pdf', 'application/pdf', 204800, md5(random()::text) || md5(random()::text), now(), 0, false, md5(:r || 'c' || :client_id)::uuid, :m2),
+  (gen_random_uuid(), 'materials/2026/12/' || md5(random()::text) || '.jpg', 'photo.jpg', 'image/jpeg', 204800, md5(random()::text) || md5(random()::text), now(), 0, false, md5(:r || 'c' || :client_id)::uuid, :m3);
 INSERT INTO cases_caseevent (at, kind, text, public, breach, case_id, department_id)
-  VALUES (now(), 'submitted', '已提交申请，等待预审', true, '', md5(:r || 'c' || :client_id)::uuid, :department);
+  VALUES (now(), 'received', '已收件（系统接入），等待预审', true, '', md5(:r || 'c' || :client_id)::uuid, :department);
 INSERT INTO audit_auditstream (name, head_seq, head_hash, checkpointed_seq, division)
   VALUES ('case:' || md5(:r || 'c' || :client_id)::uuid, 5, md5(random()::text) || md5(random()::text), 0, :division);
 INSERT INTO audit_auditrecord (stream, seq, at, actor_label, action, object_type, object_id,
-  outcome, detail, alg, prev_hash, hash)
-  SELECT 'case:' || md5(:r || 'c' || :client_id)::uuid, s, now(), 'client:bench', 'case.submit', 'case',
-         md5(:r || 'c' || :client_id), 'success', '{"number": "x"}', 'sha256',
-         md5(random()::text) || md5(random()::text), md5(random()::text) || md5(random()::text)
+  outcome, detail, alg, prev_hash, hash, client_id)
+  SELECT 'case:' || md5(:r || 'c' || :client_id)::uuid, s, now(), 'client:bench',
+         (ARRAY['case.draft', 'case.material.add', 'case.material.add', 'case.material.add', 'case.submit'])[s],
+         'case', md5(:r || 'c' || :client_id)::uuid::text, 'success',
+         CASE WHEN s IN (2, 3, 4) THEN '{"material":"申请书","number":"640000202612060000' || s || '","sha256":"' || md5(random()::text) || md5(random()::text) || '"}'
+              ELSE '{"channel":"api","number":"640000202612060000' || s || '"}' END::jsonb,
+         'sha256', md5(random()::text) || md5(random()::text), md5(random()::text) || md5(random()::text),
+         :sysclient
   FROM generate_series(1, 5) s;
 INSERT INTO notify_message (title, body, created_at, case_id, user_id)
-  VALUES ('申请已提交', '办件已提交', now(), md5(:r || 'c' || :client_id)::uuid, :applicant);
+  VALUES ('申请已收件（640000202612060000）', '您申请的事项已收件，办件编号 640000202612060000，查询密码 ABCD1234。', now(), md5(:r || 'c' || :client_id)::uuid, :applicant);
 INSERT INTO notify_outbox (channel, "to", subject, body, created_at, attempts, last_error)
-  VALUES ('sms', '13895000000', '申请已提交', 'x', now(), 0, ''), ('email', 'a@example.cn', '申请已提交', 'x', now(), 0, '');
+  VALUES ('sms', :applicant_mobile, '', '【宁夏网上审批】申请已收件（640000202612060000）：您申请的事项已收件，办件编号 640000202612060000，查询密码 ABCD1234。', now(), 0, ''),
+         ('email', :applicant_email, '宁夏网上审批平台：申请已收件（640000202612060000）', '您申请的事项已收件，办件编号 640000202612060000，查询密码 ABCD1234。', now(), 0, '');
+UPDATE api_idempotencyrecord SET status_code = 201,
+  response_body = '{"id": "' || md5(:r || 'c' || :client_id)::uuid || '", "number": "640000202612060000"}'
+  WHERE id = :idem;
 COMMIT;
 """
