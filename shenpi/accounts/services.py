@@ -172,6 +172,16 @@ _PERSON = JoinedLookup(User, (), "t0.id_number_digest = %s")  # sealed: by its d
 _ENTERPRISE = JoinedLookup(User, (), "t0.credit_code = %s")
 
 
+def _valid_credit_code(code: str) -> bool:
+    """Whether `code` passes the credit code's check too (a rare resident ID does): only
+    then can an enterprise hold it, and only then is it looked up as one."""
+    try:
+        validate_credit_code(code)
+    except ValidationError:
+        return False
+    return True
+
+
 def applicant_named(*, code: str, name: str, mobile: str = "", kind: str = "") -> User:
     """The applicant a system client names by ID number or credit code, with name
     (CONTRACTS.md "API conventions"), found by one statement written once per process.
@@ -183,7 +193,12 @@ def applicant_named(*, code: str, name: str, mobile: str = "", kind: str = "") -
     try:
         kind = kind.strip().lower()
         account_type, code = classify_applicant_code(code, kind)
-        if not kind and account_type == AccountType.PERSON and _ENTERPRISE.get([code]):
+        if (
+            not kind
+            and account_type == AccountType.PERSON
+            and _valid_credit_code(code)
+            and _ENTERPRISE.get([code])
+        ):
             # Valid both ways, and an enterprise already holds it as its credit code.
             account_type = AccountType.ENTERPRISE
         if account_type == AccountType.PERSON:

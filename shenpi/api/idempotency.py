@@ -16,7 +16,7 @@ import hashlib
 import json
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.http import QueryDict
 from django.utils import timezone
 from rest_framework.response import Response
@@ -67,6 +67,27 @@ def _replay(first: IdempotencyRecord, digest: str, path: str) -> Response:
     return response
 
 
+_TABLE = IdempotencyRecord._meta.db_table
+_CLAIM = (
+    f"INSERT INTO {_TABLE} (principal, key, method, path, body_hash, status_code, "
+    "response_body, created_at) VALUES (%s, %s, %s, %s, %s, 0, '', %s) "
+    "ON CONFLICT (principal, key) DO NOTHING RETURNING id"
+)
+
+
+def _claim(principal: str, key: str, request, digest: str) -> int | None:
+    """The key's record written, or None when the key has one already. A concurrent first
+    request holds the key's index entry until it commits or rolls back: this insert waits
+    for it, then writes nothing (it committed: its answer is replayed) or the record (it
+    rolled back). One statement, no savepoint to recover from a duplicate key."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CLAIM, [principal, key, request.method, request.path, digest, timezone.now()]
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def idempotent(view_method):
     @functools.wraps(view_method)
     def wrapper(self, request, *args, **kwargs):
@@ -78,32 +99,22 @@ def idempotent(view_method):
                 "Idempotency-Key 不能超过 200 个字符。", code="idempotency_key_too_long"
             )
         principal, digest = _principal(request), fingerprint(request)
-        IdempotencyRecord.objects.filter(
-            principal=principal, key=key, created_at__lt=timezone.now() - WINDOW
-        ).delete()
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    # A concurrent first request holds this key's index entry until it
-                    # commits or rolls back: the insert waits for it.
-                    record = IdempotencyRecord.objects.create(
-                        principal=principal,
-                        key=key,
-                        method=request.method,
-                        path=request.path,
-                        body_hash=digest,
-                    )
-            except IntegrityError:
+            IdempotencyRecord.objects.filter(
+                principal=principal, key=key, created_at__lt=timezone.now() - WINDOW
+            ).delete()
+            record_id = _claim(principal, key, request, digest)
+            if record_id is None:
                 first = IdempotencyRecord.objects.get(principal=principal, key=key)
                 return _replay(first, digest, request.path)
             response = view_method(self, request, *args, **kwargs)
             if 200 <= response.status_code < 300:
-                IdempotencyRecord.objects.filter(pk=record.pk).update(
+                IdempotencyRecord.objects.filter(pk=record_id).update(
                     status_code=response.status_code,
                     response_body=json.dumps(response.data, ensure_ascii=False, default=str),
                 )
             else:
-                IdempotencyRecord.objects.filter(pk=record.pk).delete()
+                IdempotencyRecord.objects.filter(pk=record_id).delete()
             return response
 
     return wrapper

@@ -61,6 +61,11 @@ HOSTILE = {
         pdf_with(b"J#61vaScript"),
         "application/pdf",
     ),
+    "a PDF whose JavaScript name escapes its first letter": (
+        "表.pdf",
+        pdf_with(b"#4Aav#61Script"),
+        "application/pdf",
+    ),
     "a zip bomb": (
         "说明.docx",
         zip_bomb(),
