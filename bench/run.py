@@ -723,27 +723,32 @@ def raw_classify(today) -> float:
         return round(time.perf_counter() - started, 3)
 
 
+# The tables that grow with cases (and their people): every row a case, its steps, files,
+# notices, messages, records, cards, orders, licences and keys leave. The catalogue, the
+# organisation, the calendar and the scan's per-division counts do not grow with cases.
+GROWING_TABLES = [
+    "cases_case", "cases_task", "cases_caseevent", "cases_casematerial", "cases_notice",
+    "cases_correctionnotice", "cases_licence", "cases_suspension", "cases_extension",
+    "cases_hearing", "cases_urge", "cases_bar", "cases_counter",
+    "audit_auditrecord", "audit_auditstream",
+    "notify_message", "notify_outbox",
+    "supervision_warning", "supervision_caselight", "supervision_lightplan",
+    "supervision_supervisionorder", "supervision_complaint", "supervision_rating",
+    "supervision_finding", "supervision_watch", "supervision_scandirty",
+    "api_idempotencyrecord", "accounts_user",
+]  # fmt: skip
+
+
 def storage() -> dict:
+    """Bytes a case over every table that grows with cases (tables, indexes, TOAST), each
+    reported. The generator builds the indexes after its bulk load, so they are compact; a
+    year of updates would loosen them (not simulated yet: README)."""
     from django.db import connection
 
-    tables = [
-        "cases_case",
-        "cases_task",
-        "cases_caseevent",
-        "cases_casematerial",
-        "cases_notice",
-        "cases_correctionnotice",
-        "audit_auditrecord",
-        "audit_auditstream",
-        # What the deadline scan keeps per case (measured after a scan): each open case's
-        # light (it was a column of cases_case), and each open light's plan (PostgreSQL).
-        "supervision_caselight",
-        "supervision_lightplan",
-    ]
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
         sizes = {}
-        for table in tables:
+        for table in GROWING_TABLES:
             cursor.execute("SELECT pg_total_relation_size(%s)", [table])
             sizes[table] = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM cases_case")
@@ -752,7 +757,7 @@ def storage() -> dict:
         "cases": cases,
         "bytes": sum(sizes.values()),
         "bytes_per_case": round(sum(sizes.values()) / cases),
-        "per_table_per_case": {t: round(b / cases) for t, b in sizes.items()},
+        "per_table_per_case": {t: round(b / cases) for t, b in sizes.items() if b},
     }
 
 
@@ -784,6 +789,33 @@ def machine() -> dict:
         "shared_buffers": buffers,
         "gunicorn_workers": workers(),
     }
+
+
+def provenance() -> dict:
+    """The commit the run measures and whether the tree held changes not in it."""
+
+    def git(*args):
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+
+    return {"commit": git("rev-parse", "HEAD"), "tree_clean": git("status", "--porcelain") == ""}
+
+
+def samples(report: dict) -> dict:
+    """Every phase's sample count (requests, transactions, scan rounds), by phase."""
+    detail = report["detail"]
+    out = {f"submit.{side}": detail["submit"][side]["requests"] for side in ("app", "floor", "raw")}
+    for point in detail["growth"]:
+        size = point["cases"]
+        for side in ("app", "floor", "raw"):
+            out[f"inbox.{side}@{size}"] = point["inbox"][side]["requests"]
+        for page in ("region", "city", "screen"):
+            out[f"monitor.{page}@{size}"] = point["monitor"][page]["requests"]
+        out[f"scan.rounds@{size}"] = len(point["scan"]["rounds"])
+    for step in detail.get("inbox_max_rate_steps", []):
+        out[f"inbox.max_rate@{step['rate']}"] = step["requests"]
+    return out
 
 
 def cpu_probe() -> float:
@@ -837,6 +869,8 @@ def main(argv=None):
     media = tmp / "media"
     env = database_env(args.database, str(media))
     started = time.time()
+    source = provenance()
+    log(f"commit {source['commit'][:12]}, tree {'clean' if source['tree_clean'] else 'CHANGED'}")
     if not args.keep:
         log(f"bench database {args.database}: new, migrated, demo world (no demo cases)")
         recreate_database(args.database)
@@ -895,6 +929,9 @@ def main(argv=None):
         "scan.day_change_s": last["scan"]["day_change_s"],
         "scan.idle_s": last["scan"]["idle_s"],
         "scan.idle_rows_written": last["scan"]["idle_rows"],
+        "scan.day_change_rows": last["scan"]["day_change_rows"],
+        "scan.day_change_wal_bytes": last["scan"]["day_change_wal_bytes"],
+        "scan.day": last["scan"]["day"],
         "scan.raw_s": last["scan"]["raw_s"],
         "monitor.region_p95_ms": last["monitor"]["region"]["p95_ms"],
         "monitor.city_p95_ms": last["monitor"]["city"]["p95_ms"],
@@ -937,7 +974,9 @@ def main(argv=None):
         "detail": {"submit": sub, "inbox_max_rate_steps": steps, "growth": results["growth"]},
         "ran_at": time.strftime("%Y-%m-%d %H:%M:%S %z"),
         "duration_s": round(time.time() - started),
+        **source,
     }
+    report["samples"] = samples(report)
     RESULTS.mkdir(parents=True, exist_ok=True)
     name = "smoke" if smoke else "latest"
     (RESULTS / f"{name}.json").write_text(
@@ -984,6 +1023,8 @@ def again(args) -> int:
             for key in ("full_s", "day_change_s", "idle_s", "raw_s", "open_cases"):
                 report[f"scan.{key}"] = growth[f"scan.{key}"] = scan[key]
             report["scan.idle_rows_written"] = growth["scan.idle_rows_written"] = scan["idle_rows"]
+            for key in ("day_change_rows", "day_change_wal_bytes", "day"):
+                report[f"scan.{key}"] = scan[key]
         if "inbox" in workloads:
             last["inbox"] = inbox = run_inbox(creds, 100, 60, tmp, args.database)
             report["inbox.p50_ms"] = growth["inbox.p50_ms"] = inbox["app"]["p50_ms"]
@@ -1001,17 +1042,17 @@ def again(args) -> int:
             for name in ("region", "city", "screen"):
                 key = f"monitor.{name}_p95_ms"
                 report[key] = growth[key] = monitor[name]["p95_ms"]
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
+    source = provenance()
     report.setdefault("remeasured", []).append(
         {
             "workloads": workloads,
             "at": time.strftime("%Y-%m-%d %H:%M:%S %z"),
-            "commit": commit,
+            "commit": source["commit"][:12],
+            "tree_clean": source["tree_clean"],
             "cpu_probe_ms": probe,
         }
     )
+    report["samples"] = samples(report)
     report["targets"] = {k: _check(report.get(k), *t) for k, t in TARGETS.items()}
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n")
     table = render_table(report)
@@ -1056,7 +1097,8 @@ def _probes(r: dict) -> str:
 def render_table(r: dict) -> str:
     m = r["machine"]
     lines = [
-        f"Shenpi benchmark — {r['ran_at']} ({'smoke, no targets' if r['smoke'] else 'full'}, {r['duration_s']} s)",
+        f"Shenpi benchmark — {r['ran_at']} ({'smoke, no targets' if r['smoke'] else 'full'}, {r['duration_s']} s)"
+        f" at commit {r.get('commit', '?')[:12]}{'' if r.get('tree_clean') else ' (tree CHANGED)'}",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; PostgreSQL {m['postgresql']} "
         f"(shared_buffers {m['shared_buffers']}); Python {m['python']}; gunicorn {m['gunicorn_workers']} sync workers",
@@ -1080,7 +1122,8 @@ def render_table(r: dict) -> str:
         f"| inbox highest rate with p99 ≤ {INBOX_P99_MS} ms (Poisson arrivals) | {r['inbox.max_rate']}/s | | | |",
         f"| inbox p99 growth (largest / smallest) | {r['inbox.growth_p99']} | | | {mark('inbox.growth_p99')} |",
         f"| deadline scan full / day change / idle s ({r['scan.open_cases']:,} open{_rounds(r)}) | {r['scan.full_s']} / {r['scan.day_change_s']} / {r['scan.idle_s']} | | classify {r['scan.raw_s']} | {mark('scan.full_s')}; {mark('scan.day_change_s')}; {mark('scan.idle_s')} |",
-        f"| idle scan rows written | {r['scan.idle_rows_written']} | | | {mark('scan.idle_rows_written')} |",
+        f"| idle scan rows written (PostgreSQL's count) | {r['scan.idle_rows_written']} | | | {mark('scan.idle_rows_written')} |",
+        f"| day change rows / WAL bytes written (PostgreSQL's count), after the day's work {r.get('scan.day', '—')} | {r.get('scan.day_change_rows', '—')} / {r.get('scan.day_change_wal_bytes', '—')} | | | |",
         f"| monitoring p95 ms region / city / screen | {r['monitor.region_p95_ms']} / {r['monitor.city_p95_ms']} / {r['monitor.screen_p95_ms']} | | | {mark('monitor.region_p95_ms')} |",
         f"| storage bytes per case | {r['storage.bytes_per_case']} | | | {mark('storage.bytes_per_case')} |",
         "",
