@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run serve install deps static migrate seed test test-fast test-e2e bench bench-smoke lint format clean
+.PHONY: run serve install deps static migrate seed test test-fast test-e2e bench bench-extended bench-smoke lint format clean
 
 # The tool that installs from the lock file, in its own small environment.
 $(UV):
@@ -66,6 +66,11 @@ test-e2e: deps static
 # shenpi_bench on the local server, dropped and made again): 20–30 minutes here.
 bench: deps static
 	$(PY) -m bench.run
+
+# The mixed day (every kind of request at once, Poisson arrivals, the scan beside them) at
+# 1×, 2×, 4× … the region's peak-hour load, five minutes a step, at 100,000 cases.
+bench-extended: deps static
+	$(PY) -m bench.run --extended
 
 # The same harness with a few thousand cases and short phases, no targets (CI).
 bench-smoke: deps static

@@ -126,8 +126,11 @@ def _record(result: Result, status: int, data: bytes, started: float, ok=(200, 2
     result.statuses[status] = result.statuses.get(status, 0) + 1
 
 
-def closed_loop(host: str, port: int, payloads, *, clients: int, total: int) -> Result:
-    """`clients` concurrent clients, each sending its next request when the last one returned."""
+def closed_loop(
+    host: str, port: int, payloads, *, clients: int, total: int, ok=(200, 201)
+) -> Result:
+    """`clients` concurrent clients, each sending its next request when the last one returned
+    (`ok`: the statuses that count as answered)."""
     result = Result()
 
     async def client(k: int, counter: list):
@@ -139,7 +142,7 @@ def closed_loop(host: str, port: int, payloads, *, clients: int, total: int) -> 
                 status, data = await _send(host, port, payload)
             except OSError as exc:
                 status, data = 0, str(exc).encode()
-            _record(result, status, data, started)
+            _record(result, status, data, started, ok)
 
     async def main():
         counter = [0]
@@ -178,6 +181,57 @@ def open_loop(
         await asyncio.gather(*pending)
 
     return _timed(result, main)
+
+
+def open_loop_mixed(host: str, port: int, pick, *, rate: float, seconds: float, seed: int = 1):
+    """An open loop of several kinds of request at once (Poisson arrivals at `rate` in all):
+    `pick(n, rng)` gives the n-th request's (kind, payload, statuses that count as answered).
+    Returns {kind: Result}, latencies counted from when each was due."""
+    results: dict = {}
+    rng = random.Random(seed)
+
+    async def one(kind: str, payload: bytes, ok, due: float):
+        try:
+            status, data = await _send(host, port, payload)
+        except OSError as exc:
+            status, data = 0, str(exc).encode()
+        _record(results.setdefault(kind, Result()), status, data, due, ok)
+
+    async def main():
+        start = time.perf_counter()
+        pending, offset, n = [], rng.expovariate(rate), 0
+        while offset < seconds:
+            due = start + offset
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            kind, payload, ok = pick(n, rng)
+            pending.append(asyncio.create_task(one(kind, payload, ok, due)))
+            n += 1
+            offset += rng.expovariate(rate)
+        await asyncio.gather(*pending)
+
+    whole = _timed(Result(), main)
+    for result in results.values():
+        result.seconds = whole.seconds
+    return results, whole
+
+
+def concurrent_pair(host: str, port: int, first: bytes, second: bytes) -> list:
+    """Two requests sent at the same moment: [(status, ms), (status, ms)]."""
+
+    async def one(payload):
+        started = time.perf_counter()
+        try:
+            status, _data = await _send(host, port, payload)
+        except OSError:
+            status = 0
+        return status, round((time.perf_counter() - started) * 1000, 2)
+
+    async def main():
+        return await asyncio.gather(one(first), one(second))
+
+    return asyncio.run(main())
 
 
 def _timed(result: Result, main) -> Result:

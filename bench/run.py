@@ -45,6 +45,10 @@ TARGETS = {
     "monitor.city_p95_ms": ("<=", 200),
     "monitor.screen_p95_ms": ("<=", 200),
     "storage.bytes_per_case": ("<=", 12 * 1024),
+    "pages.errors": ("==", 0),
+    "login.errors": ("==", 0),
+    "accept_decide.errors": ("==", 0),
+    "same_step.one_wins_each_time": ("==", True),
 }
 
 
@@ -73,6 +77,9 @@ def database_env(url: str, media: str) -> dict:
         # The cache as in a deployment of several nodes (README): Redis, so that sessions'
         # lookups, rate limits and lockouts cost what they cost there.
         CACHE_URL=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14"),
+        # Behind the one proxy of a deployment (README "Production"): the address that
+        # counts for rate limits and lockouts is the one it forwards.
+        SHENPI_TRUSTED_PROXIES="1",
         MEDIA_ROOT=media,
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
@@ -174,6 +181,7 @@ DJ_KEYS = {
     "ALLOWED_HOSTS",
     "CELERY_BROKER_URL",
     "CACHE_URL",
+    "SHENPI_TRUSTED_PROXIES",
     "MEDIA_ROOT",
     "LOG_LEVEL",
 }
@@ -398,6 +406,145 @@ def run_submissions(creds: dict, total: int, clients: int, tmp: Path, url: str) 
     out["raw"] = pgbench_submit(creds, total, clients, tmp, url)
     log(f"  submissions raw: {out['raw']}")
     return out
+
+
+def run_journeys(creds: dict, smoke: bool) -> dict:
+    """Pages, logins, accept and decide, two officials on one step (bench/journeys.py)."""
+    from . import journeys
+
+    who = journeys.people()
+    out = {"settled_s": settle(), "cpu_probe_ms": cpu_probe()}
+    out["pages"] = journeys.run_pages(HOST, APP_PORT, who, 20 if smoke else 300)
+    log(f"  pages p95 ms: { {k: v['p95_ms'] for k, v in out['pages'].items()} }")
+    out["login"] = journeys.run_login(HOST, APP_PORT, who, 16 if smoke else 200, os.cpu_count())
+    log(f"  login: {out['login']}")
+    out["accept_decide"] = journeys.run_accept_decide(
+        HOST, APP_PORT, who, creds, 10 if smoke else 200
+    )
+    log(f"  accept and decide: {out['accept_decide']}")
+    out["same_step"] = journeys.run_same_step(HOST, APP_PORT, who, 5 if smoke else 50)
+    log(f"  one step, two officials: {out['same_step']}")
+    return out
+
+
+def run_mixed(creds: dict, *, seconds: float, multiples) -> dict:
+    from . import journeys
+    from .mixed import ladder
+
+    who = journeys.people()
+    submissions = Submissions(creds, "/api/v1/cases/submit/", 32)
+    keys = [key for key, _department in creds["officials"]]
+    return ladder(
+        HOST, APP_PORT, who, creds, submissions, keys,
+        seconds=seconds, multiples=multiples, log=log,
+    )  # fmt: skip
+
+
+EXTENDED_CASES = 100_000
+
+
+def extended(args) -> int:
+    """`make bench-extended`: a fresh database of 100,000 cases, then the mixed day's
+    ladder, five minutes a step; bench/results/extended.json and .md."""
+    tmp = Path(tempfile.mkdtemp(prefix="shenpi-bench-"))
+    env = database_env(args.database, str(tmp / "media"))
+    started, source = time.time(), provenance()
+    if not args.keep:
+        recreate_database(args.database)
+        for cmd in (["migrate", "--noinput", "-v0"], ["seed_demo", "--no-cases"]):
+            subprocess.run(
+                [sys.executable, "manage.py", *cmd],
+                cwd=ROOT,
+                env=dict(env, SHENPI_DEMO="1"),
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+    setup_django(env)
+    from .generate import generate
+
+    if case_count() < EXTENDED_CASES:
+        generate(EXTENDED_CASES - case_count(), log=log)
+    from shenpi.supervision.scan import scan_deadlines
+
+    scan_deadlines()  # today's lights, as the morning's scan leaves them
+    creds = credentials()
+    with (
+        Server("config.wsgi:application", APP_PORT, env, "config.settings"),
+        Server("bench.floor_wsgi:application", FLOOR_PORT, env, "bench.floor_settings"),
+    ):
+        log(f"mixed day at {case_count():,} cases, 300 s a step")
+        mixed = run_mixed(creds, seconds=300, multiples=[1, 2, 4, 8, 16, 32])
+    report = {
+        "cases": case_count(),
+        "mixed": mixed,
+        "machine": machine(),
+        "ran_at": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+        "duration_s": round(time.time() - started),
+        **source,
+    }
+    (RESULTS / "extended.json").write_text(
+        json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n"
+    )
+    table = render_mixed(report)
+    (RESULTS / "extended.md").write_text(table)
+    print(table)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+def render_mixed(r: dict) -> str:
+    m, mixed = r["machine"], r["mixed"]
+    lines = [
+        f"Shenpi mixed day — {r['ran_at']} ({r['duration_s']} s) at commit {r['commit'][:12]}"
+        f"{'' if r['tree_clean'] else ' (tree CHANGED)'}, {r['cases']:,} cases",
+        "",
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; PostgreSQL {m['postgresql']}; "
+        f"gunicorn {m['gunicorn_workers']} sync workers",
+        "",
+        f"Held: {mixed['held_multiple']}× the region's peak-hour load; broke first: "
+        f"{mixed['broke_first'] or 'nothing (the last step held)'}",
+        "",
+        "| load | req/s | kind | requests | errors | p50 / p95 / p99 ms | p99 target |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for step in mixed["steps"]:
+        for kind, k in step["kinds"].items():
+            lines.append(
+                f"| {step['multiple']}× | {step['rate_per_s']} | {kind} | {k['requests']} | "
+                f"{k['errors']} | {k['p50_ms']} / {k['p95_ms']} / {k['p99_ms']} | "
+                f"{k['p99_target_ms']} |"
+            )
+    lines += [
+        "",
+        "Scans beside each step (s): "
+        + "; ".join(f"{s['multiple']}×: {s['scans_s']}" for s in mixed["steps"]),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def journey_figures(j: dict) -> dict:
+    """latest.json's keys from `run_journeys`' result."""
+    figures = {f"pages.{name}_p95_ms": page["p95_ms"] for name, page in j["pages"].items()}
+    figures["pages.errors"] = sum(page["errors"] for page in j["pages"].values())
+    login, ad = j["login"], j["accept_decide"]
+    figures.update(
+        {
+            "login.per_s": login["per_s"],
+            "login.p95_ms": login["p95_ms"],
+            "login.argon2_ms": login["argon2_ms"],
+            "login.ratio_argon2": login["ratio_argon2"],
+            "login.errors": login["errors"],
+            "accept.per_s": ad["accept"]["per_s"],
+            "accept.p95_ms": ad["accept"]["p95_ms"],
+            "decide.per_s": ad["decide"]["per_s"],
+            "decide.p95_ms": ad["decide"]["p95_ms"],
+            "accept_decide.per_s": ad["accept_and_decide_per_s"],
+            "accept_decide.errors": ad["accept"]["errors"] + ad["decide"]["errors"],
+            "same_step.one_wins_each_time": j["same_step"]["one_wins_each_time"],
+        }
+    )
+    return figures
 
 
 def submit_figures(sub: dict) -> dict:
@@ -845,15 +992,23 @@ def main(argv=None):
     )
     parser.add_argument("--keep", action="store_true", help="reuse the bench database as it is")
     parser.add_argument(
+        "--extended",
+        action="store_true",
+        help="the mixed day at 1×, 2×, 4× … the region's load (5 minutes a step) at 100,000 "
+        "cases (make bench-extended)",
+    )
+    parser.add_argument(
         "--again",
         default="",
-        help="re-measure these workloads (scan,inbox,monitor,storage,submit; inbox with its "
+        help="re-measure these workloads (scan,inbox,monitor,storage,submit,journeys; inbox with its "
         "highest rate) at the database's current size after a change, and update latest.json (marked "
         "as re-measured)",
     )
     args = parser.parse_args(argv)
     if args.again:
         return again(args)
+    if args.extended:
+        return extended(args)
     smoke = args.smoke
     sizes = [
         int(s)
@@ -912,10 +1067,15 @@ def main(argv=None):
         max_rate, steps = inbox_max_rate(creds, 3 if smoke else 15, rates)
         log("submissions: closed loop, 8 clients")
         sub = run_submissions(creds, submissions, 8, tmp, args.database)
+        log("pages, logins, accept and decide, one step by two officials")
+        jr = run_journeys(creds, smoke)
+        if smoke:  # the mixed day's code, briefly (make bench-extended runs it whole)
+            jr["mixed"] = run_mixed(creds, seconds=5, multiples=[1, 2])
 
     first = results["growth"][0]
     flat = {
         **submit_figures(sub),
+        **journey_figures(jr),
         "inbox.p50_ms": last["inbox"]["app"]["p50_ms"],
         "inbox.p99_ms": last["inbox"]["app"]["p99_ms"],
         "inbox.floor_p99_ms": last["inbox"]["floor"]["p99_ms"],
@@ -971,7 +1131,12 @@ def main(argv=None):
             "inbox_app": last["inbox"]["app"]["loadgen_cpu_share"],
             "monitor_region": last["monitor"]["region"]["loadgen_cpu_share"],
         },
-        "detail": {"submit": sub, "inbox_max_rate_steps": steps, "growth": results["growth"]},
+        "detail": {
+            "submit": sub,
+            "journeys": jr,
+            "inbox_max_rate_steps": steps,
+            "growth": results["growth"],
+        },
         "ran_at": time.strftime("%Y-%m-%d %H:%M:%S %z"),
         "duration_s": round(time.time() - started),
         **source,
@@ -1018,6 +1183,9 @@ def again(args) -> int:
         if "submit" in workloads:
             sub = report["detail"]["submit"] = run_submissions(creds, 2000, 8, tmp, args.database)
             report.update(submit_figures(sub))
+        if "journeys" in workloads:
+            jr = report["detail"]["journeys"] = run_journeys(creds, False)
+            report.update(journey_figures(jr))
         if "scan" in workloads:
             last["scan"] = scan = run_scan()
             for key in ("full_s", "day_change_s", "idle_s", "raw_s", "open_cases"):
@@ -1126,6 +1294,18 @@ def render_table(r: dict) -> str:
         f"| day change rows / WAL bytes written (PostgreSQL's count), after the day's work {r.get('scan.day', '—')} | {r.get('scan.day_change_rows', '—')} / {r.get('scan.day_change_wal_bytes', '—')} | | | |",
         f"| monitoring p95 ms region / city / screen | {r['monitor.region_p95_ms']} / {r['monitor.city_p95_ms']} / {r['monitor.screen_p95_ms']} | | | {mark('monitor.region_p95_ms')} |",
         f"| storage bytes per case | {r['storage.bytes_per_case']} | | | {mark('storage.bytes_per_case')} |",
+    ]
+    j = r["detail"].get("journeys")
+    if j:
+        pages = " / ".join(f"{name} {page['p95_ms']}" for name, page in j["pages"].items())
+        login, ad, same = j["login"], j["accept_decide"], j["same_step"]
+        lines += [
+            f"| page p95 ms (4 clients): {pages} | errors {r['pages.errors']} | | | {mark('pages.errors')} |",
+            f"| logins/s (8 clients; Argon2 {login['argon2_ms']} ms, {login['argon2_cpu_ms']} ms of CPU a check) | {login['per_s']} (p95 {login['p95_ms']} ms) | Argon2 alone on {r['machine']['cores']} cores: {login['argon2_limit_per_s']} | | ratio {login['ratio_argon2']}; {mark('login.errors')} |",
+            f"| accept / decide per s (PDF notices, licence; 4 clients) | {ad['accept']['per_s']} / {ad['decide']['per_s']} (p95 {ad['accept']['p95_ms']} / {ad['decide']['p95_ms']} ms); both {ad['accept_and_decide_per_s']}/s | | | {mark('accept_decide.errors')} |",
+            f"| one step, two officials at once ({same['pairs']} times) | {same['outcomes']} | | | {mark('same_step.one_wins_each_time')} |",
+        ]
+    lines += [
         "",
         "Growth:",
         "",
