@@ -474,9 +474,11 @@ def extended(args) -> int:
     ):
         log(f"mixed day at {case_count():,} cases, 300 s a step")
         mixed = run_mixed(creds, seconds=300, multiples=[1, 2, 4, 8, 16, 32])
+    year = simulated_year()
     report = {
         "cases": case_count(),
         "mixed": mixed,
+        "year": year,
         "machine": machine(),
         "ran_at": time.strftime("%Y-%m-%d %H:%M:%S %z"),
         "duration_s": round(time.time() - started),
@@ -490,6 +492,25 @@ def extended(args) -> int:
     print(table)
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+def simulated_year() -> dict:
+    """Storage before and after a year of updates (bench/year.py), with the scan that
+    follows it; bytes a case per table."""
+    from django.db import connection
+
+    from shenpi.supervision.scan import scan_deadlines
+
+    from .year import simulate_year
+
+    before = storage()
+    log(f"a year of updates on {before['cases']:,} cases ({before['bytes_per_case']} bytes a case)")
+    with connection.cursor() as cursor:
+        replay = simulate_year(cursor, log=log)
+    scan_deadlines()  # the changes' dirty marks consumed, the lights as they are
+    after = storage()
+    log(f"  after the year: {after['bytes_per_case']} bytes a case ({replay})")
+    return {"before": before, "after": after, "replay": replay}
 
 
 def render_mixed(r: dict) -> str:
@@ -520,6 +541,20 @@ def render_mixed(r: dict) -> str:
         + "; ".join(f"{s['multiple']}×: {s['scans_s']}" for s in mixed["steps"]),
         "",
     ]
+    year = r.get("year")
+    if year:
+        before, after = year["before"], year["after"]
+        lines += [
+            f"Storage after a simulated year of updates ({year['replay']['seconds']} s; rows "
+            f"updated {year['replay']['updated']}): {before['bytes_per_case']} → "
+            f"{after['bytes_per_case']} bytes a case (target ≤ 12,288)",
+            "",
+            "| table | bytes a case before | after the year |",
+            "|---|---|---|",
+        ]
+        for table, size in after["per_table_per_case"].items():
+            lines.append(f"| {table} | {before['per_table_per_case'].get(table, 0)} | {size} |")
+        lines.append("")
     return "\n".join(lines)
 
 
