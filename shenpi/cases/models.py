@@ -42,6 +42,13 @@ OPEN_STATUSES = [
     CaseStatus.SUSPENDED,
     CaseStatus.DECIDED,
 ]
+# The intake desk's cases: awaiting pre-review, or running toward a decision and delivery.
+INTAKE_STATUSES = [
+    CaseStatus.RECEIVED,
+    CaseStatus.CORRECTION_REQUESTED,
+    CaseStatus.PROCESSING,
+    CaseStatus.DECIDED,
+]
 # A step in one of these states is still to be done (the inbox, the deadline scan).
 ACTIVE_TASK_STATUSES = [TaskStatus.OPEN, TaskStatus.CLAIMED]
 # The columns the deadline scan judges an open case's lights from (supervision/scan/engine.py).
@@ -159,8 +166,13 @@ class Case(models.Model):
         verbose_name = _("办件")
         verbose_name_plural = _("办件")
         indexes = [
+            # The intake desk: a department's desk cases in the desk's order, read along
+            # the index up to the page's end (with the status among the keys, every case of
+            # a busy department was read and sorted: 0.37 s at a million cases).
             models.Index(
-                fields=["department", "status", "correction_due"], name="case_intake_inbox"
+                fields=["department", "correction_due", "received_at"],
+                condition=Q(status__in=INTAKE_STATUSES),
+                name="case_intake_desk",
             ),
             models.Index(fields=["applicant", "-created_at"], name="case_by_applicant"),
             models.Index(fields=["status", "correction_due"], name="case_deemed_acceptance"),

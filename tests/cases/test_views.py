@@ -118,3 +118,53 @@ def test_admin_sees_the_calendar_alert_from_1_november(client):
         calendar_changed()
         page = client.get("/workbench/administration/").content.decode()
     assert "2027 年的放假调休安排尚未录入" in page
+
+
+def test_my_cases_come_twenty_a_page_newest_first(client, food, demo):
+    """An enterprise may have thousands of applications: 我的办件 pages them."""
+    applicant = demo("zhangsan")
+    assert not applicant.cases.exists()
+    for _ in range(23):
+        services.case_create_draft(actor=applicant, item=food)
+    login(client, "zhangsan")
+    first = client.get("/my/cases/")
+    assert first.status_code == 200
+    rows = first.content.decode().count("继续填写")
+    assert rows == 20
+    assert "第 1 / 2 页" in first.content.decode()
+    second = client.get("/my/cases/?page=2").content.decode()
+    assert second.count("继续填写") == 3
+    # A page out of range or malformed shows a page, not an error.
+    assert client.get("/my/cases/?page=99").status_code == 200
+    assert client.get("/my/cases/?page=x").status_code == 200
+
+
+def test_the_intake_desk_pages_its_lists_without_counting(client, food, demo, monkeypatch):
+    from shenpi.cases import selectors
+
+    monkeypatch.setattr(selectors, "DESK_PAGE", 2)
+    applicant = demo("zhangsan")
+    numbers = set()
+    for _ in range(3):
+        draft = complete_draft(services, applicant, food)
+        case = services.case_submit(
+            actor=applicant, case=draft, declaration=True, form_data=FOOD_FORM
+        )
+        numbers.add(case.number)
+    login(client, "yc_scjg_off1")
+    first = client.get("/desk/intake/").content.decode()
+    second = client.get("/desk/intake/?cases=2&tasks=1").content.decode()
+    shown = [n for n in numbers if n in first], [n for n in numbers if n in second]
+    assert (len(shown[0]), len(shown[1])) == (2, 1)
+    assert 'href="?cases=2&tasks=1">下一页' in first and "第 2 页" in second
+    # A malformed or huge page number is a page, never an error.
+    for query in ("?cases=x", "?cases=-3", "?cases=99999999999", "?tasks=1.5"):
+        assert client.get(f"/desk/intake/{query}").status_code == 200
+
+
+def test_a_page_number_from_a_query_string():
+    from shenpi.common.paging import page_number
+
+    assert [page_number(v) for v in (None, "", "x", "0", "-2", "3", "1e3", 10**9)] == [
+        1, 1, 1, 1, 1, 3, 1, 10_000,
+    ]  # fmt: skip

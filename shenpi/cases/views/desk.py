@@ -24,7 +24,10 @@ def intake(request):
     user = request.user
     if not user.has_role(Role.OFFICIAL, Role.HEAD, Role.CLERK):
         raise Http404
-    return render(request, "cases/intake.html", selectors.intake_desk(user))
+    desk = selectors.intake_desk(
+        user, case_page=request.GET.get("cases"), task_page=request.GET.get("tasks")
+    )
+    return render(request, "cases/intake.html", desk)
 
 
 @login_required
