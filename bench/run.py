@@ -981,7 +981,10 @@ def provenance() -> dict:
             ["git", *args], cwd=ROOT, capture_output=True, text=True
         ).stdout.strip()
 
-    return {"commit": git("rev-parse", "HEAD"), "tree_clean": git("status", "--porcelain") == ""}
+    # The results the bench itself writes do not count (a re-measure runs on a tree holding
+    # the full run's results).
+    changed = git("status", "--porcelain", "--", ".", ":(exclude)bench/results")
+    return {"commit": git("rev-parse", "HEAD"), "tree_clean": changed == ""}
 
 
 def samples(report: dict) -> dict:
