@@ -208,7 +208,7 @@ def run_login(host: str, port: int, who: dict, total: int, cores: int) -> dict:
     return out
 
 
-def run_accept_decide(host: str, port: int, who: dict, creds: dict, limit: int) -> dict:
+def run_accept_decide(host: str, port: int, who: dict, limit: int) -> dict:
     """The official accepts received cases (the acceptance notice, a PDF), the steps between
     are done in process (not timed), and the head decides them (the decision, a PDF, and
     the licence): each side 4 clients at once, through the API."""
@@ -216,10 +216,18 @@ def run_accept_decide(host: str, port: int, who: dict, creds: dict, limit: int) 
     from shenpi.cases import services
     from shenpi.cases.models import Case, Task
 
+    # The cases the app received in the submission phase (this run's or an earlier one's:
+    # a re-measure makes a new client), with their materials on disk.
     cases = list(
         Case.objects.filter(
-            item__code=SLT_ITEM, status="received", submitted_by_client_id=creds["client_id"]
-        ).values_list("pk", flat=True)[:limit]
+            item__code=SLT_ITEM,
+            status="received",
+            channel="api",
+            submitted_by_client__name__startswith="bench-",
+            materials__isnull=False,
+        )
+        .distinct()
+        .values_list("pk", flat=True)[:limit]
     )
     official, head = who["tokens"][OFFICIAL], who["tokens"][HEAD]
 

@@ -418,9 +418,7 @@ def run_journeys(creds: dict, smoke: bool) -> dict:
     log(f"  pages p95 ms: { {k: v['p95_ms'] for k, v in out['pages'].items()} }")
     out["login"] = journeys.run_login(HOST, APP_PORT, who, 16 if smoke else 200, os.cpu_count())
     log(f"  login: {out['login']}")
-    out["accept_decide"] = journeys.run_accept_decide(
-        HOST, APP_PORT, who, creds, 10 if smoke else 200
-    )
+    out["accept_decide"] = journeys.run_accept_decide(HOST, APP_PORT, who, 10 if smoke else 200)
     log(f"  accept and decide: {out['accept_decide']}")
     out["same_step"] = journeys.run_same_step(HOST, APP_PORT, who, 5 if smoke else 50)
     log(f"  one step, two officials: {out['same_step']}")
