@@ -48,6 +48,7 @@ TARGETS = {
     "pages.errors": ("==", 0),
     "login.errors": ("==", 0),
     "accept_decide.errors": ("==", 0),
+    "accept_decide.decided": (">=", 1),
     "same_step.one_wins_each_time": ("==", True),
 }
 
@@ -574,6 +575,8 @@ def journey_figures(j: dict) -> dict:
             "decide.p95_ms": ad["decide"]["p95_ms"],
             "accept_decide.per_s": ad["accept_and_decide_per_s"],
             "accept_decide.errors": ad["accept"]["errors"] + ad["decide"]["errors"],
+            # None to act on is a failure of the phase, not a pass with no errors.
+            "accept_decide.decided": ad["decide"]["requests"],
             "same_step.one_wins_each_time": j["same_step"]["one_wins_each_time"],
         }
     )
