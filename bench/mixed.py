@@ -131,10 +131,14 @@ class ScanBeside:
 
 def ladder(host, port, who, creds, submissions, inbox_keys, *, seconds, multiples, log):
     """1×, 2×, 4× … each for `seconds`: per kind p50 / p95 / p99 and errors; stops after the
-    first step where a p99 target fails or any request errs, naming what broke first."""
+    first step where a p99 target fails or any request errs, naming what broke first. When
+    the first step already fails, it steps down (½×, ¼×, ⅛×) to the load that holds."""
     pick, per_second = make_pick(host, port, who, creds, submissions, inbox_keys)
     steps, reached, broke = [], None, None
-    for multiple in multiples:
+    multiples = list(multiples)
+    down = [multiples[0] / 2, multiples[0] / 4, multiples[0] / 8]
+    while multiples:
+        multiple = multiples.pop(0)
         rate = per_second * multiple
         with ScanBeside(every=min(60.0, max(5.0, seconds / 5))) as scan:
             results, whole = open_loop_mixed(
@@ -165,7 +169,12 @@ def ladder(host, port, who, creds, submissions, inbox_keys, *, seconds, multiple
         log(f"  mixed {multiple}× ({step['rate_per_s']}/s): "
             f"{ {k: v['p99_ms'] for k, v in kinds.items()} } failed: {failed}")  # fmt: skip
         if failed:
-            broke = failed
+            broke = broke or failed
+            if reached is None and down:  # not even this: a lighter load, until one holds
+                multiples = [down.pop(0)]
+                continue
             break
         reached = multiple
+        if steps[0]["failed"]:  # stepping down: the first that holds is the answer
+            break
     return {"steps": steps, "held_multiple": reached, "broke_first": broke}
