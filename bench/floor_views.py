@@ -8,19 +8,18 @@ import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.urls import path
+from django.utils import timezone
 
 from bench.sql import INBOX_SQL
 from shenpi.audit.hashing import record_hash
 from shenpi.common import personal
 
 _item: dict = {}
-LOCAL = ZoneInfo("Asia/Shanghai")  # the platform's TIME_ZONE: case numbers carry the local day
 
 
 def _item_rows(code):
@@ -92,7 +91,7 @@ def submit(request):
         )
         applicant_id, sealed_code, sealed_mobile, email = c.fetchone()
     now = datetime.now(UTC)
-    today = now.astimezone(LOCAL).date()
+    today = timezone.localdate(now)  # case numbers carry the local day (TIME_ZONE)
     case_id = uuid.uuid4()
     materials = []
     for field, upload in request.FILES.items():

@@ -75,7 +75,7 @@ class World:
     today: date
 
 
-def _working_days(years) -> list[date]:
+def working_days(years) -> list[date]:
     from shenpi.workdays.services import build_calendar
 
     cal = build_calendar(years)
@@ -185,7 +185,7 @@ def load_world(today: date, applicants: int) -> World:
             )
         User.objects.bulk_create(new, batch_size=2000)
         existing = _bench_applicants()
-    workdays = _working_days(range(today.year - 3, today.year + 3))
+    workdays = working_days(range(today.year - 3, today.year + 3))
     return World(items, officials, existing, workdays, today)
 
 

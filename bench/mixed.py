@@ -47,7 +47,7 @@ def rates(multiple: float) -> dict:
     return out
 
 
-def make_pick(host: str, port: int, who: dict, creds: dict, submissions, inbox_keys: list):
+def make_pick(host: str, port: int, who: dict, submissions, inbox_keys: list):
     """The request picker for open_loop_mixed: each arrival's kind by its share of the load."""
     applicant = {"Cookie": f"sessionid={who['applicant']}"}
     official = {"Cookie": f"sessionid={who['official']}"}
@@ -129,11 +129,11 @@ class ScanBeside:
         return False
 
 
-def ladder(host, port, who, creds, submissions, inbox_keys, *, seconds, multiples, log):
+def ladder(host, port, who, submissions, inbox_keys, *, seconds, multiples, log):
     """1×, 2×, 4× … each for `seconds`: per kind p50 / p95 / p99 and errors; stops after the
     first step where a p99 target fails or any request errs, naming what broke first. When
     the first step already fails, it steps down (½×, ¼×, ⅛×) to the load that holds."""
-    pick, per_second = make_pick(host, port, who, creds, submissions, inbox_keys)
+    pick, per_second = make_pick(host, port, who, submissions, inbox_keys)
     steps, reached, broke = [], None, None
     multiples = list(multiples)
     down = [multiples[0] / 2, multiples[0] / 4, multiples[0] / 8]

@@ -434,9 +434,8 @@ def run_mixed(creds: dict, *, seconds: float, multiples) -> dict:
     submissions = Submissions(creds, "/api/v1/cases/submit/", 32)
     keys = [key for key, _department in creds["officials"]]
     return ladder(
-        HOST, APP_PORT, who, creds, submissions, keys,
-        seconds=seconds, multiples=multiples, log=log,
-    )  # fmt: skip
+        HOST, APP_PORT, who, submissions, keys, seconds=seconds, multiples=multiples, log=log
+    )
 
 
 EXTENDED_CASES = 100_000
@@ -807,12 +806,12 @@ def run_scan(rounds: int = SCAN_ROUNDS) -> dict:
     from shenpi.workdays.services import calendar
 
     from .day import apply_day, day_volumes, warnings_history
-    from .generate import Clock, _working_days, load_world
+    from .generate import Clock, load_world, working_days
 
     today = timezone.localdate()
     tomorrow = clock.add_working_days(calendar(today), today, 1)
     world = load_world(today, applicants=0)
-    days = Clock(_working_days(range(today.year - 1, today.year + 3)))
+    days = Clock(working_days(range(today.year - 1, today.year + 3)))
     out: dict = {"rounds": []}
     with connection.cursor() as cursor:
         out["history_cards"] = warnings_history(cursor)
