@@ -124,13 +124,15 @@ def test_my_cases_come_twenty_a_page_newest_first(client, food, demo):
     """An enterprise may have thousands of applications: 我的办件 pages them."""
     applicant = demo("zhangsan")
     assert not applicant.cases.exists()
-    for _ in range(23):
-        services.case_create_draft(actor=applicant, item=food)
+    drafts = [services.case_create_draft(actor=applicant, item=food) for _ in range(23)]
     login(client, "zhangsan")
     first = client.get("/my/cases/")
     assert first.status_code == 200
     rows = first.content.decode().count("继续填写")
     assert rows == 20
+    # Newest first: the three oldest drafts are the ones left for page 2.
+    assert all(f"/cases/{d.pk}/edit/" not in first.content.decode() for d in drafts[:3])
+    assert all(f"/cases/{d.pk}/edit/" in first.content.decode() for d in drafts[3:])
     assert "第 1 / 2 页" in first.content.decode()
     second = client.get("/my/cases/?page=2").content.decode()
     assert second.count("继续填写") == 3
