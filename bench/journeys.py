@@ -12,7 +12,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from .load import Result, build_get, closed_loop, concurrent_pair
+from .load import Result, build_get, build_post, closed_loop, concurrent_pair
 
 SLT_ITEM = "640000-SLT-001"
 OFFICIAL, SECOND_OFFICIAL, HEAD = "nx_slt_off1", "nx_slt_off2", "nx_slt_head"
@@ -92,28 +92,12 @@ def csrf_pair(host: str, port: int, path: str) -> tuple[str, str]:
 
 def form_post(host: str, path: str, fields: dict, headers: dict) -> bytes:
     body = urllib.parse.urlencode(fields).encode()
-    lines = [
-        f"POST {path} HTTP/1.1",
-        f"Host: {host}",
-        "Connection: close",
-        "Content-Type: application/x-www-form-urlencoded",
-        f"Content-Length: {len(body)}",
-    ]
-    lines += [f"{k}: {v}" for k, v in headers.items()]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+    return build_post(host, path, body, "application/x-www-form-urlencoded", headers)
 
 
 def json_post(host: str, path: str, data: dict, token: str) -> bytes:
     body = json.dumps(data, ensure_ascii=False).encode()
-    lines = [
-        f"POST {path} HTTP/1.1",
-        f"Host: {host}",
-        "Connection: close",
-        "Content-Type: application/json",
-        f"Content-Length: {len(body)}",
-        f"Authorization: Bearer {token}",
-    ]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+    return build_post(host, path, body, "application/json", {"Authorization": f"Bearer {token}"})
 
 
 def run_pages(host: str, port: int, who: dict, requests: int) -> dict:

@@ -80,6 +80,18 @@ def build_get(host: str, path: str, headers: dict | None = None) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
+def build_post(host: str, path: str, body: bytes, content_type: str, headers: dict) -> bytes:
+    lines = [
+        f"POST {path} HTTP/1.1",
+        f"Host: {host}",
+        "Connection: close",
+        f"Content-Type: {content_type}",
+        f"Content-Length: {len(body)}",
+    ]
+    lines += [f"{k}: {v}" for k, v in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
 def build_multipart(host: str, path: str, fields: dict, files: dict, headers: dict) -> bytes:
     boundary = "----shenpibench" + os.urandom(8).hex()
     body = bytearray()
@@ -93,15 +105,7 @@ def build_multipart(host: str, path: str, fields: dict, files: dict, headers: di
         ).encode()
         body += data + b"\r\n"
     body += f"--{boundary}--\r\n".encode()
-    lines = [
-        f"POST {path} HTTP/1.1",
-        f"Host: {host}",
-        "Connection: close",
-        f"Content-Type: multipart/form-data; boundary={boundary}",
-        f"Content-Length: {len(body)}",
-    ]
-    lines += [f"{k}: {v}" for k, v in headers.items()]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode() + bytes(body)
+    return build_post(host, path, bytes(body), f"multipart/form-data; boundary={boundary}", headers)
 
 
 async def _send(host: str, port: int, payload: bytes) -> tuple[int, bytes]:
@@ -156,31 +160,16 @@ def open_loop(
 ) -> Result:
     """Requests arriving as people's do, independently (a Poisson process: exponential gaps
     of mean 1/rate, seeded), whatever the server's speed; latency counts from when each was
-    due, so a server that falls behind is charged for the wait (no coordinated omission)."""
-    result = Result()
-    rng = random.Random(seed)
-
-    async def one(n: int, due: float):
-        try:
-            status, data = await _send(host, port, payloads(n))
-        except OSError as exc:
-            status, data = 0, str(exc).encode()
-        _record(result, status, data, due)
-
-    async def main():
-        start = time.perf_counter()
-        pending, offset, n = [], rng.expovariate(rate), 0
-        while offset < seconds:
-            due = start + offset
-            delay = due - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            pending.append(asyncio.create_task(one(n, due)))
-            n += 1
-            offset += rng.expovariate(rate)
-        await asyncio.gather(*pending)
-
-    return _timed(result, main)
+    due, so a server that falls behind is charged for the wait (no coordinated omission).
+    One kind of request: `open_loop_mixed` with a single kind."""
+    results, whole = open_loop_mixed(
+        host, port, lambda n, rng: ("all", payloads(n), (200, 201)),
+        rate=rate, seconds=seconds, seed=seed,
+    )  # fmt: skip
+    result = results.get("all", Result())
+    result.seconds, result.loadgen_cpu_s = whole.seconds, whole.loadgen_cpu_s
+    result.machine_busy_s = whole.machine_busy_s
+    return result
 
 
 def open_loop_mixed(host: str, port: int, pick, *, rate: float, seconds: float, seed: int = 1):

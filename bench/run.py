@@ -99,6 +99,20 @@ def recreate_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def fresh_database(url: str, env: dict) -> None:
+    """The bench database dropped and made again, migrated, with the demo world (no cases)."""
+    log(f"bench database {url}: new, migrated, demo world (no demo cases)")
+    recreate_database(url)
+    for cmd in (["migrate", "--noinput", "-v0"], ["seed_demo", "--no-cases"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *cmd],
+            cwd=ROOT,
+            env=dict(env, SHENPI_DEMO="1"),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+
 def wait_port(port: int, seconds: float = 60) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -448,15 +462,7 @@ def extended(args) -> int:
     env = database_env(args.database, str(tmp / "media"))
     started, source = time.time(), provenance()
     if not args.keep:
-        recreate_database(args.database)
-        for cmd in (["migrate", "--noinput", "-v0"], ["seed_demo", "--no-cases"]):
-            subprocess.run(
-                [sys.executable, "manage.py", *cmd],
-                cwd=ROOT,
-                env=dict(env, SHENPI_DEMO="1"),
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+        fresh_database(args.database, env)
     setup_django(env)
     from .generate import generate
 
@@ -1064,16 +1070,7 @@ def main(argv=None):
     source = provenance()
     log(f"commit {source['commit'][:12]}, tree {'clean' if source['tree_clean'] else 'CHANGED'}")
     if not args.keep:
-        log(f"bench database {args.database}: new, migrated, demo world (no demo cases)")
-        recreate_database(args.database)
-        for cmd in (["migrate", "--noinput", "-v0"], ["seed_demo", "--no-cases"]):
-            subprocess.run(
-                [sys.executable, "manage.py", *cmd],
-                cwd=ROOT,
-                env=dict(env, SHENPI_DEMO="1"),
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+        fresh_database(args.database, env)
     setup_django(env)
     from .generate import TYPICAL, generate
 

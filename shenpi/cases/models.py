@@ -167,8 +167,8 @@ class Case(models.Model):
         verbose_name_plural = _("办件")
         indexes = [
             # The intake desk: a department's desk cases in the desk's order, read along
-            # the index up to the page's end (with the status among the keys, every case of
-            # a busy department was read and sorted: 0.37 s at a million cases).
+            # the index up to the page's end (with the status among the keys, every desk
+            # case of the department had to be read and sorted before the first page).
             models.Index(
                 fields=["department", "correction_due", "received_at"],
                 condition=Q(status__in=INTAKE_STATUSES),

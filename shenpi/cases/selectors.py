@@ -108,9 +108,9 @@ def intake_desk(user, *, case_page=None, task_page=None) -> dict:
     """The intake desk's rows: (case, due date, light) for the cases awaiting pre-review
     (the five days of RCV-04) or running (the promised limit), and (step, light) for the
     department's open steps this person may take, each by its deadline (CONTRACTS.md "The
-    clock"); fifty of each a page (a busy department has tens of thousands: two hundred of
-    each took a quarter of a second to judge and write out at a million cases), pages not
-    counted (common/paging.py)."""
+    clock"); fifty of each a page, the most urgent first (a busy department has tens of
+    thousands, and each row is judged against the calendar), pages not counted
+    (common/paging.py)."""
     cal = calendar()
     today = timezone.localdate()
     cases = slice_page(intake_inbox(user), case_page, DESK_PAGE)

@@ -213,8 +213,8 @@ def material_from_licence(request, pk):
 
 @login_required
 def my_cases(request):
-    """The applicant's cases, newest first, twenty a page (an enterprise may have thousands:
-    the page listed them all, 2.5 s for 2,170 under load)."""
+    """The applicant's cases, newest first, twenty a page (an enterprise may have thousands
+    of applications)."""
     cases = (
         Case.objects.filter(applicant=request.user)
         .select_related("version", "department")
