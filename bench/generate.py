@@ -305,6 +305,7 @@ class Writer:
             "responded_by_id",
             "response",
             "verified_by_id",
+            "paused",
         ],
         "cases_caseevent": [
             "at",
@@ -674,6 +675,7 @@ def _generate(
                                 "agree" if owner and owner != department_id else "",
                                 "同意。" if done_at else "", case_id, claimed, task_department,
                                 None, "", None,
+                                state == "suspended" and status in ("open", "claimed"),
                             )
                         )  # fmt: skip
                         if done_at:

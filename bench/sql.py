@@ -9,7 +9,8 @@ JOIN cases_case c ON c.id = t.case_id
 JOIN catalog_itemversion v ON v.id = c.version_id
 JOIN accounts_department d ON d.id = t.department_id
 LEFT JOIN accounts_user u ON u.id = t.claimed_by_id
-WHERE t.department_id = %s AND t.status IN ('open', 'claimed') AND c.status = 'processing'
+WHERE t.department_id = %s AND t.status IN ('open', 'claimed') AND NOT t.paused
+  AND c.status = 'processing'
 ORDER BY t.due_date, t.id
 LIMIT 51
 """
@@ -25,7 +26,7 @@ JOIN catalog_itemversion v ON v.id = c.version_id
 JOIN accounts_department d ON d.id = t.department_id
 LEFT JOIN accounts_user u ON u.id = t.claimed_by_id
 WHERE t.department_id = (SELECT department_id FROM bench_official WHERE n = :n)
-  AND t.status IN ('open', 'claimed') AND c.status = 'processing'
+  AND t.status IN ('open', 'claimed') AND NOT t.paused AND c.status = 'processing'
 ORDER BY t.due_date, t.id
 LIMIT 51;
 """

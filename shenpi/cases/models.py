@@ -295,6 +295,10 @@ class Task(models.Model):
     status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     opened_at = models.DateTimeField()
     due_date = models.DateField()
+    # Its case is in a special procedure (TL-05, Art. 45): the step waits with the clock
+    # stopped, and leaves the inbox's index, where its old due date kept it at the head of
+    # the department's order for every read until the case resumes.
+    paused = models.BooleanField(default=False)
     claimed_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -317,10 +321,10 @@ class Task(models.Model):
         ]
         indexes = [
             # The inbox: a department's open steps by due date (a partial index: done
-            # steps, most of the table, are not in it).
+            # steps, most of the table, and paused ones are not in it).
             models.Index(
                 fields=["department", "due_date", "id"],
-                condition=Q(status__in=ACTIVE_TASK_STATUSES),
+                condition=Q(status__in=ACTIVE_TASK_STATUSES, paused=False),
                 name="task_open_inbox",
             ),
             # The deadline scan's read of the open steps of the cases it judges (index-only,

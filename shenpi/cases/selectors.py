@@ -165,8 +165,9 @@ INBOX_KEYS = (
 
 def _inbox_sql(condition: str, order: str) -> str:
     """A department's open steps (task_open_inbox: department, due date, id) of cases in
-    process, with each step's case number, item name and holder. The states are written
-    in, as in the partial index's condition, so that every planner sees it applies."""
+    process, with each step's case number, item name and holder. The states and the pause
+    are written in, as in the partial index's condition, so that every planner sees it
+    applies."""
     from shenpi.catalog.models import ItemVersion
 
     from .models import ACTIVE_TASK_STATUSES
@@ -180,7 +181,7 @@ def _inbox_sql(condition: str, order: str) -> str:
         JOIN {ItemVersion._meta.db_table} v ON v.id = c.version_id
         LEFT JOIN {Task._meta.get_field("claimed_by").related_model._meta.db_table} u
             ON u.id = t.claimed_by_id
-        WHERE t.department_id = %s AND t.status IN ({active})
+        WHERE t.department_id = %s AND t.status IN ({active}) AND NOT t.paused
           AND c.status = '{CaseStatus.PROCESSING}'{condition}
         ORDER BY t.due_date {order}, t.id {order}
         LIMIT %s

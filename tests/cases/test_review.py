@@ -167,6 +167,34 @@ def test_tl05_suspension_only_for_art_45_and_due_dates_move_by_the_excluded_days
     assert case.notices.filter(kind="suspension").exists()
 
 
+def test_a_suspended_cases_steps_pause_out_of_the_inbox_and_come_back_on_resume(food, demo):
+    """TL-05 (Art. 45): while the clock stops the step waits; it leaves the department's
+    inbox (and its index) and returns, claimed as it was, when the case resumes."""
+    from shenpi.cases.selectors import open_steps_page
+
+    official = demo("yc_scjg_off1")
+    case = complete_draft(services, demo("zhangsan"), food)
+    case = services.case_submit(
+        actor=demo("zhangsan"), case=case, declaration=True, form_data=FOOD_FORM
+    )
+    case = services.case_accept(actor=official, case=case)
+    step = task(case, "first_review")
+    services.task_claim(actor=official, task=step)
+
+    def inbox_ids():
+        rows, _more = open_steps_page(step.department_id, size=500)
+        return {row["id"] for row in rows}
+
+    assert step.pk in inbox_ids()
+    services.case_suspend(actor=official, case=case, reason="testing", expected_days=2)
+    assert task(case, "first_review").paused
+    assert step.pk not in inbox_ids()
+    services.case_resume(actor=official, case=case)
+    resumed = task(case, "first_review")
+    assert not resumed.paused and resumed.status == "claimed"
+    assert step.pk in inbox_ids()
+
+
 def test_extension_once_by_the_right_approver(demo, food):
     case = complete_draft(services, demo("zhangsan"), food)
     case = services.case_submit(

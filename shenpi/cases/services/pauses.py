@@ -64,6 +64,7 @@ def case_suspend(
     )
     case.status = transitions.move("suspend", case.status)
     case.save(update_fields=["status"])
+    case.tasks.filter(status__in=ACTIVE_TASK_STATUSES).update(paused=True)
     label = SuspensionReason(reason).label
     notices.issue_notice(
         case,
@@ -119,7 +120,9 @@ def resume(case: Case, actor, why: str) -> Case:
         ]
     )
     for task in case.tasks.filter(status__in=ACTIVE_TASK_STATUSES):
-        Task.objects.filter(pk=task.pk).update(due_date=clock.shift(cal, task.due_date, excluded))
+        Task.objects.filter(pk=task.pk).update(
+            due_date=clock.shift(cal, task.due_date, excluded), paused=False
+        )
     records.event(
         case,
         "resumed",
