@@ -118,17 +118,18 @@ def submit(request):
     answer = {"id": str(case_id), "number": number}
     with transaction.atomic(), connection.cursor() as c:
         if idempotency_key:
-            c.execute(
-                "DELETE FROM api_idempotencyrecord WHERE principal = %s AND key = %s "
-                "AND created_at < %s",
-                [principal, idempotency_key, now - IDEMPOTENCY_WINDOW],
-            )
+            # The key claimed as the app claims it (api/idempotency.py): one upsert that
+            # takes over a record older than the window.
             c.execute(
                 "INSERT INTO api_idempotencyrecord (principal, key, method, path, body_hash, "
                 "status_code, response_body, created_at) VALUES (%s, %s, 'POST', %s, %s, 0, '', "
-                "%s) RETURNING id",
+                "%s) ON CONFLICT (principal, key) DO UPDATE SET method = excluded.method, "
+                "path = excluded.path, body_hash = excluded.body_hash, status_code = 0, "
+                "response_body = '', created_at = excluded.created_at "
+                "WHERE api_idempotencyrecord.created_at < %s RETURNING id",
                 [principal, idempotency_key, request.path,
-                 hashlib.sha256(request.POST.urlencode().encode()).hexdigest(), now],
+                 hashlib.sha256(request.POST.urlencode().encode()).hexdigest(), now,
+                 now - IDEMPOTENCY_WINDOW],
             )  # fmt: skip
             record_id = c.fetchone()[0]
         c.execute(

@@ -34,20 +34,22 @@ LIMIT 51;
 # pgbench: what the app's one-request submission writes (tests/bench/test_fair_rows.py
 # holds the three together): the case number drawn in a statement of its own, as the app
 # draws it (cases/numbering.py), with the platform's local day; then in one transaction the
-# Idempotency-Key's record (its expired twin deleted, the record written, its answer set),
-# the case, 3 materials (two PDFs and a photo), the timeline entry, the audit stream and
-# its 5 records, the applicant's message and its SMS and e-mail.
+# Idempotency-Key's record (claimed by one upsert that takes over an expired twin, its
+# answer set), the case, 3 materials (two PDFs and a photo), the timeline entry, the audit
+# stream and its 5 records, the applicant's message and its SMS and e-mail.
 PGBENCH_SUBMIT = """
 \\set r random(1, 1000000000)
 INSERT INTO cases_counter (key, last) VALUES ('case:' || :division || ':' || to_char((now() AT TIME ZONE 'Asia/Shanghai')::date, 'YYYYMMDD'), 1)
   ON CONFLICT (key) DO UPDATE SET last = cases_counter.last + 1 RETURNING last \\gset
 BEGIN;
-DELETE FROM api_idempotencyrecord WHERE principal = 'client:' || :sysclient
-  AND key = 'raw-' || md5(:r || 'k' || :client_id) AND created_at < now() - interval '24 hours';
 INSERT INTO api_idempotencyrecord (principal, key, method, path, body_hash, status_code,
   response_body, created_at)
 VALUES ('client:' || :sysclient, 'raw-' || md5(:r || 'k' || :client_id), 'POST',
-  '/api/v1/cases/submit/', md5(:r || 'b') || md5(:r || 'h'), 0, '', now()) RETURNING id AS idem \\gset
+  '/api/v1/cases/submit/', md5(:r || 'b') || md5(:r || 'h'), 0, '', now())
+  ON CONFLICT (principal, key) DO UPDATE SET method = excluded.method, path = excluded.path,
+  body_hash = excluded.body_hash, status_code = 0, response_body = '',
+  created_at = excluded.created_at
+  WHERE api_idempotencyrecord.created_at < now() - interval '24 hours' RETURNING id AS idem \\gset
 INSERT INTO cases_case (id, number, query_password, kind, applicant_name, applicant_code,
   applicant_mobile, channel, status, outcome, form_data, declaration_at, received_at,
   round_received_at, correction_round, correction_due, deemed_accepted, due_provisional,

@@ -71,18 +71,24 @@ _TABLE = IdempotencyRecord._meta.db_table
 _CLAIM = (
     f"INSERT INTO {_TABLE} (principal, key, method, path, body_hash, status_code, "
     "response_body, created_at) VALUES (%s, %s, %s, %s, %s, 0, '', %s) "
-    "ON CONFLICT (principal, key) DO NOTHING RETURNING id"
+    "ON CONFLICT (principal, key) DO UPDATE SET method = excluded.method, "
+    "path = excluded.path, body_hash = excluded.body_hash, status_code = 0, "
+    f"response_body = '', created_at = excluded.created_at WHERE {_TABLE}.created_at < %s "
+    "RETURNING id"
 )
 
 
 def _claim(principal: str, key: str, request, digest: str) -> int | None:
-    """The key's record written, or None when the key has one already. A concurrent first
-    request holds the key's index entry until it commits or rolls back: this insert waits
-    for it, then writes nothing (it committed: its answer is replayed) or the record (it
-    rolled back). One statement, no savepoint to recover from a duplicate key."""
+    """The key's record written, or None when the key has an answer of the last 24 hours.
+    A record older than that is the key's no longer: it is taken over in place, in the same
+    statement (no delete before it). A concurrent first request holds the key's index entry
+    until it commits or rolls back: this statement waits for it, then writes nothing (it
+    committed: its answer is replayed) or the record (it rolled back). One statement, no
+    savepoint to recover from a duplicate key."""
+    now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
-            _CLAIM, [principal, key, request.method, request.path, digest, timezone.now()]
+            _CLAIM, [principal, key, request.method, request.path, digest, now, now - WINDOW]
         )
         row = cursor.fetchone()
     return row[0] if row else None
@@ -100,9 +106,6 @@ def idempotent(view_method):
             )
         principal, digest = _principal(request), fingerprint(request)
         with transaction.atomic():
-            IdempotencyRecord.objects.filter(
-                principal=principal, key=key, created_at__lt=timezone.now() - WINDOW
-            ).delete()
             record_id = _claim(principal, key, request, digest)
             if record_id is None:
                 first = IdempotencyRecord.objects.get(principal=principal, key=key)

@@ -96,3 +96,32 @@ def test_an_idempotent_submission_over_5_mb_is_taken(client, auth, item):
     data[name] = SimpleUploadedFile("scan.png", out.getvalue(), content_type="image/png")
     response = post(client, auth, data, "big-1", "b1")
     assert response.status_code == 201, response.content[:300]
+
+
+def test_a_key_is_answered_for_24_hours_then_free_again(client, auth, item):
+    """CONTRACTS.md: a repeat within 24 hours returns the first answer; after them the key
+    is free, and a new request under it (another file) is done anew, not refused as a 409."""
+    import time_machine
+
+    data = one_request(item)
+    with time_machine.travel("2026-05-11 09:00 +0800", tick=False):
+        first = post(client, auth, data, "daily-1", "b1")
+    assert first.status_code == 201, first.content
+    with time_machine.travel("2026-05-12 08:59 +0800", tick=False):
+        again = post(client, auth, data, "daily-1", "b2")
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json()["number"] == first.json()["number"]
+    other = one_request(item)
+    name = next(k for k in other if k.startswith("m_"))
+    from tests.api.test_cases_api import pdf
+
+    other[name] = pdf("次日的材料.pdf")
+    with time_machine.travel("2026-05-12 09:01 +0800", tick=False):
+        later = post(client, auth, other, "daily-1", "b3")
+    assert later.status_code == 201, later.content
+    assert "Idempotent-Replayed" not in later
+    assert later.json()["number"] != first.json()["number"]
+    with time_machine.travel("2026-05-12 09:02 +0800", tick=False):
+        replay = post(client, auth, other, "daily-1", "b4")
+    assert replay.json()["number"] == later.json()["number"]
+    assert Case.objects.filter(item=item, channel="api").count() == 2
