@@ -179,7 +179,11 @@ def _prove_whole(mime: str, data: bytes, label: str) -> None:
             reader = PdfReader(io.BytesIO(data), strict=False)
             if len(reader.pages) < 1:
                 raise broken
-            reader.pages[0].extract_text()
+            # The first page's content stream decoded and read into its operators: a
+            # damaged or cut-off file fails here (its text and fonts need not be read).
+            contents = reader.pages[0].get_contents()
+            if contents is not None:
+                contents.operations  # noqa: B018 - parsing it is the check
             _refuse_active_pdf(reader, data, label)
         elif mime.startswith("image/"):
             from PIL import Image

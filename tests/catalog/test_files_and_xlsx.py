@@ -69,6 +69,26 @@ def test_bad_form_files_are_refused_and_nothing_is_stored(demo, name, data, code
     assert FormFile.objects.count() == before
 
 
+def test_a_pdf_whose_first_page_cannot_be_read_is_refused(demo):
+    """The PDF is opened to prove it is whole: a first page whose content stream does not
+    decode is a broken file, though the header and the page tree are in order."""
+    import re
+
+    official = demo("yc_scjg_off1")
+    pdf = application_pdf("测试申请书", "银川市市场监督管理局", [("名称", "示例")], sample=False)
+    start = re.search(rb"stream\r?\n", pdf).end()
+    damaged = pdf[: start + 10] + b"\x00damaged!!" * 3 + pdf[start + 40 :]
+    with pytest.raises(InvalidInput) as exc:
+        services.form_file_upload(
+            actor=official,
+            department=official.department,
+            title="表",
+            kind="template",
+            upload=RawUpload("申请书.pdf", damaged),
+        )
+    assert exc.value.code == "file_broken"
+
+
 def test_an_oversized_form_is_refused(demo, settings):
     official = demo("yc_scjg_off1")
     from shenpi.catalog import constants
