@@ -23,6 +23,25 @@ def items_in_force() -> QuerySet[Item]:
     )
 
 
+# A published version's materials, by the version's id: published versions are frozen
+# (services.py: the next version is a copy, never an edit), so each process reads a list
+# once; every submission checks its uploads against it.
+_FROZEN_MATERIALS: dict = {}
+_FROZEN_KEPT = 1024
+
+
+def version_materials(version: ItemVersion) -> list[MaterialRequirement]:
+    """The version's material list in its order (read once per process once published)."""
+    if version.status not in PUBLIC_STATUSES:
+        return list(version.materials.all())
+    kept = _FROZEN_MATERIALS.get(version.pk)
+    if kept is None:
+        if len(_FROZEN_MATERIALS) >= _FROZEN_KEPT:
+            _FROZEN_MATERIALS.clear()
+        kept = _FROZEN_MATERIALS[version.pk] = tuple(version.materials.all())
+    return list(kept)
+
+
 def clean_query(q: str | None) -> list[str]:
     """Search terms: odd characters dropped, at most MAX_QUERY characters, at most 5 words."""
     q = (q or "").strip()

@@ -39,10 +39,12 @@ class JoinedLookup:
     share of a short API request; this is the same statement and the same model instances
     (`Model.from_db`, the backend's value converters, the relations cached on the
     instances as select_related caches them, None included), compiled once.
-    `where` is the condition on the model's table, alias `t0`, with %s for its parameters."""
+    `where` is the condition on the model's table, alias `t0`, with %s for its parameters;
+    where it does not name one row, `order` says which comes first (SQL, aliases as above)."""
 
-    def __init__(self, model: type[Model], related: tuple[str, ...], where: str):
+    def __init__(self, model: type[Model], related: tuple[str, ...], where: str, order: str = ""):
         self.model, self.where = model, where
+        self.order = f" ORDER BY {order}" if order else ""
         # (path, model, parent path, the parent's field) in join order, parents first.
         self.joins: list[tuple[str, type[Model], str, object]] = []
         for path in related:
@@ -83,7 +85,7 @@ class JoinedLookup:
             columns += [f"{alias}.{quote(field.column)}" for field in fields]
             converters = column_converters(connection, [(field, alias) for field in fields])
             shapes.append((model, [f.attname for f in fields], converters))
-        sql = f"SELECT {', '.join(columns)} FROM {sql_from} WHERE {self.where} LIMIT 1"
+        sql = f"SELECT {', '.join(columns)} FROM {sql_from} WHERE {self.where}{self.order} LIMIT 1"
         self._plan[using] = (sql, shapes)
         return self._plan[using]
 

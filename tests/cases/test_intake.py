@@ -298,6 +298,26 @@ def test_san01_false_materials_on_a_safety_item_bar_the_applicant_for_a_year(foo
     assert exc.value.code == "barred" and "前不得再次申请" in exc.value.message
 
 
+def test_san01_a_bar_holds_through_its_last_day_and_the_latest_is_told(food, demo):
+    """SAN-01/02 (Art. 78, 79): barred until and including `until`; of two bars in force
+    the applicant is told the one that ends last; the day after, the applicant may apply."""
+    import time_machine
+
+    case = submitted(food, demo)
+    code = demo("zhangsan").id_number
+    for until in ("2026-06-30", "2027-01-15", "2025-01-01"):
+        Bar.objects.create(
+            applicant_code=code, item=food, until=until, article="第七十八条", case=case
+        )
+    for moment in ("2026-06-30 09:00 +0800", "2027-01-15 23:00 +0800"):
+        with time_machine.travel(moment, tick=False), pytest.raises(NotAllowed) as exc:
+            services.case_create_draft(actor=demo("zhangsan"), item=food)
+        assert "2027年01月15日" in exc.value.message
+    with time_machine.travel("2027-01-16 00:30 +0800", tick=False):
+        draft = services.case_create_draft(actor=demo("zhangsan"), item=food)
+    assert draft.status == "draft"
+
+
 def test_accepting_a_withdrawn_case_is_out_of_turn(food, demo):
     case = submitted(food, demo)
     services.case_withdraw(actor=demo("zhangsan"), case=case)
