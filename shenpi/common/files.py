@@ -145,13 +145,15 @@ def _refuse_active_pdf(reader, data: bytes, label: str) -> None:
     its names stand in the file or inside its compressed object streams."""
     found = _pdf_names(data) & ACTIVE_PDF_NAMES
     if not found:
-        for number in range(1, min(reader.trailer.get("/Size", 0), 5000)):
+        # The object streams a reader takes objects from are those the cross-reference
+        # names (a page scanned to PDF usually has none: then nothing is opened again).
+        for number in sorted({place[0] for place in reader.xref_objStm.values()})[:5000]:
             try:
                 obj = reader.get_object(number)
             except Exception:  # noqa: BLE001 - a missing object hides nothing
                 continue
             stream = getattr(obj, "get_data", None)
-            if stream is not None and obj.get("/Type") == "/ObjStm":
+            if stream is not None:
                 found = _pdf_names(stream()) & ACTIVE_PDF_NAMES
                 if found:
                     break

@@ -3,6 +3,7 @@ is refused with a clear Chinese error, nothing is stored, never a 500."""
 
 import io
 import zipfile
+import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -37,6 +38,45 @@ def pdf_with(script_name: bytes) -> bytes:
     return out.getvalue().replace(b"/JavaScript", b"/" + script_name)
 
 
+def pdf_with_script_in_object_stream() -> bytes:
+    """A whole PDF whose opening script is an object inside a compressed object stream
+    (PDF 1.5): no script name stands in the file's bytes."""
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    offsets = {}
+
+    def obj(n, body: bytes):
+        offsets[n] = len(out)
+        out.extend(b"%d 0 obj\n" % n + body + b"\nendobj\n")
+
+    obj(1, b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>")
+    obj(2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
+    obj(3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] >>")
+    header, inner = b"4 0 ", b"<< /S /JavaScript /JS (app.alert\\(1\\);) >>"
+    packed = zlib.compress(header + inner)
+    obj(
+        5,
+        b"<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+        % (len(header), len(packed))
+        + packed
+        + b"\nendstream",
+    )
+    offsets[6] = len(out)
+    rows = [(0, 0, 65535), *((1, offsets[n], 0) for n in (1, 2, 3)), (2, 5, 0)]
+    rows += [(1, offsets[5], 0), (1, offsets[6], 0)]
+    table = b"".join(
+        t.to_bytes(1, "big") + o.to_bytes(4, "big") + g.to_bytes(2, "big") for t, o, g in rows
+    )
+    out.extend(
+        b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+        % len(table)
+        + table
+        + b"\nendstream\nendobj\n"
+    )
+    out.extend(b"startxref\n%d\n%%%%EOF\n" % offsets[6])
+    assert b"JavaScript" not in out
+    return bytes(out)
+
+
 def zip_bomb() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -64,6 +104,11 @@ HOSTILE = {
     "a PDF whose JavaScript name escapes its first letter": (
         "表.pdf",
         pdf_with(b"#4Aav#61Script"),
+        "application/pdf",
+    ),
+    "a PDF whose JavaScript hides in an object stream": (
+        "表.pdf",
+        pdf_with_script_in_object_stream(),
         "application/pdf",
     ),
     "a zip bomb": (
