@@ -144,6 +144,10 @@ else:
     # session that uses temporary tables takes the memory, as it needs it; it can be set
     # only before the first, hence here.
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Parameters sent beside the statement (server-side binding) instead of quoted into its
+    # text by psycopg in Python, one by one: a submission sends about 140 of them. The
+    # server then also prepares a statement a connection repeats (psycopg's threshold).
+    _db_options.setdefault("server_side_binding", env.bool("PG_SERVER_SIDE_BINDING", True))
     _db_options["options"] = " ".join(
         filter(
             None,
