@@ -198,8 +198,8 @@ def _open_tasks(cursor, rows, at) -> int:
         return 0
     cursor.executemany(
         "INSERT INTO cases_task (id, step_key, step_name, stage, role, status, opened_at, "
-        "due_date, case_id, department_id, verdict, opinion, response) "
-        "VALUES (%s, %s, %s, %s, %s, 'open', %s, %s, %s, %s, '', '', '')",
+        "due_date, case_id, department_id, verdict, opinion, response, paused) "
+        "VALUES (%s, %s, %s, %s, %s, 'open', %s, %s, %s, %s, '', '', '', false)",
         [(i, k, n, s, r, at, d, c, dep) for i, k, n, s, r, d, c, dep in rows],
     )
     return len(rows)
