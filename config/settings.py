@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "shenpi.cases",
     "shenpi.notify",
     "shenpi.supervision",
+    "shenpi.consult",
     "shenpi.api",
     "shenpi.portal",
 ]

@@ -20,6 +20,17 @@ def notify(user, *, title: str, body: str, case=None) -> None:
     notify_many([(user, title, body, case)])
 
 
+def notify_number(mobile, *, title: str, body: str) -> None:
+    """An SMS to a number that has no account (an anonymous asker's); part of the caller's
+    transaction, delivered through the outbox."""
+    Outbox.objects.create(
+        channel=Channel.SMS, to=mobile, body=f"【宁夏网上审批】{title}：{body}"[:300]
+    )
+    pending = transaction.get_connection().run_on_commit
+    if not any(entry[1] is _wake_deliverer for entry in pending):
+        transaction.on_commit(_wake_deliverer)
+
+
 def notify_many(notices) -> None:
     """`notify` for many (user, title, body, case) at once: one insert of the messages and
     one of the outbox, whatever their number."""

@@ -22,6 +22,7 @@ from .applying import (
     case_save_form,
     case_submit,
     case_submit_whole,
+    competent_department,
     missing_required,
 )
 from .deadlines import cases_deadlines, cases_recompute_provisional, licences_renewal_watch
@@ -79,6 +80,7 @@ __all__ = [
     "case_save_form",
     "case_submit",
     "case_submit_whole",
+    "competent_department",
     "case_supplement",
     "case_suspend",
     "case_terminate",

@@ -44,7 +44,7 @@ from ..models import (
 )
 
 
-def _competent_department(version, item, chosen_division: Division | None) -> Department:
+def competent_department(version, item, chosen_division: Division | None) -> Department:
     """Two-level items (Art. 35, 43): the department of the item's kind in the chosen
     city or county, which must lie below the item's organ."""
     if not version.two_level:
@@ -181,7 +181,7 @@ def case_create_draft(
         chosen_division = None
     else:
         _check_bar(applicant, item)
-        department = _competent_department(version, item, chosen_division)
+        department = competent_department(version, item, chosen_division)
         licence = None
     _ensure_may_apply_for(actor, applicant, department, item)
     case = _new_case(
@@ -508,7 +508,7 @@ def case_submit_whole(
     if version is None or item.abolished_at or version.status != VersionStatus.PUBLISHED:
         raise Conflict("该事项已废止或尚未发布，不能申请。", code="item_not_in_force")
     _check_bar(applicant, item)  # SAN-01/02
-    department = _competent_department(version, item, chosen_division)
+    department = competent_department(version, item, chosen_division)
     _ensure_may_apply_for(actor, applicant, department, item)
     # Art. 31: only materials on the item's published list, each a whole file of an
     # accepted type, within the per-file and per-case limits.

@@ -1,0 +1,35 @@
+"""Consultation (在线答疑 / 政策法规咨询): states, ratings and the working-day terms."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Working days a department has to answer, unless it set its own (AnswerTerm).
+ANSWER_DAYS = 3
+# Working days a department's head has to look at an answer rated 不满意.
+HEAD_REVIEW_DAYS = 5
+TITLE_MAX = 80
+BODY_MAX = 2000
+
+
+class QuestionStatus(models.TextChoices):
+    OPEN = "open", _("待答复")
+    CLAIMED = "claimed", _("答复中")
+    ANSWERED = "answered", _("已答复")
+    CLOSED = "closed", _("已办结")
+
+
+OPEN_STATUSES = (QuestionStatus.OPEN, QuestionStatus.CLAIMED)
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    FAIR = "fair", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class EntryKind(models.TextChoices):
+    QUESTION = "question", _("提问")
+    ANSWER = "answer", _("答复")
+    DETAILS = "details", _("请补充说明")
+    FOLLOW_UP = "follow_up", _("追问")
+    TRANSFER = "transfer", _("转办")

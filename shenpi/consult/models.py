@@ -1,0 +1,123 @@
+"""Questions to departments and their answers (在线答疑 / 政策法规咨询): each question is
+routed to one department, which answers by a due date in working days that supervision
+watches; the thread keeps every step (question, requests for details, answers, the one
+follow-up, the one transfer)."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from shenpi.common.fields import DigestField, SealedCharField
+
+from .constants import ANSWER_DAYS, OPEN_STATUSES, EntryKind, QuestionStatus, Rating
+
+
+class AnswerTerm(models.Model):
+    """A department's own term for answering, in working days (default ANSWER_DAYS)."""
+
+    department = models.OneToOneField(
+        "accounts.Department", on_delete=models.CASCADE, related_name="answer_term"
+    )
+    working_days = models.PositiveSmallIntegerField(_("答复期限（工作日）"), default=ANSWER_DAYS)
+
+    class Meta:
+        verbose_name = _("咨询答复期限")
+        verbose_name_plural = _("咨询答复期限")
+
+    def __str__(self):
+        return f"{self.department} {self.working_days}"
+
+
+class Question(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(_("咨询编号"), max_length=20, unique=True)
+    query_password = models.CharField(_("查询密码"), max_length=12)
+    asker = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="questions"
+    )
+    # An anonymous asker's mobile (sealed), where the answer is sent.
+    mobile = SealedCharField(_("手机号码"), plain_length=11, blank=True)
+    mobile_digest = DigestField(source="mobile", null=True)
+    title = models.CharField(_("标题"), max_length=80)
+    item = models.ForeignKey(
+        "catalog.Item", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The item's version in force when asked: what the answer was written for.
+    version = models.ForeignKey(
+        "catalog.ItemVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    policy = models.ForeignKey(
+        "publishing.Publication", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="questions"
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=QuestionStatus.choices, default=QuestionStatus.OPEN
+    )
+    asked_at = models.DateTimeField(_("提问时间"))
+    due_date = models.DateField(_("答复期限"))
+    claimed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    # Transferred once (to this department, from `transferred_from`), with its reason.
+    transferred_from = models.ForeignKey(
+        "accounts.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    followed_up = models.BooleanField(_("已追问"), default=False)
+    rating = models.CharField(_("评价"), max_length=12, choices=Rating.choices, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+    # 不满意: the department's head looks at it by this day.
+    head_review_due = models.DateField(_("负责人复核期限"), null=True, blank=True)
+    head_reviewed_at = models.DateTimeField(null=True, blank=True)
+    head_reviewed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("咨询")
+        verbose_name_plural = _("咨询")
+        indexes = [
+            # A department's consultation inbox: its open questions by due date.
+            models.Index(
+                fields=["department", "due_date", "asked_at"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="question_open_inbox",
+            ),
+            models.Index(fields=["asker", "-asked_at"], name="question_by_asker"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class Entry(models.Model):
+    """One step of a question's thread, in order."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(max_length=10, choices=EntryKind.choices)
+    text = models.TextField()
+    author = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The department that answered, asked for details or transferred (shown to the asker;
+    # the official's name is not).
+    department = models.ForeignKey(
+        "accounts.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    attachment = models.FileField(upload_to="questions/%Y/%m/", blank=True)
+    attachment_name = models.CharField(max_length=120, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.question_id} {self.kind}"

@@ -1,0 +1,51 @@
+"""Reads on questions: a department's consultation inbox, an asker's questions, a thread,
+and the anonymous asker's look-up by number and password."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from shenpi.accounts.ratelimit import allowed
+from shenpi.core.errors import NotFound, TooMany
+
+from .constants import OPEN_STATUSES
+from .models import Question
+
+LOOKUP_LIMIT = 10  # look-ups per client address per 10 minutes, shared with case tracking
+
+
+def inbox(department) -> QuerySet[Question]:
+    """The department's open questions, the one due first at the top (question_open_inbox)."""
+    return (
+        Question.objects.filter(department=department, status__in=OPEN_STATUSES)
+        .select_related("item", "claimed_by")
+        .order_by("due_date", "asked_at")
+    )
+
+
+def asked_by(user) -> QuerySet[Question]:
+    return Question.objects.filter(asker=user).select_related("department").order_by("-asked_at")
+
+
+def thread(question: Question) -> list:
+    return list(question.entries.select_related("department"))
+
+
+def question_looked_up(address: str | None, number: str, password: str) -> Question:
+    """An anonymous asker's question by its number and query password: a guessed password
+    costs one of the LOOKUP_LIMIT look-ups an address has in ten minutes, the same budget
+    as tracking a case (a guess at either spends it)."""
+    if not allowed(f"track:{address or 'unknown'}", limit=LOOKUP_LIMIT, window=600):
+        raise TooMany("查询过于频繁，请 10 分钟后再试。")
+    question = (
+        Question.objects.filter(
+            number=(number or "").strip().upper(),
+            query_password=(password or "").strip().upper(),
+            asker__isnull=True,
+        )
+        .select_related("department")
+        .first()
+    )
+    if question is None:
+        raise NotFound("咨询编号或查询密码不正确。")
+    return question

@@ -1,0 +1,428 @@
+"""Asking, answering, transferring, following up and rating questions. Every change is one
+transaction with its audit record; the due dates are working days on the platform's
+calendar (the deadline scan lights them as it lights cases)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from shenpi.accounts.constants import Role
+from shenpi.accounts.models import Department, Division, User
+from shenpi.accounts.ratelimit import allowed
+from shenpi.audit.services import audit_record, client_ip
+from shenpi.cases.constants import MATERIAL_FILE_TYPES
+from shenpi.cases.services import competent_department
+from shenpi.catalog.models import Item
+from shenpi.common.files import check_upload
+from shenpi.core import clock
+from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, TooMany
+from shenpi.notify.services import notify, notify_number
+from shenpi.workdays.services import calendar
+
+from .constants import (
+    ANSWER_DAYS,
+    BODY_MAX,
+    HEAD_REVIEW_DAYS,
+    OPEN_STATUSES,
+    TITLE_MAX,
+    EntryKind,
+    QuestionStatus,
+    Rating,
+)
+from .models import AnswerTerm, Entry, Question
+
+# Questions a client address may ask in an hour without logging in; a user in a day.
+ANONYMOUS_PER_HOUR = 5
+USER_PER_DAY = 30
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def _stream(question: Question) -> str:
+    return f"question:{question.pk}"
+
+
+def _audit(question: Question, action: str, actor, detail: dict | None = None, request=None):
+    audit_record(
+        stream=_stream(question),
+        action=action,
+        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        request=request,
+        object_type="question",
+        object_id=str(question.pk),
+        detail={"number": question.number, **(detail or {})},
+        division=question.department.division_id,
+    )
+
+
+def answer_days(department: Department) -> int:
+    term = AnswerTerm.objects.filter(department=department).first()
+    return term.working_days if term else ANSWER_DAYS
+
+
+def answer_due(department: Department, day: date) -> date:
+    """The answer's due date for a question that reached `department` on `day`: its term in
+    working days, counted from the working day after (the platform's calendar)."""
+    return clock.add_working_days(calendar(day), day, answer_days(department))
+
+
+def _named(actor) -> User | None:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    if getattr(actor, "is_system_client", False):
+        raise NotAllowed("系统客户端不能以自己的名义提问。", code="clients_cannot_ask")
+    return actor
+
+
+def _limit(actor, request) -> None:
+    if actor is None:
+        key, limit, window = f"ask-anon:{client_ip(request) or 'unknown'}", ANONYMOUS_PER_HOUR, 3600
+        message = "匿名提问过于频繁，请一小时后再试，或登录后提问。"
+    else:
+        key, limit, window = f"ask-user:{actor.pk}", USER_PER_DAY, 86400
+        message = f"每天最多提问 {USER_PER_DAY} 次，请明天再试。"
+    if not allowed(key, limit=limit, window=window):
+        raise TooMany(message, code="too_many_questions")
+
+
+def _route(item: Item | None, division: Division | None, policy, department) -> Department:
+    """The item's competent department (the chosen city or county for a two-level item,
+    as for an application); a policy's publishing department; else the one chosen."""
+    if item is not None:
+        version = item.current
+        if version is None or item.abolished_at:
+            raise InvalidInput("该事项已废止或尚未发布。", errors={"item": ["请选择在办事项。"]})
+        if version.two_level and division is None:
+            return item.department
+        return competent_department(version, item, division)
+    if policy is not None:
+        return policy.department
+    if department is not None and department.is_active:
+        return department
+    raise InvalidInput(
+        "请选择咨询的事项、政策或部门。", errors={"department": ["请选择受理咨询的部门。"]}
+    )
+
+
+def _attachment(upload):
+    if upload is None:
+        return None
+    return check_upload(
+        upload,
+        allowed=MATERIAL_FILE_TYPES,
+        max_bytes=settings.SHENPI_MAX_FILE_MB * 1024 * 1024,
+        label="附件",
+    )
+
+
+def _entry(question, kind, text, *, author=None, department=None, checked=None) -> Entry:
+    entry = Entry(
+        question=question,
+        kind=kind,
+        text=text,
+        author=author,
+        department=department,
+        at=timezone.now(),
+    )
+    if checked is not None:
+        entry.attachment_name = checked.name
+        entry.attachment.save(checked.name, ContentFile(checked.data), save=False)
+    entry.save()
+    return entry
+
+
+def _tell_asker(question: Question, title: str, body: str) -> None:
+    """In-site message and SMS/e-mail to a named asker; an SMS to an anonymous one."""
+    text = f"{body}（咨询编号 {question.number}）"
+    if question.asker_id:
+        notify(question.asker, title=title, body=text)
+    elif question.mobile:
+        notify_number(question.mobile, title=title, body=text)
+
+
+def _clean_text(value: str, field: str, label: str, limit: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(f"请填写{label}。", errors={field: [f"请填写{label}"]})
+    if len(value) > limit:
+        raise InvalidInput(
+            f"{label}不能超过 {limit} 个字。", errors={field: [f"{label}不能超过 {limit} 个字"]}
+        )
+    return value
+
+
+@transaction.atomic
+def question_ask(
+    *,
+    actor,
+    title: str,
+    body: str,
+    item: Item | None = None,
+    division: Division | None = None,
+    policy=None,
+    department: Department | None = None,
+    mobile: str = "",
+    attachment=None,
+    request=None,
+) -> Question:
+    """Anyone asks; a logged-in user under their name, an anonymous visitor with a mobile
+    number (the answer is sent there, and the query number and password read it)."""
+    asker = _named(actor)
+    errors = {}
+    try:
+        title = _clean_text(title, "title", "标题", TITLE_MAX)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    try:
+        body = _clean_text(body, "body", "问题", BODY_MAX)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    mobile = re.sub(r"\s", "", mobile or "")
+    if asker is None and not _MOBILE.match(mobile):
+        errors["mobile"] = ["请填写 11 位手机号码，答复将发送到该号码"]
+    if errors:
+        raise InvalidInput(
+            "；".join(messages[0] for messages in errors.values()) + "。", errors=errors
+        )
+    routed = _route(item, division, policy, department)
+    checked = _attachment(attachment)
+    _limit(asker, request)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    question = Question.objects.create(
+        number=f"ZX{today:%Y%m%d}{secrets.randbelow(10**6):06d}",
+        query_password="".join(
+            secrets.choice("23456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(8)
+        ),
+        asker=asker,
+        mobile="" if asker else mobile,
+        title=title,
+        item=item,
+        version=item.current if item is not None else None,
+        policy=policy,
+        department=routed,
+        asked_at=now,
+        due_date=answer_due(routed, today),
+    )
+    _entry(question, EntryKind.QUESTION, body, author=asker, checked=checked)
+    _audit(question, "question.ask", asker, {"department": routed.code}, request=request)
+    return question
+
+
+def is_staff_of(actor, department) -> bool:
+    return bool(
+        actor is not None
+        and getattr(actor, "is_authenticated", False)
+        and not getattr(actor, "is_system_client", False)
+        and actor.has_role(Role.OFFICIAL, Role.HEAD)
+        and actor.department
+        and actor.department.pk == department.pk
+    )
+
+
+def _lock_for_staff(actor, question: Question) -> Question:
+    question = Question.objects.select_for_update().select_related("department").get(pk=question.pk)
+    if not is_staff_of(actor, question.department):
+        raise NotFound("未找到该咨询。")
+    return question
+
+
+def _ensure_open(question: Question) -> None:
+    if question.status not in OPEN_STATUSES:
+        raise Conflict("该咨询已答复或已办结。", code="not_open")
+
+
+@transaction.atomic
+def question_claim(*, actor, question: Question) -> Question:
+    question = _lock_for_staff(actor, question)
+    _ensure_open(question)
+    if question.claimed_by_id and question.claimed_by_id != actor.pk:
+        raise Conflict("该咨询已由其他工作人员认领。", code="claimed_by_another")
+    question.status, question.claimed_by = QuestionStatus.CLAIMED, actor
+    question.save(update_fields=["status", "claimed_by"])
+    _audit(question, "question.claim", actor)
+    return question
+
+
+@transaction.atomic
+def question_assign(*, actor, question: Question, official: User) -> Question:
+    """The department's head gives the question to one of its officials."""
+    question = _lock_for_staff(actor, question)
+    if not actor.has_role(Role.HEAD):
+        raise NotAllowed("只有部门负责人可以指派。", code="head_only")
+    _ensure_open(question)
+    if not is_staff_of(official, question.department):
+        raise InvalidInput(
+            "只能指派给本部门的工作人员。", errors={"official": ["不是本部门人员。"]}
+        )
+    question.status, question.claimed_by = QuestionStatus.CLAIMED, official
+    question.save(update_fields=["status", "claimed_by"])
+    _audit(question, "question.assign", actor, {"official": official.username})
+    return question
+
+
+def _ensure_holder(actor, question: Question) -> None:
+    if question.claimed_by_id and question.claimed_by_id != actor.pk:
+        raise Conflict("该咨询已由其他工作人员认领。", code="claimed_by_another")
+
+
+@transaction.atomic
+def question_answer(*, actor, question: Question, text: str, attachment=None) -> Question:
+    question = _lock_for_staff(actor, question)
+    _ensure_open(question)
+    _ensure_holder(actor, question)
+    text = _clean_text(text, "text", "答复", BODY_MAX * 2)
+    checked = _attachment(attachment)
+    question.status = QuestionStatus.ANSWERED
+    question.claimed_by = actor
+    question.answered_at = timezone.now()
+    question.save(update_fields=["status", "claimed_by", "answered_at"])
+    _entry(
+        question,
+        EntryKind.ANSWER,
+        text,
+        author=actor,
+        department=question.department,
+        checked=checked,
+    )
+    _audit(question, "question.answer", actor)
+    _tell_asker(question, "您的咨询已答复", f"“{question.title}”已由{question.department.name}答复")
+    return question
+
+
+@transaction.atomic
+def question_request_details(*, actor, question: Question, text: str) -> Question:
+    """Ask the asker for details; the due date stands (nothing pauses)."""
+    question = _lock_for_staff(actor, question)
+    _ensure_open(question)
+    _ensure_holder(actor, question)
+    text = _clean_text(text, "text", "需要补充说明的内容", BODY_MAX)
+    _entry(question, EntryKind.DETAILS, text, author=actor, department=question.department)
+    _audit(question, "question.details", actor)
+    _tell_asker(question, "请补充咨询内容", f"{question.department.name}请您补充说明：{text[:60]}")
+    return question
+
+
+@transaction.atomic
+def question_transfer(
+    *, actor, question: Question, department: Department, reason: str
+) -> Question:
+    """Once, to another department, with a reason; it gets its own full term from today."""
+    question = _lock_for_staff(actor, question)
+    _ensure_open(question)
+    if question.transferred_from_id:
+        raise Conflict("该咨询已转办过一次，不能再次转办。", code="already_transferred")
+    if department is None or not department.is_active or department.pk == question.department_id:
+        raise InvalidInput("请选择另一个部门。", errors={"department": ["请选择另一个部门。"]})
+    reason = _clean_text(reason, "reason", "转办理由", 300)
+    source = question.department
+    question.transferred_from = source
+    question.department = department
+    question.status, question.claimed_by = QuestionStatus.OPEN, None
+    question.due_date = answer_due(department, timezone.localdate())
+    question.save(
+        update_fields=["transferred_from", "department", "status", "claimed_by", "due_date"]
+    )
+    _entry(
+        question,
+        EntryKind.TRANSFER,
+        f"转至{department.name}：{reason}",
+        author=actor,
+        department=source,
+    )
+    _audit(question, "question.transfer", actor, {"from": source.code, "to": department.code})
+    _tell_asker(question, "您的咨询已转办", f"已由{source.name}转至{department.name}办理")
+    return question
+
+
+def _lock_for_asker(actor, question: Question, password: str = "") -> Question:
+    question = Question.objects.select_for_update().select_related("department").get(pk=question.pk)
+    named = _named(actor)
+    if question.asker_id:
+        if named is None or named.pk != question.asker_id:
+            raise NotFound("未找到该咨询。")
+    elif not password or not secrets.compare_digest(password.upper(), question.query_password):
+        raise NotFound("未找到该咨询。")
+    return question
+
+
+@transaction.atomic
+def question_follow_up(*, actor, question: Question, text: str, password: str = "") -> Question:
+    """Once, on the same thread, after the answer and before rating it: back to the
+    department with a full term from today."""
+    question = _lock_for_asker(actor, question, password)
+    if question.status != QuestionStatus.ANSWERED:
+        raise Conflict("答复之后、评价之前才能追问。", code="not_answered")
+    if question.followed_up:
+        raise Conflict("每个咨询只能追问一次。", code="already_followed_up")
+    text = _clean_text(text, "text", "追问", BODY_MAX)
+    question.followed_up = True
+    question.status = QuestionStatus.CLAIMED if question.claimed_by_id else QuestionStatus.OPEN
+    question.answered_at = None
+    question.due_date = answer_due(question.department, timezone.localdate())
+    question.save(update_fields=["followed_up", "status", "answered_at", "due_date"])
+    _entry(question, EntryKind.FOLLOW_UP, text, author=question.asker)
+    _audit(question, "question.follow_up", actor)
+    if question.claimed_by_id:
+        notify(
+            question.claimed_by,
+            title=f"咨询追问：{question.title}",
+            body=f"请于 {question.due_date:%Y-%m-%d} 前答复（{question.number}）。",
+        )
+    return question
+
+
+@transaction.atomic
+def question_rate(*, actor, question: Question, rating: str, password: str = "") -> Question:
+    """满意 / 基本满意 / 不满意, once, after the answer; 不满意 goes to the department's
+    head, who looks at it within HEAD_REVIEW_DAYS working days."""
+    question = _lock_for_asker(actor, question, password)
+    if question.status != QuestionStatus.ANSWERED:
+        raise Conflict("答复之后才能评价。", code="not_answered")
+    if question.rating:
+        raise Conflict("已经评价过了。", code="already_rated")
+    if rating not in Rating.values:
+        raise InvalidInput("请选择评价。", errors={"rating": ["请选择满意、基本满意或不满意。"]})
+    today = timezone.localdate()
+    question.rating, question.rated_at = rating, timezone.now()
+    question.status = QuestionStatus.CLOSED
+    fields = ["rating", "rated_at", "status"]
+    if rating == Rating.UNSATISFIED:
+        question.head_review_due = clock.add_working_days(calendar(today), today, HEAD_REVIEW_DAYS)
+        fields.append("head_review_due")
+        for head in User.objects.filter(
+            office__department=question.department,
+            role_assignments__role=Role.HEAD,
+            is_active=True,
+        ).distinct():
+            notify(
+                head,
+                title=f"咨询答复不满意：{question.title}",
+                body=f"请于 {question.head_review_due:%Y-%m-%d} 前复核（{question.number}）。",
+            )
+    question.save(update_fields=fields)
+    _audit(question, "question.rate", actor, {"rating": rating})
+    return question
+
+
+@transaction.atomic
+def question_head_review(*, actor, question: Question, note: str) -> Question:
+    """The head records having looked at an answer rated 不满意."""
+    question = _lock_for_staff(actor, question)
+    if not actor.has_role(Role.HEAD):
+        raise NotAllowed("只有部门负责人可以复核。", code="head_only")
+    if question.rating != Rating.UNSATISFIED:
+        raise Conflict("只有评价为不满意的答复需要复核。", code="not_unsatisfied")
+    if question.head_reviewed_at:
+        raise Conflict("已经复核过了。", code="already_reviewed")
+    note = _clean_text(note, "note", "复核意见", 1000)
+    question.head_reviewed_at, question.head_reviewed_by = timezone.now(), actor
+    question.save(update_fields=["head_reviewed_at", "head_reviewed_by"])
+    _audit(question, "question.head_review", actor, {"note": note})
+    return question
