@@ -5,7 +5,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from . import cases, catalog, supervision, views
+from . import cases, catalog, consult, supervision, views
 
 app_name = "api"
 
@@ -52,6 +52,14 @@ urlpatterns = [
     path("licences/verify/", cases.LicenceVerifyApi.as_view(), name="licence_verify"),
     path("supervision/warnings/", supervision.WarningListApi.as_view(), name="warnings"),
     path("supervision/evaluation/", supervision.EvaluationApi.as_view(), name="evaluation"),
+    path("questions/", consult.QuestionListApi.as_view(), name="questions"),
+    path("questions/lookup/", consult.QuestionLookupApi.as_view(), name="question_lookup"),
+    path("questions/<uuid:pk>/", consult.QuestionDetailApi.as_view(), name="question"),
+    path(
+        "questions/<uuid:pk>/actions/",
+        consult.QuestionActionApi.as_view(),
+        name="question_actions",
+    ),
     path("complaints/", supervision.ComplaintFileApi.as_view(), name="complaints"),
     path(
         "complaints/<str:number>/actions/",

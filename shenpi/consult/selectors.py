@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from shenpi.accounts.ratelimit import allowed
 from shenpi.core.errors import NotFound, TooMany
 
+from .access import is_staff_of
 from .constants import OPEN_STATUSES
 from .models import Question
 
@@ -49,3 +50,14 @@ def question_looked_up(address: str | None, number: str, password: str) -> Quest
     if question is None:
         raise NotFound("咨询编号或查询密码不正确。")
     return question
+
+
+def question_for(actor, pk) -> Question:
+    """A question its asker or an official of its department may read; anyone else is told
+    it does not exist (404), as for cases."""
+    question = Question.objects.filter(pk=pk).select_related("department", "item").first()
+    if question is None or actor is None or not getattr(actor, "is_authenticated", False):
+        raise NotFound("未找到该咨询。")
+    if question.asker_id == actor.pk or is_staff_of(actor, question.department):
+        return question
+    raise NotFound("未找到该咨询。")

@@ -26,6 +26,7 @@ from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, Too
 from shenpi.notify.services import notify, notify_number
 from shenpi.workdays.services import calendar
 
+from .access import is_staff_of
 from .constants import (
     ANSWER_DAYS,
     BODY_MAX,
@@ -215,17 +216,6 @@ def question_ask(
     return question
 
 
-def is_staff_of(actor, department) -> bool:
-    return bool(
-        actor is not None
-        and getattr(actor, "is_authenticated", False)
-        and not getattr(actor, "is_system_client", False)
-        and actor.has_role(Role.OFFICIAL, Role.HEAD)
-        and actor.department
-        and actor.department.pk == department.pk
-    )
-
-
 def _lock_for_staff(actor, question: Question) -> Question:
     question = Question.objects.select_for_update().select_related("department").get(pk=question.pk)
     if not is_staff_of(actor, question.department):
@@ -383,10 +373,10 @@ def question_rate(*, actor, question: Question, rating: str, password: str = "")
     """满意 / 基本满意 / 不满意, once, after the answer; 不满意 goes to the department's
     head, who looks at it within HEAD_REVIEW_DAYS working days."""
     question = _lock_for_asker(actor, question, password)
-    if question.status != QuestionStatus.ANSWERED:
-        raise Conflict("答复之后才能评价。", code="not_answered")
     if question.rating:
         raise Conflict("已经评价过了。", code="already_rated")
+    if question.status != QuestionStatus.ANSWERED:
+        raise Conflict("答复之后才能评价。", code="not_answered")
     if rating not in Rating.values:
         raise InvalidInput("请选择评价。", errors={"rating": ["请选择满意、基本满意或不满意。"]})
     today = timezone.localdate()
@@ -426,3 +416,50 @@ def question_head_review(*, actor, question: Question, note: str) -> Question:
     question.save(update_fields=["head_reviewed_at", "head_reviewed_by"])
     _audit(question, "question.head_review", actor, {"note": note})
     return question
+
+
+ACTIONS = (
+    "claim",
+    "assign",
+    "answer",
+    "details",
+    "transfer",
+    "follow_up",
+    "rate",
+    "head_review",
+)
+
+
+def question_act(
+    *,
+    actor,
+    question: Question,
+    action: str,
+    text: str = "",
+    department: Department | None = None,
+    official: User | None = None,
+    rating: str = "",
+    note: str = "",
+    password: str = "",
+    attachment=None,
+) -> Question:
+    """One entry for the pages and the API: the action named, with its own input."""
+    if action == "claim":
+        return question_claim(actor=actor, question=question)
+    if action == "assign":
+        if official is None:
+            raise InvalidInput("请选择指派的工作人员。", errors={"official": ["请选择。"]})
+        return question_assign(actor=actor, question=question, official=official)
+    if action == "answer":
+        return question_answer(actor=actor, question=question, text=text, attachment=attachment)
+    if action == "details":
+        return question_request_details(actor=actor, question=question, text=text)
+    if action == "transfer":
+        return question_transfer(actor=actor, question=question, department=department, reason=text)
+    if action == "follow_up":
+        return question_follow_up(actor=actor, question=question, text=text, password=password)
+    if action == "rate":
+        return question_rate(actor=actor, question=question, rating=rating, password=password)
+    if action == "head_review":
+        return question_head_review(actor=actor, question=question, note=note or text)
+    raise InvalidInput("未知的操作。", errors={"action": [f"应为 {'、'.join(ACTIONS)} 之一。"]})

@@ -1,0 +1,248 @@
+"""/api/v1 for consultation (在线答疑 / 政策法规咨询): ask (anonymous with a mobile, or
+signed in), the asker's questions and the officials' inbox, one question's thread, the
+anonymous look-up, and the actions. The pages call the same services."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shenpi.accounts.constants import Role
+from shenpi.accounts.models import Department, Division, User
+from shenpi.audit.services import client_ip
+from shenpi.catalog.models import Item
+from shenpi.consult import selectors, services
+from shenpi.core.errors import NotAllowed
+from shenpi.publishing.models import Publication, PublicationStatus
+
+from .idempotency import idempotent
+
+
+def _person(request):
+    """The signed-in person, or None (anonymous); a system client cannot ask."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    if getattr(user, "is_system_client", False):
+        raise NotAllowed("系统客户端不能咨询。", code="clients_cannot_ask")
+    return user
+
+
+class AskIn(serializers.Serializer):
+    # Checked by the service (the pages' rule, one copy): empty or too long is refused there.
+    title = serializers.CharField(
+        required=False, allow_blank=True, help_text="标题（不超过 80 字）"
+    )
+    body = serializers.CharField(
+        required=False, allow_blank=True, help_text="问题（不超过 2000 字）"
+    )
+    item = serializers.CharField(required=False, allow_blank=True, help_text="事项编码")
+    division = serializers.CharField(
+        required=False, allow_blank=True, help_text="两级事项：拟办理的市、县（区）代码"
+    )
+    policy = serializers.UUIDField(required=False, allow_null=True, help_text="政策文件编号")
+    department = serializers.CharField(
+        required=False, allow_blank=True, help_text="部门代码（不涉及事项或政策时）"
+    )
+    mobile = serializers.CharField(
+        required=False, allow_blank=True, help_text="匿名提问：接收答复的手机号码"
+    )
+    attachment = serializers.FileField(required=False, help_text="附件（PDF、图片、Word、Excel）")
+
+
+class EntryOut(serializers.Serializer):
+    kind = serializers.CharField()
+    kind_display = serializers.CharField(source="get_kind_display")
+    text = serializers.CharField()
+    department = serializers.CharField(source="department.name", allow_null=True, default=None)
+    attachment_name = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class QuestionOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    status_display = serializers.CharField(source="get_status_display")
+    item = serializers.CharField(source="item.code", allow_null=True, default=None)
+    department = serializers.CharField(source="department.code")
+    department_name = serializers.CharField(source="department.name")
+    asked_at = serializers.DateTimeField()
+    due_date = serializers.DateField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+    transferred_from = serializers.CharField(
+        source="transferred_from.name", allow_null=True, default=None
+    )
+    followed_up = serializers.BooleanField()
+    rating = serializers.CharField()
+
+
+class QuestionThreadOut(QuestionOut):
+    entries = serializers.SerializerMethodField()
+
+    def get_entries(self, obj) -> list[dict]:
+        return EntryOut(selectors.thread(obj), many=True).data
+
+
+class AskedOut(QuestionOut):
+    query_password = serializers.CharField(help_text="匿名提问的查询密码（只在此时给出）")
+
+
+class QuestionListApi(APIView):
+    permission_classes = []
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        summary="我的咨询（提问人）或本部门待答复的咨询（工作人员，按答复期限）",
+        responses={200: QuestionOut(many=True)},
+    )
+    def get(self, request):
+        person = _person(request)
+        if person is None:
+            raise NotAllowed(
+                "请登录后查看，匿名提问请用咨询编号和查询密码查询。", code="login_required"
+            )
+        if person.department is not None and person.has_role(Role.OFFICIAL, Role.HEAD):
+            rows = selectors.inbox(person.department)[:200]
+        else:
+            rows = selectors.asked_by(person)[:200]
+        return Response(QuestionOut(rows, many=True).data)
+
+    @extend_schema(
+        summary="我要问：咨询事项、政策或部门（登录后实名，或匿名留手机号）",
+        request={"multipart/form-data": AskIn, "application/json": AskIn},
+        responses={201: AskedOut},
+        examples=[
+            OpenApiExample(
+                "匿名咨询事项",
+                value={
+                    "title": "食品经营许可需要什么材料",
+                    "body": "开小吃店需要准备哪些材料？",
+                    "item": "640100-SCJG-001",
+                    "mobile": "13895001234",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    @idempotent
+    def post(self, request):
+        body = AskIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        policy = None
+        if d.get("policy"):
+            policy = get_object_or_404(
+                Publication, pk=d["policy"], status=PublicationStatus.PUBLISHED
+            )
+        question = services.question_ask(
+            actor=_person(request),
+            title=d.get("title", ""),
+            body=d.get("body", ""),
+            item=get_object_or_404(Item, code=d["item"]) if d.get("item") else None,
+            division=get_object_or_404(Division, code=d["division"]) if d.get("division") else None,
+            policy=policy,
+            department=(
+                get_object_or_404(Department, code=d["department"], is_active=True)
+                if d.get("department")
+                else None
+            ),
+            mobile=d.get("mobile", ""),
+            attachment=d.get("attachment"),
+            request=request._request,
+        )
+        return Response(AskedOut(question).data, status=201)
+
+
+class QuestionDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="咨询及其往来（提问人或本部门工作人员）", responses={200: QuestionThreadOut}
+    )
+    def get(self, request, pk):
+        return Response(QuestionThreadOut(selectors.question_for(_person(request), pk)).data)
+
+
+class LookupIn(serializers.Serializer):
+    number = serializers.CharField(max_length=20)
+    password = serializers.CharField(max_length=12)
+
+
+class QuestionLookupApi(APIView):
+    """Anonymous askers read their question by its number and query password (a wrong
+    password spends the address's tracking budget)."""
+
+    permission_classes = []
+
+    @extend_schema(summary="匿名提问查询答复", request=LookupIn, responses={200: QuestionThreadOut})
+    def post(self, request):
+        body = LookupIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        question = selectors.question_looked_up(
+            client_ip(request._request),
+            body.validated_data["number"],
+            body.validated_data["password"],
+        )
+        return Response(QuestionThreadOut(question).data)
+
+
+class QuestionActionIn(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=list(services.ACTIONS),
+        help_text="claim 认领 / assign 指派（负责人） / answer 答复 / details 请补充说明 / "
+        "transfer 转办（一次） / follow_up 追问（一次） / rate 评价 / head_review 负责人复核",
+    )
+    text = serializers.CharField(
+        required=False, allow_blank=True, help_text="答复、说明、转办理由或追问"
+    )
+    department = serializers.CharField(
+        required=False, allow_blank=True, help_text="转办至（部门代码）"
+    )
+    official = serializers.CharField(required=False, allow_blank=True, help_text="指派给（用户名）")
+    rating = serializers.ChoiceField(
+        choices=["satisfied", "fair", "unsatisfied"], required=False, allow_blank=True
+    )
+    note = serializers.CharField(required=False, allow_blank=True, help_text="复核意见")
+    password = serializers.CharField(
+        required=False, allow_blank=True, help_text="匿名提问人追问、评价时的查询密码"
+    )
+
+
+class QuestionActionApi(APIView):
+    """The same actions as the pages. Anonymous askers follow up and rate with the query
+    password; everyone else is who they signed in as."""
+
+    permission_classes = []
+
+    @extend_schema(
+        summary="咨询办理：认领、指派、答复、请补充说明、转办、追问、评价、复核",
+        request=QuestionActionIn,
+        responses={200: QuestionOut},
+    )
+    @idempotent
+    def post(self, request, pk):
+        from shenpi.consult.models import Question
+
+        body = QuestionActionIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        question = get_object_or_404(Question, pk=pk)
+        question = services.question_act(
+            actor=_person(request),
+            question=question,
+            action=d["action"],
+            text=d.get("text", ""),
+            department=(
+                get_object_or_404(Department, code=d["department"]) if d.get("department") else None
+            ),
+            official=get_object_or_404(User, username=d["official"]) if d.get("official") else None,
+            rating=d.get("rating", ""),
+            note=d.get("note", ""),
+            password=d.get("password", ""),
+        )
+        return Response(QuestionOut(question).data)
