@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("shenpi.notify.urls")),
     path("", include("shenpi.supervision.urls")),
     path("", include("shenpi.publishing.urls")),
+    path("", include("shenpi.consult.urls")),
     path("", include("shenpi.portal.urls")),
 ]
 

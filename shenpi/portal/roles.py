@@ -43,6 +43,7 @@ HOMES = {
             NavItem("我的证照与材料库", "/my/cases/", "复用已取得的证照和上传过的材料"),
             NavItem("我要投诉", "/complain/", "实名或匿名投诉，凭编号和查询密码查询"),
             NavItem("我的投诉", "/my/complaints/", "查看答复并评价"),
+            NavItem("我的咨询", "/my/questions/", "查看部门的答复，追问一次，评价"),
         ),
     ),
     Role.CLERK: RoleHome(
@@ -74,7 +75,7 @@ HOMES = {
         (
             NavItem("待办事项", "/desk/intake/", "按期限排序的预审与受理"),
             NavItem("事项维护", "/catalog/manage/", "起草事项新版本，提交法制审核"),
-            NavItem("在线答疑", None, ""),
+            NavItem("在线答疑", "/desk/questions/", "本部门待答复的咨询，按答复期限排列"),
             NavItem("信息发布", "/publishing/", "新闻、通知、政策，经负责人审核后发布"),
             NavItem("纠错与责任认定", "/supervision/findings/", "涉及本人的认定，可以陈述意见"),
             NavItem("转办投诉", "/supervision/complaints/", "监察机构转来的投诉，按期答复"),
@@ -92,6 +93,7 @@ HOMES = {
             NavItem("信息发布审核", "/publishing/", "本部门起草的信息，审核后才公开"),
             NavItem("事项维护", "/catalog/manage/", ""),
             NavItem("督办答复", "/supervision/orders/", ""),
+            NavItem("在线答疑", "/desk/questions/", "本部门的咨询；不满意的答复须复核"),
             NavItem("转办投诉", "/supervision/complaints/", "监察机构转来的投诉，按期答复"),
         ),
     ),

@@ -24,7 +24,7 @@ PUBLIC_ENTRANCES = [
         "catalog:guide_list",
     ),
     ("track", "进度查询", "bi-search", "凭办件编号和查询密码查看办理进度，无需登录", "cases:track"),
-    ("consult", "咨询", "bi-chat-dots", "向部门提问，常见问题公开可查", None),
+    ("consult", "咨询", "bi-chat-dots", "向部门提问，凭编号查询答复", "consult:ask"),
     (
         "complain",
         "投诉",

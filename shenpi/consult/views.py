@@ -1,0 +1,174 @@
+"""Consultation pages: 我要问, the anonymous look-up, 我的咨询, the officials' 在线答疑 inbox
+and one question's page. Thin: the services decide, the selectors read (the API calls
+the same ones)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from shenpi.accounts.constants import Role
+from shenpi.accounts.models import Department, User
+from shenpi.audit.services import client_ip
+from shenpi.catalog.models import Item
+from shenpi.common.lookup import by_id
+from shenpi.core.errors import DomainError, NotFound
+from shenpi.publishing.models import Publication, PublicationStatus
+
+from . import selectors, services
+from .access import is_staff_of
+from .constants import BODY_MAX, TITLE_MAX, Rating
+
+
+def _person(request):
+    user = request.user
+    return user if user.is_authenticated else None
+
+
+def ask(request):
+    item = Item.objects.filter(code=request.GET.get("item") or request.POST.get("item") or "")
+    item = item.select_related("current", "department").first()
+    policy = by_id(
+        Publication,
+        request.GET.get("policy") or request.POST.get("policy") or "",
+        status=PublicationStatus.PUBLISHED,
+    )
+    departments = Department.objects.filter(is_active=True).order_by("code")
+    typed = {key: request.POST.get(key, "") for key in ("title", "body", "mobile", "department")}
+    if request.method == "POST":
+        try:
+            question = services.question_ask(
+                actor=_person(request),
+                title=typed["title"],
+                body=typed["body"],
+                item=item,
+                policy=policy,
+                department=departments.filter(code=typed["department"]).first()
+                if not (item or policy)
+                else None,
+                mobile=typed["mobile"],
+                attachment=request.FILES.get("attachment"),
+                request=request,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            if question.asker_id:
+                messages.success(request, f"咨询已提交，编号 {question.number}，请留意答复。")
+                return redirect("consult:question", pk=question.pk)
+            return render(request, "consult/asked.html", {"question": question})
+    return render(
+        request,
+        "consult/ask.html",
+        {
+            "item": item,
+            "policy": policy,
+            "departments": departments,
+            "typed": typed,
+            "title_max": TITLE_MAX,
+            "body_max": BODY_MAX,
+        },
+    )
+
+
+def _act(request, question, password=""):
+    """A posted action on the question; the typed text comes back on a refusal."""
+    data = request.POST
+    try:
+        services.question_act(
+            actor=_person(request),
+            question=question,
+            action=data.get("action", ""),
+            text=data.get("text", ""),
+            department=Department.objects.filter(code=data.get("department", "")).first(),
+            official=User.objects.filter(username=data.get("official", "")).first(),
+            rating=data.get("rating", ""),
+            note=data.get("note", ""),
+            password=password,
+            attachment=request.FILES.get("attachment"),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, "已提交。")
+    return True
+
+
+def _context(request, question, **extra):
+    person = _person(request)
+    staff = is_staff_of(person, question.department)
+    context = {
+        "question": question,
+        "entries": selectors.thread(question),
+        "staff": staff,
+        "asker_view": not staff,
+        "ratings": Rating.choices,
+        "today": timezone.localdate(),
+        "typed_text": request.POST.get("text", "") if request.method == "POST" else "",
+    }
+    if staff:
+        context["departments"] = Department.objects.filter(is_active=True).exclude(
+            pk=question.department_id
+        )
+        context["colleagues"] = User.objects.filter(
+            office__department=question.department, is_active=True
+        ).order_by("username")
+        context["is_head"] = person.has_role(Role.HEAD)
+    context.update(extra)
+    return context
+
+
+def question(request, pk):
+    try:
+        found = selectors.question_for(_person(request), pk)
+    except NotFound:
+        raise Http404 from None
+    if request.method == "POST" and _act(request, found):
+        return redirect("consult:question", pk=found.pk)
+    found.refresh_from_db()
+    return render(request, "consult/question.html", _context(request, found))
+
+
+def lookup(request):
+    """Anonymous askers: the question by its number and query password, with the follow-up
+    and the rating (the password travels with each form)."""
+    found = None
+    number = request.POST.get("number", "").strip()
+    password = request.POST.get("password", "").strip()
+    if request.method == "POST":
+        try:
+            found = selectors.question_looked_up(client_ip(request), number, password)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            if request.POST.get("action"):
+                _act(request, found, password=password)
+                found.refresh_from_db()
+    context = {"number": number, "found": found, "password": password if found else ""}
+    if found is not None:
+        context.update(_context(request, found, asker_view=True, staff=False))
+    return render(request, "consult/lookup.html", context)
+
+
+@login_required
+def mine(request):
+    return render(
+        request, "consult/mine.html", {"questions": selectors.asked_by(request.user)[:200]}
+    )
+
+
+@login_required
+def inbox(request):
+    user = request.user
+    if user.department is None or not is_staff_of(user, user.department):
+        raise Http404
+    return render(
+        request,
+        "consult/inbox.html",
+        {
+            "questions": selectors.inbox(user.department)[:200],
+            "today": timezone.localdate(),
+            "department": user.department,
+        },
+    )
