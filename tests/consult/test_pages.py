@@ -100,3 +100,17 @@ def test_the_tiles_lead_to_working_pages(client, demo):
     assert client.get("/desk/questions/").status_code == 200
     client.force_login(demo("zhangsan"))
     assert client.get("/desk/questions/").status_code == 404
+
+
+def test_a_policy_page_offers_ask_and_the_question_goes_to_its_department(client, demo):
+    from shenpi.publishing.models import Publication
+
+    policy = Publication.objects.filter(status="published").select_related("department").first()
+    page = client.get(reverse("publishing:detail", args=[policy.pk])).content.decode()
+    assert f"/consult/ask/?policy={policy.pk}" in page
+    client.force_login(demo("zhangsan"))
+    client.post(
+        "/consult/ask/", {"policy": str(policy.pk), "title": "适用范围", "body": "个体户适用吗？"}
+    )
+    assert Question.objects.get().department == policy.department
+    assert client.get("/consult/ask/?policy=not-a-uuid").status_code == 200
