@@ -3,7 +3,7 @@ signed in), the asker's questions and the officials' inbox, one question's threa
 anonymous look-up, and the actions. The pages call the same services."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -14,7 +14,9 @@ from shenpi.accounts.constants import Role
 from shenpi.accounts.models import Department, Division, User
 from shenpi.audit.services import client_ip
 from shenpi.catalog.models import Item
+from shenpi.common.lookup import by_id_or_404
 from shenpi.consult import selectors, services
+from shenpi.consult.models import Faq
 from shenpi.core.errors import NotAllowed
 from shenpi.publishing.models import Publication, PublicationStatus
 
@@ -195,7 +197,8 @@ class QuestionActionIn(serializers.Serializer):
     action = serializers.ChoiceField(
         choices=list(services.ACTIONS),
         help_text="claim 认领 / assign 指派（负责人） / answer 答复 / details 请补充说明 / "
-        "transfer 转办（一次） / follow_up 追问（一次） / rate 评价 / head_review 负责人复核",
+        "transfer 转办（一次） / follow_up 追问（一次） / rate 评价 / head_review 负责人复核 / "
+        "propose_faq 推荐为常见问题（title 与 text 为改写后的问答）",
     )
     text = serializers.CharField(
         required=False, allow_blank=True, help_text="答复、说明、转办理由或追问"
@@ -208,6 +211,9 @@ class QuestionActionIn(serializers.Serializer):
         choices=["satisfied", "fair", "unsatisfied"], required=False, allow_blank=True
     )
     note = serializers.CharField(required=False, allow_blank=True, help_text="复核意见")
+    title = serializers.CharField(
+        required=False, allow_blank=True, help_text="推荐为常见问题时的问题（改写，不含个人信息）"
+    )
     password = serializers.CharField(
         required=False, allow_blank=True, help_text="匿名提问人追问、评价时的查询密码"
     )
@@ -244,5 +250,64 @@ class QuestionActionApi(APIView):
             rating=d.get("rating", ""),
             note=d.get("note", ""),
             password=d.get("password", ""),
+            title=d.get("title", ""),
         )
         return Response(QuestionOut(question).data)
+
+
+class FaqOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+    answer = serializers.CharField()
+    status = serializers.CharField()
+    item = serializers.CharField(source="item.code", allow_null=True, default=None)
+    department = serializers.CharField(source="department.code")
+    published_at = serializers.DateTimeField(allow_null=True)
+    needs_review = serializers.BooleanField(help_text="依据的事项版本已不再现行")
+
+
+class FaqListApi(APIView):
+    """Public: an item's or a policy's FAQ, as its guide shows them."""
+
+    permission_classes = []
+
+    @extend_schema(
+        summary="常见问题（公开）：按事项或政策文件",
+        parameters=[
+            OpenApiParameter("item", str, description="事项编码"),
+            OpenApiParameter("policy", str, description="政策文件编号"),
+        ],
+        responses={200: FaqOut(many=True)},
+    )
+    def get(self, request):
+        item = policy = None
+        if request.GET.get("item"):
+            item = get_object_or_404(Item, code=request.GET["item"])
+        if request.GET.get("policy"):
+            policy = by_id_or_404(
+                Publication, request.GET["policy"], status=PublicationStatus.PUBLISHED
+            )
+        return Response(
+            FaqOut(selectors.published_faqs(item=item, policy=policy)[:100], many=True).data
+        )
+
+
+class FaqReviewIn(serializers.Serializer):
+    publish = serializers.BooleanField(help_text="true 公开 / false 退回")
+
+
+class FaqReviewApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="审核常见问题（部门负责人，非推荐人）", request=FaqReviewIn, responses={200: FaqOut}
+    )
+    def post(self, request, pk):
+        body = FaqReviewIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        faq = services.faq_review(
+            actor=_person(request),
+            faq=get_object_or_404(Faq, pk=pk),
+            publish=body.validated_data["publish"],
+        )
+        return Response(FaqOut(faq).data)

@@ -60,6 +60,8 @@ urlpatterns = [
         consult.QuestionActionApi.as_view(),
         name="question_actions",
     ),
+    path("faqs/", consult.FaqListApi.as_view(), name="faqs"),
+    path("faqs/<uuid:pk>/review/", consult.FaqReviewApi.as_view(), name="faq_review"),
     path("complaints/", supervision.ComplaintFileApi.as_view(), name="complaints"),
     path(
         "complaints/<str:number>/actions/",

@@ -33,3 +33,9 @@ class EntryKind(models.TextChoices):
     DETAILS = "details", _("请补充说明")
     FOLLOW_UP = "follow_up", _("追问")
     TRANSFER = "transfer", _("转办")
+
+
+class FaqStatus(models.TextChoices):
+    PROPOSED = "proposed", _("待负责人审核")
+    PUBLISHED = "published", _("已公开")
+    WITHDRAWN = "withdrawn", _("已撤回")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shenpi.common.fields import DigestField, SealedCharField
 
-from .constants import ANSWER_DAYS, OPEN_STATUSES, EntryKind, QuestionStatus, Rating
+from .constants import ANSWER_DAYS, OPEN_STATUSES, EntryKind, FaqStatus, QuestionStatus, Rating
 
 
 class AnswerTerm(models.Model):
@@ -121,3 +121,57 @@ class Entry(models.Model):
 
     def __str__(self):
         return f"{self.question_id} {self.kind}"
+
+
+class Faq(models.Model):
+    """常见问题: a question and its answer made public, edited and without the asker's
+    details; proposed by an official, published by a head other than the proposer (the
+    publishing rules of 信息发布). It names the item version it was written for: once
+    another version is in force it shows as to be reviewed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="faqs"
+    )
+    source = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="faqs"
+    )
+    item = models.ForeignKey(
+        "catalog.Item", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.ForeignKey(
+        "catalog.ItemVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    policy = models.ForeignKey(
+        "publishing.Publication", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("问题"), max_length=80)
+    answer = models.TextField(_("解答"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=FaqStatus.choices, default=FaqStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField()
+    approved_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("常见问题")
+        verbose_name_plural = _("常见问题")
+        indexes = [
+            models.Index(
+                fields=["item", "-published_at"],
+                condition=Q(status=FaqStatus.PUBLISHED),
+                name="faq_published_by_item",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def needs_review(self) -> bool:
+        """Written for a version no longer in force (the item's guide has changed)."""
+        return bool(self.item_id and self.version_id and self.item.current_id != self.version_id)

@@ -9,8 +9,8 @@ from shenpi.accounts.ratelimit import allowed
 from shenpi.core.errors import NotFound, TooMany
 
 from .access import is_staff_of
-from .constants import OPEN_STATUSES
-from .models import Question
+from .constants import OPEN_STATUSES, FaqStatus
+from .models import Faq, Question
 
 LOOKUP_LIMIT = 10  # look-ups per client address per 10 minutes, shared with case tracking
 
@@ -61,3 +61,19 @@ def question_for(actor, pk) -> Question:
     if question.asker_id == actor.pk or is_staff_of(actor, question.department):
         return question
     raise NotFound("未找到该咨询。")
+
+
+def published_faqs(*, item=None, policy=None) -> QuerySet[Faq]:
+    """The public FAQ of an item (its guide's 常见问题) or of a policy, newest first."""
+    faqs = Faq.objects.filter(status=FaqStatus.PUBLISHED).select_related("item", "department")
+    if item is not None:
+        faqs = faqs.filter(item=item)
+    if policy is not None:
+        faqs = faqs.filter(policy=policy)
+    return faqs.order_by("-published_at")
+
+
+def proposed_faqs(department) -> QuerySet[Faq]:
+    return Faq.objects.filter(department=department, status=FaqStatus.PROPOSED).select_related(
+        "proposed_by", "source"
+    )

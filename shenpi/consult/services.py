@@ -34,10 +34,11 @@ from .constants import (
     OPEN_STATUSES,
     TITLE_MAX,
     EntryKind,
+    FaqStatus,
     QuestionStatus,
     Rating,
 )
-from .models import AnswerTerm, Entry, Question
+from .models import AnswerTerm, Entry, Faq, Question
 
 # Questions a client address may ask in an hour without logging in; a user in a day.
 ANONYMOUS_PER_HOUR = 5
@@ -427,6 +428,7 @@ ACTIONS = (
     "follow_up",
     "rate",
     "head_review",
+    "propose_faq",
 )
 
 
@@ -442,6 +444,7 @@ def question_act(
     note: str = "",
     password: str = "",
     attachment=None,
+    title: str = "",
 ) -> Question:
     """One entry for the pages and the API: the action named, with its own input."""
     if action == "claim":
@@ -462,4 +465,71 @@ def question_act(
         return question_rate(actor=actor, question=question, rating=rating, password=password)
     if action == "head_review":
         return question_head_review(actor=actor, question=question, note=note or text)
+    if action == "propose_faq":
+        faq_propose(actor=actor, question=question, title=title, answer=text)
+        return question
     raise InvalidInput("未知的操作。", errors={"action": [f"应为 {'、'.join(ACTIONS)} 之一。"]})
+
+
+# --- 常见问题 ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def faq_propose(*, actor, question: Question, title: str, answer: str) -> Faq:
+    """An official proposes an answered question as a FAQ, edited: the asker's details are
+    not carried over (the title and the answer are written anew by the official)."""
+    question = _lock_for_staff(actor, question)
+    if question.status not in (QuestionStatus.ANSWERED, QuestionStatus.CLOSED):
+        raise Conflict("答复之后才能推荐为常见问题。", code="not_answered")
+    title = _clean_text(title, "title", "问题", TITLE_MAX)
+    answer = _clean_text(answer, "answer", "解答", BODY_MAX * 2)
+    faq = Faq.objects.create(
+        department=question.department,
+        source=question,
+        item=question.item,
+        version=question.item.current if question.item_id else None,
+        policy=question.policy,
+        title=title,
+        answer=answer,
+        proposed_by=actor,
+        proposed_at=timezone.now(),
+    )
+    audit_record(
+        stream=f"faq:{faq.pk}",
+        action="faq.propose",
+        actor=actor,
+        object_type="faq",
+        object_id=str(faq.pk),
+        detail={"question": question.number},
+        division=faq.department.division_id,
+    )
+    return faq
+
+
+@transaction.atomic
+def faq_review(*, actor, faq: Faq, publish: bool) -> Faq:
+    """The department's head, not the proposer, publishes it or sends it back (withdrawn)."""
+    faq = Faq.objects.select_for_update().select_related("department").get(pk=faq.pk)
+    if not is_staff_of(actor, faq.department):
+        raise NotFound("未找到该常见问题。")
+    if not actor.has_role(Role.HEAD):
+        raise NotAllowed("只有部门负责人可以审核常见问题。", code="head_only")
+    if faq.proposed_by_id == actor.pk:
+        raise NotAllowed("推荐人不能审核自己推荐的常见问题。", code="own_proposal")
+    if faq.status != FaqStatus.PROPOSED:
+        raise Conflict("该常见问题已审核过了。", code="already_reviewed")
+    faq.approved_by = actor
+    if publish:
+        faq.status, faq.published_at = FaqStatus.PUBLISHED, timezone.now()
+    else:
+        faq.status = FaqStatus.WITHDRAWN
+    faq.save(update_fields=["approved_by", "status", "published_at"])
+    audit_record(
+        stream=f"faq:{faq.pk}",
+        action="faq.publish" if publish else "faq.return",
+        actor=actor,
+        object_type="faq",
+        object_id=str(faq.pk),
+        division=faq.department.division_id,
+    )
+    return faq

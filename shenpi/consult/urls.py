@@ -10,4 +10,5 @@ urlpatterns = [
     path("consult/<uuid:pk>/", views.question, name="question"),
     path("my/questions/", views.mine, name="mine"),
     path("desk/questions/", views.inbox, name="inbox"),
+    path("desk/faqs/<uuid:pk>/review/", views.faq_review, name="faq_review"),
 ]

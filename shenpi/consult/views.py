@@ -19,6 +19,7 @@ from shenpi.publishing.models import Publication, PublicationStatus
 from . import selectors, services
 from .access import is_staff_of
 from .constants import BODY_MAX, TITLE_MAX, Rating
+from .models import Faq
 
 
 def _person(request):
@@ -87,6 +88,7 @@ def _act(request, question, password=""):
             note=data.get("note", ""),
             password=password,
             attachment=request.FILES.get("attachment"),
+            title=data.get("title", ""),
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -170,5 +172,25 @@ def inbox(request):
             "questions": selectors.inbox(user.department)[:200],
             "today": timezone.localdate(),
             "department": user.department,
+            "is_head": user.has_role(Role.HEAD),
+            "proposed": selectors.proposed_faqs(user.department),
         },
     )
+
+
+@login_required
+def faq_review(request, pk):
+    if request.method != "POST":
+        raise Http404
+    faq = by_id(Faq, pk)
+    if faq is None:
+        raise Http404
+    try:
+        services.faq_review(actor=request.user, faq=faq, publish=request.POST.get("publish") == "1")
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已公开。" if request.POST.get("publish") == "1" else "已退回。")
+    return redirect("consult:inbox")

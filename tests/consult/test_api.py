@@ -98,3 +98,30 @@ def test_the_schema_documents_consultation(client):
         "/api/v1/questions/{id}/actions/",
     ):
         assert path in schema["paths"], path
+
+
+def test_faq_proposed_reviewed_and_listed_through_the_api(client):
+    asker = token_for(client, "zhangsan")
+    pk = client.post("/api/v1/questions/", ASK, **asker).json()["id"]
+    official = token_for(client, "yc_scjg_off1")
+    client.post(
+        f"/api/v1/questions/{pk}/actions/", {"action": "answer", "text": "需要。"}, **official
+    )
+    proposed = client.post(
+        f"/api/v1/questions/{pk}/actions/",
+        {"action": "propose_faq", "title": "小吃店要办证吗", "text": "需要食品经营许可证。"},
+        **official,
+    )
+    assert proposed.status_code == 200
+    from shenpi.consult.models import Faq
+
+    faq = Faq.objects.get()
+    own = client.post(f"/api/v1/faqs/{faq.pk}/review/", {"publish": True}, **official)
+    assert own.status_code == 403
+    head = token_for(client, "yc_scjg_head")
+    assert (
+        client.post(f"/api/v1/faqs/{faq.pk}/review/", {"publish": True}, **head).status_code == 200
+    )
+    listed = client.get("/api/v1/faqs/", {"item": "640100-SCJG-001"}).json()
+    assert [f["title"] for f in listed] == ["小吃店要办证吗"]
+    assert client.get("/api/v1/faqs/", {"policy": "nope"}).status_code == 404
