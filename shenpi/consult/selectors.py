@@ -3,7 +3,9 @@ and the anonymous asker's look-up by number and password."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import re
+
+from django.db.models import Q, QuerySet
 
 from shenpi.accounts.ratelimit import allowed
 from shenpi.core.errors import NotFound, TooMany
@@ -77,3 +79,32 @@ def proposed_faqs(department) -> QuerySet[Faq]:
     return Faq.objects.filter(department=department, status=FaqStatus.PROPOSED).select_related(
         "proposed_by", "source"
     )
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
+_WORD = re.compile(r"[A-Za-z0-9]{2,}")
+
+
+def similar_faqs(text: str, *, item=None, limit: int = 5) -> list[Faq]:
+    """Published FAQ that share words with what is being typed, most shared first: the
+    Chinese runs cut into two-character pieces (a portable stand-in for word search),
+    Latin words and numbers as they are; the item's own FAQ first."""
+    text = (text or "")[:80]
+    pieces = {run[i : i + 2] for run in _CJK.findall(text) for i in range(max(len(run) - 1, 1))}
+    pieces |= {word.lower() for word in _WORD.findall(text)}
+    pieces = sorted(pieces)[:20]
+    if not pieces:
+        return []
+    condition = Q()
+    for piece in pieces:
+        condition |= Q(title__icontains=piece)
+    found = published_faqs().filter(condition)[:200]
+    scored = sorted(
+        found,
+        key=lambda f: (
+            -(item is not None and f.item_id == item.pk),
+            -sum(piece in f.title.lower() for piece in pieces),
+            -f.published_at.timestamp(),
+        ),
+    )
+    return scored[:limit]

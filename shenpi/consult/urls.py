@@ -7,6 +7,7 @@ app_name = "consult"
 urlpatterns = [
     path("consult/ask/", views.ask, name="ask"),
     path("consult/lookup/", views.lookup, name="lookup"),
+    path("consult/suggest/", views.suggest, name="suggest"),
     path("consult/<uuid:pk>/", views.question, name="question"),
     path("my/questions/", views.mine, name="mine"),
     path("desk/questions/", views.inbox, name="inbox"),

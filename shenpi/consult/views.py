@@ -194,3 +194,14 @@ def faq_review(request, pk):
     else:
         messages.success(request, "已公开。" if request.POST.get("publish") == "1" else "已退回。")
     return redirect("consult:inbox")
+
+
+def suggest(request):
+    """While a question is typed (htmx): published answers that may already answer it."""
+    item = Item.objects.filter(code=request.GET.get("item", "")).first()
+    text = f"{request.GET.get('title', '')} {request.GET.get('body', '')}"
+    return render(
+        request,
+        "consult/_suggestions.html",
+        {"faqs": selectors.similar_faqs(text, item=item)},
+    )

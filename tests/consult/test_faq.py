@@ -89,3 +89,17 @@ def test_the_pages_propose_and_publish(client, demo, answered):
     faq.refresh_from_db()
     assert faq.status == "published" and faq.approved_by == demo("yc_scjg_head")
     assert client.get("/desk/faqs/not-a-uuid/review/").status_code == 404
+
+
+def test_matching_answers_are_offered_while_typing(client, demo, answered):
+    faq = services.faq_propose(
+        actor=demo("yc_scjg_off1"),
+        question=answered,
+        title="开小吃店要办食品经营许可证吗",
+        answer="需要。",
+    )
+    services.faq_review(actor=demo("yc_scjg_head"), faq=faq, publish=True)
+    found = client.get("/consult/suggest/", {"title": "小吃店需要什么许可", "item": ITEM})
+    assert "开小吃店要办食品经营许可证吗" in found.content.decode()
+    assert selectors.similar_faqs("完全无关的话题") == []
+    assert selectors.similar_faqs("") == []
