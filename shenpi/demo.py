@@ -1,14 +1,17 @@
-"""The whole demo world, in order: organisation and people, catalogue, publications, cases."""
+"""The whole demo world, in order: organisation and people, catalogue, publications, cases
+and questions."""
 
 
 def seed_everything(*, cases: bool = True):
     from shenpi.accounts.demo import seed_demo_world
     from shenpi.cases.demo import seed_demo_cases
     from shenpi.catalog.demo import seed_demo_catalogue
+    from shenpi.consult.demo import seed_demo_questions
     from shenpi.publishing.demo import seed_demo_publications
 
     accounts = seed_demo_world()
     result = accounts, seed_demo_catalogue(), seed_demo_publications()
     if cases:
         seed_demo_cases()
+        seed_demo_questions()
     return result
