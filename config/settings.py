@@ -156,6 +156,11 @@ else:
                 _db_options.get("options"),
                 f"-c random_page_cost={_random_page_cost}",
                 "-c temp_buffers=64MB",
+                # Every execution planned for its parameters: with them bound on the server,
+                # psycopg prepares a repeated statement, and after five runs PostgreSQL may
+                # keep a generic plan, which cannot use a partial index whose condition the
+                # parameters must prove (the intake desk's, the inbox's).
+                "-c plan_cache_mode=force_custom_plan",
             ],
         )
     )
