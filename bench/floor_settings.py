@@ -12,10 +12,6 @@ MIDDLEWARE: list = []
 ROOT_URLCONF = "bench.floor_views"
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = 60
-# The platform's connection settings (config/settings.py): parameters bound on the server.
-DATABASES["default"]["OPTIONS"] = {
-    "server_side_binding": env.bool("PG_SERVER_SIDE_BINDING", True),
-}
 USE_TZ = True
 TIME_ZONE = "Asia/Shanghai"
 MEDIA_ROOT = env.str("MEDIA_ROOT")

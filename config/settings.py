@@ -145,10 +145,6 @@ else:
     # session that uses temporary tables takes the memory, as it needs it; it can be set
     # only before the first, hence here.
     _db_options = DATABASES["default"].setdefault("OPTIONS", {})
-    # Parameters sent beside the statement (server-side binding) instead of quoted into its
-    # text by psycopg in Python, one by one: a submission sends about 140 of them. The
-    # server then also prepares a statement a connection repeats (psycopg's threshold).
-    _db_options.setdefault("server_side_binding", env.bool("PG_SERVER_SIDE_BINDING", True))
     _db_options["options"] = " ".join(
         filter(
             None,
@@ -156,11 +152,6 @@ else:
                 _db_options.get("options"),
                 f"-c random_page_cost={_random_page_cost}",
                 "-c temp_buffers=64MB",
-                # Every execution planned for its parameters: with them bound on the server,
-                # psycopg prepares a repeated statement, and after five runs PostgreSQL may
-                # keep a generic plan, which cannot use a partial index whose condition the
-                # parameters must prove (the intake desk's, the inbox's).
-                "-c plan_cache_mode=force_custom_plan",
             ],
         )
     )
