@@ -1,6 +1,7 @@
-"""Asking, answering, transferring, following up and rating questions. Every change is one
-transaction with its audit record; the due dates are working days on the platform's
-calendar (the deadline scan lights them as it lights cases)."""
+"""Asking, answering, transferring, following up and rating questions, and making good
+answers public as FAQ. Every change is one transaction with its audit record; the due dates
+are working days on the platform's calendar. (The deadline scan does not light questions
+yet: its cards are keyed by case.)"""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ def test_a_citizen_asks_from_a_guide_and_rates_the_officials_answer(new_page):
     citizen.get_by_label("手机号码（接收答复）").fill("1389500")
     citizen.get_by_role("button", name="提交咨询").click()
     # Refused: the mobile is short; nothing typed is lost.
-    expect(citizen.get_by_role("alert")).to_contain_text("手机号码")
+    expect(citizen.locator(".alert-danger")).to_contain_text("手机号码")
     expect(citizen.get_by_label("问题")).to_have_value(
         "我想在兴庆区开一家小吃店，需要办理哪些许可？"
     )
