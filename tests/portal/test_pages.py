@@ -27,9 +27,9 @@ def test_home_page_in_chinese_with_the_public_entrances(client):
     for label in ["办事指南", "我要申请", "进度查询", "投诉", "政策法规"]:
         assert label in html
     assert 'lang="zh-hans"' in html
-    # A tile works or is not shown: consultation is not built yet, so it has no tile.
-    assert "即将开放" not in html and "/s/consult/" not in html
-    assert client.get("/s/consult/").status_code == 404
+    # A tile works or is not shown: consultation's leads to 我要问.
+    assert "即将开放" not in html and "/consult/ask/" in html
+    assert client.get("/s/consult/")["Location"] == "/consult/ask/"
     assert client.get("/s/track/")["Location"] == "/track/"
 
 

@@ -64,6 +64,12 @@ ROUTES = {
             "api:licence_verify",
             "api:complaints",
             "api:rating_device",
+            "consult:ask",
+            "consult:lookup",
+            "consult:suggest",
+            "api:questions",
+            "api:question_lookup",
+            "api:faqs",
         ],
         "public",
     ),
@@ -125,6 +131,13 @@ ROUTES = {
             "api:orders",
             "api:order_answer",
             "api:complaint_actions",
+            "consult:mine",
+            "consult:inbox",
+            "consult:question",
+            "consult:faq_review",
+            "api:question",
+            "api:question_actions",
+            "api:faq_review",
         ],
         "signed_in",
     ),
@@ -320,6 +333,16 @@ OBJECT_ROUTES = {
         ("api:complaint_actions", "post", "/api/v1/complaints/{number}/actions/"),
     ],
     "staff": [("api:staff_detail", "get", "/api/v1/staff/{id}/")],
+    "question": [
+        ("consult:question", "get", "/consult/{id}/"),
+        ("consult:question", "post", "/consult/{id}/"),
+        ("api:question", "get", "/api/v1/questions/{id}/"),
+        ("api:question_actions", "post", "/api/v1/questions/{id}/actions/"),
+    ],
+    "faq": [
+        ("consult:faq_review", "post", "/desk/faqs/{id}/review/"),
+        ("api:faq_review", "post", "/api/v1/faqs/{id}/review/"),
+    ],
     "task": [
         ("cases:task_act", "post", "/cases/{case}/tasks/{id}/"),
         ("api:task_action", "post", "/api/v1/tasks/{id}/actions/"),
@@ -350,6 +373,14 @@ def objects(demo, cases):
     )
     services.case_accept(actor=demo("yc_scjg_off1"), case=case)
     task = case.tasks.order_by("opened_at").first()
+    from shenpi.consult import services as consult
+
+    question = consult.question_ask(actor=demo("zhangsan"), title="问", body="问", item=food)
+    answered = consult.question_ask(actor=demo("zhangsan"), title="问", body="问", item=food)
+    consult.question_answer(actor=demo("yc_scjg_off1"), question=answered, text="答")
+    faq = consult.faq_propose(
+        actor=demo("yc_scjg_off1"), question=answered, title="问", answer="答"
+    )
     return {
         "version": {"id": version.pk},
         "publication": {"id": publication.pk},
@@ -357,6 +388,8 @@ def objects(demo, cases):
         "complaint": {"id": complaint.pk, "number": complaint.number},
         "staff": {"id": demo("yc_scjg_off1").public_id},
         "task": {"id": task.pk, "case": case.pk},
+        "question": {"id": question.pk},
+        "faq": {"id": faq.pk},
     }
 
 
