@@ -26,6 +26,11 @@ def notify_number(mobile, *, title: str, body: str) -> None:
     Outbox.objects.create(
         channel=Channel.SMS, to=mobile, body=f"【宁夏网上审批】{title}：{body}"[:300]
     )
+    _wake_after_commit()
+
+
+def _wake_after_commit() -> None:
+    """One wake-up of the deliverer per transaction, however many notices it wrote."""
     pending = transaction.get_connection().run_on_commit
     if not any(entry[1] is _wake_deliverer for entry in pending):
         transaction.on_commit(_wake_deliverer)
@@ -61,10 +66,7 @@ def notify_many(notices) -> None:
         return
     Message.objects.bulk_create(messages)
     Outbox.objects.bulk_create(outgoing)
-    # One wake-up per transaction, however many notices it wrote.
-    pending = transaction.get_connection().run_on_commit
-    if not any(entry[1] is _wake_deliverer for entry in pending):
-        transaction.on_commit(_wake_deliverer)
+    _wake_after_commit()
 
 
 _WAKE_EVERY = 1.0  # seconds
