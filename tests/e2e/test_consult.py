@@ -27,6 +27,7 @@ def test_a_citizen_asks_from_a_guide_and_rates_the_officials_answer(new_page):
 
     official = new_page()
     log_in(official, "yc_scjg_off1")
+    official.get_by_role("link", name="部门办件").click()
     official.get_by_role("link", name="在线答疑").first.click()
     official.get_by_test_id("question-inbox").get_by_role("link", name="开小吃店要办什么证").click()
     official.get_by_label("答复内容（或请提问人补充说明的内容）").fill(
