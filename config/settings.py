@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "shenpi.accounts",
     "shenpi.audit",
     "shenpi.workdays",
+    "shenpi.search",
     "shenpi.catalog",
     "shenpi.publishing",
     "shenpi.cases",

@@ -16,9 +16,11 @@ from shenpi.audit.services import client_ip
 from shenpi.catalog.models import Item
 from shenpi.common.lookup import by_id_or_404
 from shenpi.consult import selectors, services
+from shenpi.consult.constants import GENERAL
 from shenpi.consult.models import Faq
 from shenpi.core.errors import NotAllowed
 from shenpi.publishing.models import Publication, PublicationStatus
+from shenpi.search.terms import query_terms
 
 from .idempotency import idempotent
 
@@ -47,7 +49,9 @@ class AskIn(serializers.Serializer):
     )
     policy = serializers.UUIDField(required=False, allow_null=True, help_text="政策文件编号")
     department = serializers.CharField(
-        required=False, allow_blank=True, help_text="部门代码（不涉及事项或政策时）"
+        required=False,
+        allow_blank=True,
+        help_text="部门代码（不涉及事项或政策时）；不确定时填 general，由政务服务中心分派",
     )
     mobile = serializers.CharField(
         required=False, allow_blank=True, help_text="匿名提问：接收答复的手机号码"
@@ -150,9 +154,10 @@ class QuestionListApi(APIView):
             policy=policy,
             department=(
                 get_object_or_404(Department, code=d["department"], is_active=True)
-                if d.get("department")
+                if d.get("department") and d["department"] != GENERAL
                 else None
             ),
+            general=d.get("department") == GENERAL,
             mobile=d.get("mobile", ""),
             attachment=d.get("attachment"),
             request=request._request,
@@ -196,7 +201,7 @@ class QuestionLookupApi(APIView):
 class QuestionActionIn(serializers.Serializer):
     action = serializers.ChoiceField(
         choices=list(services.ACTIONS),
-        help_text="claim 认领 / assign 指派（负责人） / answer 答复 / details 请补充说明 / "
+        help_text="route 分派（政务服务中心，一般咨询） / claim 认领 / assign 指派（负责人） / answer 答复 / details 请补充说明 / "
         "transfer 转办（一次） / follow_up 追问（一次） / rate 评价 / head_review 负责人复核 / "
         "propose_faq 推荐为常见问题（title 与 text 为改写后的问答）",
     )
@@ -272,10 +277,15 @@ class FaqListApi(APIView):
     permission_classes = []
 
     @extend_schema(
-        summary="常见问题（公开）：按事项或政策文件",
+        summary="常见问题（公开）：按事项、政策文件或搜索词",
         parameters=[
             OpenApiParameter("item", str, description="事项编码"),
             OpenApiParameter("policy", str, description="政策文件编号"),
+            OpenApiParameter(
+                "q",
+                str,
+                description="搜索词（不超过 60 字）：词语、同义词、全拼或首字母；有 q 时按相关度排序",
+            ),
         ],
         responses={200: FaqOut(many=True)},
     )
@@ -287,9 +297,14 @@ class FaqListApi(APIView):
             policy = by_id_or_404(
                 Publication, request.GET["policy"], status=PublicationStatus.PUBLISHED
             )
-        return Response(
-            FaqOut(selectors.published_faqs(item=item, policy=policy)[:100], many=True).data
-        )
+        q = request.GET.get("q", "").strip()
+        if q:
+            faqs = selectors.faq_search(query_terms(q), item=item)
+            if policy is not None:
+                faqs = faqs.filter(policy=policy)
+        else:
+            faqs = selectors.published_faqs(item=item, policy=policy)
+        return Response(FaqOut(faqs[:100], many=True).data)
 
 
 class FaqReviewIn(serializers.Serializer):

@@ -5,7 +5,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from . import cases, catalog, consult, supervision, views
+from . import cases, catalog, consult, search, supervision, views
 
 app_name = "api"
 
@@ -61,6 +61,7 @@ urlpatterns = [
         name="question_actions",
     ),
     path("faqs/", consult.FaqListApi.as_view(), name="faqs"),
+    path("search/", search.SearchApi.as_view(), name="search"),
     path("faqs/<uuid:pk>/review/", consult.FaqReviewApi.as_view(), name="faq_review"),
     path("complaints/", supervision.ComplaintFileApi.as_view(), name="complaints"),
     path(

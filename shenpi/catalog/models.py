@@ -153,6 +153,9 @@ class ItemVersion(models.Model):
     # Search helpers, derived from the fields above when the version is saved by a service.
     search_text = models.TextField(editable=False, blank=True)
     name_initials = models.CharField(max_length=120, editable=False, blank=True)
+    # Words, their pinyin and the name's whole pinyin (shenpi.search.terms): found by
+    # words, synonyms and full pinyin as well as by the text above.
+    search_terms = models.TextField(editable=False, blank=True, default="")
 
     created_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from shenpi.accounts.models import Division
 from shenpi.core.errors import InvalidInput
+from shenpi.search.terms import parse, terms_q
 
 from .constants import VersionStatus
 from .models import Item, ItemVersion, MaterialRequirement
@@ -67,7 +68,7 @@ def item_search(
     """Filtered items in force; with a query, the best matches first (same order on every database).
 
     Each term must match the name, the pinyin initials, the department or a
-    material. Scores are whole numbers computed in SQL: name exact 100, name
+    material, as typed or by its words (their synonyms, their full pinyin). Scores are whole numbers computed in SQL: name exact 100, name
     starts with 80, name contains 60, initials start 50, initials contain 40,
     department 30, material 20; ties by item code.
     """
@@ -89,9 +90,13 @@ def item_search(
     score = Value(0, output_field=IntegerField())
     for term in terms:
         lowered = term.lower()
-        qs = qs.filter(
-            Q(current__search_text__icontains=term) | Q(current__name_initials__contains=lowered)
+        matched = Q(current__search_text__icontains=term) | Q(
+            current__name_initials__contains=lowered
         )
+        words = parse(term)
+        if words:  # by its words, their synonyms and their full pinyin (shenpi.search)
+            matched |= terms_q(words, "current__search_terms")
+        qs = qs.filter(matched)
         score = score + Case(
             When(current__name=term, then=Value(100)),
             When(current__name__startswith=term, then=Value(80)),

@@ -20,6 +20,7 @@ from shenpi.common.files import check_upload
 from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from shenpi.core.flow import parse_flow
 from shenpi.core.rules import FeeSpec, VersionSpec, check_version
+from shenpi.search.terms import index_terms
 
 from .constants import EDITABLE, FORM_FILE_MAX_BYTES, FORM_FILE_TYPES, FieldType, VersionStatus
 from .models import Fee, FormFile, Item, ItemVersion, MaterialRequirement, Theme
@@ -259,6 +260,9 @@ def _search_fields(version: ItemVersion, materials: list[dict]) -> None:
     version.search_text = " ".join(p for p in parts if p)
     initials = "".join(lazy_pinyin(version.name, style=Style.FIRST_LETTER, errors="ignore"))
     version.name_initials = initials.lower()[:120]
+    version.search_terms = index_terms(
+        department.name, department.short_name, *(m["name"] for m in materials), whole=version.name
+    )
 
 
 # --- drafting ---------------------------------------------------------------------

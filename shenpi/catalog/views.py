@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from shenpi.accounts.constants import DivisionLevel, Role
 from shenpi.accounts.models import Department, Division
 from shenpi.core.errors import DomainError, InvalidInput
+from shenpi.search.terms import query_terms
 
 from . import selectors, services, xlsx
 from .constants import EDITABLE, ItemKind, ThemeGroup, VersionStatus
@@ -40,9 +41,10 @@ def guide_list(request):
         k: request.GET.get(k, "").strip()
         for k in ("q", "department", "division", "theme", "kind", "audience")
     }
-    error = None
+    error, terms = None, []
     try:
         items = selectors.item_search(**params)
+        terms = query_terms(params["q"])
     except InvalidInput as exc:
         error = exc.message
         items = selectors.items_in_force().none()
@@ -56,6 +58,7 @@ def guide_list(request):
             "page": page,
             "params": params,
             "error": error,
+            "terms": terms,
             "query": query.urlencode(),
             "divisions": Division.objects.filter(
                 Q(level__in=[DivisionLevel.REGION, DivisionLevel.CITY])

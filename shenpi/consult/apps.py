@@ -9,7 +9,10 @@ class ConsultConfig(AppConfig):
     def ready(self):
         from shenpi.audit.services import register_stream_division
 
+        from . import lights
         from .models import Question
+
+        lights.register()  # the deadline scan lights questions too
 
         register_stream_division(
             "question",

@@ -8,6 +8,10 @@ ANSWER_DAYS = 3
 # Working days a department's head has to look at an answer rated 不满意.
 HEAD_REVIEW_DAYS = 5
 TITLE_MAX = 80
+# A general question (no item, policy or department chosen) goes to the service centre
+# of this kind, whose clerks route it to the department that answers.
+CENTRE_KIND = "service_centre"
+GENERAL = "general"  # the "department" a form or the API names for it
 BODY_MAX = 2000
 
 
@@ -33,6 +37,7 @@ class EntryKind(models.TextChoices):
     DETAILS = "details", _("请补充说明")
     FOLLOW_UP = "follow_up", _("追问")
     TRANSFER = "transfer", _("转办")
+    ROUTE = "route", _("分派")
 
 
 class FaqStatus(models.TextChoices):

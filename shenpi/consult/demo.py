@@ -1,5 +1,6 @@
 """Demo questions: one waiting for the market regulator's answer, one answered and made a
-public FAQ on the food business licence's guide (so that 我要问 offers it while typing)."""
+public FAQ on the food business licence's guide (so that 我要问 offers it while typing),
+and a general one waiting at the region's service centre for a clerk to route it."""
 
 from django.db import transaction
 
@@ -49,4 +50,10 @@ def seed_demo_questions() -> int:
         answer="需要。申请材料和流程见本事项办事指南；仅销售预包装食品的，办理备案即可。",
     )
     services.faq_review(actor=people["yc_scjg_head"], faq=faq, publish=True)
-    return 2
+    services.question_ask(
+        actor=people["lisi"],
+        title="想开一家公司，应该先找哪个部门",
+        body="不清楚开公司要先办什么、去哪个部门，请指导。",
+        general=True,
+    )
+    return 3

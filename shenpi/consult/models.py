@@ -67,6 +67,9 @@ class Question(models.Model):
     transferred_from = models.ForeignKey(
         "accounts.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A general question routed by the service centre to its department (not a transfer:
+    # the department may still transfer it once).
+    routed = models.BooleanField(_("已分派"), default=False)
     followed_up = models.BooleanField(_("已追问"), default=False)
     rating = models.CharField(_("评价"), max_length=12, choices=Rating.choices, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
@@ -76,6 +79,15 @@ class Question(models.Model):
     head_reviewed_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Supervision's light (lights.py): the running deadline — the answer's (from
+    # `term_start`, the day asked or transferred, to `due_date`) or the head's review of
+    # an answer rated 不满意 (from the rating to `head_review_due`) — turns yellow on
+    # `yellow_on` (planned with the consultation rule and calendar `planned_with`) and
+    # red after its due date; the deadline scan keeps `light`.
+    term_start = models.DateField(null=True, blank=True)
+    yellow_on = models.DateField(null=True, blank=True)
+    planned_with = models.CharField(max_length=16, blank=True)
+    light = models.CharField(_("预警"), max_length=6, null=True, blank=True)
 
     class Meta:
         verbose_name = _("咨询")
@@ -88,6 +100,15 @@ class Question(models.Model):
                 name="question_open_inbox",
             ),
             models.Index(fields=["asker", "-asked_at"], name="question_by_asker"),
+            # The deadline scan's and the monitor's reads: the questions with a running
+            # deadline (open, or rated 不满意 and not yet looked at) or a light.
+            models.Index(
+                fields=["department", "light"],
+                condition=Q(status__in=OPEN_STATUSES)
+                | Q(head_review_due__isnull=False, head_reviewed_at__isnull=True)
+                | Q(light__isnull=False),
+                name="question_watched",
+            ),
         ]
 
     def __str__(self):
@@ -156,6 +177,10 @@ class Faq(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # Search terms (shenpi.search.terms), written with the title and the answer; on
+    # PostgreSQL a generated `search_vector` indexes them (migration 0003).
+    title_terms = models.TextField(editable=False, blank=True, default="")
+    body_terms = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("常见问题")

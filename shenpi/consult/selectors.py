@@ -3,14 +3,13 @@ and the anonymous asker's look-up by number and password."""
 
 from __future__ import annotations
 
-import re
-
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from shenpi.accounts.ratelimit import allowed
 from shenpi.core.errors import NotFound, TooMany
+from shenpi.search.terms import Term, parse, ranked
 
-from .access import is_staff_of
+from .access import is_staff_of, may_watch
 from .constants import OPEN_STATUSES, FaqStatus
 from .models import Faq, Question
 
@@ -55,12 +54,16 @@ def question_looked_up(address: str | None, number: str, password: str) -> Quest
 
 
 def question_for(actor, pk) -> Question:
-    """A question its asker or an official of its department may read; anyone else is told
-    it does not exist (404), as for cases."""
+    """A question its asker, an official of its department or a supervisor watching its
+    division may read; anyone else is told it does not exist (404), as for cases."""
     question = Question.objects.filter(pk=pk).select_related("department", "item").first()
     if question is None or actor is None or not getattr(actor, "is_authenticated", False):
         raise NotFound("未找到该咨询。")
-    if question.asker_id == actor.pk or is_staff_of(actor, question.department):
+    if (
+        question.asker_id == actor.pk
+        or is_staff_of(actor, question.department)
+        or may_watch(actor, question.department)
+    ):
         return question
     raise NotFound("未找到该咨询。")
 
@@ -81,30 +84,19 @@ def proposed_faqs(department) -> QuerySet[Faq]:
     )
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]+")
-_WORD = re.compile(r"[A-Za-z0-9]{2,}")
+def faq_search(terms: list[Term], *, item=None, any_term: bool = False) -> QuerySet[Faq]:
+    """Published FAQ matching the parsed query (shenpi.search.terms), best first: every
+    word, or with `any_term` any of them (more shared words rank higher)."""
+    faqs = published_faqs(item=item)
+    return ranked(faqs, terms, any_term=any_term).order_by("-rank", "-published_at")
 
 
 def similar_faqs(text: str, *, item=None, limit: int = 5) -> list[Faq]:
-    """Published FAQ that share words with what is being typed, most shared first: the
-    Chinese runs cut into two-character pieces (a portable stand-in for word search),
-    Latin words and numbers as they are; the item's own FAQ first."""
-    text = (text or "")[:80]
-    pieces = {run[i : i + 2] for run in _CJK.findall(text) for i in range(max(len(run) - 1, 1))}
-    pieces |= {word.lower() for word in _WORD.findall(text)}
-    pieces = sorted(pieces)[:20]
-    if not pieces:
+    """Published FAQ that share words with what is being typed, most shared first, the
+    item's own FAQ first among equals."""
+    terms = parse((text or "")[:80])
+    if not terms:
         return []
-    condition = Q()
-    for piece in pieces:
-        condition |= Q(title__icontains=piece)
-    found = published_faqs().filter(condition)[:200]
-    scored = sorted(
-        found,
-        key=lambda f: (
-            -(item is not None and f.item_id == item.pk),
-            -sum(piece in f.title.lower() for piece in pieces),
-            -f.published_at.timestamp(),
-        ),
-    )
-    return scored[:limit]
+    found = list(faq_search(terms, any_term=True)[:50])
+    found.sort(key=lambda f: (-f.rank, -(item is not None and f.item_id == item.pk)))
+    return found[:limit]

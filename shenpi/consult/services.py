@@ -1,7 +1,7 @@
 """Asking, answering, transferring, following up and rating questions, and making good
 answers public as FAQ. Every change is one transaction with its audit record; the due dates
-are working days on the platform's calendar. (The deadline scan does not light questions
-yet: its cards are keyed by case.)"""
+are working days on the platform's calendar. Answers are rich text limited to safe HTML
+(shenpi.common.richtext)."""
 
 from __future__ import annotations
 
@@ -22,15 +22,19 @@ from shenpi.cases.constants import MATERIAL_FILE_TYPES
 from shenpi.cases.services import competent_department
 from shenpi.catalog.models import Item
 from shenpi.common.files import check_upload
+from shenpi.common.richtext import plain_text, safe_html
 from shenpi.core import clock
 from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, TooMany
 from shenpi.notify.services import notify, notify_number
+from shenpi.search.terms import index_terms
 from shenpi.workdays.services import calendar
 
+from . import lights
 from .access import is_staff_of
 from .constants import (
     ANSWER_DAYS,
     BODY_MAX,
+    CENTRE_KIND,
     HEAD_REVIEW_DAYS,
     OPEN_STATUSES,
     TITLE_MAX,
@@ -94,9 +98,23 @@ def _limit(actor, request) -> None:
         raise TooMany(message, code="too_many_questions")
 
 
-def _route(item: Item | None, division: Division | None, policy, department) -> Department:
+def service_centre(division: Division | None = None) -> Department | None:
+    """The service centre of the division (the region's when none is named), which routes
+    general questions."""
+    centres = Department.objects.filter(kind_id=CENTRE_KIND, is_active=True)
+    if division is not None:
+        found = centres.filter(division=division).first()
+        if found is not None:
+            return found
+    return centres.filter(division__parent__isnull=True).first()
+
+
+def _route(
+    item: Item | None, division: Division | None, policy, department, general: bool = False
+) -> Department:
     """The item's competent department (the chosen city or county for a two-level item,
-    as for an application); a policy's publishing department; else the one chosen."""
+    as for an application); a policy's publishing department; the one chosen; or, for a
+    general question, the service centre, whose clerks route it."""
     if item is not None:
         version = item.current
         if version is None or item.abolished_at:
@@ -108,6 +126,8 @@ def _route(item: Item | None, division: Division | None, policy, department) -> 
         return policy.department
     if department is not None and department.is_active:
         return department
+    if general and (centre := service_centre(division)) is not None:
+        return centre
     raise InvalidInput(
         "请选择咨询的事项、政策或部门。", errors={"department": ["请选择受理咨询的部门。"]}
     )
@@ -173,6 +193,7 @@ def question_ask(
     mobile: str = "",
     attachment=None,
     request=None,
+    general: bool = False,
 ) -> Question:
     """Anyone asks; a logged-in user under their name, an anonymous visitor with a mobile
     number (the answer is sent there, and the query number and password read it)."""
@@ -193,7 +214,7 @@ def question_ask(
         raise InvalidInput(
             "；".join(messages[0] for messages in errors.values()) + "。", errors=errors
         )
-    routed = _route(item, division, policy, department)
+    routed = _route(item, division, policy, department, general)
     checked = _attachment(attachment)
     _limit(asker, request)
     now = timezone.now()
@@ -213,6 +234,7 @@ def question_ask(
         asked_at=now,
         due_date=answer_due(routed, today),
     )
+    question.save(update_fields=lights.plan(question, today))
     _entry(question, EntryKind.QUESTION, body, author=asker, checked=checked)
     _audit(question, "question.ask", asker, {"department": routed.code}, request=request)
     return question
@@ -269,12 +291,14 @@ def question_answer(*, actor, question: Question, text: str, attachment=None) ->
     question = _lock_for_staff(actor, question)
     _ensure_open(question)
     _ensure_holder(actor, question)
-    text = _clean_text(text, "text", "答复", BODY_MAX * 2)
+    text = safe_html(_clean_text(text, "text", "答复", BODY_MAX * 2))
     checked = _attachment(attachment)
     question.status = QuestionStatus.ANSWERED
     question.claimed_by = actor
     question.answered_at = timezone.now()
-    question.save(update_fields=["status", "claimed_by", "answered_at"])
+    question.save(
+        update_fields=["status", "claimed_by", "answered_at", *lights.plan(question, None)]
+    )
     _entry(
         question,
         EntryKind.ANSWER,
@@ -317,10 +341,14 @@ def question_transfer(
     question.transferred_from = source
     question.department = department
     question.status, question.claimed_by = QuestionStatus.OPEN, None
-    question.due_date = answer_due(department, timezone.localdate())
+    today = timezone.localdate()
+    question.due_date = answer_due(department, today)
     question.save(
-        update_fields=["transferred_from", "department", "status", "claimed_by", "due_date"]
-    )
+        update_fields=[
+            "transferred_from", "department", "status", "claimed_by", "due_date",
+            *lights.plan(question, today),
+        ]
+    )  # fmt: skip
     _entry(
         question,
         EntryKind.TRANSFER,
@@ -330,6 +358,33 @@ def question_transfer(
     )
     _audit(question, "question.transfer", actor, {"from": source.code, "to": department.code})
     _tell_asker(question, "您的咨询已转办", f"已由{source.name}转至{department.name}办理")
+    return question
+
+
+@transaction.atomic
+def question_route(*, actor, question: Question, department: Department) -> Question:
+    """The service centre routes a general question to the department that answers it,
+    with a full term from today; not a transfer (the department may still transfer once)."""
+    question = _lock_for_staff(actor, question)
+    _ensure_open(question)
+    if question.department.kind_id != CENTRE_KIND or question.routed:
+        raise Conflict("只有政务服务中心收到的一般咨询可以分派，且只分派一次。", code="not_general")
+    if department is None or not department.is_active or department.pk == question.department_id:
+        raise InvalidInput("请选择答复的部门。", errors={"department": ["请选择答复的部门。"]})
+    centre = question.department
+    today = timezone.localdate()
+    question.routed, question.department = True, department
+    question.status, question.claimed_by = QuestionStatus.OPEN, None
+    question.due_date = answer_due(department, today)
+    question.save(
+        update_fields=[
+            "routed", "department", "status", "claimed_by", "due_date",
+            *lights.plan(question, today),
+        ]
+    )  # fmt: skip
+    _entry(question, EntryKind.ROUTE, f"分派至{department.name}", author=actor, department=centre)
+    _audit(question, "question.route", actor, {"from": centre.code, "to": department.code})
+    _tell_asker(question, "您的咨询已分派", f"已由{centre.name}分派至{department.name}答复")
     return question
 
 
@@ -357,8 +412,13 @@ def question_follow_up(*, actor, question: Question, text: str, password: str = 
     question.followed_up = True
     question.status = QuestionStatus.CLAIMED if question.claimed_by_id else QuestionStatus.OPEN
     question.answered_at = None
-    question.due_date = answer_due(question.department, timezone.localdate())
-    question.save(update_fields=["followed_up", "status", "answered_at", "due_date"])
+    today = timezone.localdate()
+    question.due_date = answer_due(question.department, today)
+    question.save(
+        update_fields=[
+            "followed_up", "status", "answered_at", "due_date", *lights.plan(question, today)
+        ]
+    )  # fmt: skip
     _entry(question, EntryKind.FOLLOW_UP, text, author=question.asker)
     _audit(question, "question.follow_up", actor)
     if question.claimed_by_id:
@@ -398,7 +458,7 @@ def question_rate(*, actor, question: Question, rating: str, password: str = "")
                 title=f"咨询答复不满意：{question.title}",
                 body=f"请于 {question.head_review_due:%Y-%m-%d} 前复核（{question.number}）。",
             )
-    question.save(update_fields=fields)
+    question.save(update_fields=[*fields, *lights.plan(question, today)])
     _audit(question, "question.rate", actor, {"rating": rating})
     return question
 
@@ -415,12 +475,15 @@ def question_head_review(*, actor, question: Question, note: str) -> Question:
         raise Conflict("已经复核过了。", code="already_reviewed")
     note = _clean_text(note, "note", "复核意见", 1000)
     question.head_reviewed_at, question.head_reviewed_by = timezone.now(), actor
-    question.save(update_fields=["head_reviewed_at", "head_reviewed_by"])
+    question.save(
+        update_fields=["head_reviewed_at", "head_reviewed_by", *lights.plan(question, None)]
+    )
     _audit(question, "question.head_review", actor, {"note": note})
     return question
 
 
 ACTIONS = (
+    "route",
     "claim",
     "assign",
     "answer",
@@ -448,6 +511,8 @@ def question_act(
     title: str = "",
 ) -> Question:
     """One entry for the pages and the API: the action named, with its own input."""
+    if action == "route":
+        return question_route(actor=actor, question=question, department=department)
     if action == "claim":
         return question_claim(actor=actor, question=question)
     if action == "assign":
@@ -483,8 +548,8 @@ def faq_propose(*, actor, question: Question, title: str, answer: str) -> Faq:
     if question.status not in (QuestionStatus.ANSWERED, QuestionStatus.CLOSED):
         raise Conflict("答复之后才能推荐为常见问题。", code="not_answered")
     title = _clean_text(title, "title", "问题", TITLE_MAX)
-    answer = _clean_text(answer, "answer", "解答", BODY_MAX * 2)
-    faq = Faq.objects.create(
+    answer = safe_html(_clean_text(answer, "answer", "解答", BODY_MAX * 2))
+    faq = Faq(
         department=question.department,
         source=question,
         item=question.item,
@@ -495,6 +560,8 @@ def faq_propose(*, actor, question: Question, title: str, answer: str) -> Faq:
         proposed_by=actor,
         proposed_at=timezone.now(),
     )
+    faq_index(faq)
+    faq.save()
     audit_record(
         stream=f"faq:{faq.pk}",
         action="faq.propose",
@@ -505,6 +572,12 @@ def faq_propose(*, actor, question: Question, title: str, answer: str) -> Faq:
         division=faq.department.division_id,
     )
     return faq
+
+
+def faq_index(faq: Faq) -> None:
+    """The FAQ's search terms, from its title and what its answer reads (not its markup)."""
+    faq.title_terms = index_terms(whole=faq.title)
+    faq.body_terms = index_terms(plain_text(faq.answer))
 
 
 @transaction.atomic

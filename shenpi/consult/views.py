@@ -13,12 +13,14 @@ from shenpi.accounts.models import Department, User
 from shenpi.audit.services import client_ip
 from shenpi.catalog.models import Item
 from shenpi.common.lookup import by_id
+from shenpi.common.paging import slice_page
+from shenpi.common.richtext import plain_text
 from shenpi.core.errors import DomainError, NotFound
 from shenpi.publishing.models import Publication, PublicationStatus
 
-from . import selectors, services
-from .access import is_staff_of
-from .constants import BODY_MAX, TITLE_MAX, Rating
+from . import lights, selectors, services
+from .access import is_staff_of, may_watch
+from .constants import BODY_MAX, CENTRE_KIND, GENERAL, TITLE_MAX, EntryKind, Rating
 from .models import Faq
 
 
@@ -48,6 +50,7 @@ def ask(request):
                 department=departments.filter(code=typed["department"]).first()
                 if not (item or policy)
                 else None,
+                general=not (item or policy) and typed["department"] == GENERAL,
                 mobile=typed["mobile"],
                 attachment=request.FILES.get("attachment"),
                 request=request,
@@ -97,14 +100,21 @@ def _act(request, question, password=""):
     return True
 
 
+PER_PAGE = 50
+
+
 def _context(request, question, **extra):
     person = _person(request)
     staff = is_staff_of(person, question.department)
+    watching = not staff and may_watch(person, question.department)
+    entries = selectors.thread(question)
     context = {
         "question": question,
-        "entries": selectors.thread(question),
+        "entries": entries,
         "staff": staff,
-        "asker_view": not staff,
+        "watching": watching,
+        "asker_view": not staff and not watching,
+        "light": lights.light_today(question),
         "ratings": Rating.choices,
         "today": timezone.localdate(),
         "typed_text": request.POST.get("text", "") if request.method == "POST" else "",
@@ -117,6 +127,12 @@ def _context(request, question, **extra):
             office__department=question.department, is_active=True
         ).order_by("username")
         context["is_head"] = person.has_role(Role.HEAD)
+        context["may_route"] = question.department.kind_id == CENTRE_KIND and not question.routed
+        # The FAQ's answer starts from the last answer as it reads (edited before proposing).
+        answers = [e for e in entries if e.kind == EntryKind.ANSWER]
+        context["faq_answer"] = context["typed_text"] or (
+            plain_text(answers[-1].text) if answers else ""
+        )
     context.update(extra)
     return context
 
@@ -155,9 +171,8 @@ def lookup(request):
 
 @login_required
 def mine(request):
-    return render(
-        request, "consult/mine.html", {"questions": selectors.asked_by(request.user)[:200]}
-    )
+    page = slice_page(selectors.asked_by(request.user), request.GET.get("page"), PER_PAGE)
+    return render(request, "consult/mine.html", {"page": page})
 
 
 @login_required
@@ -165,12 +180,16 @@ def inbox(request):
     user = request.user
     if user.department is None or not is_staff_of(user, user.department):
         raise Http404
+    today = timezone.localdate()
+    page = slice_page(selectors.inbox(user.department), request.GET.get("page"), PER_PAGE)
+    for q in page:
+        q.light_now = lights.light_today(q, today)
     return render(
         request,
         "consult/inbox.html",
         {
-            "questions": selectors.inbox(user.department)[:200],
-            "today": timezone.localdate(),
+            "page": page,
+            "today": today,
             "department": user.department,
             "is_head": user.has_role(Role.HEAD),
             "proposed": selectors.proposed_faqs(user.department),

@@ -55,6 +55,7 @@ HOMES = {
             NavItem("窗口收件", "/window/", "按身份证号查找或登记申请人，扫描纸质材料"),
             NavItem("即办件当场办结", "/window/", "受理并当场作出决定，打印结果"),
             NavItem("结果发放", "/desk/intake/", "登记送达"),
+            NavItem("咨询分派", "/desk/questions/", "未指明部门的一般咨询：分派或直接答复"),
         ),
     ),
     Role.AGENT: RoleHome(

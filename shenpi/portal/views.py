@@ -4,8 +4,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from shenpi.accounts.models import Department
+from shenpi.core.errors import InvalidInput
 
 from .roles import BY_SLUG, HOMES, primary_role
+from .search import site_search
 
 # (slug, title, icon, text, URL name when the page exists)
 PUBLIC_ENTRANCES = [
@@ -76,3 +78,14 @@ def role_home(request, slug):
 
         alert = next_year_alert()
     return render(request, "portal/role_home.html", {"home": home, "calendar_alert": alert})
+
+
+def search(request):
+    """站内搜索: items, FAQ and policies by words, synonyms and pinyin."""
+    q = request.GET.get("q", "").strip()
+    error, found = None, {"terms": [], "items": [], "faqs": None, "policies": []}
+    try:
+        found = site_search(q, request.GET.get("page"))
+    except InvalidInput as exc:
+        error = exc.message
+    return render(request, "portal/search.html", {"q": q, "error": error, **found})

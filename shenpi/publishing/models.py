@@ -56,6 +56,10 @@ class Publication(models.Model):
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
     withdraw_reason = models.TextField(_("撤回理由"), blank=True)
+    # Search terms (shenpi.search.terms), written with the title and the body; on
+    # PostgreSQL a generated `search_vector` indexes them (migration 0002).
+    title_terms = models.TextField(editable=False, blank=True, default="")
+    body_terms = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("发布信息")

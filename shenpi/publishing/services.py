@@ -4,6 +4,7 @@ from django.utils import timezone
 from shenpi.accounts.constants import Role
 from shenpi.audit.services import audit_record
 from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from shenpi.search.terms import index_terms
 
 from .models import Publication, PublicationKind, PublicationStatus
 
@@ -17,6 +18,12 @@ def _stream(p: Publication) -> str:
 def _own_department(actor, publication: Publication) -> None:
     if actor.department is None or actor.department.pk != publication.department_id:
         raise NotFound("未找到该信息。")
+
+
+def publication_index(p: Publication) -> None:
+    """Its search terms (shenpi.search.terms): the title with its document number, the body."""
+    p.title_terms = index_terms(p.document_number, whole=p.title)
+    p.body_terms = index_terms(p.body)
 
 
 def _validate(title: str, body: str, kind: str) -> None:
@@ -38,7 +45,7 @@ def publication_draft(
     if not actor.has_role(Role.OFFICIAL, Role.HEAD, Role.LEGAL) or actor.department is None:
         raise NotAllowed("只有部门工作人员可以起草发布信息。")
     _validate(title, body, kind)
-    p = Publication.objects.create(
+    p = Publication(
         department=actor.department,
         kind=kind,
         title=title.strip(),
@@ -46,6 +53,8 @@ def publication_draft(
         document_number=document_number.strip(),
         author=actor,
     )
+    publication_index(p)
+    p.save()
     audit_record(
         stream=_stream(p),
         action="publication.draft",
@@ -71,7 +80,8 @@ def publication_update(
         body.strip(),
         document_number.strip(),
     )
-    p.save(update_fields=["kind", "title", "body", "document_number"])
+    publication_index(p)
+    p.save(update_fields=["kind", "title", "body", "document_number", "title_terms", "body_terms"])
     audit_record(
         stream=_stream(p),
         action="publication.update",

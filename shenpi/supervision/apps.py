@@ -20,7 +20,7 @@ class SupervisionConfig(AppConfig):
                 .first()
             ),
         )
-        # warning_rule:<item pk or "all">:<step>: an item's rule is its division's.
+        # warning_rule:<item pk or "all">:<step or @kind>: an item's rule is its division's.
         register_stream_division(
             "warning_rule",
             lambda key: (

@@ -27,11 +27,20 @@ class WarningKind(models.TextChoices):
     ORDER = "order", _("督办答复期限")
 
 
+class RuleKind(models.TextChoices):
+    CASE = "case", _("办件")
+    CONSULTATION = "consultation", _("咨询答复")
+
+
 class WarningRule(models.Model):
     """Thresholds (CONTRACTS.md "Lights"): yellow from `left <= yellow_left` or `used >=
     ceil(yellow_ratio × limit)`; red when overdue. Per item and step where set; the
-    latest active version of the most specific rule applies."""
+    latest active version of the most specific rule applies. A case's lights take the
+    rules of kind "case"; a question's answer the rules of kind "consultation"."""
 
+    kind = models.CharField(
+        _("规则类型"), max_length=12, choices=RuleKind.choices, default=RuleKind.CASE
+    )
     item = models.ForeignKey(
         "catalog.Item", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

@@ -191,3 +191,43 @@ def audit_records_for(user):
         Q(division__in=codes) | (Q(division="") if whole_region else Q(pk__in=[]))
     )
     return AuditRecord.objects.filter(stream__in=streams.values("name"))
+
+
+def watched_figures(user, *, lit_at_most: int = 20) -> list[dict]:
+    """The other deadlines the scan lights (a question's answer: scan/watched.py) in the
+    supervisor's divisions: per department the running ones by light, and the red and
+    yellow ones, the most urgent first."""
+    from shenpi.accounts.models import Department
+
+    from .scan import WATCHED
+
+    codes = _watched_divisions(user)
+    figures = []
+    for watched in WATCHED:
+        counts = watched.counts(codes)
+        names = Department.objects.in_bulk({department for department, _light in counts})
+        per_department: dict = {}
+        for (department, light), n in counts.items():
+            row = per_department.setdefault(department, {"green": 0, "yellow": 0, "red": 0})
+            row[light] += n
+        rows = sorted(
+            (
+                (names[d].name if d in names else "", row["green"], row["yellow"], row["red"])
+                for d, row in per_department.items()
+            ),
+            key=lambda r: (-r[3], -r[2], r[0]),
+        )
+        figures.append(
+            {
+                "name": watched.name,
+                "label": watched.label,
+                "rows": rows,
+                "totals": {
+                    light: sum(r[i] for r in rows)
+                    for i, light in ((1, "green"), (2, "yellow"), (3, "red"))
+                },
+                "lit": watched.lit(codes, "red", lit_at_most)
+                + watched.lit(codes, "yellow", lit_at_most),
+            }
+        )
+    return figures

@@ -17,7 +17,7 @@ from shenpi.cases.selectors import cases_visible_to
 from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from shenpi.notify.services import notify
 
-from .models import SupervisionOrder, WarningRule
+from .models import RuleKind, SupervisionOrder, WarningRule
 from .scan import active_rules, desired_warnings
 
 # --- supervision orders (督办) ---------------------------------------------------------------
@@ -116,9 +116,16 @@ def rule_trial(
 
 @transaction.atomic
 def rule_activate(
-    *, actor, item=None, step_key: str = "", yellow_left: int, yellow_ratio: float
+    *,
+    actor,
+    item=None,
+    step_key: str = "",
+    yellow_left: int,
+    yellow_ratio: float,
+    kind: str = RuleKind.CASE,
 ) -> WarningRule:
-    """A new version of the rule for this scope; the previous one is kept, switched off."""
+    """A new version of the rule for this scope and kind; the previous one is kept,
+    switched off. A question's answer has no steps: its rules have none."""
     from shenpi.core.errors import InvalidInput
 
     if not actor.has_role(Role.SUPERVISOR):
@@ -136,9 +143,15 @@ def rule_activate(
         raise InvalidInput(
             "剩余工作日不能为负，已用比例须在 0 与 1 之间。", errors={"yellow_ratio": ["无效。"]}
         )
-    previous = WarningRule.objects.filter(item=item, step_key=step_key).order_by("-version").first()
-    WarningRule.objects.filter(item=item, step_key=step_key, active=True).update(active=False)
+    if kind not in RuleKind.values:
+        raise InvalidInput("规则类型无效。", errors={"kind": ["应为办件或咨询答复。"]})
+    if kind == RuleKind.CONSULTATION:
+        step_key = ""
+    same = WarningRule.objects.filter(kind=kind, item=item, step_key=step_key)
+    previous = same.order_by("-version").first()
+    same.filter(active=True).update(active=False)
     rule = WarningRule.objects.create(
+        kind=kind,
         item=item,
         step_key=step_key,
         yellow_left=yellow_left,
@@ -147,7 +160,9 @@ def rule_activate(
         created_by=actor,
     )
     audit_record(
-        stream=f"warning_rule:{item.pk if item else 'all'}:{step_key}",
+        # The case rules' streams as before; a consultation rule's has no step but its kind.
+        stream=f"warning_rule:{item.pk if item else 'all'}:"
+        + (step_key if kind == RuleKind.CASE else "@consultation"),
         action="rule.activate",
         actor=actor,
         object_type="warning_rule",
@@ -156,6 +171,7 @@ def rule_activate(
             "yellow_left": yellow_left,
             "yellow_ratio": str(yellow_ratio),
             "version": rule.version,
+            "kind": kind,
         },
     )
     return rule

@@ -18,7 +18,7 @@ from shenpi.common.lookup import by_id, by_id_or_404
 from shenpi.core.errors import DomainError, NotFound
 
 from . import selectors, services
-from .models import SupervisionOrder
+from .models import RuleKind, SupervisionOrder
 
 
 def _supervisor(request):
@@ -61,6 +61,7 @@ def monitor(request):
             "query": query.urlencode(),
             "divisions": divisions,
             "departments": departments,
+            "watched": selectors.watched_figures(request.user),
         },
     )
 
@@ -507,8 +508,9 @@ def rules(request):
         raise Http404
     form = {
         k: request.POST.get(k, request.GET.get(k, "")).strip()
-        for k in ("item", "step_key", "yellow_left", "yellow_ratio", "start", "end")
+        for k in ("kind", "item", "step_key", "yellow_left", "yellow_ratio", "start", "end")
     }
+    form["kind"] = form["kind"] or RuleKind.CASE
     trial = None
     if request.method == "POST":
         try:
@@ -526,9 +528,12 @@ def rules(request):
                     step_key=form["step_key"],
                     yellow_left=yellow_left,
                     yellow_ratio=yellow_ratio,
+                    kind=form["kind"],
                 )
                 messages.success(request, "规则已启用（新版本），下次扫描起生效。")
                 return redirect("supervision:rules")
+            if form["kind"] != RuleKind.CASE:
+                raise ValueError("试算适用于办件规则；咨询答复规则可直接启用。")
             start, end = date.fromisoformat(form["start"]), date.fromisoformat(form["end"])
             if (end - start).days > 92 or end < start:
                 raise ValueError("试算期间须在 92 天以内。")
@@ -557,6 +562,7 @@ def rules(request):
                 :50
             ],
             "form": form,
+            "kinds": RuleKind.choices,
             "trial": trial,
             "totals": (sum(1 for t in trial or [] if t[1]), sum(1 for t in trial or [] if t[2])),
         },

@@ -19,6 +19,7 @@ FORBIDDEN = {
     "workdays": tuple(f"shenpi.{app}" for app in DOMAIN),
     "common": tuple(f"shenpi.{app}" for app in DOMAIN),
     "notify": tuple(f"shenpi.{app}" for app in DOMAIN),
+    "search": tuple(f"shenpi.{app}" for app in DOMAIN),
     "cases": ("shenpi.supervision", "shenpi.consult", "shenpi.api", "shenpi.portal"),
 }  # fmt: skip
 

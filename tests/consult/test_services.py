@@ -217,3 +217,60 @@ def test_a_head_assigns_within_the_department_only(demo, food):
     services.question_assign(actor=head, question=question, official=demo("yc_scjg_off2"))
     question.refresh_from_db()
     assert question.claimed_by == demo("yc_scjg_off2")
+
+
+def test_an_answer_is_kept_as_safe_html_and_shown_as_such(client, demo, food):
+    question = ask(demo, food)
+    services.question_answer(
+        actor=demo("yc_scjg_off1"),
+        question=question,
+        text='见<a href="/guide/640100-SCJG-001/">办事指南</a><script>alert(1)</script>',
+    )
+    answer = selectors.thread(question)[-1]
+    assert "<script" not in answer.text and 'href="/guide/640100-SCJG-001/"' in answer.text
+    client.force_login(demo("zhangsan"))
+    page = client.get(f"/consult/{question.pk}/").content.decode()
+    assert '<a href="/guide/640100-SCJG-001/" rel="noopener noreferrer">办事指南</a>' in page
+    assert "alert(1)" not in page
+
+
+def test_a_general_question_goes_to_the_centre_whose_clerk_routes_it_once(client, demo):
+    """Not a transfer: the department it is routed to may still transfer it once, and it
+    has a full term from the day it was routed."""
+    with time_machine.travel("2026-03-02 10:00 +0800", tick=False):  # Monday
+        question = services.question_ask(
+            actor=demo("zhangsan"), title="开公司去哪里问", body="不知道找哪个部门。", general=True
+        )
+    assert question.department.code == "nx-zwfw"
+    clerk, market = demo("clerk_nx_scjg"), Department.objects.get(code="nx-scjg")
+    with pytest.raises(NotFound):  # a clerk is staff of the centre's general questions only
+        services.question_claim(
+            actor=demo("clerk_nx_scjg"),
+            question=ask(demo, Item.objects.get(code="640100-SCJG-001")),
+        )
+    with time_machine.travel("2026-03-04 10:00 +0800", tick=False):
+        services.question_route(actor=clerk, question=question, department=market)
+    question.refresh_from_db()
+    assert question.department == market and question.routed and not question.transferred_from
+    assert question.due_date == date(2026, 3, 9) and question.term_start == date(2026, 3, 4)
+    assert [e.kind for e in selectors.thread(question)] == ["question", "route"]
+    with pytest.raises(NotFound):  # now the department's, not the centre's
+        services.question_route(actor=clerk, question=question, department=market)
+    with time_machine.travel("2026-03-04 11:00 +0800", tick=False):
+        services.question_transfer(
+            actor=demo("nx_scjg_off1"),
+            question=question,
+            department=Department.objects.get(code="yc-scjg"),
+            reason="属地管理",
+        )
+    assert AuditRecord.objects.filter(stream=f"question:{question.pk}", action="question.route")
+
+
+def test_the_ask_page_offers_the_centre_when_unsure(client, demo):
+    client.force_login(demo("zhangsan"))
+    response = client.post(
+        "/consult/ask/",
+        {"title": "开公司去哪里问", "body": "不知道找哪个部门。", "department": "general"},
+    )
+    question = Question.objects.get(title="开公司去哪里问")
+    assert response.status_code == 302 and question.department.code == "nx-zwfw"

@@ -44,3 +44,80 @@ def test_a_citizen_asks_from_a_guide_and_rates_the_officials_answer(new_page):
     citizen.get_by_label("满意", exact=True).check()
     citizen.get_by_role("button", name="提交评价").click()
     expect(citizen.get_by_test_id("rated")).to_contain_text("满意")
+
+
+def test_an_answer_becomes_a_faq_the_public_finds_by_pinyin(new_page, demo):
+    from shenpi.catalog.models import Item
+    from shenpi.consult import services
+
+    services.question_ask(
+        actor=demo("lisi"),
+        title="网店卖自制糕点要办食品经营许可吗",
+        body="我在家做糕点，通过网店销售，是否需要办理食品经营许可证？",
+        item=Item.objects.get(code="640100-SCJG-001"),
+    )
+    official = new_page()
+    log_in(official, "yc_scjg_off1")
+    official.get_by_role("link", name="部门办件").click()
+    official.get_by_role("link", name="在线答疑").first.click()
+    inbox = official.get_by_test_id("question-inbox")
+    inbox.get_by_role("link", name="网店卖自制糕点要办食品经营许可吗").click()
+    official.get_by_label("答复内容（或请提问人补充说明的内容）").fill(
+        "需要办理食品经营许可证。\n在家制作糕点须符合场所条件，详见办事指南。"
+    )
+    official.get_by_role("button", name="答复", exact=True).click()
+    expect(official.get_by_test_id("question-status")).to_have_text("已答复")
+    faq = official.get_by_test_id("faq-form")
+    # The FAQ's answer starts from the answer as it reads; the official edits the title.
+    expect(faq.get_by_label("解答")).to_have_value(
+        "需要办理食品经营许可证。\n在家制作糕点须符合场所条件，详见办事指南。"
+    )
+    faq.get_by_label("问题").fill("网店销售自制糕点要办食品经营许可证吗")
+    faq.get_by_role("button", name="推荐").click()
+    expect(official.locator(".alert-success")).to_contain_text("已提交")
+
+    head = new_page()
+    log_in(head, "yc_scjg_head")
+    head.get_by_role("link", name="进入工作台").click()
+    head.get_by_role("link", name="在线答疑").first.click()
+    proposed = head.get_by_test_id("proposed-faq").filter(has_text="自制糕点")
+    proposed.get_by_role("button", name="公开").click()
+    expect(head.locator(".alert-success")).to_contain_text("已公开")
+
+    visitor = new_page({"width": 390, "height": 844})
+    visitor.goto("/")
+    visitor.get_by_label("搜索事项、常见问题和政策法规").fill("gaodian")
+    visitor.get_by_role("button", name="搜索").click()
+    found = visitor.get_by_test_id("search-faq").filter(has_text="自制糕点")
+    expect(found.locator("mark").first).to_have_text("糕点")
+    found.locator("summary").click()
+    found.get_by_role("link", name="640100-SCJG-001").click()
+    expect(visitor.get_by_test_id("faqs")).to_contain_text("网店销售自制糕点要办食品经营许可证吗")
+
+
+def test_a_supervisor_sees_an_overdue_question_red_after_the_scan(new_page, demo):
+    import time_machine
+
+    from shenpi.catalog.models import Item
+    from shenpi.consult import services
+    from shenpi.supervision.scan import scan_deadlines
+
+    with time_machine.travel("2026-03-02 10:00 +0800", tick=False):
+        question = services.question_ask(
+            actor=demo("zhangsan"),
+            title="食品经营许可证过期了怎么办",
+            body="许可证上月到期，还能延续吗？",
+            item=Item.objects.get(code="640100-SCJG-001"),
+        )
+    scan_deadlines()
+    supervisor = new_page()
+    log_in(supervisor, "yc_jc_sup")
+    supervisor.get_by_role("link", name="进入工作台").click()
+    supervisor.get_by_role("link", name="实时监控").click()
+    watched = supervisor.get_by_test_id("watched-consultation")
+    row = watched.get_by_test_id("watched-lit").get_by_role("row", name=question.number)
+    expect(row.locator(".badge")).to_have_text("已超期")
+    row.get_by_role("link", name=question.number).click()
+    expect(supervisor.get_by_test_id("question-light")).to_have_text("已超期")
+    # Supervision reads; it does not answer.
+    expect(supervisor.get_by_test_id("answer-form")).to_have_count(0)

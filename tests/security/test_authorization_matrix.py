@@ -70,6 +70,8 @@ ROUTES = {
             "api:questions",
             "api:question_lookup",
             "api:faqs",
+            "portal:search",
+            "api:search",
         ],
         "public",
     ),

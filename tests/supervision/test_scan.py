@@ -17,9 +17,11 @@ pytestmark = pytest.mark.django_db
 
 
 def scan():
-    """The scan's report without the monitoring counts (tested on their own)."""
+    """The scan's report without the monitoring counts and the other deadlines' lights
+    (tested on their own: tests/consult/test_lights.py)."""
     report = scan_deadlines()
     report.pop("counts")
+    report.pop("watched")
     return report
 
 

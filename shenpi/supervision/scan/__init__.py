@@ -9,6 +9,7 @@ judge      the portable judgement, one light at a time (SQLite, rule trials)
 engine     the set-based, incremental judgement (PostgreSQL)
 keeping    each case's worst light, the counts, the breach cards
 telling    one message a scan to each person concerned
+watched    deadlines that light their own rows (a question's answer), judged in the same scan
 """
 
 from __future__ import annotations
@@ -24,15 +25,19 @@ from .keeping import breach_warnings, count_lights, keep_case_lights
 from .rules import active_rules, thresholds
 from .sources import SOURCES, LightSource, light_kinds, register
 from .telling import NOTIFY_AT_MOST, tell_of_cards
+from .watched import WATCHED, Watched, register_watched, scan_watched
 
 __all__ = [
     "NOTIFY_AT_MOST",
     "SOURCES",
+    "WATCHED",
     "LightSource",
+    "Watched",
     "active_rules",
     "desired_warnings",
     "light_kinds",
     "register",
+    "register_watched",
     "scan_deadlines",
     "thresholds",
 ]
@@ -63,12 +68,14 @@ def scan_deadlines(today: date | None = None) -> dict:
         breaches = breach_warnings(incremental=incremental)
         lights = keep_case_lights(incremental=incremental, red=[w.case_id for w in breaches])
         counts = count_lights()
+        watched = scan_watched(today)
     report = {
         "raised": raised + len(breaches),
         "escalated": escalated,
         "cleared": cleared,
         "lights": lights,
         "counts": counts,
+        "watched": watched,
     }
     tally.update((w.department_id, Level.RED) for w in breaches)  # a Counter, from either scan
     tell_of_cards((breaches + to_notify)[:NOTIFY_AT_MOST], tally)

@@ -1,0 +1,219 @@
+"""Supervision's light on a question (issue 22; CONTRACTS.md "Lights"): the running
+deadline — the answer's, from the day asked (or transferred, or followed up) to its due
+date, or the head's look at an answer rated 不满意, from the rating to its due date — is
+green, then yellow by the consultation rule (WarningRule of kind "consultation", versioned
+like the case rules: `left <= yellow_left` or `used >= ceil(ratio × limit)`), then red
+from the day after its due date (TL-06's reading of "overdue", as for cases).
+
+A question's light is a step function of today, so the day it turns yellow is planned when
+its deadline starts (`yellow_on`, with the rule and calendar it was planned with); the
+deadline scan then only compares dates (three set-based updates, whatever the number of
+questions), and plans again the questions planned with another rule or calendar. Pages
+show the light as of today from the same dates (`light_today`), not the last scan's."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from datetime import date, timedelta
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from shenpi.accounts.constants import Role
+from shenpi.accounts.models import User
+from shenpi.core import clock
+from shenpi.notify.services import notify_many
+from shenpi.supervision.models import RuleKind
+from shenpi.supervision.scan import Watched, active_rules, register_watched, thresholds
+from shenpi.workdays.services import VERSION_KEY, calendar
+
+from .constants import OPEN_STATUSES
+from .models import Question
+
+RED, YELLOW, GREEN = clock.RED, clock.YELLOW, clock.GREEN
+
+OPEN = Q(status__in=OPEN_STATUSES)
+REVIEW = Q(head_review_due__isnull=False, head_reviewed_at__isnull=True) & ~OPEN
+RUNNING = OPEN | REVIEW
+
+
+def running_due(question: Question) -> date | None:
+    if question.status in OPEN_STATUSES:
+        return question.due_date
+    if question.head_review_due and not question.head_reviewed_at:
+        return question.head_review_due
+    return None
+
+
+def level(today: date, due: date | None, yellow_on: date | None) -> str | None:
+    """The light of a running deadline today: red after its due date, yellow from its
+    yellow day, else none (green)."""
+    if due is None:
+        return None
+    if today > due:
+        return RED
+    if yellow_on is not None and today >= yellow_on:
+        return YELLOW
+    return None
+
+
+def light_today(question: Question, today: date | None = None) -> str | None:
+    return level(today or timezone.localdate(), running_due(question), question.yellow_on)
+
+
+def _rules_stamp(rules: dict) -> str:
+    """What a plan was made with: the consultation rules on and the calendar's version."""
+    text = repr((sorted(rules.items(), key=repr), cache.get(VERSION_KEY, 0)))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def yellow_day(cal, start: date, due: date, yellow_left: int, ratio: float) -> date:
+    """The first day the pure clock's light is not green (it stays so: left only falls
+    and used only grows)."""
+    limit = max(1, clock.working_days_between(cal, start, due))
+    day = start
+    while day < due:
+        light = clock.light(
+            cal, today=day, start=start, due=due, limit=limit,
+            yellow_left=yellow_left, yellow_ratio=ratio,
+        )  # fmt: skip
+        if light != GREEN:
+            return day
+        day += timedelta(days=1)
+    return due
+
+
+def plan(question: Question, start: date) -> list[str]:
+    """Plan the question's running deadline from `start` (its yellow day and its light
+    today); returns the fields set, for the caller's save."""
+    today = timezone.localdate()
+    rules = active_rules(RuleKind.CONSULTATION)
+    due = running_due(question)
+    question.term_start = start
+    question.planned_with = _rules_stamp(rules)
+    if due is None:
+        question.yellow_on = None
+    else:
+        yellow_left, ratio = thresholds(rules, question.item_id)
+        question.yellow_on = yellow_day(calendar(start), start, due, yellow_left, ratio)
+    question.light = level(today, due, question.yellow_on)
+    return ["term_start", "planned_with", "yellow_on", "light"]
+
+
+def _plan_again(today: date, rules: dict, stamp: str) -> int:
+    """The running questions planned with other rules or another calendar, planned again
+    by groups of the same start, due date and thresholds (not one by one)."""
+    stale = Question.objects.filter(RUNNING).exclude(planned_with=stamp)
+    groups: dict = {}
+    for item_id, start, due, review_due, status in stale.values_list(
+        "item_id", "term_start", "due_date", "head_review_due", "status"
+    ).distinct():
+        due = due if status in OPEN_STATUSES else review_due
+        key = (start, due, status in OPEN_STATUSES, thresholds(rules, item_id))
+        groups.setdefault(key, []).append(item_id)
+    planned = 0
+    for (start, due, is_open, (yellow_left, ratio)), items in groups.items():
+        yellow_on = (
+            yellow_day(calendar(start), start, due, yellow_left, ratio) if start and due else None
+        )
+        rows = stale.filter(OPEN if is_open else REVIEW, term_start=start)
+        rows = rows.filter(due_date=due) if is_open else rows.filter(head_review_due=due)
+        of_items = Q(item_id__in=[i for i in items if i is not None])
+        if None in items:
+            of_items |= Q(item__isnull=True)
+        rows = rows.filter(of_items)
+        planned += rows.update(yellow_on=yellow_on, planned_with=stamp)
+    return planned
+
+
+def _overdue(today: date) -> Q:
+    return (OPEN & Q(due_date__lt=today)) | (REVIEW & Q(head_review_due__lt=today))
+
+
+def scan_questions(today: date) -> dict:
+    """Light the questions as of `today` (in the deadline scan's transaction): plan again
+    those planned with other rules, then turn red, turn yellow and clear, each one update;
+    each head of a department with questions newly red is told once."""
+    rules = active_rules(RuleKind.CONSULTATION)
+    planned = _plan_again(today, rules, _rules_stamp(rules))
+    overdue = _overdue(today)
+    yellow = RUNNING & ~overdue & Q(yellow_on__lte=today)
+    to_red = Question.objects.filter(overdue).exclude(light=RED)
+    reddened = Counter(dict(to_red.values_list("department_id").annotate(n=Count("pk")).order_by()))
+    red = to_red.update(light=RED)
+    turned_yellow = Question.objects.filter(yellow).exclude(light=YELLOW).update(light=YELLOW)
+    cleared = (
+        Question.objects.filter(light__isnull=False).exclude(overdue | yellow).update(light=None)
+    )
+    if reddened:
+        _tell_heads(reddened)
+    return {"red": red, "yellow": turned_yellow, "cleared": cleared, "planned": planned}
+
+
+def _tell_heads(reddened: Counter) -> None:
+    notices = []
+    for head in User.objects.filter(
+        role_assignments__role=Role.HEAD,
+        office__department_id__in=list(reddened),
+        is_active=True,
+    ).select_related("office"):
+        n = reddened[head.office.department_id]
+        notices.append(
+            (
+                head,
+                f"咨询答复红牌预警 {n} 件",
+                f"本部门有 {n} 件咨询已超过答复或复核期限，请在“在线答疑”中尽快处理。",
+                None,
+            )
+        )
+    notify_many(notices)
+
+
+def _in(codes):
+    return (
+        Question.objects.all()
+        if codes is None
+        else Question.objects.filter(department__division_id__in=codes)
+    )
+
+
+def counts(codes) -> dict:
+    """{(department id, light): questions with a running deadline}, as the scan lit them."""
+    rows = (
+        _in(codes)
+        .filter(RUNNING)
+        .values_list("department_id", "light")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(department, light or GREEN): n for department, light, n in rows}
+
+
+def lit(codes, light: str, limit: int = 50) -> list[dict]:
+    rows = (
+        _in(codes)
+        .filter(RUNNING, light=light)
+        .select_related("department")
+        .order_by("due_date", "asked_at")[:limit]
+    )
+    return [
+        {
+            "number": q.number,
+            "title": q.title,
+            "department": q.department.name,
+            "due": running_due(q),
+            "light": q.light,
+            "url": reverse("consult:question", args=[q.pk]),
+        }
+        for q in rows
+    ]
+
+
+QUESTIONS = Watched("consultation", "咨询答复", scan_questions, counts, lit)
+
+
+def register() -> None:
+    register_watched(QUESTIONS)

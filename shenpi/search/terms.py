@@ -1,0 +1,265 @@
+"""Chinese search that finds what people type (issue 22).
+
+A searchable text is kept as its *terms*: the words jieba cuts it into (the search cut,
+which adds a long word's shorter words: 营业执照 → 营业, 执照, 营业执照), each Chinese
+word's full pinyin (食品 → shipin), and for a title the pinyin and the initials of the whole
+(食品经营许可 → shipinjingyingxuke, spjyxk). Terms are stored as one space-separated
+string with a space at each end, so that a term is found portably as " term " (SQLite)
+and on PostgreSQL by a `simple` full-text vector generated from the same columns
+(schema.py), with a GIN index.
+
+A query is cut the same way (the precise cut); each of its words must match, as itself or
+as one of its synonyms (an administrator's table); a Latin word matches as a prefix (pinyin
+or initials typed in part: `shipin`, `spjy`). Question words and particles (怎么, 如何, 吗)
+are left out of both sides: people type them, texts rarely hold them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import rjieba
+from django.db import connections
+from django.db.models import BooleanField, Case, FloatField, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from pypinyin import Style, lazy_pinyin
+
+from shenpi.core.errors import InvalidInput
+
+from .models import synonym_map
+
+_TERM = re.compile(r"^[0-9a-z\u3400-\u9fff]+$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_QUERY_CHARS = re.compile(r"[^0-9A-Za-z\u3400-\u9fff]+")
+MAX_QUERY = 60  # characters a search box takes
+MAX_WORDS = 8  # words of a query that count (a pasted paragraph is not a query)
+WHOLE_MAX = 60  # characters of a title's whole pinyin kept
+
+_STOP = """的 地 得 了 着 过 吗 呢 吧 啊 呀 么 和 与 及 或 是 在 我 我们 你 您 他 她 它 请问 请
+怎么 怎样 怎么样 如何 什么 哪些 哪里 哪个 能否 能不能 可不可以 是否 想 想要 一下 这个 那个 这 那"""
+STOP_WORDS = frozenset(_STOP.split())
+
+
+def _useful(word: str) -> bool:
+    return bool(_TERM.match(word)) and word not in STOP_WORDS
+
+
+def words(text: str) -> list[str]:
+    """The search cut's words of `text`, lower-case, without stop words and punctuation."""
+    return [w for w in (t.strip().lower() for t in rjieba.cut_for_search(text or "")) if _useful(w)]
+
+
+def pinyin(text: str) -> str:
+    return "".join(lazy_pinyin(text, errors="ignore")).lower()
+
+
+def initials(text: str) -> str:
+    return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")).lower()
+
+
+def index_terms(*texts: str, whole: str = "") -> str:
+    """The terms of `texts` (and of the title `whole`, with its whole pinyin and initials),
+    each once, as " term term … "."""
+    seen: dict[str, None] = {}
+    for text in (whole, *texts):
+        for word in words(text):
+            seen[word] = None
+            if _CJK.search(word):
+                spelled = pinyin(word)
+                if spelled:
+                    seen[spelled] = None
+    if whole:
+        han = "".join(_CJK_RUN.findall(whole))
+        for spelled in (pinyin(han)[:WHOLE_MAX], initials(han)[:WHOLE_MAX]):
+            if spelled:
+                seen[spelled] = None
+    return f" {' '.join(seen)} " if seen else ""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word of a query: matched when any alternative's words are all there (a synonym
+    may be cut into two words); a Latin word as a prefix."""
+
+    word: str
+    alternatives: tuple[tuple[str, ...], ...]
+    prefix: bool
+
+
+def _cut(text: str) -> tuple[str, ...]:
+    return tuple(w for w in (t.strip().lower() for t in rjieba.cut(text)) if _useful(w))
+
+
+def _pieces(chunk: str, synonyms: dict):
+    """The chunk's words: a phrase the synonym table knows (开公司) kept whole, the rest
+    cut by jieba."""
+    keys = sorted((k for k in synonyms if len(k) > 1 and k in chunk), key=len, reverse=True)
+    if not keys:
+        yield from ((w, False) for w in rjieba.cut(chunk))
+        return
+    for part in re.split("(" + "|".join(re.escape(k) for k in keys) + ")", chunk):
+        if part in synonyms:
+            yield part, True
+        elif part:
+            yield from ((w, False) for w in rjieba.cut(part))
+
+
+def parse(q: str) -> list[Term]:
+    """The terms of a query, with their synonyms (at most MAX_WORDS)."""
+    synonyms = synonym_map()
+    found: list[Term] = []
+    seen: set[str] = set()
+    for chunk in _QUERY_CHARS.sub(" ", q or "").lower().split():
+        for piece, known in _pieces(chunk, synonyms):
+            word = piece.strip()
+            if word in seen or not (_useful(word) or known):
+                continue
+            seen.add(word)
+            own = _cut(word) if known else (word,)
+            alternatives = [own] if own else []
+            for other in synonyms.get(word, ()):
+                cut = _cut(other)
+                if cut and cut not in alternatives:
+                    alternatives.append(cut)
+            if not alternatives:
+                continue
+            latin = not _CJK.search(word)
+            found.append(Term(word, tuple(alternatives), prefix=latin or len(word) == 1))
+            if len(found) == MAX_WORDS:
+                return found
+    return found
+
+
+def query_terms(q: str | None) -> list[Term]:
+    """A search box's query, parsed; over MAX_QUERY characters is refused in Chinese (the
+    pages and the API say the same)."""
+    q = (q or "").strip()
+    if len(q) > MAX_QUERY:
+        raise InvalidInput(
+            f"搜索词过长，请不超过 {MAX_QUERY} 个字。",
+            code="query_too_long",
+            errors={"q": [f"不超过 {MAX_QUERY} 个字。"]},
+        )
+    return parse(q)
+
+
+# --- matching -----------------------------------------------------------------------
+
+
+def _has(field: str, token: str, prefix: bool) -> Q:
+    return Q(**{f"{field}__contains": f" {token}" if prefix else f" {token} "})
+
+
+def terms_q(terms: list[Term], *fields: str, any_term: bool = False) -> Q:
+    """Portable: each term (or, with `any_term`, one of them) found in one of `fields`."""
+    condition = Q()
+    for term in terms:
+        matched = Q()
+        for alternative in term.alternatives:
+            every = Q()
+            for token in alternative:
+                one = Q()
+                for field in fields:
+                    one |= _has(field, token, term.prefix)
+                every &= one
+            matched |= every
+        condition = (condition | matched) if any_term else (condition & matched)
+    return condition
+
+
+def tsquery(terms: list[Term], *, any_term: bool = False) -> str:
+    """The same condition as `terms_q`, for PostgreSQL's to_tsquery('simple', …). Terms
+    hold only letters, digits and Chinese characters (`_TERM`), nothing tsquery reads as
+    an operator."""
+    suffix = {True: ":*", False: ""}
+    parts = [
+        "("
+        + " | ".join(
+            "(" + " & ".join(t + suffix[term.prefix] for t in alternative) + ")"
+            for alternative in term.alternatives
+        )
+        + ")"
+        for term in terms
+    ]
+    return (" | " if any_term else " & ").join(parts)
+
+
+def ranked(queryset, terms: list[Term], *, any_term: bool = False):
+    """`queryset` narrowed to what matches `terms` and annotated with `rank` (higher is
+    better): on PostgreSQL by the model's generated `search_vector` (title terms weigh
+    more, schema.py) through its GIN index; elsewhere by the term columns, a title match
+    counting twice a body match. The model has `title_terms` and `body_terms`."""
+    if not terms:
+        return queryset.none()
+    if connections[queryset.db].vendor == "postgresql":
+        vector = f'"{queryset.model._meta.db_table}"."search_vector"'
+        text = tsquery(terms, any_term=any_term)
+        return queryset.filter(
+            RawSQL(f"{vector} @@ to_tsquery('simple', %s)", [text], output_field=BooleanField())
+        ).annotate(
+            rank=RawSQL(f"ts_rank({vector}, to_tsquery('simple', %s))", [text], FloatField())
+        )
+    score = Value(0, output_field=IntegerField())
+    for term in terms:
+        score = score + Case(
+            When(terms_q([term], "title_terms"), then=Value(2)),
+            When(terms_q([term], "body_terms"), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    return queryset.filter(terms_q(terms, "title_terms", "body_terms", any_term=any_term)).annotate(
+        rank=score
+    )
+
+
+# --- showing ------------------------------------------------------------------------
+
+
+def marked_words(text: str, terms: list[Term]) -> set[str]:
+    """The words of `text` a reader should see marked for `terms`: Chinese words of the
+    query and their synonyms as written, and the words whose pinyin or initials a Latin
+    term begins."""
+    marks: set[str] = set()
+    latin = [term.word for term in terms if not _CJK.search(term.word)]
+    for term in terms:
+        for alternative in term.alternatives:
+            marks.update(t for t in alternative if _CJK.search(t))
+    if latin:
+        for word in rjieba.cut(text):
+            lowered = word.lower()
+            if _CJK.search(word):
+                spelled, first = pinyin(word), initials(word)
+                if any(spelled.startswith(t) or first.startswith(t) for t in latin):
+                    marks.add(word)
+            elif any(lowered.startswith(t) for t in latin):
+                marks.add(word)
+    return {m for m in marks if m.strip()}
+
+
+def highlight(text: str, terms: list[Term], *, around: int | None = None) -> SafeString:
+    """`text` escaped, the matching words in <mark>; with `around`, a window of about that
+    many characters from a little before the first match."""
+    text = text or ""
+    marks = marked_words(text, terms)
+    if not marks:
+        shown = text if around is None else text[:around]
+        return escape(shown + ("…" if around is not None and len(text) > around else ""))
+    pattern = re.compile("|".join(re.escape(m) for m in sorted(marks, key=len, reverse=True)), re.I)
+    head = tail = ""
+    if around is not None:
+        first = pattern.search(text)
+        start = max(0, (first.start() if first else 0) - around // 4)
+        head = "…" if start else ""
+        tail = "…" if start + around < len(text) else ""
+        text = text[start : start + around]
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        pieces.append(escape(text[last : match.start()]))
+        pieces.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    pieces.append(escape(text[last:]))
+    return mark_safe(escape(head) + "".join(pieces) + escape(tail))  # noqa: S308 - each piece escaped

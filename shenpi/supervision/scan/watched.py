@@ -1,0 +1,39 @@
+"""Deadlines that are not a case's — a question's answer, a head's look at an answer rated
+不满意 — light their own rows and register here. The deadline scan judges them in the same
+transaction as the cases' lights (one scan, one "today"); the live monitor shows their
+counts and their lit rows through the same registry, so that supervision imports none of
+the apps it watches this way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Watched:
+    name: str  # "consultation"
+    label: str  # "咨询答复"
+    # scan(today) -> {"yellow": rows turned yellow, "red": rows turned red, "cleared": n}
+    scan: Callable[[date], dict]
+    # counts(division codes or None for all) -> {(department id, "green"|"yellow"|"red"): n}
+    # of the rows with a running deadline, as the last scan lit them
+    counts: Callable
+    # lit(division codes or None, light, limit) -> [{"number", "title", "department",
+    # "due", "light", "url"}], the most overdue first
+    lit: Callable
+
+
+WATCHED: list[Watched] = []
+
+
+def register_watched(watched: Watched) -> Watched:
+    if any(w.name == watched.name for w in WATCHED):
+        raise ValueError(f"watched deadline {watched.name!r} is registered already")
+    WATCHED.append(watched)
+    return watched
+
+
+def scan_watched(today: date) -> dict:
+    return {w.name: w.scan(today) for w in WATCHED}
