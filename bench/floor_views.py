@@ -15,7 +15,7 @@ from django.http import HttpResponse, JsonResponse
 from django.urls import path
 from django.utils import timezone
 
-from bench.sql import INBOX_SQL
+from bench.sql import FAQ_ELSEWHERE, FAQ_IN_TITLE, FAQ_SEARCH_SQL, INBOX_SQL
 from shenpi.audit.hashing import record_hash
 from shenpi.common import personal
 
@@ -229,4 +229,51 @@ def inbox(request):
     return HttpResponse(body, content_type="application/json")
 
 
-urlpatterns = [path("floor/submit/", submit), path("floor/inbox/", inbox)]
+FAQ_PAGE = 20  # the app's first page of a FAQ search (shenpi.api.consult.SEARCH_PAGE)
+
+
+def faq_search_rows(cursor, tsq: str, executed: list | None = None) -> list[dict]:
+    """The app's first page for the parsed query `tsq`: its first statement, and its
+    second only when the first leaves room (shenpi.search.terms.title_first). Each
+    statement run is added to `executed` (the raw limit replays them)."""
+    statements = [
+        (FAQ_SEARCH_SQL.format(where=FAQ_IN_TITLE.format(tsq="%s"), limit=FAQ_PAGE + 1), [tsq])
+    ]
+    cursor.execute(*statements[0])
+    columns = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    if len(rows) <= FAQ_PAGE:
+        statements.append(
+            (
+                FAQ_SEARCH_SQL.format(
+                    where=FAQ_ELSEWHERE.format(tsq="%s"), limit=FAQ_PAGE - len(rows) + 1
+                ),
+                [tsq, tsq],
+            )
+        )
+        cursor.execute(*statements[1])
+        rows += cursor.fetchall()
+    if executed is not None:
+        executed.extend(statements)
+    return [dict(zip(columns, r, strict=True)) for r in rows[:FAQ_PAGE]]
+
+
+def faqs(request):
+    """The FAQ search's first page: the query parsed by the app's own function (jieba, the
+    synonyms), then the app's two statements by hand."""
+    from shenpi.search.terms import query_terms, tsquery
+
+    terms = query_terms(request.GET.get("q", ""))
+    results = []
+    if terms:
+        with connection.cursor() as c:
+            results = faq_search_rows(c, tsquery(terms))
+    body = json.dumps(results, default=str, ensure_ascii=False)
+    return HttpResponse(body, content_type="application/json")
+
+
+urlpatterns = [
+    path("floor/submit/", submit),
+    path("floor/inbox/", inbox),
+    path("floor/faqs/", faqs),
+]

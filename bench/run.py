@@ -45,6 +45,8 @@ TARGETS = {
     "monitor.city_p95_ms": ("<=", 200),
     "monitor.screen_p95_ms": ("<=", 200),
     "storage.bytes_per_case": ("<=", 12 * 1024),
+    "search.p95_ms": ("<=", 50),
+    "search.errors": ("==", 0),
     "pages.errors": ("==", 0),
     "login.errors": ("==", 0),
     "accept_decide.errors": ("==", 0),
@@ -602,15 +604,19 @@ def submit_figures(sub: dict) -> dict:
     }
 
 
-def pgbench(args: list[str], script: str, tmp: Path, url: str) -> tuple[str, list[float]]:
-    """Run pgbench with a script; returns its output and every transaction's latency (ms,
-    counted from when it was due, as the HTTP open loop counts)."""
+def pgbench(args: list[str], script, tmp: Path, url: str) -> tuple[str, list[float]]:
+    """Run pgbench with a script (or several, each chosen at random with the same
+    weight); returns its output and every transaction's latency (ms, counted from when
+    it was due, as the HTTP open loop counts)."""
     logs = tmp / f"pgbench-{time.time_ns()}"
     logs.mkdir()
-    path = logs / "script.sql"
-    path.write_text(script)
+    files = []
+    for n, text in enumerate([script] if isinstance(script, str) else script):
+        path = logs / f"script{n}.sql"
+        path.write_text(text)
+        files += ["-f", str(path)]
     proc = subprocess.run(
-        ["pgbench", "-n", *args, "-f", str(path), "-l", f"--log-prefix={logs}/log", url],
+        ["pgbench", "-n", *args, *files, "-l", f"--log-prefix={logs}/log", url],
         capture_output=True,
         text=True,
     )
@@ -778,6 +784,70 @@ def run_monitor(creds: dict, requests: int) -> dict:
     return out
 
 
+# What people type into the FAQ search: item words, full pinyin and initials, synonyms,
+# whole questions with their question words, numbers.
+SEARCH_QUERIES = (
+    "食品经营许可", "shipin", "营业执照", "小吃店 延续", "怎么补办", "取水许可", "xuke",
+    "建筑业企业资质", "行政复议", "网店", "需要哪些材料", "spjy", "到期了怎么延续", "药店",
+    "委托他人办理", "现场核查", "餐馆", "个体工商户设立", "jianzhu", "12345",
+    "开小吃店要办什么证", "食品生产许可 乳制品", "运输公司 经营许可", "养殖户", "民办学校",
+)  # fmt: skip
+
+
+def run_search(rate: float, seconds: float, tmp: Path, url: str) -> dict:
+    """The public FAQ search at an open-loop rate: the app's /api/v1/faqs/?q= (the first
+    page of 20), the floor's bare view (the same parse, the same two statements by hand:
+    floor_views.faq_search_rows) and pgbench replaying, for each query, exactly the
+    statements the floor ran for it; the same queries in the same random order."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    from shenpi.consult.models import Faq
+    from shenpi.search.terms import query_terms, tsquery
+
+    from .floor_views import faq_search_rows
+    from .load import build_get, open_loop, percentile
+
+    out: dict = {"settled_s": settle(), "faqs": Faq.objects.filter(status="published").count()}
+    scripts, found = [], {}
+    with connection.cursor() as cursor:
+        for q in SEARCH_QUERIES:
+            tsq = tsquery(query_terms(q))
+            if not re.fullmatch(r"[0-9a-z\u3400-\u9fff&|():*! ]+", tsq):
+                raise ValueError(f"unexpected characters in {tsq!r}")
+            executed: list = []
+            found[q] = len(faq_search_rows(cursor, tsq, executed))
+            scripts.append(
+                "".join(sql.replace("%s", f"'{tsq}'") + ";\n" for sql, _params in executed)
+            )
+    out["results_per_query"] = found
+    rng = random.Random(9)
+    order = [rng.randrange(len(SEARCH_QUERIES)) for _ in range(int(2 * rate * seconds) + 1)]
+    for name, port, path in (
+        ("app", APP_PORT, "/api/v1/faqs/?q="),
+        ("floor", FLOOR_PORT, "/floor/faqs/?q="),
+    ):
+        payloads = [build_get(HOST, path + quote(q)) for q in SEARCH_QUERIES]
+        open_loop(HOST, port, lambda n, p=payloads: p[n % len(p)], rate=rate, seconds=5)  # warm
+        result = open_loop(
+            HOST, port, lambda n, p=payloads, o=order: p[o[n % len(o)]], rate=rate, seconds=seconds
+        )
+        out[name] = result.summary()
+        if result.errors:
+            log(f"  search {name}: {result.errors} errors, first: {result.first_error[:400]}")
+    _out, latencies = pgbench(
+        ["-R", str(rate), "-T", str(int(seconds)), "-c", "4", "-j", "1"], scripts, tmp, url
+    )
+    out["raw"] = {
+        "requests": len(latencies),
+        "p50_ms": round(percentile(latencies, 50), 2),
+        "p95_ms": round(percentile(latencies, 95), 2),
+    }
+    log(f"  search: app {out['app']} | floor {out['floor']} | raw {out['raw']}")
+    return out
+
+
 SCAN_ROUNDS = 3
 
 
@@ -830,6 +900,7 @@ def run_scan(rounds: int = SCAN_ROUNDS) -> dict:
             cursor.execute("DELETE FROM supervision_warning WHERE cleared_at IS NULL")
             for table in ("caselight", "scanstate", "scandirty"):
                 cursor.execute(f"DELETE FROM supervision_{table}")
+            cursor.execute("UPDATE consult_question SET light = NULL WHERE light IS NOT NULL")
             # As a live database is, with autovacuum having been by: a freshly loaded
             # table's first reader would otherwise set every row's hint bits and visibility
             # map (and the last round's deleted rows are gone).
@@ -838,6 +909,10 @@ def run_scan(rounds: int = SCAN_ROUNDS) -> dict:
                 cursor.execute(f"VACUUM ANALYZE {table}")
             cursor.execute("SELECT count(*) FROM cases_case WHERE status = 'processing'")
             out["open_cases"] = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT count(*) FROM consult_question WHERE status IN ('open', 'claimed')"
+            )
+            out["open_questions"] = cursor.fetchone()[0]
         one = {}
         for name, day in (("full", today), ("day_change", tomorrow), ("idle", tomorrow)):
             with connection.cursor() as cursor:
@@ -863,7 +938,37 @@ def run_scan(rounds: int = SCAN_ROUNDS) -> dict:
         out[key] = max(one[key] for one in out["rounds"])  # the idle scan's, if any wrote
     out["raw_s"] = raw_classify(today)
     scan_deadlines(today)  # back to today's lights for the monitoring workload
+    out["questions_day_change_s"] = questions_day_change(tomorrow)
     return out
+
+
+def search_figures(search: dict) -> dict:
+    return {
+        "search.faqs": search["faqs"],
+        "search.p95_ms": search["app"]["p95_ms"],
+        "search.floor_p95_ms": search["floor"]["p95_ms"],
+        "search.raw_p95_ms": search["raw"]["p95_ms"],
+        "search.errors": search["app"]["errors"],
+    }
+
+
+def questions_day_change(tomorrow) -> float:
+    """The questions' share of a day change: their lights moved from today's to the next
+    working day's (the scan's watched deadlines, shenpi.consult.lights), timed alone and
+    rolled back."""
+    from django.db import transaction
+
+    from shenpi.supervision.scan import WATCHED
+
+    seconds = 0.0
+    with transaction.atomic():
+        started = time.perf_counter()
+        for watched in WATCHED:
+            report = watched.scan(tomorrow)
+            log(f"  {watched.name} day change: {report}")
+        seconds = round(time.perf_counter() - started, 3)
+        transaction.set_rollback(True)
+    return seconds
 
 
 def raw_classify(today) -> float:
@@ -1005,6 +1110,9 @@ def samples(report: dict) -> dict:
         out[f"scan.rounds@{size}"] = len(point["scan"]["rounds"])
     for step in detail.get("inbox_max_rate_steps", []):
         out[f"inbox.max_rate@{step['rate']}"] = step["requests"]
+    if "search" in detail:
+        for side in ("app", "floor", "raw"):
+            out[f"search.{side}"] = detail["search"][side]["requests"]
     return out
 
 
@@ -1043,7 +1151,7 @@ def main(argv=None):
     parser.add_argument(
         "--again",
         default="",
-        help="re-measure these workloads (scan,inbox,monitor,storage,submit,journeys; inbox with its "
+        help="re-measure these workloads (scan,inbox,monitor,storage,submit,journeys,search; inbox with its "
         "highest rate) at the database's current size after a change, and update latest.json (marked "
         "as re-measured)",
     )
@@ -1075,6 +1183,13 @@ def main(argv=None):
     from .generate import TYPICAL, generate
 
     creds = credentials()
+    from .consult_data import generate_consultation
+
+    # Asked and answered over the region's year: the FAQ the search reads, the open
+    # questions the scan lights (at every size).
+    generate_consultation(
+        faqs=2000 if smoke else 100_000, questions=1000 if smoke else 50_000, log=log
+    )
     results: dict = {"growth": []}
     with (
         Server("config.wsgi:application", APP_PORT, env, "config.settings"),
@@ -1102,6 +1217,8 @@ def main(argv=None):
         log(f"inbox: the highest open-loop rate with p99 within {INBOX_P99_MS} ms")
         rates = [50, 100] if smoke else MAX_RATES
         max_rate, steps = inbox_max_rate(creds, 3 if smoke else 15, rates)
+        log(f"FAQ search: open loop at {inbox_rate}/s")
+        search = run_search(inbox_rate, inbox_seconds, tmp, args.database)
         log("submissions: closed loop, 8 clients")
         sub = run_submissions(creds, submissions, 8, tmp, args.database)
         log("pages, logins, accept and decide, one step by two officials")
@@ -1130,6 +1247,9 @@ def main(argv=None):
         "scan.day_change_wal_bytes": last["scan"]["day_change_wal_bytes"],
         "scan.day": last["scan"]["day"],
         "scan.raw_s": last["scan"]["raw_s"],
+        "scan.open_questions": last["scan"]["open_questions"],
+        "scan.questions_day_change_s": last["scan"]["questions_day_change_s"],
+        **search_figures(search),
         "monitor.region_p95_ms": last["monitor"]["region"]["p95_ms"],
         "monitor.city_p95_ms": last["monitor"]["city"]["p95_ms"],
         "monitor.screen_p95_ms": last["monitor"]["screen"]["p95_ms"],
@@ -1172,6 +1292,7 @@ def main(argv=None):
             "submit": sub,
             "journeys": jr,
             "inbox_max_rate_steps": steps,
+            "search": search,
             "growth": results["growth"],
         },
         "ran_at": time.strftime("%Y-%m-%d %H:%M:%S %z"),
@@ -1206,6 +1327,10 @@ def again(args) -> int:
     growth = report["growth"][-1]
     creds = credentials()
     workloads = args.again.split(",")
+    if "search" in workloads or "scan" in workloads:
+        from .consult_data import generate_consultation
+
+        generate_consultation(log=log)  # once: a database made before there were any
     with (
         Server("config.wsgi:application", APP_PORT, env, "config.settings"),
         Server("bench.floor_wsgi:application", FLOOR_PORT, env, "bench.floor_settings"),
@@ -1227,6 +1352,8 @@ def again(args) -> int:
             last["scan"] = scan = run_scan()
             for key in ("full_s", "day_change_s", "idle_s", "raw_s", "open_cases"):
                 report[f"scan.{key}"] = growth[f"scan.{key}"] = scan[key]
+            for key in ("open_questions", "questions_day_change_s"):
+                report[f"scan.{key}"] = scan[key]
             report["scan.idle_rows_written"] = growth["scan.idle_rows_written"] = scan["idle_rows"]
             for key in ("day_change_rows", "day_change_wal_bytes", "day"):
                 report[f"scan.{key}"] = scan[key]
@@ -1242,6 +1369,9 @@ def again(args) -> int:
             rate, steps = inbox_max_rate(creds, 15, MAX_RATES)
             report["inbox.max_rate"] = rate
             report["detail"]["inbox_max_rate_steps"] = steps
+        if "search" in workloads:
+            search = report["detail"]["search"] = run_search(100, 60, tmp, args.database)
+            report.update(search_figures(search))
         if "monitor" in workloads:
             last["monitor"] = monitor = run_monitor(creds, 1000)
             for name in ("region", "city", "screen"):
@@ -1328,6 +1458,8 @@ def render_table(r: dict) -> str:
         f"| inbox p99 growth (largest / smallest) | {r['inbox.growth_p99']} | | | {mark('inbox.growth_p99')} |",
         f"| deadline scan full / day change / idle s ({r['scan.open_cases']:,} open{_rounds(r)}) | {r['scan.full_s']} / {r['scan.day_change_s']} / {r['scan.idle_s']} | | classify {r['scan.raw_s']} | {mark('scan.full_s')}; {mark('scan.day_change_s')}; {mark('scan.idle_s')} |",
         f"| idle scan rows written (PostgreSQL's count) | {r['scan.idle_rows_written']} | | | {mark('scan.idle_rows_written')} |",
+        f"| questions' share of the day change s ({r.get('scan.open_questions', '—')} open questions, in the scan above) | {r.get('scan.questions_day_change_s', '—')} | | | |",
+        f"| FAQ search p95 ms ({r.get('search.faqs', '—')} FAQ, open loop, first page of 20) | {r.get('search.p95_ms', '—')} | {r.get('search.floor_p95_ms', '—')} | {r.get('search.raw_p95_ms', '—')} | {mark('search.p95_ms')} |",
         f"| day change rows / WAL bytes written (PostgreSQL's count), after the day's work {r.get('scan.day', '—')} | {r.get('scan.day_change_rows', '—')} / {r.get('scan.day_change_wal_bytes', '—')} | | | |",
         f"| monitoring p95 ms region / city / screen | {r['monitor.region_p95_ms']} / {r['monitor.city_p95_ms']} / {r['monitor.screen_p95_ms']} | | | {mark('monitor.region_p95_ms')} |",
         f"| storage bytes per case | {r['storage.bytes_per_case']} | | | {mark('storage.bytes_per_case')} |",

@@ -91,3 +91,24 @@ UPDATE api_idempotencyrecord SET status_code = 201,
   WHERE id = :idem;
 COMMIT;
 """
+
+# The FAQ search (issue 22): the app's two statements (shenpi.search.terms.title_first) for
+# its first page of 20 — the FAQ whose question holds every word, newest first, then,
+# when they do not fill the page, those whose answer completes them — with the columns
+# its answer shows. `{tsq}` is the parsed query as the app writes it.
+FAQ_SEARCH_SQL = """
+SELECT f.id, f.title, f.answer, f.status, i.code AS item, d.code AS department,
+       f.published_at, (f.item_id IS NOT NULL AND f.version_id IS NOT NULL
+                        AND i.current_id IS DISTINCT FROM f.version_id) AS needs_review
+FROM consult_faq f
+JOIN accounts_department d ON d.id = f.department_id
+LEFT JOIN catalog_item i ON i.id = f.item_id
+WHERE f.status = 'published' AND {where}
+ORDER BY f.published_at DESC, f.id DESC
+LIMIT {limit}
+"""
+FAQ_IN_TITLE = "f.title_vector @@ to_tsquery('simple', {tsq})"
+FAQ_ELSEWHERE = (
+    "f.search_vector @@ to_tsquery('simple', {tsq}) "
+    "AND NOT f.title_vector @@ to_tsquery('simple', {tsq})"
+)

@@ -271,6 +271,9 @@ class FaqOut(serializers.Serializer):
     needs_review = serializers.BooleanField(help_text="依据的事项版本已不再现行")
 
 
+SEARCH_PAGE = 20
+
+
 class FaqListApi(APIView):
     """Public: an item's or a policy's FAQ, as its guide shows them."""
 
@@ -284,7 +287,7 @@ class FaqListApi(APIView):
             OpenApiParameter(
                 "q",
                 str,
-                description="搜索词（不超过 60 字）：词语、同义词、全拼或首字母；有 q 时按相关度排序",
+                description="搜索词（不超过 60 字）：词语、同义词、全拼或首字母；有 q 时返回最相关的 20 条（问题含全部搜索词的在前）",
             ),
         ],
         responses={200: FaqOut(many=True)},
@@ -298,13 +301,13 @@ class FaqListApi(APIView):
                 Publication, request.GET["policy"], status=PublicationStatus.PUBLISHED
             )
         q = request.GET.get("q", "").strip()
-        if q:
-            faqs = selectors.faq_search(query_terms(q), item=item)
-            if policy is not None:
-                faqs = faqs.filter(policy=policy)
+        if q:  # the best SEARCH_PAGE: question matches first, then answer matches
+            faqs = selectors.faq_search(
+                query_terms(q), item=item, policy=policy, per_page=SEARCH_PAGE
+            ).rows
         else:
-            faqs = selectors.published_faqs(item=item, policy=policy)
-        return Response(FaqOut(faqs[:100], many=True).data)
+            faqs = selectors.published_faqs(item=item, policy=policy)[:100]
+        return Response(FaqOut(faqs, many=True).data)
 
 
 class FaqReviewIn(serializers.Serializer):

@@ -19,8 +19,12 @@ class SearchOut(serializers.Serializer):
         child=serializers.CharField(), help_text="查询切分出的词（已去除“怎么”“如何”等虚词）"
     )
     items = ItemOut(many=True, help_text="匹配的现行事项（至多 10 项，全部见 /items/?q=）")
-    faqs = FaqOut(many=True, help_text="匹配的常见问题（按 page 分页，每页 10 条）")
-    faq_pages = serializers.IntegerField()
+    faqs = FaqOut(
+        many=True,
+        help_text="匹配的常见问题（问题含全部搜索词的在前，其次为解答中含有的；各按公开时间由新到旧；按 page 分页，每页 10 条）",
+    )
+    faq_page = serializers.IntegerField()
+    faq_has_next = serializers.BooleanField()
     policies = PublicationOut(many=True, help_text="匹配的政策法规与信息（至多 10 条）")
 
 
@@ -52,8 +56,9 @@ class SearchApi(APIView):
                 "q": q,
                 "words": [term.word for term in found["terms"]],
                 "items": ItemOut(found["items"], many=True).data,
-                "faqs": FaqOut(faqs.object_list if faqs else [], many=True).data,
-                "faq_pages": faqs.paginator.num_pages if faqs else 0,
+                "faqs": FaqOut(faqs.rows if faqs else [], many=True).data,
+                "faq_page": faqs.number if faqs else 1,
+                "faq_has_next": bool(faqs and faqs.has_next),
                 "policies": PublicationOut(found["policies"], many=True).data,
             }
         )

@@ -64,7 +64,7 @@ def light_today(question: Question, today: date | None = None) -> str | None:
     return level(today or timezone.localdate(), running_due(question), question.yellow_on)
 
 
-def _rules_stamp(rules: dict) -> str:
+def rules_stamp(rules: dict) -> str:
     """What a plan was made with: the consultation rules on and the calendar's version."""
     text = repr((sorted(rules.items(), key=repr), cache.get(VERSION_KEY, 0)))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -93,7 +93,7 @@ def plan(question: Question, start: date) -> list[str]:
     rules = active_rules(RuleKind.CONSULTATION)
     due = running_due(question)
     question.term_start = start
-    question.planned_with = _rules_stamp(rules)
+    question.planned_with = rules_stamp(rules)
     if due is None:
         question.yellow_on = None
     else:
@@ -138,7 +138,7 @@ def scan_questions(today: date) -> dict:
     those planned with other rules, then turn red, turn yellow and clear, each one update;
     each head of a department with questions newly red is told once."""
     rules = active_rules(RuleKind.CONSULTATION)
-    planned = _plan_again(today, rules, _rules_stamp(rules))
+    planned = _plan_again(today, rules, rules_stamp(rules))
     overdue = _overdue(today)
     yellow = RUNNING & ~overdue & Q(yellow_on__lte=today)
     to_red = Question.objects.filter(overdue).exclude(light=RED)

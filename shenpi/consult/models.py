@@ -190,7 +190,14 @@ class Faq(models.Model):
                 fields=["item", "-published_at"],
                 condition=Q(status=FaqStatus.PUBLISHED),
                 name="faq_published_by_item",
-            )
+            ),
+            # The search's order (newest first): a common word's matches are read in this
+            # order until a page is full, not all of them sorted.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status=FaqStatus.PUBLISHED),
+                name="faq_published",
+            ),
         ]
 
     def __str__(self):

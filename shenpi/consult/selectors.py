@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from shenpi.accounts.ratelimit import allowed
+from shenpi.common.paging import SlicePage, page_number
 from shenpi.core.errors import NotFound, TooMany
-from shenpi.search.terms import Term, parse, ranked
+from shenpi.search.terms import Term, matching, parse, title_first
 
 from .access import is_staff_of, may_watch
 from .constants import OPEN_STATUSES, FaqStatus
@@ -70,7 +71,12 @@ def question_for(actor, pk) -> Question:
 
 def published_faqs(*, item=None, policy=None) -> QuerySet[Faq]:
     """The public FAQ of an item (its guide's 常见问题) or of a policy, newest first."""
-    faqs = Faq.objects.filter(status=FaqStatus.PUBLISHED).select_related("item", "department")
+    # The search terms are read by the search in SQL, never shown: not fetched.
+    faqs = (
+        Faq.objects.filter(status=FaqStatus.PUBLISHED)
+        .select_related("item", "department")
+        .defer("title_terms", "body_terms")
+    )
     if item is not None:
         faqs = faqs.filter(item=item)
     if policy is not None:
@@ -84,19 +90,55 @@ def proposed_faqs(department) -> QuerySet[Faq]:
     )
 
 
-def faq_search(terms: list[Term], *, item=None, any_term: bool = False) -> QuerySet[Faq]:
-    """Published FAQ matching the parsed query (shenpi.search.terms), best first: every
-    word, or with `any_term` any of them (more shared words rank higher)."""
-    faqs = published_faqs(item=item)
-    return ranked(faqs, terms, any_term=any_term).order_by("-rank", "-published_at")
+FAQ_ORDER = ("-published_at", "-id")  # newest first, the same order on every page
+
+
+def faq_search(terms: list[Term], *, item=None, policy=None, page=1, per_page=20) -> SlicePage:
+    """A page of the published FAQ matching the parsed query (shenpi.search.terms): those
+    whose question holds every word first, then those whose answer completes them, each
+    newest first."""
+    number = page_number(page)
+    rows, more = title_first(
+        published_faqs(item=item, policy=policy),
+        terms,
+        order=FAQ_ORDER,
+        offset=(number - 1) * per_page,
+        limit=per_page,
+    )
+    return SlicePage(rows=rows, number=number, has_next=more)
+
+
+SIMILAR_CANDIDATES = 200
 
 
 def similar_faqs(text: str, *, item=None, limit: int = 5) -> list[Faq]:
-    """Published FAQ that share words with what is being typed, most shared first, the
-    item's own FAQ first among equals."""
+    """Published FAQ that may already answer what is being typed: those sharing every word
+    first (as the search finds them); then, among the newest whose question shares any,
+    those sharing the most; the item's own first among equals."""
     terms = parse((text or "")[:80])
     if not terms:
         return []
-    found = list(faq_search(terms, any_term=True)[:50])
-    found.sort(key=lambda f: (-f.rank, -(item is not None and f.item_id == item.pk)))
-    return found[:limit]
+    found = list(faq_search(terms, per_page=limit))
+    if len(found) < limit and len(terms) > 1:
+        seen = {f.pk for f in found}
+        candidates = (
+            matching(published_faqs(), terms, title_only=True, any_term=True)
+            .defer(None)  # the title's terms are counted below
+            .defer("body_terms")
+            .exclude(pk__in=seen)
+            .order_by(*FAQ_ORDER)[:SIMILAR_CANDIDATES]
+        )
+
+        def shared(faq) -> int:
+            return sum(
+                any(all(f" {t} " in faq.title_terms for t in alt) for alt in term.alternatives)
+                or any(term.prefix and f" {alt[0]}" in faq.title_terms for alt in term.alternatives)
+                for term in terms
+            )
+
+        ranked = sorted(
+            candidates,
+            key=lambda f: (-shared(f), -(item is not None and f.item_id == item.pk)),
+        )
+        found += ranked[: limit - len(found)]
+    return found

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import rjieba
 from django.db import connections
-from django.db.models import BooleanField, Case, FloatField, IntegerField, Q, Value, When
+from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -53,10 +54,12 @@ def words(text: str) -> list[str]:
     return [w for w in (t.strip().lower() for t in rjieba.cut_for_search(text or "")) if _useful(w)]
 
 
+@lru_cache(maxsize=65_536)
 def pinyin(text: str) -> str:
     return "".join(lazy_pinyin(text, errors="ignore")).lower()
 
 
+@lru_cache(maxsize=65_536)
 def initials(text: str) -> str:
     return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")).lower()
 
@@ -175,11 +178,10 @@ def tsquery(terms: list[Term], *, any_term: bool = False) -> str:
     """The same condition as `terms_q`, for PostgreSQL's to_tsquery('simple', …). Terms
     hold only letters, digits and Chinese characters (`_TERM`), nothing tsquery reads as
     an operator."""
-    suffix = {True: ":*", False: ""}
     parts = [
         "("
         + " | ".join(
-            "(" + " & ".join(t + suffix[term.prefix] for t in alternative) + ")"
+            "(" + " & ".join(t + (":*" if term.prefix else "") for t in alternative) + ")"
             for alternative in term.alternatives
         )
         + ")"
@@ -188,32 +190,64 @@ def tsquery(terms: list[Term], *, any_term: bool = False) -> str:
     return (" | " if any_term else " & ").join(parts)
 
 
-def ranked(queryset, terms: list[Term], *, any_term: bool = False):
-    """`queryset` narrowed to what matches `terms` and annotated with `rank` (higher is
-    better): on PostgreSQL by the model's generated `search_vector` (title terms weigh
-    more, schema.py) through its GIN index; elsewhere by the term columns, a title match
-    counting twice a body match. The model has `title_terms` and `body_terms`."""
+def matching(
+    queryset,
+    terms: list[Term],
+    *,
+    title_only: bool = False,
+    not_title: bool = False,
+    any_term: bool = False,
+):
+    """`queryset` narrowed to the rows whose terms match (every word, or with `any_term`
+    one of them): with `title_only`, in the title; with `not_title`, not all in the title.
+    On PostgreSQL by the model's generated vectors through their GIN indexes (schema.py),
+    elsewhere by the term columns. The model has `title_terms` and `body_terms`."""
     if not terms:
         return queryset.none()
     if connections[queryset.db].vendor == "postgresql":
-        vector = f'"{queryset.model._meta.db_table}"."search_vector"'
+        table = f'"{queryset.model._meta.db_table}"'
         text = tsquery(terms, any_term=any_term)
-        return queryset.filter(
-            RawSQL(f"{vector} @@ to_tsquery('simple', %s)", [text], output_field=BooleanField())
-        ).annotate(
-            rank=RawSQL(f"ts_rank({vector}, to_tsquery('simple', %s))", [text], FloatField())
+        vector = "title_vector" if title_only else "search_vector"
+        found = queryset.filter(
+            RawSQL(
+                f"{table}.{vector} @@ to_tsquery('simple', %s)", [text], output_field=BooleanField()
+            )
         )
-    score = Value(0, output_field=IntegerField())
-    for term in terms:
-        score = score + Case(
-            When(terms_q([term], "title_terms"), then=Value(2)),
-            When(terms_q([term], "body_terms"), then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    return queryset.filter(terms_q(terms, "title_terms", "body_terms", any_term=any_term)).annotate(
-        rank=score
-    )
+        if not_title:
+            found = found.filter(
+                RawSQL(
+                    f"NOT {table}.title_vector @@ to_tsquery('simple', %s)",
+                    [tsquery(terms)],
+                    output_field=BooleanField(),
+                )
+            )
+        return found
+    fields = ("title_terms",) if title_only else ("title_terms", "body_terms")
+    found = queryset.filter(terms_q(terms, *fields, any_term=any_term))
+    return found.exclude(terms_q(terms, "title_terms")) if not_title else found
+
+
+def title_first(queryset, terms: list[Term], *, order: tuple, offset: int, limit: int):
+    """A page of what matches `terms`, best first: the rows whose title holds every word,
+    then those that hold them elsewhere, each newest first (`order`). Returns (rows, whether
+    more follow). Two queries at most, each a LIMIT on an ordered index scan or on the GIN
+    index's few matches: no ranking of every match (a common word matches tens of
+    thousands of answers, and ranking them all read each one's vector)."""
+    if not terms:
+        return [], False
+    in_title = matching(queryset, terms, title_only=True).order_by(*order)
+    rows = list(in_title[offset : offset + limit + 1])
+    if len(rows) > limit:
+        return rows[:limit], True
+    # Fewer title matches than the page reaches: all of them are known (`offset` skipped
+    # some, counted only when this page starts past them); the rest of the page is read
+    # from the others.
+    skipped = offset if rows or not offset else in_title.count()
+    elsewhere = matching(queryset, terms, not_title=True).order_by(*order)
+    start = max(0, offset - skipped) if not rows else 0
+    more = list(elsewhere[start : start + limit - len(rows) + 1])
+    rows += more
+    return rows[:limit], len(rows) > limit
 
 
 # --- showing ------------------------------------------------------------------------

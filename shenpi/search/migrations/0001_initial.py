@@ -5,7 +5,6 @@ from django.db import migrations, models
 STARTING = [
     "营业执照 企业登记 工商登记",
     "身份证 居民身份证",
-    "食品经营许可 餐饮许可 食品许可",
     "小吃店 餐馆 饭店 餐饮店",
     "户口 户籍",
     "社保 社会保险",
