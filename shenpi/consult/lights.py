@@ -18,7 +18,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -212,7 +212,44 @@ def lit(codes, light: str, limit: int = 50) -> list[dict]:
     ]
 
 
-QUESTIONS = Watched("consultation", "咨询答复", scan_questions, counts, lit)
+def indicator(start: date, end: date) -> dict:
+    """{department id: (answered on time %, satisfied %)} of the period, the evaluation's
+    consultation indicator: of the questions due in the period, those answered by their
+    due date (one still open, or answered late, is not); of the answers rated in it,
+    满意 and 基本满意. A share with no base is None."""
+    from .constants import Rating
+
+    due = (
+        Question.objects.filter(due_date__range=(start, end))
+        .values("department_id")
+        .annotate(
+            n=Count("pk"),
+            kept=Count("pk", filter=Q(answered_at__date__lte=F("due_date"))),
+        )
+        .order_by()
+    )
+    rated = (
+        Question.objects.filter(rated_at__date__range=(start, end))
+        .exclude(rating="")
+        .values("department_id")
+        .annotate(
+            n=Count("pk"),
+            content=Count("pk", filter=Q(rating__in=[Rating.SATISFIED, Rating.FAIR])),
+        )
+        .order_by()
+    )
+    out: dict = {}
+    for row in due:
+        out[row["department_id"]] = (round(100 * row["kept"] / row["n"], 2), None)
+    for row in rated:
+        on_time = out.get(row["department_id"], (None, None))[0]
+        out[row["department_id"]] = (on_time, round(100 * row["content"] / row["n"], 2))
+    return out
+
+
+QUESTIONS = Watched(
+    "consultation", "咨询答复", scan_questions, counts, lit, "consultation", indicator
+)
 
 
 def register() -> None:

@@ -15,16 +15,18 @@ INDICATORS = {
     "complaints": "属实投诉",
     "satisfaction": "满意率（%）",
     "online_rate": "网上办理率（%）",
+    "consultation": "咨询按期答复率与满意率（%）",
 }
 DEFAULT_WEIGHTS = {
     "on_time_rate": 25,
     "time_used": 15,
-    "early_rate": 10,
+    "early_rate": 5,
     "warnings": 15,
     "findings": 10,
     "complaints": 10,
     "satisfaction": 10,
     "online_rate": 5,
+    "consultation": 5,
 }
 # Parameters: points lost per yellow and red card, per finding, per substantiated complaint.
 DEFAULT_PARAMS = {"yellow": 1, "red": 3, "finding": 10, "complaint": 10}
@@ -51,6 +53,10 @@ def indicator_score(code: str, raw, params: dict) -> float | None:
         return clamp(100 - params["finding"] * raw)
     if code == "complaints":
         return clamp(100 - params["complaint"] * raw)
+    if code == "consultation":
+        # (answered on time %, satisfied %): the mean of those with a base in the period.
+        known = [clamp(x) for x in raw if x is not None]
+        return sum(known) / len(known) if known else None
     raise KeyError(code)
 
 

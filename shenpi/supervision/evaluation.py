@@ -21,6 +21,7 @@ from shenpi.core.errors import NotAllowed
 from shenpi.workdays.services import calendar
 
 from .models import EvaluationScheme, Finding, Level, Rating, Warning
+from .scan import watched_indicators
 from .selectors import day_range
 
 
@@ -79,11 +80,16 @@ def warning_counts(start: date, end: date, department: Department | None = None)
     return {(department_id, level): n for department_id, level, n in rows}
 
 
-def raw_indicators(department: Department, start: date, end: date, warnings=None) -> dict:
+def raw_indicators(
+    department: Department, start: date, end: date, warnings=None, watched=None
+) -> dict:
     """The department's indicators over the period; `warnings`: `warning_counts` of the
-    period when the caller has it for every department (read here otherwise)."""
+    period when the caller has it for every department (read here otherwise); `watched`:
+    the watched deadlines' indicators (scan/watched.py), likewise."""
     if warnings is None:
         warnings = warning_counts(start, end, department)
+    if watched is None:
+        watched = watched_indicators(start, end)
     cal = calendar()
     decided = (
         Case.objects.filter(department=department, decided_at__date__range=(start, end))
@@ -127,15 +133,18 @@ def raw_indicators(department: Department, start: date, end: date, warnings=None
         )
         if received.exists()
         else None,
+        **{code: values.get(department.pk, (None, None)) for code, values in watched.items()},
     }
 
 
 def had_activity(raw: dict) -> bool:
     """Anything to evaluate in the period: a rate with a base, a card, a finding or a
     founded complaint. A department with none is listed as not evaluated, not ranked."""
-    return any(
-        raw[code] is not None for code in ("on_time_rate", "satisfaction", "online_rate")
-    ) or bool(sum(raw["warnings"]) or raw["findings"] or raw["complaints"])
+    return (
+        any(raw[code] is not None for code in ("on_time_rate", "satisfaction", "online_rate"))
+        or any(x is not None for x in raw.get("consultation", ()))
+        or bool(sum(raw["warnings"]) or raw["findings"] or raw["complaints"])
+    )
 
 
 def evaluate_departments(user, kind: str, key: str):
@@ -150,7 +159,8 @@ def evaluate_departments(user, kind: str, key: str):
     )
     weights, params = current_scheme()
     warnings = warning_counts(start, end)
-    raw = {d.name: raw_indicators(d, start, end, warnings) for d in departments}
+    watched = watched_indicators(start, end)
+    raw = {d.name: raw_indicators(d, start, end, warnings, watched) for d in departments}
     idle = [name for name, values in raw.items() if not had_activity(values)]
     results = scoring.evaluate(
         {name: values for name, values in raw.items() if name not in idle}, weights, params

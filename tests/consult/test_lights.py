@@ -141,3 +141,26 @@ def test_the_monitor_counts_and_lists_them_and_a_supervisor_reads_one(client, de
         assert client.get(f"/consult/{question.pk}/").status_code == 200
         client.force_login(demo("yc_scjg_off1"))
         assert client.get("/supervision/monitor/").status_code == 404
+
+
+def test_the_evaluation_weighs_answers_on_time_and_their_satisfaction(demo, food):
+    from shenpi.core.scoring import DEFAULT_WEIGHTS, indicator_score
+    from shenpi.supervision.evaluation import raw_indicators
+
+    on_time = asked(demo, food, "2026-03-02 10:00 +0800")  # due 5 March
+    late = asked(demo, food, "2026-03-02 11:00 +0800")
+    asked(demo, food, "2026-03-02 12:00 +0800")  # never answered: late too
+    official, asker = demo("yc_scjg_off1"), demo("zhangsan")
+    with time_machine.travel("2026-03-05 16:00 +0800", tick=False):
+        services.question_answer(actor=official, question=on_time, text="要办。")
+        services.question_rate(actor=asker, question=on_time, rating="satisfied")
+    with time_machine.travel("2026-03-06 09:00 +0800", tick=False):
+        services.question_answer(actor=official, question=late, text="要办。")
+        services.question_rate(actor=asker, question=late, rating="unsatisfied")
+    raw = raw_indicators(food.department, date(2026, 3, 1), date(2026, 3, 31))
+    assert raw["consultation"] == (33.33, 50.0)
+    assert indicator_score("consultation", raw["consultation"], {}) == (33.33 + 50.0) / 2
+    assert DEFAULT_WEIGHTS["consultation"] == 5
+    nothing = raw_indicators(food.department, date(2026, 4, 1), date(2026, 4, 30))
+    assert nothing["consultation"] == (None, None)
+    assert indicator_score("consultation", (None, None), {}) is None

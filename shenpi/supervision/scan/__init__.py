@@ -25,7 +25,7 @@ from .keeping import breach_warnings, count_lights, keep_case_lights
 from .rules import active_rules, thresholds
 from .sources import SOURCES, LightSource, light_kinds, register
 from .telling import NOTIFY_AT_MOST, tell_of_cards
-from .watched import WATCHED, Watched, register_watched, scan_watched
+from .watched import WATCHED, Watched, register_watched, scan_watched, watched_indicators
 
 __all__ = [
     "NOTIFY_AT_MOST",
@@ -40,6 +40,7 @@ __all__ = [
     "register_watched",
     "scan_deadlines",
     "thresholds",
+    "watched_indicators",
 ]
 
 

@@ -23,6 +23,10 @@ class Watched:
     # lit(division codes or None, light, limit) -> [{"number", "title", "department",
     # "due", "light", "url"}], the most overdue first
     lit: Callable
+    # The performance evaluation's indicator of this kind (shenpi.core.scoring's code) and
+    # indicator(first day, last day) -> {department id: its raw value}
+    indicator_code: str = ""
+    indicator: Callable | None = None
 
 
 WATCHED: list[Watched] = []
@@ -33,6 +37,12 @@ def register_watched(watched: Watched) -> Watched:
         raise ValueError(f"watched deadline {watched.name!r} is registered already")
     WATCHED.append(watched)
     return watched
+
+
+def watched_indicators(start: date, end: date) -> dict:
+    """{indicator code: {department id: raw value}} of the period, from each kind that
+    has one."""
+    return {w.indicator_code: w.indicator(start, end) for w in WATCHED if w.indicator is not None}
 
 
 def scan_watched(today: date) -> dict:
