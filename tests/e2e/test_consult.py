@@ -93,6 +93,12 @@ def test_an_answer_becomes_a_faq_the_public_finds_by_pinyin(new_page, demo):
     found.locator("summary").click()
     found.get_by_role("link", name="640100-SCJG-001").click()
     expect(visitor.get_by_test_id("faqs")).to_contain_text("网店销售自制糕点要办食品经营许可证吗")
+    # Asking from the guide, the published answer is offered while the question is typed.
+    visitor.get_by_test_id("ask-link").click()
+    visitor.get_by_label("标题").press_sequentially("糕点网店要办证吗", delay=30)
+    expect(visitor.locator("#faq-suggestions")).to_contain_text(
+        "网店销售自制糕点要办食品经营许可证吗"
+    )
 
 
 def test_a_supervisor_sees_an_overdue_question_red_after_the_scan(new_page, demo):
