@@ -15,7 +15,7 @@ from shenpi.accounts.models import Department, Division, User
 from shenpi.audit.services import client_ip
 from shenpi.catalog.models import Item
 from shenpi.common.lookup import by_id_or_404
-from shenpi.consult import selectors, services
+from shenpi.consult import lights, selectors, services
 from shenpi.consult.constants import GENERAL
 from shenpi.consult.models import Faq
 from shenpi.core.errors import NotAllowed
@@ -84,7 +84,14 @@ class QuestionOut(serializers.Serializer):
         source="transferred_from.name", allow_null=True, default=None
     )
     followed_up = serializers.BooleanField()
+    routed = serializers.BooleanField(help_text="一般咨询已由政务服务中心分派")
     rating = serializers.CharField()
+    light = serializers.SerializerMethodField(
+        help_text="进行中的期限（答复或不满意复核）今天的灯：yellow、red，或 null（正常或无期限）"
+    )
+
+    def get_light(self, obj) -> str | None:
+        return lights.light_today(obj)
 
 
 class QuestionThreadOut(QuestionOut):

@@ -60,10 +60,18 @@ class WarningListApi(APIView):
 class MonitorApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="监控计数与大屏数据", responses={200: dict})
+    @extend_schema(
+        summary="监控计数与大屏数据；watched：咨询答复等其他期限的红黄灯（按部门计数与亮灯列表）",
+        responses={200: dict},
+    )
     def get(self, request):
         _supervisor(request)
-        return Response(selectors.screen_figures(request.user))
+        return Response(
+            {
+                **selectors.screen_figures(request.user),
+                "watched": selectors.watched_figures(request.user),
+            }
+        )
 
 
 class OrderIn(serializers.Serializer):

@@ -22,14 +22,15 @@ def is_staff_of(actor, department) -> bool:
 
 
 def may_watch(actor, department) -> bool:
-    """A supervisor whose divisions include the department's (电子监察 reads every
-    question there, as it reads cases; it answers none)."""
+    """A supervisor (or a division's leader, who reads the same monitor) whose divisions
+    include the department's: 电子监察 reads every question there, as it reads cases; it
+    answers none."""
     from shenpi.accounts.scope import scope_for
 
     return bool(
         actor is not None
         and getattr(actor, "is_authenticated", False)
         and not getattr(actor, "is_system_client", False)
-        and actor.has_role(Role.SUPERVISOR)
+        and actor.has_role(Role.SUPERVISOR, Role.LEADER)
         and scope_for(actor).sees_division(department.division)
     )

@@ -14,6 +14,7 @@ from shenpi.consult.models import Question
 from shenpi.supervision.models import RuleKind
 from shenpi.supervision.scan import active_rules, scan_deadlines
 from shenpi.supervision.services import rule_activate
+from tests.api.test_api import token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +142,14 @@ def test_the_monitor_counts_and_lists_them_and_a_supervisor_reads_one(client, de
         assert client.get(f"/consult/{question.pk}/").status_code == 200
         client.force_login(demo("yc_scjg_off1"))
         assert client.get("/supervision/monitor/").status_code == 404
+        client.force_login(demo("nx_scjg_off1"))  # the region's market regulator: not theirs
+        assert client.get(f"/consult/{question.pk}/").status_code == 404
+    # The API says what the page says.
+    sup = token_for(client, "yc_jc_sup")
+    with time_machine.travel("2026-03-06 10:00 +0800", tick=False):
+        [watched] = client.get("/api/v1/supervision/monitor/", **sup).json()["watched"]
+    assert watched["name"] == "consultation" and watched["totals"]["red"] == 1
+    assert [row["number"] for row in watched["lit"]] == [question.number]
 
 
 def test_the_evaluation_weighs_answers_on_time_and_their_satisfaction(demo, food):
