@@ -190,7 +190,6 @@ def _questions(rng, items, count: int, offset: int) -> int:
             term_start=day,
             yellow_on=yellows[ykey],
             planned_with=stamp,
-            light=lights.level(today, due, yellows[ykey]),
         )
         questions.append(question)
         entries.append(

@@ -900,7 +900,7 @@ def run_scan(rounds: int = SCAN_ROUNDS) -> dict:
             cursor.execute("DELETE FROM supervision_warning WHERE cleared_at IS NULL")
             for table in ("caselight", "scanstate", "scandirty"):
                 cursor.execute(f"DELETE FROM supervision_{table}")
-            cursor.execute("UPDATE consult_question SET light = NULL WHERE light IS NOT NULL")
+            cursor.execute("DELETE FROM consult_lightsstate")
             # As a live database is, with autovacuum having been by: a freshly loaded
             # table's first reader would otherwise set every row's hint bits and visibility
             # map (and the last round's deleted rows are gone).
@@ -953,9 +953,9 @@ def search_figures(search: dict) -> dict:
 
 
 def questions_day_change(tomorrow) -> float:
-    """The questions' share of a day change: their lights moved from today's to the next
-    working day's (the scan's watched deadlines, shenpi.consult.lights), timed alone and
-    rolled back."""
+    """The questions' share of a day change (the scan's watched deadlines,
+    shenpi.consult.lights: those turned red counted and their heads told, any planned
+    again), timed alone and rolled back."""
     from django.db import transaction
 
     from shenpi.supervision.scan import WATCHED

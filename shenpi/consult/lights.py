@@ -6,10 +6,12 @@ like the case rules: `left <= yellow_left` or `used >= ceil(ratio × limit)`), t
 from the day after its due date (TL-06's reading of "overdue", as for cases).
 
 A question's light is a step function of today, so the day it turns yellow is planned when
-its deadline starts (`yellow_on`, with the rule and calendar it was planned with); the
-deadline scan then only compares dates (three set-based updates, whatever the number of
-questions), and plans again the questions planned with another rule or calendar. Pages
-show the light as of today from the same dates (`light_today`), not the last scan's."""
+its deadline starts (`yellow_on`, with the rule and calendar it was planned with) and the
+light is read from the dates wherever it is shown — the question, the inbox, the monitor's
+counts and lists, the API — never stored: it is right on a day the scan has not run yet,
+and a day's change writes nothing for it. The deadline scan plans again the questions
+planned with another rule or calendar and tells each head, once, of the questions turned
+red since it last told (LightsState)."""
 
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ from shenpi.supervision.scan import Watched, active_rules, register_watched, thr
 from shenpi.workdays.services import VERSION_KEY, calendar
 
 from .constants import OPEN_STATUSES
-from .models import Question
+from .models import LightsState, Question
 
 RED, YELLOW, GREEN = clock.RED, clock.YELLOW, clock.GREEN
 
@@ -64,6 +66,15 @@ def light_today(question: Question, today: date | None = None) -> str | None:
     return level(today or timezone.localdate(), running_due(question), question.yellow_on)
 
 
+def red_on(today: date) -> Q:
+    """The questions whose running deadline is red today, in SQL."""
+    return (OPEN & Q(due_date__lt=today)) | (REVIEW & Q(head_review_due__lt=today))
+
+
+def yellow_on_day(today: date) -> Q:
+    return RUNNING & ~red_on(today) & Q(yellow_on__lte=today)
+
+
 def rules_stamp(rules: dict) -> str:
     """What a plan was made with: the consultation rules on and the calendar's version."""
     text = repr((sorted(rules.items(), key=repr), cache.get(VERSION_KEY, 0)))
@@ -86,21 +97,19 @@ def yellow_day(cal, start: date, due: date, yellow_left: int, ratio: float) -> d
     return due
 
 
-def plan(question: Question, start: date) -> list[str]:
-    """Plan the question's running deadline from `start` (its yellow day and its light
-    today); returns the fields set, for the caller's save."""
-    today = timezone.localdate()
+def plan(question: Question, start: date | None) -> list[str]:
+    """Plan the question's running deadline from `start` (its yellow day); returns the
+    fields set, for the caller's save."""
     rules = active_rules(RuleKind.CONSULTATION)
     due = running_due(question)
-    question.term_start = start
+    question.term_start = start if due is not None else None
     question.planned_with = rules_stamp(rules)
-    if due is None:
+    if due is None or start is None:
         question.yellow_on = None
     else:
         yellow_left, ratio = thresholds(rules, question.item_id)
         question.yellow_on = yellow_day(calendar(start), start, due, yellow_left, ratio)
-    question.light = level(today, due, question.yellow_on)
-    return ["term_start", "planned_with", "yellow_on", "light"]
+    return ["term_start", "planned_with", "yellow_on"]
 
 
 def _plan_again(today: date, rules: dict, stamp: str) -> int:
@@ -129,28 +138,37 @@ def _plan_again(today: date, rules: dict, stamp: str) -> int:
     return planned
 
 
-def _overdue(today: date) -> Q:
-    return (OPEN & Q(due_date__lt=today)) | (REVIEW & Q(head_review_due__lt=today))
-
-
 def scan_questions(today: date) -> dict:
-    """Light the questions as of `today` (in the deadline scan's transaction): plan again
-    those planned with other rules, then turn red, turn yellow and clear, each one update;
-    each head of a department with questions newly red is told once."""
+    """In the deadline scan's transaction: plan again the questions planned with other
+    rules or calendar; tell each head of a department, once, how many of its questions
+    turned red since the last scan told (those due from then to yesterday: however many
+    days the scan missed, none is told twice or left out). Returns the questions turned
+    red and yellow since then (counted, not written: lights are read from dates)."""
     rules = active_rules(RuleKind.CONSULTATION)
     planned = _plan_again(today, rules, rules_stamp(rules))
-    overdue = _overdue(today)
-    yellow = RUNNING & ~overdue & Q(yellow_on__lte=today)
-    to_red = Question.objects.filter(overdue).exclude(light=RED)
-    reddened = Counter(dict(to_red.values_list("department_id").annotate(n=Count("pk")).order_by()))
-    red = to_red.update(light=RED)
-    turned_yellow = Question.objects.filter(yellow).exclude(light=YELLOW).update(light=YELLOW)
-    cleared = (
-        Question.objects.filter(light__isnull=False).exclude(overdue | yellow).update(light=None)
+    state = LightsState.objects.select_for_update().filter(pk=1).first()
+    since = state.told_until if state else today - timedelta(days=1)
+    if since >= today:
+        return {"red": 0, "yellow": 0, "planned": planned}
+    # Red today and not yesterday of the last scan: due in [since, today - 1].
+    turned_red = (OPEN & Q(due_date__gte=since, due_date__lt=today)) | (
+        REVIEW & Q(head_review_due__gte=since, head_review_due__lt=today)
     )
+    reddened = Counter(
+        dict(
+            Question.objects.filter(turned_red)
+            .values_list("department_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    )
+    turned_yellow = (
+        Question.objects.filter(yellow_on_day(today), yellow_on__gt=since).count() if state else 0
+    )
+    LightsState.objects.update_or_create(pk=1, defaults={"told_until": today})
     if reddened:
         _tell_heads(reddened)
-    return {"red": red, "yellow": turned_yellow, "cleared": cleared, "planned": planned}
+    return {"red": sum(reddened.values()), "yellow": turned_yellow, "planned": planned}
 
 
 def _tell_heads(reddened: Counter) -> None:
@@ -181,21 +199,34 @@ def _in(codes):
 
 
 def counts(codes) -> dict:
-    """{(department id, light): questions with a running deadline}, as the scan lit them."""
+    """{(department id, light): questions with a running deadline}, lit as of today."""
+    today = timezone.localdate()
     rows = (
         _in(codes)
         .filter(RUNNING)
-        .values_list("department_id", "light")
-        .annotate(n=Count("pk"))
+        .values("department_id")
+        .annotate(
+            red=Count("pk", filter=red_on(today)),
+            yellow=Count("pk", filter=yellow_on_day(today)),
+            n=Count("pk"),
+        )
         .order_by()
     )
-    return {(department, light or GREEN): n for department, light, n in rows}
+    out: dict = {}
+    for row in rows:
+        department = row["department_id"]
+        out[(department, RED)] = row["red"]
+        out[(department, YELLOW)] = row["yellow"]
+        out[(department, GREEN)] = row["n"] - row["red"] - row["yellow"]
+    return out
 
 
 def lit(codes, light: str, limit: int = 50) -> list[dict]:
+    today = timezone.localdate()
+    condition = red_on(today) if light == RED else yellow_on_day(today)
     rows = (
         _in(codes)
-        .filter(RUNNING, light=light)
+        .filter(condition)
         .select_related("department")
         .order_by("due_date", "asked_at")[:limit]
     )
@@ -205,7 +236,7 @@ def lit(codes, light: str, limit: int = 50) -> list[dict]:
             "title": q.title,
             "department": q.department.name,
             "due": running_due(q),
-            "light": q.light,
+            "light": light,
             "url": reverse("consult:question", args=[q.pk]),
         }
         for q in rows

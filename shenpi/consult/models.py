@@ -80,14 +80,13 @@ class Question(models.Model):
         "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # Supervision's light (lights.py): the running deadline — the answer's (from
-    # `term_start`, the day asked or transferred, to `due_date`) or the head's review of
-    # an answer rated 不满意 (from the rating to `head_review_due`) — turns yellow on
-    # `yellow_on` (planned with the consultation rule and calendar `planned_with`) and
-    # red after its due date; the deadline scan keeps `light`.
+    # `term_start`, the day asked, transferred or followed up, to `due_date`) or the
+    # head's review of an answer rated 不满意 (from the rating to `head_review_due`) — is
+    # yellow from `yellow_on` (planned with the consultation rule and the calendar
+    # `planned_with`) and red after its due date: read from these dates, not stored.
     term_start = models.DateField(null=True, blank=True)
     yellow_on = models.DateField(null=True, blank=True)
     planned_with = models.CharField(max_length=16, blank=True)
-    light = models.CharField(_("预警"), max_length=6, null=True, blank=True)
 
     class Meta:
         verbose_name = _("咨询")
@@ -101,12 +100,11 @@ class Question(models.Model):
             ),
             models.Index(fields=["asker", "-asked_at"], name="question_by_asker"),
             # The deadline scan's and the monitor's reads: the questions with a running
-            # deadline (open, or rated 不满意 and not yet looked at) or a light.
+            # deadline (open, or rated 不满意 and not yet looked at).
             models.Index(
-                fields=["department", "light"],
+                fields=["department"],
                 condition=Q(status__in=OPEN_STATUSES)
-                | Q(head_review_due__isnull=False, head_reviewed_at__isnull=True)
-                | Q(light__isnull=False),
+                | Q(head_review_due__isnull=False, head_reviewed_at__isnull=True),
                 name="question_watched",
             ),
         ]
@@ -117,6 +115,16 @@ class Question(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+class LightsState(models.Model):
+    """The day up to which the deadline scan has told heads of questions turned red (one
+    row): the next scan tells of those due since, however many days it missed."""
+
+    told_until = models.DateField()
+
+    def __str__(self):
+        return str(self.told_until)
 
 
 class Entry(models.Model):

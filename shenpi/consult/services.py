@@ -219,7 +219,7 @@ def question_ask(
     _limit(asker, request)
     now = timezone.now()
     today = timezone.localdate(now)
-    question = Question.objects.create(
+    question = Question(
         number=f"ZX{today:%Y%m%d}{secrets.randbelow(10**6):06d}",
         query_password="".join(
             secrets.choice("23456789ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(8)
@@ -234,7 +234,8 @@ def question_ask(
         asked_at=now,
         due_date=answer_due(routed, today),
     )
-    question.save(update_fields=lights.plan(question, today))
+    lights.plan(question, today)
+    question.save(force_insert=True)
     _entry(question, EntryKind.QUESTION, body, author=asker, checked=checked)
     _audit(question, "question.ask", asker, {"department": routed.code}, request=request)
     return question

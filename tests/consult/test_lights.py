@@ -36,38 +36,48 @@ def scanned(day) -> dict:
         return scan_deadlines()["watched"]["consultation"]
 
 
-def light(question):
-    return Question.objects.get(pk=question.pk).light
+def light(question, day):
+    return lights.light_today(Question.objects.get(pk=question.pk), date.fromisoformat(day))
 
 
-def test_the_answer_turns_yellow_then_red_by_the_scan_and_the_head_is_told(demo, food):
+NOTHING = {"red": 0, "yellow": 0, "planned": 0}
+
+
+def test_the_answer_turns_yellow_then_red_and_the_head_is_told_once(demo, food):
     # Asked Monday 2 March 2026, due Thursday 5 March (3 working days).
     question = asked(demo, food, "2026-03-02 10:00 +0800")
     assert question.due_date == date(2026, 3, 5)
     # Default rule: 1 working day left (Wed 4) or ceil(0.8 × 3) = 3 days used (Thu 5).
-    assert question.yellow_on == date(2026, 3, 4) and question.light is None
-    assert scanned("2026-03-03") == {"red": 0, "yellow": 0, "cleared": 0, "planned": 0}
-    assert scanned("2026-03-04")["yellow"] == 1 and light(question) == "yellow"
-    assert scanned("2026-03-04") == {"red": 0, "yellow": 0, "cleared": 0, "planned": 0}
-    assert scanned("2026-03-05")["yellow"] == 0 and light(question) == "yellow"  # due today
+    assert question.yellow_on == date(2026, 3, 4) and light(question, "2026-03-03") is None
+    assert scanned("2026-03-03") == NOTHING
+    assert scanned("2026-03-04")["yellow"] == 1 and light(question, "2026-03-04") == "yellow"
+    assert scanned("2026-03-04") == NOTHING  # again the same day: nothing new
+    assert scanned("2026-03-05")["yellow"] == 0 and light(question, "2026-03-05") == "yellow"
     head = demo("yc_scjg_head")
     assert not head.messages.filter(title__startswith="咨询答复红牌").exists()
-    assert scanned("2026-03-06")["red"] == 1 and light(question) == "red"  # TL-06: the next day
+    assert scanned("2026-03-06")["red"] == 1 and light(question, "2026-03-06") == "red"  # TL-06
     assert head.messages.filter(title="咨询答复红牌预警 1 件").count() == 1
     scanned("2026-03-07")
     assert head.messages.filter(title__startswith="咨询答复红牌").count() == 1  # told once
     with time_machine.travel("2026-03-09 10:00 +0800", tick=False):
         services.question_answer(actor=demo("yc_scjg_off1"), question=question, text="要办。")
-    assert light(question) is None  # answered: no running deadline
-    assert scanned("2026-03-09") == {"red": 0, "yellow": 0, "cleared": 0, "planned": 0}
+    assert light(question, "2026-03-09") is None  # answered: no running deadline
+    assert scanned("2026-03-09") == NOTHING
+
+
+def test_days_the_scan_missed_are_told_on_the_next(demo, food):
+    question = asked(demo, food, "2026-03-02 10:00 +0800")  # due 5 March
+    scanned("2026-03-04")
+    # No scan on Friday 6 March; on Monday the head hears of the question red since then.
+    assert scanned("2026-03-09")["red"] == 1
+    assert demo("yc_scjg_head").messages.filter(title="咨询答复红牌预警 1 件").count() == 1
+    assert light(question, "2026-03-09") == "red"
 
 
 def test_the_page_shows_todays_light_before_the_scan_has_run(client, demo, food):
     question = asked(demo, food, "2026-03-02 10:00 +0800")
     client.force_login(demo("yc_scjg_off1"))
     with time_machine.travel("2026-03-06 09:00 +0800", tick=False):  # no scan since asked
-        assert light(question) is None
-        assert lights.light_today(Question.objects.get(pk=question.pk)) == "red"
         page = client.get(f"/consult/{question.pk}/").content.decode()
         assert 'data-testid="question-light">已超期' in page
         inbox = client.get("/desk/questions/").content.decode()
@@ -80,23 +90,24 @@ def test_across_the_spring_festival_and_its_make_up_day(demo, food):
     question = asked(demo, food, "2026-02-13 10:00 +0800")
     assert question.due_date == date(2026, 2, 25)
     assert question.yellow_on == date(2026, 2, 24)
+    scanned("2026-02-20")
     assert scanned("2026-02-23")["yellow"] == 0  # inside the holiday: 2 working days left
+    assert light(question, "2026-02-23") is None
     assert scanned("2026-02-24")["yellow"] == 1
     assert scanned("2026-02-26")["red"] == 1
 
 
 def test_a_transfer_gives_a_full_new_term_and_a_green_light(demo, food):
     question = asked(demo, food, "2026-03-02 10:00 +0800")
-    scanned("2026-03-06")
-    assert light(question) == "red"
+    assert scanned("2026-03-06")["red"] == 1
     target = demo("yc_zrzy_head").department
     with time_machine.travel("2026-03-06 10:00 +0800", tick=False):
         services.question_transfer(
             actor=demo("yc_scjg_off1"), question=question, department=target, reason="归口"
         )
     question.refresh_from_db()
-    assert question.due_date == date(2026, 3, 11) and question.light is None
-    assert scanned("2026-03-06") == {"red": 0, "yellow": 0, "cleared": 0, "planned": 0}
+    assert question.due_date == date(2026, 3, 11) and light(question, "2026-03-06") is None
+    assert scanned("2026-03-06") == NOTHING
     assert scanned("2026-03-10")["yellow"] == 1
 
 
@@ -110,7 +121,7 @@ def test_an_answer_rated_unsatisfied_lights_the_heads_review(demo, food):
     assert scanned("2026-03-11")["red"] == 1
     with time_machine.travel("2026-03-11 10:00 +0800", tick=False):
         services.question_head_review(actor=demo("yc_scjg_head"), question=question, note="已看")
-    assert light(question) is None
+    assert light(question, "2026-03-11") is None
 
 
 def test_a_consultation_rule_replans_open_questions_and_leaves_cases_alone(demo, food):
@@ -127,9 +138,9 @@ def test_a_consultation_rule_replans_open_questions_and_leaves_cases_alone(demo,
     assert rule.kind == "consultation" and rule.version == 1
     assert active_rules() == cases_before
     assert active_rules(RuleKind.CONSULTATION) == {(None, ""): (2, 0.9)}
-    report = scanned("2026-03-03")  # 2 working days left on Tuesday 3 March
-    assert report["planned"] == 1 and report["yellow"] == 1
+    assert scanned("2026-03-03")["planned"] == 1
     assert Question.objects.get(pk=question.pk).yellow_on == date(2026, 3, 3)
+    assert light(question, "2026-03-03") == "yellow"  # 2 working days left on Tuesday
 
 
 def test_the_monitor_counts_and_lists_them_and_a_supervisor_reads_one(client, demo, food):

@@ -1,17 +1,12 @@
+"""The FAQ search's order (newest first) as an index of the published FAQ."""
 
-
-from django.conf import settings
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_seal_personal_numbers'),
-        ('catalog', '0002_itemversion_search_terms'),
         ('consult', '0004_question_lights_and_routing'),
-        ('publishing', '0002_publication_search'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [

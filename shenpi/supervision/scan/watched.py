@@ -15,10 +15,10 @@ from datetime import date
 class Watched:
     name: str  # "consultation"
     label: str  # "咨询答复"
-    # scan(today) -> {"yellow": rows turned yellow, "red": rows turned red, "cleared": n}
+    # scan(today) -> {"red": turned red since the last scan, "yellow": turned yellow, …}
     scan: Callable[[date], dict]
     # counts(division codes or None for all) -> {(department id, "green"|"yellow"|"red"): n}
-    # of the rows with a running deadline, as the last scan lit them
+    # of the rows with a running deadline, lit as of today
     counts: Callable
     # lit(division codes or None, light, limit) -> [{"number", "title", "department",
     # "due", "light", "url"}], the most overdue first
