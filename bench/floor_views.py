@@ -15,7 +15,16 @@ from django.http import HttpResponse, JsonResponse
 from django.urls import path
 from django.utils import timezone
 
-from bench.sql import FAQ_ELSEWHERE, FAQ_IN_TITLE, FAQ_SEARCH_SQL, INBOX_SQL
+from bench.sql import (
+    FAQ_BY_IDS,
+    FAQ_ELSEWHERE,
+    FAQ_IN_TITLE,
+    FAQ_SEARCH_SQL,
+    FAQ_WINDOW,
+    FAQ_WINDOW_ELSEWHERE,
+    FAQ_WINDOW_IN_TITLE,
+    INBOX_SQL,
+)
 from shenpi.audit.hashing import record_hash
 from shenpi.common import personal
 
@@ -232,30 +241,52 @@ def inbox(request):
 FAQ_PAGE = 20  # the app's first page of a FAQ search (shenpi.api.consult.SEARCH_PAGE)
 
 
+def _faq_part(cursor, tsq, count, *, title, statements) -> list:
+    """One part of the page, as the app reads it: its ids among the newest 2,000 FAQ and
+    then their rows, or, when those hold fewer than `count`, through the GIN index."""
+    where = FAQ_WINDOW_IN_TITLE if title else FAQ_WINDOW_ELSEWHERE
+    window = (
+        FAQ_WINDOW.format(
+            more="" if title else ", f.search_vector AS sv",
+            where=where.format(tsq="%s"),
+            limit=count,
+        ),
+        [tsq] * (1 if title else 2),
+    )
+    statements.append(window)
+    cursor.execute(*window)
+    ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) == count:
+        fetch = (FAQ_BY_IDS, [ids])
+        statements.append(fetch)
+        cursor.execute(*fetch)
+        found = {row[0]: row for row in cursor.fetchall()}
+        return [found[pk] for pk in ids if pk in found]
+    where = FAQ_IN_TITLE if title else FAQ_ELSEWHERE
+    full = (
+        FAQ_SEARCH_SQL.format(where=where.format(tsq="%s"), limit=count),
+        [tsq] * (1 if title else 2),
+    )
+    statements.append(full)
+    cursor.execute(*full)
+    return cursor.fetchall()
+
+
+FAQ_FIELDS = ("id", "title", "answer", "status", "item", "department", "published_at",
+              "needs_review")  # fmt: skip
+
+
 def faq_search_rows(cursor, tsq: str, executed: list | None = None) -> list[dict]:
-    """The app's first page for the parsed query `tsq`: its first statement, and its
-    second only when the first leaves room (shenpi.search.terms.title_first). Each
-    statement run is added to `executed` (the raw limit replays them)."""
-    statements = [
-        (FAQ_SEARCH_SQL.format(where=FAQ_IN_TITLE.format(tsq="%s"), limit=FAQ_PAGE + 1), [tsq])
-    ]
-    cursor.execute(*statements[0])
-    columns = [d[0] for d in cursor.description]
-    rows = cursor.fetchall()
+    """The app's first page for the parsed query `tsq` (shenpi.search.terms.title_first):
+    the title matches, then, when they leave room, the others. Each statement run is
+    added to `executed` (the raw limit replays them)."""
+    statements: list = []
+    rows = _faq_part(cursor, tsq, FAQ_PAGE + 1, title=True, statements=statements)
     if len(rows) <= FAQ_PAGE:
-        statements.append(
-            (
-                FAQ_SEARCH_SQL.format(
-                    where=FAQ_ELSEWHERE.format(tsq="%s"), limit=FAQ_PAGE - len(rows) + 1
-                ),
-                [tsq, tsq],
-            )
-        )
-        cursor.execute(*statements[1])
-        rows += cursor.fetchall()
+        rows += _faq_part(cursor, tsq, FAQ_PAGE - len(rows) + 1, title=False, statements=statements)
     if executed is not None:
         executed.extend(statements)
-    return [dict(zip(columns, r, strict=True)) for r in rows[:FAQ_PAGE]]
+    return [dict(zip(FAQ_FIELDS, r, strict=True)) for r in rows[:FAQ_PAGE]]
 
 
 def faqs(request):

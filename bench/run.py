@@ -794,6 +794,20 @@ SEARCH_QUERIES = (
 )  # fmt: skip
 
 
+def _inline(sql: str, params: list) -> str:
+    """A statement with its parameters written in (pgbench runs it as text): the parsed
+    queries (checked above) and the ids the floor fetched."""
+    pieces = sql.split("%s")
+    out = pieces[0]
+    for value, piece in zip(params, pieces[1:], strict=True):
+        if isinstance(value, list):
+            literal = "ARRAY[" + ",".join(f"'{v}'" for v in value) + "]::uuid[]"
+        else:
+            literal = f"'{value}'"
+        out += literal + piece
+    return out
+
+
 def run_search(rate: float, seconds: float, tmp: Path, url: str) -> dict:
     """The public FAQ search at an open-loop rate: the app's /api/v1/faqs/?q= (the first
     page of 20), the floor's bare view (the same parse, the same two statements by hand:
@@ -818,9 +832,7 @@ def run_search(rate: float, seconds: float, tmp: Path, url: str) -> dict:
                 raise ValueError(f"unexpected characters in {tsq!r}")
             executed: list = []
             found[q] = len(faq_search_rows(cursor, tsq, executed))
-            scripts.append(
-                "".join(sql.replace("%s", f"'{tsq}'") + ";\n" for sql, _params in executed)
-            )
+            scripts.append("".join(_inline(sql, params) + ";\n" for sql, params in executed))
     out["results_per_query"] = found
     rng = random.Random(9)
     order = [rng.randrange(len(SEARCH_QUERIES)) for _ in range(int(2 * rate * seconds) + 1)]

@@ -133,7 +133,11 @@ def parse(q: str) -> list[Term]:
             latin = not _CJK.search(word)
             found.append(Term(word, tuple(alternatives), prefix=latin or len(word) == 1))
             if len(found) == MAX_WORDS:
-                return found
+                break
+    # A single Chinese character beside longer words is mostly grammar (开, 要, 办 in
+    # 开小吃店要办什么证): required, it would exclude what the longer words find.
+    if any(len(term.word) > 1 for term in found):
+        found = [term for term in found if len(term.word) > 1 or not _CJK.search(term.word)]
     return found
 
 
@@ -227,26 +231,85 @@ def matching(
     return found.exclude(terms_q(terms, "title_terms")) if not_title else found
 
 
+WINDOW = 2000  # the newest rows a page is first looked for among (PostgreSQL)
+
+
+def _window_ids(queryset, terms, *, order, offset, count, title_only, not_title):
+    """PostgreSQL: the ids of rows `offset`…`offset + count` of what matches, when the
+    newest WINDOW rows of `queryset` hold them all (None otherwise). The window is read
+    first, in the order's index, and only then matched: the planner cannot know that the
+    words of a question come together (委托, 他人, 办理 in the same thousands of titles),
+    and, estimating a few matches, would fetch and sort all of them through the GIN index.
+    `order` names the model's own fields."""
+    table = queryset.model._meta.db_table
+    # Only the vectors matched are read (a row's whole vector is large: it is stored apart).
+    vectors = {"tv": f'"{table}"."title_vector"'}
+    if not title_only:
+        vectors["sv"] = f'"{table}"."search_vector"'
+    window = queryset.extra(select=vectors).order_by(*order)  # noqa: S610 - our own columns
+    fields = [name.lstrip("-") for name in order]
+    inner, params = window.values_list("pk", *fields, *vectors)[:WINDOW].query.sql_with_params()
+    text = tsquery(terms)
+    condition = ("w.tv" if title_only else "w.sv") + " @@ to_tsquery('simple', %s)"
+    arguments = [text]
+    if not_title:
+        condition += " AND NOT w.tv @@ to_tsquery('simple', %s)"
+        arguments.append(text)
+    sort = ", ".join(
+        f'w."{name.lstrip("-")}" {"DESC" if name.startswith("-") else "ASC"}' for name in order
+    )
+    pk = queryset.model._meta.pk.column
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(
+            f'SELECT w."{pk}" FROM ({inner}) w WHERE {condition} ORDER BY {sort} '
+            f"LIMIT {int(count)} OFFSET {int(offset)}",
+            [*params, *arguments],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    return ids if len(ids) == count else None
+
+
+def _slice(queryset, terms, *, order, offset, count, **kw) -> list:
+    """Rows `offset`…`offset + count` of what matches, in `order`."""
+    if connections[queryset.db].vendor == "postgresql":
+        ids = _window_ids(queryset, terms, order=order, offset=offset, count=count, **kw)
+        if ids is not None:
+            found = {row.pk: row for row in queryset.filter(pk__in=ids)}
+            return [found[pk] for pk in ids if pk in found]
+    return list(matching(queryset, terms, **kw).order_by(*order)[offset : offset + count])
+
+
 def title_first(queryset, terms: list[Term], *, order: tuple, offset: int, limit: int):
     """A page of what matches `terms`, best first: the rows whose title holds every word,
     then those that hold them elsewhere, each newest first (`order`). Returns (rows, whether
-    more follow). Two queries at most, each a LIMIT on an ordered index scan or on the GIN
-    index's few matches: no ranking of every match (a common word matches tens of
-    thousands of answers, and ranking them all read each one's vector)."""
+    more follow). No ranking of every match (a common word matches tens of thousands of
+    answers, and ranking them all read each one's vector): each part is read newest first
+    among the newest rows (`_window_ids`), or when they hold too few, through the GIN
+    index, which then finds few."""
     if not terms:
         return [], False
-    in_title = matching(queryset, terms, title_only=True).order_by(*order)
-    rows = list(in_title[offset : offset + limit + 1])
+    title = {"title_only": True, "not_title": False}
+    rows = _slice(queryset, terms, order=order, offset=offset, count=limit + 1, **title)
     if len(rows) > limit:
         return rows[:limit], True
     # Fewer title matches than the page reaches: all of them are known (`offset` skipped
     # some, counted only when this page starts past them); the rest of the page is read
     # from the others.
-    skipped = offset if rows or not offset else in_title.count()
-    elsewhere = matching(queryset, terms, not_title=True).order_by(*order)
+    skipped = (
+        offset
+        if rows or not offset
+        else matching(queryset, terms, title_only=True).order_by().count()
+    )
     start = max(0, offset - skipped) if not rows else 0
-    more = list(elsewhere[start : start + limit - len(rows) + 1])
-    rows += more
+    rows += _slice(
+        queryset,
+        terms,
+        order=order,
+        offset=start,
+        count=limit - len(rows) + 1,
+        title_only=False,
+        not_title=True,
+    )
     return rows[:limit], len(rows) > limit
 
 

@@ -193,15 +193,34 @@ def audit_records_for(user):
     return AuditRecord.objects.filter(stream__in=streams.values("name"))
 
 
+WATCHED_FIGURES_SECONDS = 60
+
+
 def watched_figures(user, *, lit_at_most: int = 20) -> list[dict]:
     """The other deadlines the scan lights (a question's answer: scan/watched.py) in the
     supervisor's divisions: per department the running ones by light, and the red and
-    yellow ones, the most urgent first."""
+    yellow ones, the most urgent first. Kept a minute in the shared cache for the same
+    divisions: counting tens of thousands of questions on every view of the monitor cost
+    it more than its cases (whose counts are the last scan's)."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    codes = _watched_divisions(user)
+    today = timezone.localdate()
+    key = "monitor:watched:" + hashlib.sha256(repr((today, codes)).encode()).hexdigest()[:24]
+    figures = cache.get(key)
+    if figures is None:
+        figures = _watched_figures(codes, lit_at_most)
+        cache.set(key, figures, WATCHED_FIGURES_SECONDS)
+    return figures
+
+
+def _watched_figures(codes, lit_at_most: int) -> list[dict]:
     from shenpi.accounts.models import Department
 
     from .scan import WATCHED
 
-    codes = _watched_divisions(user)
     figures = []
     for watched in WATCHED:
         counts = watched.counts(codes)
