@@ -969,11 +969,16 @@ def questions_day_change(tomorrow) -> float:
     shenpi.consult.lights: those turned red counted and their heads told, any planned
     again), timed alone and rolled back."""
     from django.db import transaction
+    from django.utils import timezone
 
+    from shenpi.consult.models import LightsState
     from shenpi.supervision.scan import WATCHED
 
     seconds = 0.0
     with transaction.atomic():
+        # As the morning's scan left it: told up to today (the rounds' idle scans told up
+        # to the next working day).
+        LightsState.objects.update_or_create(pk=1, defaults={"told_until": timezone.localdate()})
         started = time.perf_counter()
         for watched in WATCHED:
             report = watched.scan(tomorrow)
