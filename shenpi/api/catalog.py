@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from shenpi.accounts.constants import ClientAction
 from shenpi.catalog import selectors, services
-from shenpi.catalog.constants import EDITABLE
+from shenpi.catalog.constants import EDITABLE, FORM_FILE_TYPES
 from shenpi.catalog.models import FormFile, Item, ItemVersion
 from shenpi.core.errors import NotFound
 from shenpi.publishing.models import Publication, PublicationStatus
@@ -292,7 +292,8 @@ class FormDownloadApi(APIView):
 
     @extend_schema(
         summary="下载表格（免费，第五十八条）",
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        # The form as it was uploaded: one of the accepted types (catalog FORM_FILE_TYPES).
+        responses={(200, kind): OpenApiTypes.BINARY for kind in FORM_FILE_TYPES},
     )
     def get(self, request, pk):
         form = get_object_or_404(FormFile, pk=pk)
