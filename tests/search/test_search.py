@@ -109,3 +109,11 @@ def test_the_page_and_the_api_show_the_same(client, demo):
     assert "开<mark>小吃店</mark>要办食品经营许可证吗" in page
     faqs = client.get(reverse("api:faqs"), {"q": "小吃店"}).json()
     assert [f["title"] for f in faqs] == ["开小吃店要办食品经营许可证吗"]
+
+
+def test_a_page_past_the_last_says_so_and_a_bad_page_is_the_first(client, demo):
+    _faq(demo, "开小吃店要办食品经营许可证吗", "需要。")
+    past = client.get(reverse("portal:search"), {"q": "小吃店", "page": "5"}).content.decode()
+    assert "没有更多了" in past and "没有找到匹配的常见问题" not in past
+    first = client.get(reverse("portal:search"), {"q": "小吃店", "page": "x"}).content.decode()
+    assert "开<mark>小吃店</mark>要办食品经营许可证吗" in first
