@@ -294,7 +294,7 @@ class FaqListApi(APIView):
             OpenApiParameter(
                 "q",
                 str,
-                description="搜索词（不超过 60 字）：词语、同义词、全拼或首字母；有 q 时返回最相关的 20 条（问题含全部搜索词的在前）",
+                description="搜索词（不超过 50 字）：词语、同义词、全拼或首字母；有 q 时返回最相关的 20 条（问题含全部搜索词的在前）",
             ),
         ],
         responses={200: FaqOut(many=True)},

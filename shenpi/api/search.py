@@ -40,7 +40,7 @@ class SearchApi(APIView):
                 "q",
                 str,
                 required=True,
-                description="搜索词，不超过 60 字：词语、同义词、全拼或首字母（如 开小吃店、shipin、spjy）",
+                description="搜索词，不超过 50 字：词语、同义词、全拼或首字母（如 开小吃店、shipin、spjy）",
                 examples=[OpenApiExample("拼音", value="shipin")],
             ),
             OpenApiParameter("page", int, description="常见问题的页码（从 1 开始）"),

@@ -9,12 +9,11 @@ from django.utils import timezone
 
 from shenpi.accounts.models import Division
 from shenpi.core.errors import InvalidInput
-from shenpi.search.terms import parse, terms_q
+from shenpi.search.terms import checked_query, parse, terms_q
 
 from .constants import VersionStatus
 from .models import Item, ItemVersion, MaterialRequirement
 
-MAX_QUERY = 50
 PUBLIC_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED, VersionStatus.ABOLISHED)
 
 
@@ -44,14 +43,9 @@ def version_materials(version: ItemVersion) -> list[MaterialRequirement]:
 
 
 def clean_query(q: str | None) -> list[str]:
-    """Search terms: odd characters dropped, at most MAX_QUERY characters, at most 5 words."""
-    q = (q or "").strip()
-    if len(q) > MAX_QUERY:
-        raise InvalidInput(
-            f"搜索词过长，请不超过 {MAX_QUERY} 个字。",
-            code="query_too_long",
-            errors={"q": [f"不超过 {MAX_QUERY} 个字。"]},
-        )
+    """Search terms: the search box's check (shenpi.search.terms.checked_query), odd
+    characters dropped, at most 5 words."""
+    q = checked_query(q)
     q = re.sub(r"[^0-9A-Za-z\u3400-\u9fff]+", " ", q)
     return [t for t in q.split() if t][:5]
 

@@ -96,11 +96,24 @@ def _act(request, question, password=""):
     except DomainError as exc:
         messages.error(request, exc.message)
         return False
-    messages.success(request, "已提交。")
+    messages.success(request, DONE.get(data.get("action", ""), "已提交。"))
     return True
 
 
 PER_PAGE = 50
+# What each action tells the one who took it.
+DONE = {
+    "route": "已分派，答复部门有完整的答复期限。",
+    "transfer": "已转办。",
+    "claim": "已认领。",
+    "assign": "已指派。",
+    "answer": "已答复，已通知提问人。",
+    "details": "已请提问人补充说明，答复期限不变。",
+    "follow_up": "已追问。",
+    "rate": "感谢您的评价。",
+    "head_review": "已记录复核意见。",
+    "propose_faq": "已推荐为常见问题，待部门负责人审核。",
+}
 
 
 def _context(request, question, **extra):
@@ -143,6 +156,10 @@ def question(request, pk):
     except NotFound:
         raise Http404 from None
     if request.method == "POST" and _act(request, found):
+        try:  # transferred or routed away, it is no longer theirs: back to their inbox
+            selectors.question_for(_person(request), found.pk)
+        except NotFound:
+            return redirect("consult:inbox")
         return redirect("consult:question", pk=found.pk)
     found.refresh_from_db()
     return render(request, "consult/question.html", _context(request, found))

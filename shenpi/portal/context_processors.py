@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from shenpi.search.terms import MAX_QUERY
+
 from .roles import HOMES, ROLE_PRIORITY
 
 
@@ -17,4 +19,5 @@ def shenpi(request):
         "role_homes": homes,
         "demo_mode": settings.SHENPI_DEMO,
         "unread_messages": unread,
+        "search_max": MAX_QUERY,  # every search box's maxlength: the service's own limit
     }

@@ -36,7 +36,7 @@ _TERM = re.compile(r"^[0-9a-z\u3400-\u9fff]+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _QUERY_CHARS = re.compile(r"[^0-9A-Za-z\u3400-\u9fff]+")
-MAX_QUERY = 60  # characters a search box takes
+MAX_QUERY = 50  # characters a search box takes (every search box, page and API)
 MAX_WORDS = 8  # words of a query that count (a pasted paragraph is not a query)
 WHOLE_MAX = 60  # characters of a title's whole pinyin kept
 
@@ -141,9 +141,9 @@ def parse(q: str) -> list[Term]:
     return found
 
 
-def query_terms(q: str | None) -> list[Term]:
-    """A search box's query, parsed; over MAX_QUERY characters is refused in Chinese (the
-    pages and the API say the same)."""
+def checked_query(q: str | None) -> str:
+    """A search box's query, stripped; over MAX_QUERY characters is refused in Chinese
+    (every search, on the pages and in the API, by this one check)."""
     q = (q or "").strip()
     if len(q) > MAX_QUERY:
         raise InvalidInput(
@@ -151,7 +151,12 @@ def query_terms(q: str | None) -> list[Term]:
             code="query_too_long",
             errors={"q": [f"不超过 {MAX_QUERY} 个字。"]},
         )
-    return parse(q)
+    return q
+
+
+def query_terms(q: str | None) -> list[Term]:
+    """A search box's query, checked and parsed."""
+    return parse(checked_query(q))
 
 
 # --- matching -----------------------------------------------------------------------

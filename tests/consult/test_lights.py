@@ -184,3 +184,22 @@ def test_the_evaluation_weighs_answers_on_time_and_their_satisfaction(demo, food
     nothing = raw_indicators(food.department, date(2026, 4, 1), date(2026, 4, 30))
     assert nothing["consultation"] == (None, None)
     assert indicator_score("consultation", (None, None), {}) is None
+
+
+def test_the_monitors_sql_reads_the_same_light_as_the_page(demo, food):
+    """lights.level (pages, API) and red_on / yellow_on_day (the monitor's counts, in SQL)
+    say the same every day of an answer's term and of a head's review."""
+    answer = asked(demo, food, "2026-03-02 10:00 +0800")
+    review = asked(demo, food, "2026-03-02 11:00 +0800")
+    with time_machine.travel("2026-03-03 10:00 +0800", tick=False):
+        services.question_answer(actor=demo("yc_scjg_off1"), question=review, text="要办。")
+        services.question_rate(actor=demo("zhangsan"), question=review, rating="unsatisfied")
+    department = food.department.pk
+    for day in range(2, 14):
+        moment = f"2026-03-{day:02d} 09:00 +0800"
+        with time_machine.travel(moment, tick=False):
+            figures = lights.counts(None)
+            expected = {"red": 0, "yellow": 0, "green": 0}
+            for question in (answer, review):
+                expected[light(question, moment[:10]) or "green"] += 1
+            assert {k: figures[(department, k)] for k in expected} == expected, moment

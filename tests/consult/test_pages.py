@@ -114,3 +114,23 @@ def test_a_policy_page_offers_ask_and_the_question_goes_to_its_department(client
     )
     assert Question.objects.get().department == policy.department
     assert client.get("/consult/ask/?policy=not-a-uuid").status_code == 200
+
+
+def test_who_transfers_a_question_away_lands_on_their_inbox_not_a_404(client, demo):
+    client.force_login(demo("zhangsan"))
+    client.post("/consult/ask/", {"item": ITEM, "title": "问题", "body": "内容"})
+    question = Question.objects.get()
+    client.force_login(demo("yc_scjg_off1"))
+    moved = client.post(
+        reverse("consult:question", args=[question.pk]),
+        {"action": "transfer", "department": "yc-zrzy", "text": "归口自然资源"},
+        follow=True,
+    )
+    assert moved.status_code == 200 and moved.redirect_chain[-1][0] == reverse("consult:inbox")
+    assert "已转办" in moved.content.decode()
+
+
+def test_every_action_has_its_own_word_of_success():
+    from shenpi.consult import services, views
+
+    assert set(views.DONE) == set(services.ACTIONS)

@@ -74,7 +74,7 @@ def test_an_answer_becomes_a_faq_the_public_finds_by_pinyin(new_page, demo):
     )
     faq.get_by_label("问题").fill("网店销售自制糕点要办食品经营许可证吗")
     faq.get_by_role("button", name="推荐").click()
-    expect(official.locator(".alert-success")).to_contain_text("已提交")
+    expect(official.locator(".alert-success")).to_contain_text("已推荐为常见问题")
 
     head = new_page()
     log_in(head, "yc_scjg_head")
@@ -127,3 +127,55 @@ def test_a_supervisor_sees_an_overdue_question_red_after_the_scan(new_page, demo
     expect(supervisor.get_by_test_id("question-light")).to_have_text("已超期")
     # Supervision reads; it does not answer.
     expect(supervisor.get_by_test_id("answer-form")).to_have_count(0)
+
+
+def test_an_unsure_visitor_asks_and_the_centres_clerk_routes_it(new_page):
+    visitor = new_page()
+    visitor.goto("/")
+    visitor.get_by_role("link", name="咨询").first.click()
+    visitor.get_by_label("答复部门").select_option(label="不确定，由政务服务中心分派")
+    visitor.get_by_label("标题").fill("想开一家公司先找哪个部门")
+    visitor.get_by_label("问题").fill("不清楚开公司要先办什么，请指导。")
+    visitor.get_by_label("手机号码（接收答复）").fill("13895001234")
+    visitor.get_by_role("button", name="提交咨询").click()
+    number = visitor.get_by_test_id("question-number").inner_text()
+
+    clerk = new_page()
+    log_in(clerk, "clerk_nx_scjg")
+    clerk.get_by_role("link", name="进入工作台").click()
+    clerk.get_by_role("link", name="咨询分派").click()
+    clerk.get_by_test_id("question-inbox").get_by_role(
+        "link", name="想开一家公司先找哪个部门"
+    ).click()
+    route = clerk.get_by_test_id("route-form")
+    route.get_by_label("分派至答复部门（一般咨询，不计转办）").select_option(
+        label="宁夏回族自治区市场监督管理厅"
+    )
+    route.get_by_role("button", name="分派").click()
+    # Routed away, it is the department's now: the clerk is back on the inbox.
+    expect(clerk.locator(".alert-success")).to_contain_text("已分派")
+    expect(clerk.get_by_test_id("inbox-empty")).to_be_visible()
+
+    official = new_page()
+    log_in(official, "nx_scjg_off1")
+    official.goto("/desk/questions/")
+    row = official.get_by_test_id("question-inbox").get_by_role("row").filter(has_text=number)
+    row.get_by_role("link", name="想开一家公司先找哪个部门").click()
+    expect(official.get_by_test_id("entry-route")).to_contain_text(
+        "分派至宁夏回族自治区市场监督管理厅"
+    )
+
+
+def test_a_visitor_at_a_desk_finds_an_item_and_a_policy_by_pinyin(new_page):
+    visitor = new_page()
+    visitor.goto("/")
+    visitor.get_by_label("搜索事项、常见问题和政策法规").fill("shipin")
+    visitor.get_by_role("button", name="搜索").click()
+    items = visitor.get_by_test_id("search-items")
+    expect(items.get_by_role("link", name="食品经营许可证核发")).to_be_visible()
+    expect(items.locator("mark").first).to_have_text("食品")
+    policies = visitor.get_by_test_id("search-policies")
+    policy = policies.get_by_role("link", name="银川市优化营商环境食品经营许可便利化措施")
+    expect(policy.locator("mark")).to_have_text("食品")
+    policy.click()
+    expect(visitor.locator("h1")).to_contain_text("银川市优化营商环境食品经营许可便利化措施")

@@ -92,8 +92,14 @@ def test_marks_are_escaped_and_pinyin_marks_the_chinese_word():
 
 
 def test_a_query_over_the_limit_is_refused_in_chinese(client):
+    query_terms("食" * MAX_QUERY)  # at the limit: taken
     with pytest.raises(InvalidInput):
         query_terms("食" * (MAX_QUERY + 1))
+    # One limit for every search: the site search, the guide list and their boxes.
+    at_limit = client.get(reverse("portal:search"), {"q": "食" * MAX_QUERY}).content.decode()
+    assert "搜索词过长" not in at_limit and f'maxlength="{MAX_QUERY}"' in at_limit
+    guide = client.get(reverse("catalog:guide_list"), {"q": "食" * (MAX_QUERY + 1)})
+    assert "搜索词过长" in guide.content.decode()
     response = client.get(reverse("api:search"), {"q": "食" * (MAX_QUERY + 1)})
     assert response.status_code == 400 and "搜索词过长" in response.json()["detail"]
     page = client.get(reverse("portal:search"), {"q": "食" * (MAX_QUERY + 1)})
@@ -117,3 +123,13 @@ def test_a_page_past_the_last_says_so_and_a_bad_page_is_the_first(client, demo):
     assert "没有更多了" in past and "没有找到匹配的常见问题" not in past
     first = client.get(reverse("portal:search"), {"q": "小吃店", "page": "x"}).content.decode()
     assert "开<mark>小吃店</mark>要办食品经营许可证吗" in first
+
+
+def test_the_faq_pages_keep_the_query(client, demo):
+    for n in range(11):  # one more than a page
+        _faq(demo, f"小吃店问题{n}", "答。")
+    first = client.get(reverse("portal:search"), {"q": "小吃店"}).content.decode()
+    assert first.count('data-testid="search-faq"') == 10
+    assert 'href="?q=%E5%B0%8F%E5%90%83%E5%BA%97&amp;page=2"' in first
+    second = client.get(reverse("portal:search"), {"q": "小吃店", "page": "2"}).content.decode()
+    assert second.count('data-testid="search-faq"') == 1 and "page=1" in second
