@@ -47,11 +47,13 @@ OPERATIONS: dict[str, ClientAction | None] = {
     "review.suspend": ACT,
     "review.resume": ACT,
     "review.extend": ACT,
+    "review.extension_ask": ACT,
     "review.hearing_notify": ACT,
     "review.hearing_schedule": ACT,
     "review.hearing_record": ACT,
     # People's alone.
     "review.urge": None,
+    "extension.decide": None,
     "case.rate": None,
     "complaint.act": None,
     "supervision.act": None,

@@ -49,6 +49,12 @@ urlpatterns = [
         name="case_review_action",
     ),
     path("tasks/", cases.TaskInboxApi.as_view(), name="tasks"),
+    path("extension-requests/", cases.ExtensionQueueApi.as_view(), name="extension_requests"),
+    path(
+        "extension-requests/<uuid:pk>/decision/",
+        cases.ExtensionDecisionApi.as_view(),
+        name="extension_decision",
+    ),
     path("licences/verify/", cases.LicenceVerifyApi.as_view(), name="licence_verify"),
     path("supervision/warnings/", supervision.WarningListApi.as_view(), name="warnings"),
     path("supervision/evaluation/", supervision.EvaluationApi.as_view(), name="evaluation"),

@@ -4,9 +4,11 @@ scope answers as a case that does not exist would (NotFound)."""
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from shenpi.accounts.constants import Role
 from shenpi.accounts.models import Department
-from shenpi.catalog.constants import ItemKind
+from shenpi.catalog.constants import HandlingMode, ItemKind
 from shenpi.core.errors import Conflict, NotFound
 from shenpi.core.flow import parse_flow
 
@@ -119,3 +121,51 @@ def may_read_personal(actor, case: Case) -> bool:
         and actor.department
         and case.tasks.filter(department=actor.department).exists()
     )
+
+
+def extension_approver(case: Case) -> tuple[bool, int, str]:
+    """(needs the government's leader, the deciding department, its division): the head
+    of the deciding department for single handling (Art. 42 ¶1); the leader of the
+    people's government at that level for unified, joint or centralised (Art. 42 ¶2)."""
+    department = case.item.department
+    return case.version.handling_mode != HandlingMode.SINGLE, department.pk, department.division_id
+
+
+def may_approve_extension(
+    actor, *, needs_leader: bool, department_id: int, division_id: str
+) -> bool:
+    if is_client(actor):
+        return False
+    if needs_leader:
+        return actor.has_role(Role.LEADER) and actor.division_id == division_id
+    return bool(
+        actor.has_role(Role.HEAD) and actor.department and actor.department.pk == department_id
+    )
+
+
+def extensions_approvable_by(actor) -> Q:
+    """`may_approve_extension` as a filter on ExtensionRequest: the requests this person decides."""
+    if is_client(actor):
+        return Q(pk__in=[])
+    mine = Q(pk__in=[])
+    if actor.has_role(Role.HEAD) and actor.department:
+        mine |= Q(needs_leader=False, department_id=actor.department.pk)
+    if actor.has_role(Role.LEADER) and actor.division_id:
+        mine |= Q(needs_leader=True, division_id=actor.division_id)
+    return mine
+
+
+def ensure_step_department_staff(actor, case) -> None:
+    """Special procedures, hearings, asking for an extension: an official or head of the
+    competent department or of a department holding an open step."""
+    departments = set(
+        case.tasks.filter(status__in=ACTIVE_TASK_STATUSES).values_list("department_id", flat=True)
+    )
+    departments.add(case.department_id)
+    if (
+        is_client(actor)
+        or actor.department is None
+        or actor.department.pk not in departments
+        or not actor.has_role(Role.OFFICIAL, Role.HEAD)
+    ):
+        raise NotFound("未找到该办件。")

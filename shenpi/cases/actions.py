@@ -124,6 +124,12 @@ REVIEW = Table(
         "extend": Action(
             "review.extend", services.case_extend, _text("reasons"), "已批准延期，告知书已生成。"
         ),
+        "extension_ask": Action(
+            "review.extension_ask",
+            services.extension_ask,
+            _text("reasons"),
+            "延期申请已提交，等待负责人审批。",
+        ),
         "urge": Action("review.urge", services.case_urge, _text("text"), "已催办。"),
         "hearing_notify": Action(
             "review.hearing_notify",

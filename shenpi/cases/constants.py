@@ -95,6 +95,12 @@ MATERIAL_FILE_TYPES = {
 }
 
 
+class ExtensionRequestStatus(models.TextChoices):
+    PENDING = "pending", _("待批")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("不予批准")
+
+
 class SuspensionReason(models.TextChoices):
     """TL-05 (Art. 45): exactly these eight; nothing else stops the clock."""
 

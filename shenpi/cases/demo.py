@@ -102,9 +102,13 @@ def seed_demo_cases() -> int:
         actor=_u("xq_scjg_off1"),
         case=_submit(_draft("640000-SCJG-002", "saishang", division="640104"), saishang),
     )
-    # 5. Accepted and in its first step.
-    services.case_accept(
+    # 5. Accepted and in its first step; its official asks for the extension (Art. 42),
+    # waiting on the head's 延期审批 tile.
+    case = services.case_accept(
         actor=_u("nx_wjw_off1"), case=_submit(_draft("640000-WJW-002", "zhangsan"), zhangsan)
+    )
+    services.extension_ask(
+        actor=_u("nx_wjw_off1"), case=case, reasons="需组织专家对执业场所进行现场评审"
     )
     # 6. An instant item done at the window, licence issued.
     clerk = _u("clerk_xq_scjg")

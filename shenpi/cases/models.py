@@ -15,6 +15,7 @@ from .constants import (
     CaseStatus,
     Channel,
     DeliveryMethod,
+    ExtensionRequestStatus,
     LicenceStatus,
     NotAcceptedReason,
     NoticeKind,
@@ -375,6 +376,60 @@ class Extension(models.Model):
 
     def __str__(self):
         return f"{self.case} +{self.days}"
+
+
+class ExtensionRequest(models.Model):
+    """TL-01/TL-02 (Art. 42): the step's official asks, with reasons; the approver the
+    handling mode names (the deciding department's head, or the division's leader for
+    unified, joint and centralised handling) grants or refuses before the statutory limit
+    ends. `department` and `division` are the approver's, fixed when asked."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extension_requests")
+    days = models.PositiveSmallIntegerField(_("延长（工作日）"))
+    reasons = models.TextField(_("理由"))
+    asked_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(_("申请时间"))
+    needs_leader = models.BooleanField(_("须本级人民政府负责人批准"), default=False)
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="+"
+    )
+    division = models.ForeignKey("accounts.Division", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("状态"),
+        max_length=10,
+        choices=ExtensionRequestStatus.choices,
+        default=ExtensionRequestStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    answer = models.CharField(_("审批意见"), max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status="pending"),
+                name="one_pending_extension_request",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["department", "asked_at"],
+                condition=Q(status="pending"),
+                name="extension_pending_dept",
+            ),
+            models.Index(
+                fields=["division", "asked_at"],
+                condition=Q(status="pending"),
+                name="extension_pending_div",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case} {self.get_status_display()}"
 
 
 class Hearing(models.Model):

@@ -11,6 +11,7 @@ from shenpi.accounts.models import Division, User
 from shenpi.accounts.scope import scope_for
 from shenpi.audit.services import audit_denied
 from shenpi.common import personal
+from shenpi.common.lookup import by_id_or_404
 from shenpi.common.paging import slice_page
 from shenpi.core import clock, transitions
 from shenpi.core.errors import DomainError
@@ -22,13 +23,14 @@ from .constants import (
     CORRECTION_DAYS,
     CaseStatus,
     DeliveryMethod,
+    ExtensionRequestStatus,
     LicenceStatus,
     NotAcceptedReason,
     Outcome,
     SuspensionReason,
 )
 from .licences import is_issuer_head
-from .models import ACTIVE_TASK_STATUSES, INTAKE_STATUSES, Case, Task
+from .models import ACTIVE_TASK_STATUSES, INTAKE_STATUSES, Case, ExtensionRequest, Task
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -355,6 +357,42 @@ RATING_FIELDS = [
 ]
 
 
+def _extension_flags(user, case: Case, staff: bool, today) -> dict:
+    """TL-01/TL-02 (Art. 42) on the case page: the request waiting for its approver, and
+    whether this person may ask (the step's staff), grant it, or extend directly (the
+    approver), by the rules the services apply (access, the transition table)."""
+    pending = (
+        case.extension_requests.filter(status=ExtensionRequestStatus.PENDING)
+        .select_related("asked_by")
+        .first()
+    )
+    open_to = (
+        staff
+        and transitions.allowed("extend", case.status)
+        and not case.extension_days
+        and case.version.extension_days > 0
+        and not (case.statutory_due and today > case.statutory_due)
+    )
+    needs_leader, department_id, division_id = access.extension_approver(case)
+    approver = staff and access.may_approve_extension(
+        user, needs_leader=needs_leader, department_id=department_id, division_id=division_id
+    )
+    step_staff = False
+    if open_to and pending is None and not approver:
+        try:
+            access.ensure_step_department_staff(user, case)
+            step_staff = True
+        except DomainError:
+            pass
+    return {
+        "extension_pending": pending,
+        "can_ask_extension": step_staff,
+        "can_extend": open_to and approver and pending is None,
+        "can_decide_extension": approver and pending is not None,
+        "extension_open": open_to,
+    }
+
+
 def case_page(user, case: Case, drafts: dict | None = None) -> dict:
     """Everything the case page shows, and what this person may do on it: the flags ask
     the same rules the services apply (cases.access, shenpi.core.transitions), so a
@@ -394,6 +432,7 @@ def case_page(user, case: Case, drafts: dict | None = None) -> dict:
     if status == CaseStatus.PROCESSING and case.promised_due:
         left = clock.days_left(cal, today, case.promised_due)
     may_read_personal = access.may_read_personal(user, case)
+    extension = _extension_flags(user, case, staff, today)
     licence = getattr(case, "issued_licence", None) if case.outcome == Outcome.GRANTED else None
     unrated = status in (CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED) and not hasattr(case, "rating")
     return {
@@ -430,10 +469,7 @@ def case_page(user, case: Case, drafts: dict | None = None) -> dict:
             any(t.mine and t.status in ACTIVE_TASK_STATUSES for t in tasks)
             or access.is_official_of(user, case.department)
         ),
-        "can_extend": staff
-        and transitions.allowed("extend", status)
-        and not case.extension_days
-        and user.has_role(Role.HEAD, Role.LEADER),
+        **extension,
         "can_urge": transitions.allowed("urge", status),
         "hearing": getattr(case, "hearing", None),
         # CONTRACTS.md: only the applicant rates; the window's clerk opens the window's
@@ -448,3 +484,38 @@ def case_page(user, case: Case, drafts: dict | None = None) -> dict:
         else [],
         "withdrawable": transitions.allowed("withdraw", status),
     }
+
+
+def extension_queue(user) -> QuerySet[ExtensionRequest]:
+    """The requests this person decides (access.extensions_approvable_by), still pending
+    on a case whose limit may still be extended, the soonest statutory limit first."""
+    return (
+        ExtensionRequest.objects.filter(access.extensions_approvable_by(user))
+        .filter(
+            status=ExtensionRequestStatus.PENDING,
+            case__status__in=transitions.TABLE["extend"].sources,
+        )
+        .select_related("case__version", "case__department", "asked_by", "department")
+        .order_by("case__statutory_due", "asked_at")
+    )
+
+
+def extensions_decided(user, limit: int = 20) -> list[ExtensionRequest]:
+    """The last requests this person's queue held that were decided (by anyone)."""
+    return list(
+        ExtensionRequest.objects.filter(access.extensions_approvable_by(user))
+        .exclude(status=ExtensionRequestStatus.PENDING)
+        .select_related("case__version", "asked_by", "decided_by")
+        .order_by("-decided_at")[:limit]
+    )
+
+
+def extension_for_approver(user, pk) -> ExtensionRequest:
+    """One request of this person's queue, pending or not; 404 otherwise (malformed ids
+    included)."""
+    return by_id_or_404(
+        ExtensionRequest.objects.filter(access.extensions_approvable_by(user)).select_related(
+            "case"
+        ),
+        pk,
+    )

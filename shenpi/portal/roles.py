@@ -14,6 +14,7 @@ class NavItem:
     label: str
     url: str | None = None
     hint: str = ""
+    count: str = ""  # a name in portal.views.TILE_COUNTS: what waits for this person
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,12 @@ HOMES = {
         "批复决定、审批延期、审核本部门发布的信息、答复督办。",
         (
             NavItem("待批复", "/desk/intake/", "批复环节与本部门审查任务"),
-            NavItem("延期审批", None, "单一部门办理的延期（《行政许可法》第四十二条第一款）"),
+            NavItem(
+                "延期审批",
+                "/desk/extensions/",
+                "单一部门办理的延期（《行政许可法》第四十二条第一款）",
+                count="extensions",
+            ),
             NavItem("信息发布审核", "/publishing/", "本部门起草的信息，审核后才公开"),
             NavItem("事项维护", "/catalog/manage/", ""),
             NavItem("督办答复", "/supervision/orders/", ""),
@@ -104,7 +110,12 @@ HOMES = {
         "政府负责人",
         "审批联合、统一、集中办理事项的延期，查看本级办件态势。",
         (
-            NavItem("延期审批", None, "统一、联合、集中办理的延期（第四十二条第二款）"),
+            NavItem(
+                "延期审批",
+                "/desk/extensions/",
+                "统一、联合、集中办理的延期（第四十二条第二款）",
+                count="extensions",
+            ),
             NavItem("决策辅助", None, ""),
         ),
     ),

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from shenpi.accounts.models import Department
+from shenpi.cases.selectors import extension_queue
 from shenpi.core.errors import InvalidInput
 
 from .roles import BY_SLUG, HOMES, primary_role
@@ -67,6 +68,10 @@ def workbench(request):
     return redirect("portal:role_home", slug=HOMES[primary_role(request.user)].slug)
 
 
+# What waits for the person on a tile (roles.NavItem.count), counted when the home is shown.
+TILE_COUNTS = {"extensions": lambda user: extension_queue(user).count()}
+
+
 @login_required
 def role_home(request, slug):
     home = BY_SLUG.get(slug)
@@ -77,7 +82,13 @@ def role_home(request, slug):
         from shenpi.workdays.services import next_year_alert
 
         alert = next_year_alert()
-    return render(request, "portal/role_home.html", {"home": home, "calendar_alert": alert})
+    tiles = [
+        (item, TILE_COUNTS[item.count](request.user) if item.count else None)
+        for item in home.shown_nav
+    ]
+    return render(
+        request, "portal/role_home.html", {"home": home, "tiles": tiles, "calendar_alert": alert}
+    )
 
 
 def search(request):

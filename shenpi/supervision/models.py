@@ -25,6 +25,7 @@ class WarningKind(models.TextChoices):
     DEEMED_ACCEPTANCE = "deemed_acceptance", _("逾期视为受理（第三十二条）")
     DEEMED_RENEWAL = "deemed_renewal", _("逾期视为准予延续（第五十条）")
     ORDER = "order", _("督办答复期限")
+    EXTENSION = "extension", _("延期审批（第四十二条）")
 
 
 class RuleKind(models.TextChoices):

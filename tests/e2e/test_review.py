@@ -141,3 +141,44 @@ def test_a_two_level_item_from_a_county_to_the_regions_licence(new_page, tmp_pat
 
     applicant.reload()
     expect(applicant.get_by_test_id("timeline")).to_contain_text("下级审查已完成（同意）")
+
+
+def test_an_official_asks_for_an_extension_and_the_head_grants_it_from_the_tile(new_page, demo):
+    """TL-01 (Art. 42 ¶1): asked on the case page with reasons, granted from the head's
+    延期审批 tile before the statutory limit; the applicant is told in writing."""
+    from shenpi.cases import services
+    from shenpi.catalog.models import Item
+    from tests.cases.conftest import FOOD_FORM, complete_draft
+
+    food = Item.objects.get(code="640100-SCJG-001")
+    case = complete_draft(services, demo("zhangsan"), food)
+    case = services.case_submit(
+        actor=demo("zhangsan"), case=case, declaration=True, form_data=FOOD_FORM
+    )
+    case = services.case_accept(actor=demo("yc_scjg_off1"), case=case)
+
+    official = new_page()
+    log_in(official, "yc_scjg_off1")
+    official.goto(f"/cases/{case.pk}/")
+    official.get_by_label("理由（经批准后告知申请人）").fill("需对生产场所进行现场核查")
+    official.get_by_role("button", name="申请延期").click()
+    expect(official.get_by_text("延期申请已提交")).to_be_visible()
+    expect(official.get_by_test_id("extension-pending")).to_contain_text("待部门负责人")
+
+    head = new_page()
+    log_in(head, "yc_scjg_head")
+    head.goto("/workbench/head/")
+    tile = head.locator(".card", has=head.get_by_role("link", name="延期审批"))
+    expect(tile.get_by_test_id("tile-count")).to_have_text("1 件待办")
+    head.get_by_role("link", name="延期审批").click()
+    request = head.get_by_test_id("extension-request")
+    expect(request).to_contain_text(case.number)
+    expect(request).to_contain_text("需对生产场所进行现场核查")
+    request.get_by_role("button", name="批准延期").click()
+    expect(head.get_by_text(f"已批准延期（{case.number}）")).to_be_visible()
+    expect(head.get_by_test_id("extension-empty")).to_be_visible()
+
+    applicant = new_page({"width": 390, "height": 844})
+    log_in(applicant, "zhangsan")
+    applicant.goto(f"/cases/{case.pk}/")
+    expect(applicant.get_by_role("link", name=re.compile("延长审查期限告知书"))).to_be_visible()

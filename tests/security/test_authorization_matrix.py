@@ -140,6 +140,8 @@ ROUTES = {
             "api:question",
             "api:question_actions",
             "api:faq_review",
+            "cases:extensions",
+            "api:extension_requests",
         ],
         "signed_in",
     ),
@@ -154,6 +156,9 @@ ROUTES = {
             "cases:licence",
             "cases:licence_act",
             "cases:task_act",
+            # the approver's queue (tests/cases/test_extensions.py)
+            "cases:extension_decide",
+            "api:extension_decision",
         ],
         "case_child",
     ),

@@ -10,10 +10,10 @@ from shenpi.supervision.scan.sources import SOURCES, LightSource, register
 pytestmark = pytest.mark.django_db
 
 
-def test_the_built_in_sources_give_the_six_kinds_of_light():
+def test_the_built_in_sources_give_the_seven_kinds_of_light():
     assert set(scan.light_kinds()) == {
         WarningKind.PROMISED, WarningKind.STATUTORY, WarningKind.STEP,
-        WarningKind.CORRECTION, WarningKind.LICENCE, WarningKind.ORDER,
+        WarningKind.CORRECTION, WarningKind.LICENCE, WarningKind.ORDER, WarningKind.EXTENSION,
     }  # fmt: skip
     with pytest.raises(ValueError, match="registered already"):
         register(SOURCES[0])

@@ -14,6 +14,10 @@ from .applying import (  # noqa: F401
     SubmitIn,
     SubmittedOut,
 )
+from .extensions import (  # noqa: F401
+    ExtensionDecisionApi,
+    ExtensionQueueApi,
+)
 from .inbox import (  # noqa: F401
     InboxPagination,
     TaskInboxApi,

@@ -64,6 +64,7 @@ class ReviewActionIn(serializers.Serializer):
             "suspend",
             "resume",
             "extend",
+            "extension_ask",
             "urge",
             "hearing_notify",
             "hearing_request",
@@ -117,7 +118,8 @@ REVIEW = {
         ReviewActionIn, "SuspendIn", ("reason", "expected_days", "note"), required=("reason",)
     ),
     "resume": _input(ReviewActionIn, "ResumeIn", ()),
-    "extend": _input(ReviewActionIn, "ExtendIn", ("reasons",)),
+    "extend": _input(ReviewActionIn, "ExtendIn", ("reasons",), required=("reasons",)),
+    "extension_ask": _input(ReviewActionIn, "ExtensionAskIn", ("reasons",), required=("reasons",)),
     "urge": _input(ReviewActionIn, "UrgeIn", ("text",)),
     "hearing_notify": _input(ReviewActionIn, "HearingNotifyIn", ("interested_parties",)),
     "hearing_request": _input(ReviewActionIn, "HearingRequestIn", ()),

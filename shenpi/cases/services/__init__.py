@@ -8,7 +8,8 @@ decision   grant or refusal, the licence, delivery, instant items at the window
 deadlines  the periodic job's deemed events, dates a new schedule moves
 personal   the applicant's numbers in clear, on record
 review     the steps of the flow: claim, hand back, pass, verify, complete, respond
-pauses     special procedures (Art. 45), the extension (Art. 42), urging
+pauses     special procedures (Art. 45), urging
+extensions the extension (Art. 42): asked, granted or refused by the approver
 hearings   the hearing's notice, request, schedule and record (Art. 46-48)
 """
 
@@ -27,6 +28,7 @@ from .applying import (
 )
 from .deadlines import cases_deadlines, cases_recompute_provisional, licences_renewal_watch
 from .decision import add_months, case_decide, case_deliver, case_window_instant, licence_render
+from .extensions import case_extend, extension_ask, extension_decide
 from .hearings import (
     hearing_blocks_decision,
     hearing_notify_rights,
@@ -46,7 +48,7 @@ from .intake import (
     deem_withdrawn,
     material_mark_original_seen,
 )
-from .pauses import case_extend, case_resume, case_suspend, case_urge
+from .pauses import case_resume, case_suspend, case_urge
 from .personal import case_personal_read
 from .review import (
     open_tasks,
@@ -69,6 +71,8 @@ __all__ = [
     "case_decide",
     "case_deliver",
     "case_extend",
+    "extension_ask",
+    "extension_decide",
     "case_not_accept",
     "case_personal_read",
     "case_remove_material",

@@ -14,7 +14,7 @@ from shenpi.workdays.services import calendar
 from .. import access, records
 from ..constants import CaseStatus, SuspensionReason
 from ..models import Case, Hearing
-from .pauses import case_suspend, ensure_step_department_staff, resume
+from .pauses import case_suspend, resume
 
 HEARING_REQUEST_DAYS = 5  # HRG-02, Art. 47: applicant's limit, read as working days in their favour
 
@@ -31,7 +31,7 @@ def hearing_notify_rights(*, actor, case: Case, interested_parties: str = "") ->
     for an item whose hearing is mandatory (Art. 46) the hearing will be held regardless."""
 
     case = records.lock(case)
-    ensure_step_department_staff(actor, case)
+    access.ensure_step_department_staff(actor, case)
     transitions.check("hearing_notify", case.status)
     if Hearing.objects.filter(case=case).exists():
         raise Conflict("已经告知过听证权利。", code="already_notified")
@@ -94,7 +94,7 @@ def hearing_schedule(*, actor, case: Case, on, place: str, presiding_officer: Us
     presided by someone who did not review the case; the time does not count (Art. 45)."""
 
     case = records.lock(case)
-    ensure_step_department_staff(actor, case)
+    access.ensure_step_department_staff(actor, case)
     hearing = Hearing.objects.select_for_update().filter(case=case).first()
     if hearing is None or not (hearing.requested_on or hearing.mandatory):
         raise Conflict("没有需要举行的听证。", code="no_hearing_needed")

@@ -1,38 +1,23 @@
-"""The clock's pauses and pushes: special procedures that stop it (Art. 45), the one
-extension (Art. 42), and urging (催办)."""
+"""The clock's pauses and pushes: special procedures that stop it (Art. 45) and urging
+(催办). The extension (Art. 42) has its own module, extensions.py."""
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from shenpi.accounts.constants import Role
 from shenpi.accounts.models import User
-from shenpi.catalog.constants import HandlingMode
 from shenpi.core import clock, transitions
-from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from shenpi.core.errors import Conflict, InvalidInput
 from shenpi.notify.services import notify
 from shenpi.workdays.services import calendar
 
 from .. import access, notices, records
 from ..constants import NoticeKind, SuspensionReason
-from ..models import ACTIVE_TASK_STATUSES, Case, Extension, Suspension, Task, Urge
-
-
-def ensure_step_department_staff(actor, case) -> None:
-    departments = set(
-        case.tasks.filter(status__in=ACTIVE_TASK_STATUSES).values_list("department_id", flat=True)
-    )
-    departments.add(case.department_id)
-    if (
-        access.is_client(actor)
-        or actor.department is None
-        or actor.department.pk not in departments
-        or not actor.has_role(Role.OFFICIAL, Role.HEAD)
-    ):
-        raise NotFound("未找到该办件。")
+from ..models import ACTIVE_TASK_STATUSES, Case, Suspension, Task, Urge
 
 
 @transaction.atomic
@@ -42,7 +27,7 @@ def case_suspend(
     """TL-05 (Art. 45): only for hearing, tendering, auction, testing, inspection,
     quarantine, appraisal or expert review; the applicant is told the time needed."""
     case = records.lock(case)
-    ensure_step_department_staff(actor, case)
+    access.ensure_step_department_staff(actor, case)
     transitions.check("suspend", case.status)
     if reason not in SuspensionReason.values:
         raise InvalidInput(
@@ -89,7 +74,7 @@ def case_suspend(
 @transaction.atomic
 def case_resume(*, actor, case: Case) -> Case:
     case = records.lock(case)
-    ensure_step_department_staff(actor, case)
+    access.ensure_step_department_staff(actor, case)
     transitions.check("resume", case.status)
     return resume(case, actor, "特别程序结束")
 
@@ -132,74 +117,6 @@ def resume(case: Case, actor, why: str) -> Case:
     )
     records.audit(case, "case.resume", actor, {"excluded_days": excluded})
     return case
-
-
-def _ensure_extension_approver(actor, case) -> None:
-    """Single-department handling: the head of the deciding department (Art. 42 ¶1);
-    unified, joint or centralised: the division's leader (Art. 42 ¶2)."""
-    if access.is_client(actor):
-        raise NotFound("未找到该办件。")
-    if case.version.handling_mode == HandlingMode.SINGLE:
-        if (
-            actor.has_role(Role.HEAD)
-            and actor.department
-            and actor.department.pk == case.item.department_id
-        ):
-            return
-    elif actor.has_role(Role.LEADER) and actor.division_id == case.item.department.division_id:
-        return
-    raise NotAllowed(
-        "延期须由"
-        + (
-            "本部门负责人"
-            if case.version.handling_mode == HandlingMode.SINGLE
-            else "本级人民政府负责人"
-        )
-        + "批准（第四十二条）。",
-        code="not_approver",
-    )
-
-
-@transaction.atomic
-def case_extend(*, actor, case: Case, reasons: str) -> Extension:
-    case = records.lock(case)
-    _ensure_extension_approver(actor, case)
-    transitions.check("extend", case.status)
-    if not (reasons or "").strip():
-        raise InvalidInput(
-            "延期须说明理由，并告知申请人（第四十二条）。", errors={"reasons": ["必填。"]}
-        )
-    days = case.version.extension_days
-    if days < 1:
-        raise Conflict("本事项不设延长期限。", code="no_extension")
-    try:
-        with transaction.atomic():
-            extension = Extension.objects.create(
-                case=case,
-                days=days,
-                reasons=reasons.strip(),
-                approved_by=actor,
-                approved_at=timezone.now(),
-            )
-    except IntegrityError:
-        raise Conflict("每件只能延期一次（第四十二条）。", code="already_extended") from None
-    cal = calendar()
-    case.extension_days = days
-    case.statutory_due = clock.shift(cal, case.statutory_due, days)
-    case.promised_due = clock.shift(cal, case.promised_due, days)
-    case.save(update_fields=["extension_days", "statutory_due", "promised_due"])
-    notices.issue_notice(
-        case,
-        NoticeKind.EXTENSION,
-        f"你（单位）申请的“{case.version.name}”（办件编号 {case.number}），因{extension.reasons}，"
-        f"不能在法定期限内作出决定。经批准，依据《中华人民共和国行政许可法》第四十二条，延长 {days} 个工作日，"
-        f"至 {case.statutory_due:%Y年%m月%d日}。",
-        department=case.item.department,
-    )
-    records.event(case, "extended", f"经批准延长 {days} 个工作日：{extension.reasons}", actor=actor)
-    records.audit(case, "case.extend", actor, {"days": days})
-    records.tell_applicant(case, "办理期限延长", f"延长 {days} 个工作日，理由：{extension.reasons}")
-    return extension
 
 
 @transaction.atomic

@@ -25,6 +25,10 @@ from .desk import (  # noqa: F401
     intake,
     window,
 )
+from .extensions import (  # noqa: F401
+    extension_decide,
+    extension_queue,
+)
 from .public import (  # noqa: F401
     register,
     track,

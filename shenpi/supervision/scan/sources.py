@@ -19,8 +19,8 @@ from datetime import date
 from django.db.models import Q
 from django.utils import timezone
 
-from shenpi.cases.constants import CaseStatus, TaskStatus
-from shenpi.cases.models import ACTIVE_TASK_STATUSES, Case, Task
+from shenpi.cases.constants import CaseStatus, ExtensionRequestStatus, TaskStatus
+from shenpi.cases.models import ACTIVE_TASK_STATUSES, Case, ExtensionRequest, Task
 
 from ..models import Level, SupervisionOrder, WarningKind
 
@@ -246,3 +246,49 @@ def _orders_sql(ctx: SqlContext) -> str:
 
 
 ORDERS = register(LightSource("orders", (WarningKind.ORDER,), _orders_portable, _orders_sql))
+
+
+# --- extension requests -----------------------------------------------------------------
+
+
+def _extensions_portable(today, judge, out, *, history):
+    """TL-01/TL-02 (Art. 42): a request waits for its approver as a yellow card; left
+    undecided past the statutory limit — when it can no longer be granted — it is red.
+    A suspended case's limit is not running, so its request lights nothing."""
+    if history:
+        return
+    for request in (
+        ExtensionRequest.objects.filter(
+            status=ExtensionRequestStatus.PENDING, case__status=CaseStatus.PROCESSING
+        )
+        .select_related("case")
+        .only("case_id", "department_id", "needs_leader", "case__statutory_due")
+    ):
+        due = request.case.statutory_due
+        level = Level.RED if today > due else Level.YELLOW
+        out[(request.case_id, None, WarningKind.EXTENSION)] = (
+            level,
+            due,
+            request.department_id,
+            "TL-02" if request.needs_leader else "TL-01",
+        )
+
+
+def _extensions_sql(ctx: SqlContext) -> str:
+    # Like the orders: judged at every scan while pending, so no plan; of the judged cases.
+    return """
+            SELECT r.case_id, NULL::uuid, 'extension',
+                   CASE WHEN %(today)s::date > c.statutory_due THEN 'red' ELSE 'yellow' END,
+                   c.statutory_due, r.department_id,
+                   CASE WHEN r.needs_leader THEN 'TL-02' ELSE 'TL-01' END, NULL::date, false
+            FROM cases_extensionrequest r
+            JOIN scan_case c ON c.id = r.case_id
+            WHERE r.status = 'pending' AND c.status = 'processing'
+        """
+
+
+EXTENSIONS = register(
+    LightSource(
+        "extension requests", (WarningKind.EXTENSION,), _extensions_portable, _extensions_sql
+    )
+)
