@@ -48,6 +48,8 @@ def periodic_schedule():
         "shenpi.supervision.tasks.ratings_watch_task": 3600,
         # Renewal reminders and deemed renewal at expiry (Art. 50).
         "shenpi.cases.tasks.licences_renewal_watch_task": 3600,
+        # The statistics' deltas of past days folded into one row per day and key.
+        "shenpi.stats.tasks.stats_compact_task": 3600,
     }
 
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "shenpi.notify",
     "shenpi.supervision",
     "shenpi.consult",
+    "shenpi.stats",
     "shenpi.api",
     "shenpi.portal",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("shenpi.supervision.urls")),
     path("", include("shenpi.publishing.urls")),
     path("", include("shenpi.consult.urls")),
+    path("", include("shenpi.stats.urls")),
     path("", include("shenpi.portal.urls")),
 ]
 

@@ -5,7 +5,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from . import cases, catalog, consult, search, supervision, views
+from . import cases, catalog, consult, search, stats, supervision, views
 
 app_name = "api"
 
@@ -49,6 +49,11 @@ urlpatterns = [
         name="case_review_action",
     ),
     path("tasks/", cases.TaskInboxApi.as_view(), name="tasks"),
+    path(
+        "statistics/departments/",
+        stats.DepartmentStatisticsApi.as_view(),
+        name="statistics_departments",
+    ),
     path("extension-requests/", cases.ExtensionQueueApi.as_view(), name="extension_requests"),
     path(
         "extension-requests/<uuid:pk>/decision/",

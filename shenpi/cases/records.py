@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from shenpi.audit.services import audit_record
 from shenpi.notify.services import notify
+from shenpi.stats.rollup import count_event
 
 from .constants import TaskStatus
 from .models import ACTIVE_TASK_STATUSES, Case, CaseEvent
@@ -33,11 +34,14 @@ def lock(case: Case) -> Case:
 
 
 def event(case, kind, text, *, actor=None, department=None, public=True, breach=""):
-    """A timeline entry; a system client's act is shown as the department's."""
+    """A timeline entry; a system client's act is shown as the department's. The entries
+    that a statistic counts add their rows to the rollup here, in the same transaction."""
     person = actor if actor is not None and not getattr(actor, "is_system_client", False) else None
+    at = timezone.now()
+    count_event(case, kind, at)
     CaseEvent.objects.create(
         case=case,
-        at=timezone.now(),
+        at=at,
         kind=kind,
         text=text[:300],
         actor=person,

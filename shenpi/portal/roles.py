@@ -81,7 +81,11 @@ HOMES = {
             NavItem("信息发布", "/publishing/", "新闻、通知、政策，经负责人审核后发布"),
             NavItem("纠错与责任认定", "/supervision/findings/", "涉及本人的认定，可以陈述意见"),
             NavItem("转办投诉", "/supervision/complaints/", "监察机构转来的投诉，按期答复"),
-            NavItem("本部门统计", None, ""),
+            NavItem(
+                "本部门统计",
+                "/desk/statistics/",
+                "收件、受理、办结、按期办结率与用时，按事项；可导出 Excel",
+            ),
         ),
     ),
     Role.HEAD: RoleHome(
@@ -102,6 +106,11 @@ HOMES = {
             NavItem("督办答复", "/supervision/orders/", ""),
             NavItem("在线答疑", "/desk/questions/", "本部门的咨询；不满意的答复须复核"),
             NavItem("转办投诉", "/supervision/complaints/", "监察机构转来的投诉，按期答复"),
+            NavItem(
+                "本部门统计",
+                "/desk/statistics/",
+                "本部门及下级同类部门的办件统计，可导出 Excel",
+            ),
         ),
     ),
     Role.LEADER: RoleHome(

@@ -182,3 +182,32 @@ def test_an_official_asks_for_an_extension_and_the_head_grants_it_from_the_tile(
     log_in(applicant, "zhangsan")
     applicant.goto(f"/cases/{case.pk}/")
     expect(applicant.get_by_role("link", name=re.compile("延长审查期限告知书"))).to_be_visible()
+
+
+def test_a_head_opens_the_departments_statistics_and_exports_them(new_page, demo):
+    """本部门统计: from the head's tile, the month's figures per item, the same kind of
+    department below side by side, and the same figures as a spreadsheet."""
+    from shenpi.cases import services
+    from shenpi.catalog.models import Item
+    from tests.cases.conftest import FOOD_FORM, complete_draft
+
+    food = Item.objects.get(code="640100-SCJG-001")
+    case = complete_draft(services, demo("zhangsan"), food)
+    services.case_submit(actor=demo("zhangsan"), case=case, declaration=True, form_data=FOOD_FORM)
+
+    head = new_page()
+    log_in(head, "yc_scjg_head")
+    head.goto("/workbench/head/")
+    head.get_by_role("link", name="本部门统计").click()
+    expect(head.get_by_test_id("stats-heading")).to_contain_text("银川市市场监督管理局")
+    row = head.get_by_test_id("stats-items").get_by_role("row", name=re.compile("食品经营许可"))
+    expect(row).to_be_visible()
+    expect(head.locator("#stats-chart canvas")).to_have_count(1)
+    with head.expect_download() as download:
+        head.get_by_test_id("export").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    head.get_by_label("自").fill("2026-05-01")
+    head.get_by_label("至").fill("2026-01-01")
+    head.get_by_role("button", name="按日期查看").click()
+    expect(head.get_by_test_id("period-error")).to_contain_text("开始日期须不晚于结束日期")
+    expect(head.get_by_label("自")).to_have_value("2026-05-01")

@@ -142,6 +142,8 @@ ROUTES = {
             "api:faq_review",
             "cases:extensions",
             "api:extension_requests",
+            "stats:department",
+            "api:statistics_departments",
         ],
         "signed_in",
     ),

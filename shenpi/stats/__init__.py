@@ -1,0 +1,1 @@
+"""统计分析: the departments' figures from rollups kept as cases change."""

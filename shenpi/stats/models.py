@@ -1,0 +1,54 @@
+"""The rollup: one row per change a figure counts (a delta, written in the transition's
+own transaction, inserted and never updated, so concurrent submissions queue on no
+shared counter row), compacted by the periodic job into one row per day, department,
+item, measure and bucket. A figure is the sum of its rows over a period."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Measure(models.TextChoices):
+    RECEIVED = "received", _("收件")
+    ACCEPTED = "accepted", _("受理")
+    NOT_ACCEPTED = "not_accepted", _("不予受理")
+    GRANTED = "granted", _("准予许可")
+    REFUSED = "refused", _("不予许可")
+    WITHDRAWN = "withdrawn", _("撤回")
+    CORRECTION = "correction", _("一次性告知补正")
+    SUSPENDED = "suspended", _("特别程序")
+    EXTENDED = "extended", _("延期")
+    # Per decision: the working days from acceptance to decision (clock paused days
+    # excluded) as the bucket, and whether it met each limit.
+    DECIDED_DAYS = "decided_days", _("办理用时")
+    LATE_PROMISED = "late_promised", _("超承诺期限")
+    LATE_STATUTORY = "late_statutory", _("超法定期限")
+
+
+class Tally(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    day = models.DateField(_("日期"))
+    division = models.ForeignKey("accounts.Division", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="+"
+    )
+    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
+    measure = models.CharField(_("指标"), max_length=16, choices=Measure.choices)
+    bucket = models.SmallIntegerField(_("分组"), default=0)
+    n = models.IntegerField(_("件数"), default=1)
+    compacted = models.BooleanField(_("已合并"), default=False)
+
+    class Meta:
+        verbose_name = _("统计汇总")
+        verbose_name_plural = _("统计汇总")
+        indexes = [
+            models.Index(
+                fields=["department", "day"],
+                name="tally_department_day",
+                include=["item", "measure", "bucket", "n"],
+            ),
+            models.Index(fields=["division", "day"], name="tally_division_day"),
+            models.Index(fields=["day"], condition=models.Q(compacted=False), name="tally_deltas"),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.measure} {self.n}"
