@@ -167,6 +167,11 @@ def submit(request):
             "VALUES (%s, 'received', '已收件（系统接入），等待预审', true, '', %s, %s)",
             [now, case_id, department_id],
         )
+        c.execute(
+            "INSERT INTO stats_tally (day, division_id, department_id, item_id, measure, step, "
+            "bucket, n, compacted) VALUES (%s, %s, %s, %s, 'received', '', 0, 1, false)",
+            [today, division_id, department_id, item_id],
+        )
         prev, rows = "", []
         numbered = {"number": number}
         entries = (

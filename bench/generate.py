@@ -38,6 +38,7 @@ from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 from shenpi.audit.hashing import record_hash
+from shenpi.stats.rollup import refill
 
 TYPICAL = (
     "1 case row (form 5–8 fields), ~4.7 material records, ~2.7 tasks, ~5.5 events, "
@@ -468,6 +469,11 @@ def generate(count: int, *, seed: int = 7, today: date | None = None, log=print)
                 "ON CONFLICT (key) DO UPDATE SET last = GREATEST(cases_counter.last, EXCLUDED.last)",
                 [f"case:{division_id}:{day:%Y%m%d}", last],
             )
+        # The statistics' rollup of every case so far, from their timelines and steps, as
+        # the migration fills it on a database with history.
+        log("  the statistics' rollup …")
+        cursor.execute("DELETE FROM stats_tally")
+        refill(cursor)
         cursor.execute("ANALYZE")
     return {
         "cases": count,

@@ -1044,7 +1044,7 @@ GROWING_TABLES = [
     "supervision_warning", "supervision_caselight", "supervision_lightplan",
     "supervision_supervisionorder", "supervision_complaint", "supervision_rating",
     "supervision_finding", "supervision_watch", "supervision_scandirty",
-    "api_idempotencyrecord", "accounts_user",
+    "api_idempotencyrecord", "accounts_user", "cases_extensionrequest", "stats_tally",
 ]  # fmt: skip
 
 

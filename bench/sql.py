@@ -35,8 +35,9 @@ LIMIT 51;
 # holds the three together): the case number drawn in a statement of its own, as the app
 # draws it (cases/numbering.py), with the platform's local day; then in one transaction the
 # Idempotency-Key's record (claimed by one upsert that takes over an expired twin, its
-# answer set), the case, 3 materials (two PDFs and a photo), the timeline entry, the audit
-# stream and its 5 records, the applicant's message and its SMS and e-mail.
+# answer set), the case, 3 materials (two PDFs and a photo), the timeline entry and its row
+# of the statistics' rollup, the audit stream and its 5 records, the applicant's message and
+# its SMS and e-mail.
 PGBENCH_SUBMIT = """
 \\set r random(1, 1000000000)
 INSERT INTO cases_counter (key, last) VALUES ('case:' || :division || ':' || to_char((now() AT TIME ZONE 'Asia/Shanghai')::date, 'YYYYMMDD'), 1)
@@ -69,6 +70,9 @@ INSERT INTO cases_casematerial (id, file, name, content_type, size, sha256, uplo
   (gen_random_uuid(), 'materials/2026/12/' || md5(random()::text) || '.jpg', 'photo.jpg', 'image/jpeg', 204800, md5(random()::text) || md5(random()::text), now(), 0, false, md5(:r || 'c' || :client_id)::uuid, :m3);
 INSERT INTO cases_caseevent (at, kind, text, public, breach, case_id, department_id)
   VALUES (now(), 'received', '已收件（系统接入），等待预审', true, '', md5(:r || 'c' || :client_id)::uuid, :department);
+INSERT INTO stats_tally (day, division_id, department_id, item_id, measure, step, bucket, n,
+  compacted)
+  VALUES ((now() AT TIME ZONE 'Asia/Shanghai')::date, :division, :department, :item, 'received', '', 0, 1, false);
 INSERT INTO audit_auditstream (name, head_seq, head_hash, checkpointed_seq, division)
   VALUES ('case:' || md5(:r || 'c' || :client_id)::uuid, 5, md5(random()::text) || md5(random()::text), 0, :division);
 INSERT INTO audit_auditrecord (stream, seq, at, actor_label, action, object_type, object_id,

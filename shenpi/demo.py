@@ -1,5 +1,5 @@
-"""The whole demo world, in order: organisation and people, catalogue, publications, cases
-and questions."""
+"""The whole demo world, in order: organisation and people, catalogue, publications, the
+statistics' history and its forecast, cases and questions."""
 
 
 def seed_everything(*, cases: bool = True):
@@ -12,6 +12,13 @@ def seed_everything(*, cases: bool = True):
     accounts = seed_demo_world()
     result = accounts, seed_demo_catalogue(), seed_demo_publications()
     if cases:
+        from django.utils import timezone
+
+        from shenpi.stats.demo import seed_history
+        from shenpi.stats.forecast import forecast_all
+
+        seed_history(timezone.localdate())
         seed_demo_cases()
         seed_demo_questions()
+        forecast_all()
     return result

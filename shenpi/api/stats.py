@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shenpi.core.errors import NotFound
-from shenpi.stats import selectors
+from shenpi.stats import decision, selectors
 from shenpi.stats.periods import parse_period
 
 
@@ -104,4 +104,122 @@ class DepartmentStatisticsApi(APIView):
                     for d, f in found["departments"]
                 ],
             }
+        )
+
+
+class StuckStepOut(serializers.Serializer):
+    item = serializers.CharField(source="item.code")
+    item_name = serializers.CharField(source="item_label")
+    step = serializers.CharField()
+    step_name = serializers.CharField()
+    done = serializers.IntegerField(help_text="本期间办完的件数")
+    median = serializers.IntegerField(help_text="中位用时（工作日）")
+    p90 = serializers.IntegerField(help_text="90% 在此工作日数内办完")
+    share = serializers.FloatField(
+        allow_null=True, help_text="占本期间决定件受理至决定用时的百分比"
+    )
+
+
+class BlockerOut(serializers.Serializer):
+    holder = serializers.CharField(help_text="认领人；未认领的为“（未认领）”")
+    department = serializers.CharField(source="department.code")
+    co_department = serializers.BooleanField(help_text="协办部门的环节")
+    step = serializers.IntegerField(help_text="超过环节期限的环节数")
+    promised = serializers.IntegerField(help_text="所在办件已超承诺期限的环节数")
+    statutory = serializers.IntegerField(help_text="所在办件已超法定期限的环节数")
+
+
+class StuckOut(serializers.Serializer):
+    period = serializers.CharField()
+    department = serializers.CharField()
+    steps = StuckStepOut(many=True)
+    blockers = BlockerOut(many=True)
+
+
+class StuckApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="卡在哪里：各环节用时（中位、90%）与占比，及当前逾期环节在谁手中",
+        parameters=[
+            OpenApiParameter("period", str, description="同 /statistics/departments/"),
+            OpenApiParameter("department", str, description="部门代码；默认本人所在部门"),
+        ],
+        responses={200: StuckOut},
+    )
+    def get(self, request):
+        departments = selectors.departments_for(request.user)
+        if not departments:
+            raise NotFound("没有可查看的部门统计。")
+        today = timezone.localdate()
+        period = parse_period(request.query_params.get("period"), today)
+        code = request.query_params.get("department") or request.user.department.code
+        department = next((d for d in departments if d.code == code), None)
+        if department is None:
+            raise NotFound("未找到该部门。")
+        return Response(
+            StuckOut(
+                {
+                    "period": period.key,
+                    "department": department.code,
+                    "steps": selectors.stuck_steps(department, period),
+                    "blockers": selectors.blockers(department, today),
+                }
+            ).data
+        )
+
+
+class ForecastRowOut(serializers.Serializer):
+    department = serializers.CharField(source="department.code")
+    item = serializers.CharField(source="item.code")
+    item_name = serializers.CharField(source="label")
+    next_month = serializers.SerializerMethodField(help_text="[预计, 80% 下限, 80% 上限]")
+    next_quarter = serializers.SerializerMethodField(help_text="[预计, 80% 下限, 80% 上限]")
+
+    def get_next_month(self, row) -> list[float]:
+        f = row.get("month")
+        return [f.expected, f.low, f.high] if f else []
+
+    def get_next_quarter(self, row) -> list[float]:
+        f = row.get("quarter")
+        return [f.expected, f.low, f.high] if f else []
+
+
+class AccuracyOut(serializers.Serializer):
+    wape = serializers.FloatField(help_text="留出最近 6 个月的加权绝对百分比误差")
+    coverage = serializers.FloatField(help_text="留出月份落入 80% 区间的百分比")
+    series = serializers.IntegerField()
+
+
+class ForecastOut(serializers.Serializer):
+    made_on = serializers.DateField(allow_null=True)
+    first_month = serializers.DateField(allow_null=True)
+    history_months = serializers.IntegerField(allow_null=True)
+    rows = ForecastRowOut(many=True)
+    accuracy = AccuracyOut(allow_null=True)
+
+
+class ForecastApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="决策辅助：本级及下级各部门、各事项下月与下季度申请量预测（政府负责人）",
+        responses={200: ForecastOut},
+    )
+    def get(self, request):
+        departments = decision.leader_departments(request.user)
+        if not departments:
+            raise NotFound("没有可查看的预测。")
+        found = decision.forecasts(departments)
+        run = found["run"]
+        return Response(
+            ForecastOut(
+                {
+                    "made_on": run.made_on if run else None,
+                    "first_month": run.first_month if run else None,
+                    "history_months": run.history_months if run else None,
+                    "rows": found["rows"],
+                    "accuracy": found["accuracy"],
+                }
+            ).data
         )

@@ -54,6 +54,8 @@ urlpatterns = [
         stats.DepartmentStatisticsApi.as_view(),
         name="statistics_departments",
     ),
+    path("statistics/stuck/", stats.StuckApi.as_view(), name="statistics_stuck"),
+    path("statistics/forecast/", stats.ForecastApi.as_view(), name="statistics_forecast"),
     path("extension-requests/", cases.ExtensionQueueApi.as_view(), name="extension_requests"),
     path(
         "extension-requests/<uuid:pk>/decision/",

@@ -125,7 +125,11 @@ HOMES = {
                 "统一、联合、集中办理的延期（第四十二条第二款）",
                 count="extensions",
             ),
-            NavItem("决策辅助", None, ""),
+            NavItem(
+                "决策辅助",
+                "/desk/decision/",
+                "本级各部门办件态势、同比趋势、增长最快的事项、申请量预测与人员配置提示",
+            ),
         ),
     ),
     Role.LEGAL: RoleHome(

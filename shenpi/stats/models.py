@@ -22,6 +22,8 @@ class Measure(models.TextChoices):
     DECIDED_DAYS = "decided_days", _("办理用时")
     LATE_PROMISED = "late_promised", _("超承诺期限")
     LATE_STATUTORY = "late_statutory", _("超法定期限")
+    # Per step of the flow done: its working days as the bucket (`step` names it).
+    STEP_DAYS = "step_days", _("环节用时")
 
 
 class Tally(models.Model):
@@ -33,6 +35,7 @@ class Tally(models.Model):
     )
     item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
     measure = models.CharField(_("指标"), max_length=16, choices=Measure.choices)
+    step = models.CharField(_("环节"), max_length=30, blank=True, default="")
     bucket = models.SmallIntegerField(_("分组"), default=0)
     n = models.IntegerField(_("件数"), default=1)
     compacted = models.BooleanField(_("已合并"), default=False)
@@ -52,3 +55,42 @@ class Tally(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.measure} {self.n}"
+
+
+class ForecastRun(models.Model):
+    """One run of the forecast (stats.forecast.forecast_all): when, from how much
+    history, and how well the model did on the months it was not shown."""
+
+    made_on = models.DateField(_("计算日期"))
+    first_month = models.DateField(_("预测起始月"))
+    history_months = models.PositiveSmallIntegerField(_("最长历史（月）"), default=0)
+    series = models.PositiveIntegerField(_("预测序列数"), default=0)
+    wape = models.FloatField(_("留出月加权绝对百分比误差"), null=True, blank=True)
+    coverage = models.FloatField(_("留出月落入区间的比例"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("申请量预测")
+        verbose_name_plural = _("申请量预测")
+
+    def __str__(self):
+        return f"{self.made_on} {self.series}"
+
+
+class Forecast(models.Model):
+    run = models.ForeignKey(ForecastRun, on_delete=models.CASCADE, related_name="rows")
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.CASCADE, related_name="+"
+    )
+    item = models.ForeignKey("catalog.Item", on_delete=models.CASCADE, related_name="+")
+    horizon = models.CharField(_("期间"), max_length=8)  # "month" | "quarter"
+    expected = models.FloatField(_("预计申请量"))
+    low = models.FloatField(_("区间下限"))
+    high = models.FloatField(_("区间上限"))
+    # The series' six held-out months: its absolute error, the actual count, and how
+    # many fell within their intervals (summed for any set of departments).
+    held_out_error = models.FloatField(default=0)
+    held_out_actual = models.FloatField(default=0)
+    held_out_within = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.item_id} {self.horizon} {self.expected}"

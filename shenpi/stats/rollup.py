@@ -75,7 +75,42 @@ def count_event(case, kind: str, at) -> None:
     )
 
 
-KEY = "day, division_id, department_id, item_id, measure, bucket"
+def step_days(task, suspensions) -> int:
+    """A step's working days from its opening to its completion, less the days of the
+    case's special procedures within it (Art. 45: that time is not counted)."""
+    opened = timezone.localtime(task.opened_at).date()
+    done = timezone.localtime(task.completed_at).date()
+    paused = sum(
+        s.excluded_days
+        for s in suspensions
+        if s.ended_on is not None and s.started_on >= opened and s.ended_on <= done
+    )
+    return min(max(clock.days_used(calendar(), opened, done) - paused, 0), MAX_BUCKET)
+
+
+def count_steps(case, tasks) -> None:
+    """The rows of steps of the flow just done (`tasks`, completed), under the case's
+    department and item: "where it gets stuck" reads them."""
+    if not tasks:
+        return
+    suspensions = list(case.suspensions.all())
+    Tally.objects.bulk_create(
+        [
+            Tally(
+                day=timezone.localtime(task.completed_at).date(),
+                division_id=case.division_id,
+                department_id=case.department_id,
+                item_id=case.item_id,
+                measure=Measure.STEP_DAYS,
+                step=task.step_key,
+                bucket=step_days(task, suspensions),
+            )
+            for task in tasks
+        ]
+    )
+
+
+KEY = "day, division_id, department_id, item_id, measure, step, bucket"
 
 
 @transaction.atomic
@@ -110,11 +145,17 @@ def compact(before: date | None = None) -> dict:
     return {"rows": rows}
 
 
-def recount(events) -> Counter:
-    """The rollup as a full recount from the timeline (`events`: CaseEvent rows with their
-    case): {(day, division, department, item, measure, bucket): n}. The rollup must
-    always equal it (tests), and the migration fills the rollup from it once."""
+def recount(events, tasks) -> Counter:
+    """The rollup as a full recount from the timeline and the steps (`events`: CaseEvent
+    rows; `tasks`: Task rows): {(day, division, department, item, measure, step, bucket):
+    n}. The rollup must always equal it (tests), and the migration fills it from it once."""
     counted: Counter = Counter()
+    done = tasks.filter(status="done", completed_at__isnull=False).select_related("case")
+    for task in done.prefetch_related("case__suspensions").iterator(2000):
+        case = task.case
+        day = timezone.localtime(task.completed_at).date()
+        key = (day, case.division_id, case.department_id, case.item_id, "step_days")
+        counted[(*key, task.step_key, step_days(task, case.suspensions.all()))] += 1
     kinds = [*EVENT_MEASURES, "decided"]
     for event in events.filter(kind__in=kinds).select_related("case").iterator(2000):
         case, day = event.case, timezone.localtime(event.at).date()
@@ -125,7 +166,7 @@ def recount(events) -> Counter:
         )
         for measure, bucket in rows:
             counted[
-                (day, case.division_id, case.department_id, case.item_id, str(measure), bucket)
+                (day, case.division_id, case.department_id, case.item_id, str(measure), "", bucket)
             ] += 1
     return counted
 
@@ -134,7 +175,7 @@ def summed(tallies) -> Counter:
     """The rollup's rows (`tallies`) summed per key, deltas and compacted rows alike."""
     counted: Counter = Counter()
     for row in tallies.values(
-        "day", "division_id", "department_id", "item_id", "measure", "bucket"
+        "day", "division_id", "department_id", "item_id", "measure", "step", "bucket"
     ).annotate(total=models.Sum("n")):
         counted[
             (
@@ -143,7 +184,103 @@ def summed(tallies) -> Counter:
                 row["department_id"],
                 row["item_id"],
                 row["measure"],
+                row["step"],
                 row["bucket"],
             )
         ] += row["total"]
     return +counted
+
+
+# The rollup from the timeline and the steps in SQL (PostgreSQL): what `recount` counts,
+# written as compacted rows in a few passes over the tables. A working day's ordinal
+# (stats_wd: the working days up to and including each day) turns "working days after
+# A up to and including B" into a subtraction.
+REFILL_EVENTS = """
+INSERT INTO stats_tally (day, division_id, department_id, item_id, measure, step, bucket, n,
+                         compacted)
+SELECT (e.at AT TIME ZONE %(tz)s)::date, c.division_id, c.department_id, c.item_id, m.measure,
+       '', 0, count(*), true
+FROM cases_caseevent e
+JOIN cases_case c ON c.id = e.case_id
+JOIN (VALUES {pairs}) m(kind, measure) ON m.kind = e.kind
+GROUP BY 1, 2, 3, 4, 5
+"""
+REFILL_DECISIONS = """
+WITH d AS (
+    SELECT (e.at AT TIME ZONE %(tz)s)::date AS day, c.division_id, c.department_id, c.item_id,
+           c.outcome, (c.accepted_at AT TIME ZONE %(tz)s)::date AS accepted, c.suspended_days,
+           c.promised_due, c.statutory_due
+    FROM cases_caseevent e JOIN cases_case c ON c.id = e.case_id
+    WHERE e.kind = 'decided'),
+rows AS (
+    SELECT day, division_id, department_id, item_id,
+           CASE WHEN outcome = 'granted' THEN 'granted' ELSE 'refused' END AS measure, 0 AS bucket
+    FROM d
+    UNION ALL
+    SELECT d.day, division_id, department_id, item_id, 'decided_days',
+           LEAST(GREATEST(GREATEST(b.n - a.n, 0) - d.suspended_days, 0), %(max)s)
+    FROM d JOIN stats_wd a ON a.day = d.accepted JOIN stats_wd b ON b.day = d.day
+    UNION ALL
+    SELECT day, division_id, department_id, item_id, 'late_promised', 0 FROM d
+    WHERE accepted IS NOT NULL AND promised_due IS NOT NULL AND day > promised_due
+    UNION ALL
+    SELECT day, division_id, department_id, item_id, 'late_statutory', 0 FROM d
+    WHERE accepted IS NOT NULL AND statutory_due IS NOT NULL AND day > statutory_due)
+INSERT INTO stats_tally (day, division_id, department_id, item_id, measure, step, bucket, n,
+                         compacted)
+SELECT day, division_id, department_id, item_id, measure, '', bucket, count(*), true
+FROM rows GROUP BY 1, 2, 3, 4, 5, 7
+"""
+REFILL_STEPS = """
+WITH s AS (
+    SELECT t.case_id, t.step_key, (t.opened_at AT TIME ZONE %(tz)s)::date AS opened,
+           (t.completed_at AT TIME ZONE %(tz)s)::date AS done
+    FROM cases_task t WHERE t.status = 'done' AND t.completed_at IS NOT NULL)
+INSERT INTO stats_tally (day, division_id, department_id, item_id, measure, step, bucket, n,
+                         compacted)
+SELECT s.done, c.division_id, c.department_id, c.item_id, 'step_days', s.step_key,
+       LEAST(GREATEST(GREATEST(b.n - a.n, 0) - COALESCE(p.days, 0), 0), %(max)s), count(*), true
+FROM s
+JOIN cases_case c ON c.id = s.case_id
+JOIN stats_wd a ON a.day = s.opened
+JOIN stats_wd b ON b.day = s.done
+LEFT JOIN LATERAL (
+    SELECT sum(x.excluded_days) AS days FROM cases_suspension x
+    WHERE x.case_id = s.case_id AND x.ended_on IS NOT NULL
+      AND x.started_on >= s.opened AND x.ended_on <= s.done) p ON true
+GROUP BY 1, 2, 3, 4, 5, 6, 7
+"""
+
+
+def refill(cursor) -> None:
+    """Write the whole rollup from the timeline and the steps (PostgreSQL), for a table
+    that holds none yet: the migration on a database with history, the benchmark's
+    generated cases."""
+    from django.conf import settings
+
+    cursor.execute(
+        "SELECT (least((SELECT min(at) FROM cases_caseevent), "
+        "(SELECT min(opened_at) FROM cases_task), (SELECT min(accepted_at) FROM cases_case)) "
+        "AT TIME ZONE %s)::date",
+        [settings.TIME_ZONE],
+    )
+    first = cursor.fetchone()[0]
+    if first is None:
+        return
+    last = max(timezone.localdate(), first)
+    cal, ordinal, rows = calendar(), 0, []
+    day = first
+    while day <= last:
+        ordinal += cal.is_working(day)
+        rows.append((day, ordinal))
+        day = date.fromordinal(day.toordinal() + 1)
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.stats_wd")
+    cursor.execute("CREATE TEMP TABLE stats_wd (day date PRIMARY KEY, n int NOT NULL)")
+    with cursor.copy("COPY stats_wd (day, n) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    pairs = ", ".join(f"('{kind}', '{measure.value}')" for kind, measure in EVENT_MEASURES.items())
+    params = {"tz": settings.TIME_ZONE, "max": MAX_BUCKET}
+    for statement in (REFILL_EVENTS.format(pairs=pairs), REFILL_DECISIONS, REFILL_STEPS):
+        cursor.execute(statement, params)
+    cursor.execute("DROP TABLE stats_wd")

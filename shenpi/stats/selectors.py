@@ -6,11 +6,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 
 from shenpi.accounts.constants import Role
-from shenpi.accounts.models import Department
+from shenpi.accounts.models import Department, User
+from shenpi.cases.constants import CaseStatus
+from shenpi.cases.models import ACTIVE_TASK_STATUSES, Task
+from shenpi.cases.selectors import cases_visible_to
 from shenpi.catalog.models import Item
+from shenpi.core.errors import DomainError
+from shenpi.core.flow import parse_flow
 
 from .models import Measure, Tally
 from .periods import Period
@@ -31,6 +36,19 @@ COLUMNS = [
     ("suspended", "特别程序"),
     ("extended", "延期"),
 ]
+
+
+def percentile(days: Counter, q: int) -> int | None:
+    """The nearest-rank q-th percentile of a histogram of whole working days."""
+    total = sum(days.values())
+    if not total:
+        return None
+    rank, seen = -(-q * total // 100), 0
+    for value in sorted(days):
+        seen += days[value]
+        if seen >= rank:
+            return value
+    return None
 
 
 @dataclass
@@ -71,17 +89,8 @@ class Figures:
 
     @property
     def p90_days(self) -> int | None:
-        """The working days within which 90 % of the period's decisions were made (the
-        nearest-rank percentile of whole days)."""
-        timed = sum(self.days.values())
-        if not timed:
-            return None
-        rank, seen = -(-9 * timed // 10), 0
-        for days in sorted(self.days):
-            seen += self.days[days]
-            if seen >= rank:
-                return days
-        return None
+        """The working days within which 90 % of the period's decisions were made."""
+        return percentile(self.days, 90)
 
     def value(self, key: str):
         if key in ("on_time_promised", "on_time_statutory", "average_days", "p90_days"):
@@ -148,3 +157,137 @@ def department_figures(departments: list[Department], period: Period) -> dict:
         },
         "total": total,
     }
+
+
+def _step_names(item) -> dict[str, str]:
+    version = item.current
+    if version is None:
+        return {}
+    try:
+        return {step.key: step.name for step in parse_flow(version.flow).steps}
+    except DomainError:  # a flow that no longer parses: its steps go by their keys
+        return {}
+
+
+def stuck_steps(department: Department, period: Period) -> list[dict]:
+    """Where it gets stuck: for each step of each item done in the period, how many, the
+    median and 90th-percentile working days it took, and its share of the working days
+    the period's decisions took (their acceptance to decision), the slowest first."""
+    steps: dict = {}
+    decided: Counter = Counter()
+    rows = (
+        Tally.objects.filter(
+            department=department,
+            day__gte=period.start,
+            day__lte=period.end,
+            measure__in=[Measure.STEP_DAYS, Measure.DECIDED_DAYS],
+        )
+        .values_list("item_id", "measure", "step", "bucket")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    for item_id, measure, step, bucket, n in rows:
+        if measure == Measure.DECIDED_DAYS:
+            decided[item_id] += bucket * n
+        else:
+            steps.setdefault((item_id, step), Counter())[bucket] += n
+    items = Item.objects.select_related("current").in_bulk({i for i, _ in steps})
+    names = {pk: _step_names(item) for pk, item in items.items()}
+    found = []
+    for (item_id, step), days in steps.items():
+        item, spent = items[item_id], sum(d * n for d, n in days.items())
+        found.append(
+            {
+                "item": item,
+                "item_label": item.current.name if item.current else item.code,
+                "step": step,
+                "step_name": names[item_id].get(step, step),
+                "done": sum(days.values()),
+                "median": percentile(days, 50),
+                "p90": percentile(days, 90),
+                "share": round(100 * spent / decided[item_id], 1) if decided[item_id] else None,
+            }
+        )
+    return sorted(found, key=lambda r: (-(r["p90"] or 0), -r["done"], r["item"].code, r["step"]))
+
+
+def blockers(department: Department, today, limit: int = 10) -> list[dict]:
+    """Who blocks now: the officials (or, where nobody has claimed it, the departments)
+    holding open steps of this department's running cases that are overdue — against
+    the step's own due date, the case's promised limit and its statutory limit (REV-05)
+    — the most first. Live, from the open steps, not the period."""
+    late_step = Q(due_date__lt=today)
+    late_promised = Q(case__promised_due__lt=today)
+    late_statutory = Q(case__statutory_due__lt=today)
+    rows = (
+        Task.objects.filter(
+            case__department=department,
+            case__status=CaseStatus.PROCESSING,
+            status__in=ACTIVE_TASK_STATUSES,
+            paused=False,
+        )
+        .filter(late_step | late_promised)
+        .values("department_id", "claimed_by_id")
+        .annotate(
+            step=Count("pk", filter=late_step),
+            promised=Count("pk", filter=late_promised),
+            statutory=Count("pk", filter=late_statutory),
+        )
+        .order_by("-statutory", "-promised", "-step")[:limit]
+    )
+    rows = list(rows)
+    people = User.objects.in_bulk({r["claimed_by_id"] for r in rows if r["claimed_by_id"]})
+    departments = Department.objects.in_bulk({r["department_id"] for r in rows})
+    return [
+        {
+            "holder": people[r["claimed_by_id"]].display_name
+            if r["claimed_by_id"]
+            else "（未认领）",
+            "department": departments[r["department_id"]],
+            "co_department": r["department_id"] != department.pk,
+            "step": r["step"],
+            "promised": r["promised"],
+            "statutory": r["statutory"],
+        }
+        for r in rows
+    ]
+
+
+# The cases behind each counted figure, read from the cases' own dates (the same events
+# the rollup counts): (filter on Case, the date shown beside each).
+def _within(field: str, period: Period) -> Q:
+    return Q(**{f"{field}__date__gte": period.start, f"{field}__date__lte": period.end})
+
+
+BEHIND = {
+    "received": (lambda p: _within("received_at", p), "received_at"),
+    "accepted": (lambda p: _within("accepted_at", p), "accepted_at"),
+    "not_accepted": (
+        lambda p: Q(status=CaseStatus.NOT_ACCEPTED) & _within("ended_at", p),
+        "ended_at",
+    ),
+    "granted": (lambda p: Q(outcome="granted") & _within("decided_at", p), "decided_at"),
+    "refused": (lambda p: Q(outcome="refused") & _within("decided_at", p), "decided_at"),
+    "withdrawn": (lambda p: Q(status=CaseStatus.WITHDRAWN) & _within("ended_at", p), "ended_at"),
+    "correction": (
+        lambda p: Q(
+            corrections__issued_at__date__gte=p.start, corrections__issued_at__date__lte=p.end
+        ),
+        "received_at",
+    ),
+    "suspended": (
+        lambda p: Q(suspensions__started_on__gte=p.start, suspensions__started_on__lte=p.end),
+        "accepted_at",
+    ),
+    "extended": (lambda p: _within("extension__approved_at", p), "accepted_at"),
+}
+
+
+def cases_behind(user, department: Department, item: Item | None, measure: str, period: Period):
+    """The cases a counted figure counts, of those this person may see (a head's figures
+    may cover cases of divisions below that they do not see: those stay out)."""
+    where, shown = BEHIND[measure]
+    cases = cases_visible_to(user).filter(where(period), department=department)
+    if item is not None:
+        cases = cases.filter(item=item)
+    return cases.distinct().order_by(f"-{shown}", "number"), shown

@@ -6,4 +6,6 @@ app_name = "stats"
 
 urlpatterns = [
     path("desk/statistics/", views.department_statistics, name="department"),
+    path("desk/statistics/cases/", views.cases_behind, name="cases_behind"),
+    path("desk/decision/", views.decision_support, name="decision"),
 ]

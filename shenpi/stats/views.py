@@ -10,9 +10,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from shenpi.catalog.models import Item
+from shenpi.common.paging import slice_page
 from shenpi.core.errors import InvalidInput
 
-from . import export, selectors
+from . import decision, export, selectors
+from .forecast import MIN_MONTHS
 from .periods import month, parse_period
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,16 +36,18 @@ def period_choices(today: date) -> list[tuple[str, str]]:
     return choices
 
 
-def shown(figures) -> list[str]:
-    """A row of figures as the page shows them: rates in per cent, nothing as "—"."""
+def shown(figures) -> list[dict]:
+    """A row of figures as the page shows them: rates in per cent, nothing as "—"; a
+    count other than 0 links to the cases behind it (`measure`)."""
     cells = []
     for (key, _), value in zip(selectors.COLUMNS, figures.row(), strict=True):
         if value is None:
-            cells.append("—")
+            cells.append({"text": "—"})
         elif key.startswith("on_time"):
-            cells.append(f"{value}%")
+            cells.append({"text": f"{value}%"})
         else:
-            cells.append(str(value))
+            linked = key in selectors.BEHIND and value
+            cells.append({"text": str(value), "measure": key if linked else ""})
     return cells
 
 
@@ -65,8 +70,12 @@ def department_statistics(request):
     )
     figures = selectors.department_figures(departments, period)
     items = figures["items"].get(chosen.pk, [])
+    stuck = selectors.stuck_steps(chosen, period) if error is None else []
+    blocking = selectors.blockers(chosen, today)
     if request.GET.get("format") == "xlsx" and error is None:
-        body = export.workbook(f"{chosen.name}统计", period.label, figures["departments"], items)
+        body = export.workbook(
+            f"{chosen.name}统计", period.label, figures["departments"], items, stuck, blocking
+        )
         response = HttpResponse(body, content_type=XLSX)
         response["Content-Disposition"] = (
             f"attachment; filename*=UTF-8''stats-{chosen.code}-{period.key}.xlsx"
@@ -90,8 +99,112 @@ def department_statistics(request):
             "total": next(shown(f) for d, f in figures["departments"] if d.pk == chosen.pk),
             "columns": selectors.COLUMNS,
             "chart": chart,
+            "stuck": stuck,
+            "blockers": blocking,
             "typed_from": request.GET.get("from", ""),
             "typed_to": request.GET.get("to", ""),
+        },
+        status=400 if error else 200,
+    )
+
+
+def _without_page(params) -> str:
+    kept = params.copy()
+    kept.pop("page", None)
+    return kept.urlencode()
+
+
+@login_required
+def cases_behind(request):
+    """The cases behind one figure of 本部门统计, of those the person may see."""
+    departments = {d.code: d for d in selectors.departments_for(request.user)}
+    department = departments.get(request.GET.get("department", ""))
+    measure = request.GET.get("measure", "")
+    if department is None or measure not in selectors.BEHIND:
+        raise Http404
+    item = None
+    if code := request.GET.get("item"):
+        item = Item.objects.filter(code=code).select_related("current").first()
+        if item is None:
+            raise Http404
+    try:
+        period = parse_period(request.GET.get("period"), timezone.localdate())
+    except InvalidInput as exc:
+        raise Http404 from exc
+    cases, shown_at = selectors.cases_behind(request.user, department, item, measure, period)
+    page = slice_page(cases.select_related("version"), request.GET.get("page"), 50)
+    return render(
+        request,
+        "stats/cases_behind.html",
+        {
+            "department": department,
+            "item": item,
+            "measure": dict(selectors.COLUMNS)[measure],
+            "period": period,
+            "page": page,
+            "rows": [(c, getattr(c, shown_at.split("__")[0], None)) for c in page.rows],
+            "query": _without_page(request.GET),
+        },
+    )
+
+
+@login_required
+def decision_support(request):
+    """决策辅助: the division's departments, trends, growing items, the forecast and
+    staffing hints, for the division's leader."""
+    departments = decision.leader_departments(request.user)
+    if not departments:
+        raise Http404
+    today, error = timezone.localdate(), None
+    try:
+        period = parse_period(request.GET.get("period", ""), today)
+    except InvalidInput as exc:
+        error, period = exc.message, parse_period("", today)
+    figures = selectors.department_figures(departments, period)
+    months = decision.trend(departments, today)
+    ahead = decision.forecasts(departments)
+    if request.GET.get("format") == "xlsx" and error is None:
+        body = export.workbook(
+            f"{request.user.division.name}决策辅助", period.label, figures["departments"], []
+        )
+        response = HttpResponse(body, content_type=XLSX)
+        response["Content-Disposition"] = (
+            f"attachment; filename*=UTF-8''decision-{request.user.division_id}-{period.key}.xlsx"
+        )
+        return response
+    chart = {
+        "months": [m["label"] for m in months],
+        "received": [m["received"] for m in months],
+        "received_before": [m["received_before"] for m in months],
+    }
+    if ahead["rows"]:
+        total = {
+            h: [
+                round(sum(r[h].expected for r in ahead["rows"] if h in r)),
+                round(sum(r[h].low for r in ahead["rows"] if h in r)),
+                round(sum(r[h].high for r in ahead["rows"] if h in r)),
+            ]
+            for h in ("month", "quarter")
+        }
+        chart["forecast"] = total["month"]
+    else:
+        total = None
+    return render(
+        request,
+        "stats/decision.html",
+        {
+            "error": error,
+            "period": period,
+            "periods": period_choices(today),
+            "departments": [(d, shown(f)) for d, f in figures["departments"] if f.counts],
+            "columns": selectors.COLUMNS,
+            "months": months,
+            "growing": decision.growing_items(departments, today),
+            "forecast": ahead,
+            "forecast_total": total,
+            "staffing": decision.staffing(departments, today, ahead["rows"]),
+            "chart": chart,
+            "min_months": MIN_MONTHS,
         },
         status=400 if error else 200,
     )

@@ -211,3 +211,23 @@ def test_a_head_opens_the_departments_statistics_and_exports_them(new_page, demo
     head.get_by_role("button", name="按日期查看").click()
     expect(head.get_by_test_id("period-error")).to_contain_text("开始日期须不晚于结束日期")
     expect(head.get_by_label("自")).to_have_value("2026-05-01")
+
+
+def test_a_leader_opens_decision_support_and_sees_the_forecast(new_page):
+    """决策辅助: from the leader's tile, the trend against a year earlier and the
+    forecast, with how well the model did on months it was not shown."""
+    from django.utils import timezone
+
+    from shenpi.stats.demo import seed_history
+    from shenpi.stats.forecast import forecast_all
+
+    seed_history(timezone.localdate())
+    forecast_all()
+    leader = new_page()
+    log_in(leader, "nx_zfb_leader")
+    leader.goto("/workbench/leader/")
+    leader.get_by_role("link", name="决策辅助").click()
+    expect(leader.locator("#trend-chart canvas")).to_have_count(1)
+    expect(leader.get_by_test_id("forecast-month")).to_have_text(re.compile(r"^\d+$"))
+    expect(leader.get_by_test_id("forecast-footnote")).to_contain_text("加权绝对百分比误差")
+    expect(leader.get_by_test_id("growing").locator("tbody tr").first).to_be_visible()

@@ -17,6 +17,7 @@ from shenpi.common import personal
 from shenpi.common.fields import held
 from shenpi.core import clock, transitions
 from shenpi.core.errors import Conflict, InvalidInput, NotFound
+from shenpi.stats.rollup import count_steps
 from shenpi.workdays.services import calendar
 
 from .. import access, documents, notices, numbering, records
@@ -175,11 +176,15 @@ def case_decide(*, actor, case: Case, outcome: str, reasons: str = "") -> Case:
         # TL-04 (Art. 44): the licence is delivered within 10 working days of the decision.
         case.licence_due = clock.add_working_days(calendar(), records.local_date(now), LICENCE_DAYS)
     case.save(update_fields=["status", "outcome", "decided_at", "reason_text", "licence_due"])
-    case.tasks.filter(status__in=ACTIVE_TASK_STATUSES).update(
+    closing = list(case.tasks.filter(status__in=ACTIVE_TASK_STATUSES))
+    case.tasks.filter(pk__in=[t.pk for t in closing]).update(
         status=TaskStatus.DONE,
         completed_at=now,
         claimed_by=None if access.is_client(actor) else actor,
     )
+    for task in closing:
+        task.completed_at = now
+    count_steps(case, closing)
     if outcome == Outcome.GRANTED and case.kind in ("renewal", "change") and case.licence_id:
         licence = _renew_or_change(case)
         if case.kind == "renewal":

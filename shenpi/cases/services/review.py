@@ -15,6 +15,7 @@ from shenpi.core import clock, transitions
 from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from shenpi.core.flow import parse_flow, steps_opened_by, verdict_required
 from shenpi.notify.services import notify
+from shenpi.stats.rollup import count_steps
 from shenpi.workdays.services import calendar
 
 from .. import access, records
@@ -151,6 +152,7 @@ def task_complete(*, actor, task: Task, opinion: str, verdict: str = "") -> list
     task.status, task.claimed_by, task.completed_at = TaskStatus.DONE, actor, now
     task.opinion, task.verdict = opinion.strip(), verdict
     task.save(update_fields=["status", "claimed_by", "completed_at", "opinion", "verdict"])
+    count_steps(case, [task])
     opened = open_tasks(
         case,
         steps_opened_by(flow, done_before, task.step_key),

@@ -20,3 +20,40 @@
   });
   window.addEventListener("resize", () => chart.resize());
 })();
+
+// 决策辅助: the last twelve months' applications beside the same months a year earlier,
+// and next month's forecast with its interval.
+(() => {
+  const data = document.getElementById("decision-chart-data");
+  const box = document.getElementById("trend-chart");
+  if (!data || !box) return;
+  const d = JSON.parse(data.textContent);
+  const months = d.months.slice();
+  const now = d.received.slice();
+  const before = d.received_before.slice();
+  const forecast = months.map(() => null);
+  if (d.forecast) {
+    months.push("下月预测");
+    now.push(null);
+    before.push(null);
+    forecast[forecast.length - 1] = now[now.length - 2];
+    forecast.push(d.forecast[0]);
+  }
+  const chart = echarts.init(box);
+  chart.setOption({
+    textStyle: {fontSize: 14},
+    tooltip: {trigger: "axis"},
+    legend: {data: ["收件", "上年同月", "预测"]},  // the triangles: the 80 % interval
+    grid: {left: 56, right: 16, bottom: 64},
+    xAxis: {type: "category", data: months, axisLabel: {interval: 0, rotate: 30}},
+    yAxis: {type: "value", minInterval: 1},
+    series: [
+      {name: "收件", type: "line", data: now, itemStyle: {color: "#0d6efd"}},
+      {name: "上年同月", type: "line", data: before, lineStyle: {type: "dashed"}, itemStyle: {color: "#6c757d"}},
+      {name: "预测", type: "line", data: forecast, lineStyle: {type: "dotted"}, itemStyle: {color: "#b02a37"}},
+      {name: "预测", type: "scatter", symbol: "triangle", symbolSize: 8, itemStyle: {color: "#b02a37"},
+       data: d.forecast ? [["下月预测", d.forecast[1]], ["下月预测", d.forecast[2]]] : []},
+    ],
+  });
+  window.addEventListener("resize", () => chart.resize());
+})();

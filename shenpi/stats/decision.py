@@ -1,0 +1,213 @@
+"""决策辅助 for a division's leader: the division's departments side by side, the months'
+trend against a year earlier, the items whose load grows fastest, the forecast
+(stats.forecast, stored by its job) and staffing hints. All from the rollup."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncMonth
+
+from shenpi.accounts.constants import Role
+from shenpi.accounts.models import Department, User
+from shenpi.catalog.models import Item
+
+from .forecast import months_before, working_days_in
+from .models import Forecast, ForecastRun, Measure, Tally
+from .periods import Period, month
+from .selectors import department_figures
+
+
+def leader_departments(user) -> list[Department]:
+    """A leader sees every department of their division and the divisions below."""
+    if getattr(user, "is_system_client", False) or not user.has_role(Role.LEADER):
+        return []
+    if user.division is None:
+        return []
+    return list(
+        Department.objects.filter(division__path__startswith=user.division.path, is_active=True)
+        .select_related("division", "kind")
+        .order_by("division__path", "code")
+    )
+
+
+def _monthly(departments, measures, since: date, before: date) -> dict:
+    """{(first of month, measure): n} over the departments."""
+    rows = (
+        Tally.objects.filter(
+            department__in=departments, measure__in=measures, day__gte=since, day__lt=before
+        )
+        .annotate(m=TruncMonth("day"))
+        .values_list("m", "measure")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    found: dict = defaultdict(int)
+    for first, measure, total in rows:
+        first = first.date() if hasattr(first, "date") else first
+        found[(first, measure)] += total
+    return found
+
+
+def trend(departments, today: date, months: int = 12) -> list[dict]:
+    """The last `months` complete months: applications and decisions, each beside the
+    same month a year earlier."""
+    this_month = date(today.year, today.month, 1)
+    shown = months_before(this_month, months)
+    earlier = months_before(this_month, months + 12)[0]
+    measures = [Measure.RECEIVED, Measure.GRANTED, Measure.REFUSED]
+    found = _monthly(departments, measures, earlier, this_month)
+
+    def decided(m):
+        return found[(m, Measure.GRANTED)] + found[(m, Measure.REFUSED)]
+
+    out = []
+    for m in shown:
+        before = date(m.year - 1, m.month, 1)
+        out.append(
+            {
+                "month": m,
+                "label": f"{m.year}年{m.month}月",
+                "received": found[(m, Measure.RECEIVED)],
+                "received_before": found[(before, Measure.RECEIVED)],
+                "decided": decided(m),
+                "decided_before": decided(before),
+            }
+        )
+    return out
+
+
+def growing_items(departments, today: date, *, months: int = 3, least: int = 10) -> list[dict]:
+    """The items whose applications in the last `months` complete months grew most
+    against the same months a year earlier (at least `least` a year earlier, so that a
+    handful does not read as a surge)."""
+    this_month = date(today.year, today.month, 1)
+    recent = months_before(this_month, months)
+    start, before_start = recent[0], date(recent[0].year - 1, recent[0].month, 1)
+    before_end = date(this_month.year - 1, this_month.month, 1)
+    totals: dict = defaultdict(lambda: [0, 0])
+    for since, until, slot in ((start, this_month, 0), (before_start, before_end, 1)):
+        for item_id, total in (
+            Tally.objects.filter(
+                department__in=departments,
+                measure=Measure.RECEIVED,
+                day__gte=since,
+                day__lt=until,
+            )
+            .values_list("item_id")
+            .annotate(total=Sum("n"))
+            .order_by()
+        ):
+            totals[item_id][slot] += total
+    items = Item.objects.select_related("current", "department").in_bulk(list(totals))
+    rows = [
+        {
+            "item": items[i],
+            "label": items[i].current.name if items[i].current else items[i].code,
+            "now": now,
+            "before": before,
+            "growth": round(100 * (now - before) / before, 1),
+        }
+        for i, (now, before) in totals.items()
+        if before >= least
+    ]
+    return sorted(rows, key=lambda r: -r["growth"])[:10]
+
+
+def forecasts(departments) -> dict:
+    """The stored forecast for these departments: per department and item, next month's
+    and next quarter's expected applications with their intervals, the totals, and the
+    held-out accuracy over these series."""
+    run = ForecastRun.objects.order_by("-made_on", "-pk").first()
+    if run is None:
+        return {"run": None, "rows": [], "accuracy": None}
+    rows: dict = {}
+    error = actual = within = series = 0
+    for f in (
+        Forecast.objects.filter(run=run, department__in=departments)
+        .select_related("item__current", "department")
+        .order_by("department__code", "item__code")
+    ):
+        row = rows.setdefault(
+            (f.department_id, f.item_id),
+            {
+                "department": f.department,
+                "item": f.item,
+                "label": f.item.current.name if f.item.current else f.item.code,
+            },
+        )
+        row[f.horizon] = f
+        if f.horizon == "month":
+            error += f.held_out_error
+            actual += f.held_out_actual
+            within += f.held_out_within
+            series += 1
+    accuracy = None
+    if series and actual:
+        accuracy = {
+            "wape": round(100 * error / actual, 1),
+            "coverage": round(100 * within / (6 * series), 1),
+            "series": series,
+        }
+    return {"run": run, "rows": list(rows.values()), "accuracy": accuracy}
+
+
+def staffing(departments, today: date, forecast_rows: list[dict]) -> list[dict]:
+    """Per department: its officials; the decisions per working day over the last three
+    complete months and per official; and whether next month would need more decisions
+    a working day than its best of those months — next month's forecast applications
+    times the share of applications that came to a decision then. Needing over 10 %
+    more than it has shown it can do, its backlog would grow and cases pass their
+    promised limits."""
+    this_month = date(today.year, today.month, 1)
+    recent = months_before(this_month, 3)
+    quarter = Period(recent[0], month(recent[-1].year, recent[-1].month).end, "", "")
+    figures = dict((d.pk, f) for d, f in department_figures(departments, quarter)["departments"])
+    best: dict = defaultdict(float)
+    for m in recent:
+        days = working_days_in(m)
+        one = Period(m, month(m.year, m.month).end, "", "")
+        for d, f in department_figures(departments, one)["departments"]:
+            if days:
+                best[d.pk] = max(best[d.pk], f.decided / days)
+    days = sum(working_days_in(m) for m in recent)
+    next_days = working_days_in(this_month)
+    officials = dict(
+        User.objects.filter(
+            office__department__in=departments,
+            role_assignments__role__in=[Role.OFFICIAL, Role.HEAD],
+            is_active=True,
+        )
+        .values_list("office__department")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    expected: dict = defaultdict(float)
+    for row in forecast_rows:
+        if "month" in row:
+            expected[row["department"].pk] += row["month"].expected
+    out = []
+    for d in departments:
+        f, staff = figures[d.pk], officials.get(d.pk, 0)
+        coming = expected.get(d.pk)
+        if not f.decided and not coming:
+            continue
+        per_day = f.decided / days if days else 0.0
+        received = f.counts[Measure.RECEIVED]
+        share = f.decided / received if received else 1.0
+        needed = coming * share / next_days if coming is not None and next_days else None
+        out.append(
+            {
+                "department": d,
+                "officials": staff,
+                "decided_per_day": round(per_day, 2),
+                "best_per_day": round(best[d.pk], 2),
+                "per_official": round(per_day / staff, 2) if staff else None,
+                "on_time": f.on_time_promised,
+                "needed_per_day": None if needed is None else round(needed, 2),
+                "at_risk": needed is not None and needed > best[d.pk] * 1.1,
+            }
+        )
+    return sorted(out, key=lambda r: (not r["at_risk"], r["department"].code))
