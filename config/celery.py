@@ -50,6 +50,8 @@ def periodic_schedule():
         "shenpi.cases.tasks.licences_renewal_watch_task": 3600,
         # The statistics' deltas of past days folded into one row per day and key.
         "shenpi.stats.tasks.stats_compact_task": 3600,
+        # Next month's and quarter's applications (决策辅助): the history moves daily.
+        "shenpi.stats.tasks.stats_forecast_task": 86400,
     }
 
 
