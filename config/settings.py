@@ -356,3 +356,6 @@ LOGGING = {
 # The deadline scan's covering indexes (cases.Case/Task) are for PostgreSQL, where the scan
 # reads them index-only; SQLite makes them without their included columns, and says so.
 SILENCED_SYSTEM_CHECKS = ["models.W040", *_SILENCED_FOR_TLS_PROXY]
+# 信息时效: an item's guide not reviewed (a new version's legal review, or the
+# department's confirmation) for this many months is listed for its department.
+SHENPI_GUIDE_REVIEW_MONTHS = env.int("SHENPI_GUIDE_REVIEW_MONTHS", default=12)

@@ -1,6 +1,7 @@
 """/api/v1 for 本部门统计: the same figures, for the same departments, as the page
 (stats.selectors), in numbers rather than text."""
 
+from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -8,9 +9,13 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shenpi.catalog.models import Item
+from shenpi.catalog.services import item_confirm_guide
 from shenpi.core.errors import NotFound
-from shenpi.stats import decision, selectors
+from shenpi.stats import currency, decision, selectors
 from shenpi.stats.periods import parse_period
+
+from .idempotency import idempotent
 
 
 class FiguresOut(serializers.Serializer):
@@ -223,3 +228,86 @@ class ForecastApi(APIView):
                 }
             ).data
         )
+
+
+class StaleItemOut(serializers.Serializer):
+    code = serializers.CharField(source="item.code")
+    name = serializers.CharField(source="item.current.name")
+    reviewed = serializers.DateField(allow_null=True, help_text="上次复核日期")
+
+
+class FaqToReviewOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+    item = serializers.CharField(source="item.code")
+    version = serializers.IntegerField(source="version.number", help_text="依据的版本")
+    current = serializers.IntegerField(source="item.current.number", help_text="现行版本")
+
+
+class FormToReviewOut(serializers.Serializer):
+    id = serializers.UUIDField(source="form.id")
+    title = serializers.CharField(source="form.title")
+    item = serializers.CharField(source="item.code")
+    uploaded_at = serializers.DateTimeField(source="form.uploaded_at")
+    effective_from = serializers.DateField(source="version.effective_from")
+
+
+class CurrencyCountOut(serializers.Serializer):
+    department = serializers.CharField(source="department.code")
+    items = serializers.IntegerField()
+    faqs = serializers.IntegerField()
+    forms = serializers.IntegerField()
+
+
+class CurrencyOut(serializers.Serializer):
+    review_months = serializers.IntegerField()
+    items = StaleItemOut(many=True, required=False)
+    faqs = FaqToReviewOut(many=True, required=False)
+    forms = FormToReviewOut(many=True, required=False)
+    counts = CurrencyCountOut(many=True, required=False, help_text="监察人员：各部门的数量")
+
+
+class CurrencyApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="信息时效：本部门久未复核的指南、待复核的问答与表格；监察人员为各部门数量",
+        responses={200: CurrencyOut},
+    )
+    def get(self, request):
+        departments, detailed = currency.currency_departments(request.user)
+        if not departments:
+            raise NotFound("没有可查看的信息时效。")
+        today = timezone.localdate()
+        body = {"review_months": settings.SHENPI_GUIDE_REVIEW_MONTHS}
+        if detailed:
+            body |= {
+                "items": currency.stale_items(departments, today),
+                "faqs": currency.faqs_to_review(departments),
+                "forms": currency.forms_to_review(departments),
+            }
+        else:
+            body["counts"] = currency.counts(departments, today)
+        return Response(CurrencyOut(body).data)
+
+
+class GuideConfirmedOut(serializers.Serializer):
+    code = serializers.CharField()
+    guide_confirmed_at = serializers.DateTimeField()
+
+
+class GuideConfirmApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="信息时效：确认事项的现行办事指南仍然准确（本部门工作人员）",
+        request=None,
+        responses={200: GuideConfirmedOut},
+    )
+    @idempotent
+    def post(self, request, code):
+        item = Item.objects.filter(code=code).first()
+        if item is None:
+            raise NotFound("未找到该事项。")
+        item = item_confirm_guide(actor=request.user, item=item)
+        return Response(GuideConfirmedOut(item).data)

@@ -56,6 +56,12 @@ urlpatterns = [
     ),
     path("statistics/stuck/", stats.StuckApi.as_view(), name="statistics_stuck"),
     path("statistics/forecast/", stats.ForecastApi.as_view(), name="statistics_forecast"),
+    path("statistics/currency/", stats.CurrencyApi.as_view(), name="statistics_currency"),
+    path(
+        "items/<str:code>/guide-confirmation/",
+        stats.GuideConfirmApi.as_view(),
+        name="item_guide_confirm",
+    ),
     path("extension-requests/", cases.ExtensionQueueApi.as_view(), name="extension_requests"),
     path(
         "extension-requests/<uuid:pk>/decision/",

@@ -60,6 +60,9 @@ class Item(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # 信息时效: the department confirmed the guide in force is still right without a new
+    # version (a new version's legal review counts as a review too).
+    guide_confirmed_at = models.DateTimeField(_("指南复核确认时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("事项")

@@ -352,6 +352,27 @@ def item_create(
 
 
 @transaction.atomic
+def item_confirm_guide(*, actor, item: Item) -> Item:
+    """信息时效: the department confirms that the guide in force is still right (its
+    information stays current without a new version), on record."""
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    ensure_may_edit(actor, item)
+    if item.current_id is None or item.abolished_at is not None:
+        raise Conflict("该事项没有现行版本。", code="no_current_version")
+    item.guide_confirmed_at = timezone.now()
+    item.save(update_fields=["guide_confirmed_at"])
+    audit_record(
+        stream=item_stream(item),
+        action="item.guide_confirmed",
+        actor=actor,
+        object_type="item",
+        object_id=str(item.pk),
+        detail={"code": item.code},
+    )
+    return item
+
+
+@transaction.atomic
 def version_draft_next(*, actor, item: Item) -> ItemVersion:
     """Start the next version as a copy of the latest one (a published version is never edited)."""
     item = Item.objects.select_for_update().get(pk=item.pk)

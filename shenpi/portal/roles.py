@@ -86,6 +86,9 @@ HOMES = {
                 "/desk/statistics/",
                 "收件、受理、办结、按期办结率与用时，按事项；可导出 Excel",
             ),
+            NavItem(
+                "信息时效", "/desk/currency/", "久未复核的办事指南，新版本后待复核的问答与表格"
+            ),
         ),
     ),
     Role.HEAD: RoleHome(
@@ -110,6 +113,9 @@ HOMES = {
                 "本部门统计",
                 "/desk/statistics/",
                 "本部门及下级同类部门的办件统计，可导出 Excel",
+            ),
+            NavItem(
+                "信息时效", "/desk/currency/", "久未复核的办事指南，新版本后待复核的问答与表格"
             ),
         ),
     ),
@@ -155,6 +161,7 @@ HOMES = {
             NavItem("投诉举报", "/supervision/complaints/", ""),
             NavItem("绩效评估", "/supervision/evaluation/", ""),
             NavItem("审计日志", "/supervision/audit/", "谁、何时、从何处、做了什么；校验哈希链"),
+            NavItem("信息时效", "/desk/currency/", "各部门久未复核的指南、待复核的问答与表格"),
         ),
     ),
     Role.OBSERVER: RoleHome(

@@ -8,4 +8,6 @@ urlpatterns = [
     path("desk/statistics/", views.department_statistics, name="department"),
     path("desk/statistics/cases/", views.cases_behind, name="cases_behind"),
     path("desk/decision/", views.decision_support, name="decision"),
+    path("desk/currency/", views.information_currency, name="currency"),
+    path("desk/currency/<str:code>/confirm/", views.guide_confirm, name="guide_confirm"),
 ]

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from shenpi.catalog import services as catalog_services
 from shenpi.catalog.models import Item
 from shenpi.common.paging import slice_page
-from shenpi.core.errors import InvalidInput
+from shenpi.core.errors import DomainError, InvalidInput
 
-from . import decision, export, selectors
+from . import currency, decision, export, selectors
 from .forecast import MIN_MONTHS
 from .periods import month, parse_period
 
@@ -208,3 +212,37 @@ def decision_support(request):
         },
         status=400 if error else 200,
     )
+
+
+@login_required
+def information_currency(request):
+    """信息时效: guides due for review, FAQ and forms a new version may have outdated."""
+    departments, detailed = currency.currency_departments(request.user)
+    if not departments:
+        raise Http404
+    today = timezone.localdate()
+    context = {"detailed": detailed, "months": settings.SHENPI_GUIDE_REVIEW_MONTHS}
+    if detailed:
+        context |= {
+            "department": departments[0],
+            "items": currency.stale_items(departments, today),
+            "faqs": currency.faqs_to_review(departments),
+            "forms": currency.forms_to_review(departments),
+        }
+    else:
+        context["counts"] = currency.counts(departments, today)
+    return render(request, "stats/currency.html", context)
+
+
+@login_required
+@require_POST
+def guide_confirm(request, code):
+    item = Item.objects.filter(code=code).first()
+    if item is None:
+        raise Http404
+    try:
+        catalog_services.item_confirm_guide(actor=request.user, item=item)
+        messages.success(request, f"已确认“{item}”的办事指南仍然准确。")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("stats:currency")
