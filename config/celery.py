@@ -52,6 +52,8 @@ def periodic_schedule():
         "shenpi.stats.tasks.stats_compact_task": 3600,
         # Next month's and quarter's applications (决策辅助): the history moves daily.
         "shenpi.stats.tasks.stats_forecast_task": 86400,
+        # Last month's 质量管理评审 on the first working day (once: it checks).
+        "shenpi.stats.tasks.management_reviews_task": 3600,
     }
 
 

@@ -2,7 +2,9 @@
 (stats.selectors), in numbers rather than text."""
 
 from django.conf import settings
+from django.http import FileResponse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
@@ -12,7 +14,7 @@ from rest_framework.views import APIView
 from shenpi.catalog.models import Item
 from shenpi.catalog.services import item_confirm_guide
 from shenpi.core.errors import NotFound
-from shenpi.stats import currency, decision, selectors
+from shenpi.stats import currency, decision, review, selectors
 from shenpi.stats.periods import parse_period
 
 from .idempotency import idempotent
@@ -311,3 +313,46 @@ class GuideConfirmApi(APIView):
             raise NotFound("未找到该事项。")
         item = item_confirm_guide(actor=request.user, item=item)
         return Response(GuideConfirmedOut(item).data)
+
+
+class ManagementReviewOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    division = serializers.CharField(source="division.code")
+    division_name = serializers.CharField(source="division.name")
+    month = serializers.DateField(help_text="月份（该月第一天）")
+    generated_at = serializers.DateTimeField()
+    size = serializers.IntegerField()
+    file = serializers.SerializerMethodField(help_text="PDF 下载地址")
+
+    def get_file(self, review) -> str:
+        return f"/api/v1/statistics/reviews/{review.pk}/file/"
+
+
+class ManagementReviewListApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="质量管理评审报告（监察人员、政府负责人）：最近 100 份",
+        responses={200: ManagementReviewOut(many=True)},
+    )
+    def get(self, request):
+        rows = review.reviews_visible_to(request.user)[:100]
+        return Response(ManagementReviewOut(rows, many=True).data)
+
+
+class ManagementReviewFileApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="质量管理评审报告 PDF",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    def get(self, request, pk):
+        found = review.reviews_visible_to(request.user).filter(pk=pk).first()
+        if found is None:
+            raise NotFound("未找到该报告。")
+        return FileResponse(
+            found.file.open("rb"),
+            content_type="application/pdf",
+            filename=f"review-{found.division.code}-{found.month:%Y-%m}.pdf",
+        )

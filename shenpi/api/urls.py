@@ -57,6 +57,12 @@ urlpatterns = [
     path("statistics/stuck/", stats.StuckApi.as_view(), name="statistics_stuck"),
     path("statistics/forecast/", stats.ForecastApi.as_view(), name="statistics_forecast"),
     path("statistics/currency/", stats.CurrencyApi.as_view(), name="statistics_currency"),
+    path("statistics/reviews/", stats.ManagementReviewListApi.as_view(), name="reviews"),
+    path(
+        "statistics/reviews/<int:pk>/file/",
+        stats.ManagementReviewFileApi.as_view(),
+        name="review_file",
+    ),
     path(
         "items/<str:code>/guide-confirmation/",
         stats.GuideConfirmApi.as_view(),

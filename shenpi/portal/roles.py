@@ -136,6 +136,7 @@ HOMES = {
                 "/desk/decision/",
                 "本级各部门办件态势、同比趋势、增长最快的事项、申请量预测与人员配置提示",
             ),
+            NavItem("质量管理评审", "/desk/reviews/", "每月评审报告（PDF）"),
         ),
     ),
     Role.LEGAL: RoleHome(
@@ -162,6 +163,7 @@ HOMES = {
             NavItem("绩效评估", "/supervision/evaluation/", ""),
             NavItem("审计日志", "/supervision/audit/", "谁、何时、从何处、做了什么；校验哈希链"),
             NavItem("信息时效", "/desk/currency/", "各部门久未复核的指南、待复核的问答与表格"),
+            NavItem("质量管理评审", "/desk/reviews/", "每月评审报告（PDF），可重新生成以往月份"),
         ),
     ),
     Role.OBSERVER: RoleHome(

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from shenpi.catalog.models import Item
+from shenpi.core.flow import parse_flow
 from shenpi.workdays.services import calendar
 
 from .models import Measure, Tally
@@ -48,6 +49,7 @@ def seed_history(today: date, months: int = MONTHS) -> int:
         growth = rng.uniform(-0.02, 0.12)  # a year
         limit = max(item.current.promised_days or 1, 1)
         department = item.department
+        steps = [(step.key, max(step.days, 1)) for step in parse_flow(item.current.flow).steps]
         day = start
         while day < end:
             if cal.is_working(day):
@@ -73,15 +75,25 @@ def seed_history(today: date, months: int = MONTHS) -> int:
                     Measure.CORRECTION: sum(rng.random() < 0.12 for _ in range(received)),
                 }
                 rows += [Tally(measure=m, n=n, **key) for m, n in counts.items() if n]
-                days: dict[int, int] = {}
+                # Each decision's steps, and its days the sum of theirs.
+                days: dict = {}
+                taken_by_step: dict = {}
                 late = 0
                 for _ in range(decided):
-                    taken = max(0, round(rng.gauss(limit * 0.6, limit * 0.25)))
-                    days[taken] = days.get(taken, 0) + 1
-                    late += taken > limit
+                    total = 0
+                    for step, allowed in steps:
+                        taken = max(0, round(rng.gauss(allowed * 0.5, allowed * 0.3)))
+                        taken_by_step[(step, taken)] = taken_by_step.get((step, taken), 0) + 1
+                        total += taken
+                    days[total] = days.get(total, 0) + 1
+                    late += total > limit
                 rows += [
                     Tally(measure=Measure.DECIDED_DAYS, bucket=b, n=n, **key)
                     for b, n in days.items()
+                ]
+                rows += [
+                    Tally(measure=Measure.STEP_DAYS, step=step, bucket=b, n=n, **key)
+                    for (step, b), n in taken_by_step.items()
                 ]
                 if late:
                     rows.append(Tally(measure=Measure.LATE_PROMISED, n=late, **key))

@@ -94,3 +94,27 @@ class Forecast(models.Model):
 
     def __str__(self):
         return f"{self.item_id} {self.horizon} {self.expected}"
+
+
+class ManagementReview(models.Model):
+    """质量管理评审: a division's monthly review as a PDF (stats.review)."""
+
+    division = models.ForeignKey("accounts.Division", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("月份"))  # its first day
+    file = models.FileField(upload_to="reviews/%Y/")
+    size = models.PositiveIntegerField(default=0)
+    generated_at = models.DateTimeField(_("生成时间"))
+    generated_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("质量管理评审报告")
+        verbose_name_plural = _("质量管理评审报告")
+        constraints = [
+            models.UniqueConstraint(fields=["division", "month"], name="one_review_a_month")
+        ]
+        ordering = ["-month", "division__path"]
+
+    def __str__(self):
+        return f"{self.division_id} {self.month:%Y-%m}"

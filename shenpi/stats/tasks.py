@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from .forecast import forecast_all
+from .review import reviews_due
 from .rollup import compact
 
 
@@ -13,3 +14,8 @@ def stats_compact_task():
 def stats_forecast_task():
     run = forecast_all()
     return {"series": run.series, "wape": run.wape, "coverage": run.coverage}
+
+
+@shared_task(name="shenpi.stats.tasks.management_reviews_task")
+def management_reviews_task():
+    return reviews_due()

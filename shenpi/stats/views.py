@@ -8,17 +8,20 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from shenpi.accounts.constants import Role
+from shenpi.accounts.models import Division
 from shenpi.catalog import services as catalog_services
 from shenpi.catalog.models import Item
+from shenpi.common.lookup import by_id_or_404
 from shenpi.common.paging import slice_page
 from shenpi.core.errors import DomainError, InvalidInput
 
-from . import currency, decision, export, selectors
+from . import currency, decision, export, review, selectors
 from .forecast import MIN_MONTHS
 from .periods import month, parse_period
 
@@ -246,3 +249,68 @@ def guide_confirm(request, code):
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("stats:currency")
+
+
+def _past_months(today: date, count: int = 24) -> list[tuple[str, str]]:
+    choices, year, m = [], today.year, today.month
+    for _ in range(count):
+        year, m = (year, m - 1) if m > 1 else (year - 1, 12)
+        choices.append((f"{year}-{m:02d}", f"{year}年{m}月"))
+    return choices
+
+
+def _reviewer_required(user):
+    if not user.has_role(Role.SUPERVISOR, Role.LEADER):
+        raise Http404
+
+
+@login_required
+def management_reviews(request):
+    """质量管理评审: the monthly reports of the divisions this person oversees; a
+    supervisor generates one (again) for any past month."""
+    _reviewer_required(request.user)
+    today = timezone.localdate()
+    divisions = [
+        d for d in Division.objects.order_by("path") if review.may_regenerate(request.user, d)
+    ]
+    return render(
+        request,
+        "stats/reviews.html",
+        {
+            "reviews": review.reviews_visible_to(request.user)[:100],
+            "divisions": divisions,
+            "months": _past_months(today),
+        },
+    )
+
+
+@login_required
+@require_POST
+def management_review_generate(request):
+    _reviewer_required(request.user)
+    division = Division.objects.filter(code=request.POST.get("division", "")).first()
+    try:
+        first = date.fromisoformat(request.POST.get("month", "") + "-01")
+    except ValueError:
+        first = None
+    if division is None or first is None:
+        messages.error(request, "请选择区划和月份。")
+        return redirect("stats:reviews")
+    try:
+        made = review.review_generate(division=division, first=first, actor=request.user)
+        messages.success(request, f"已生成{division.name}{first.year}年{first.month}月的评审报告。")
+        return redirect("stats:review_file", pk=made.pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("stats:reviews")
+
+
+@login_required
+def management_review_file(request, pk):
+    found = by_id_or_404(review.reviews_visible_to(request.user), pk)
+    return FileResponse(
+        found.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"质量管理评审-{found.division.name}-{found.month:%Y-%m}.pdf",
+        as_attachment=True,
+    )

@@ -148,8 +148,13 @@ def had_activity(raw: dict) -> bool:
 
 
 def evaluate_departments(user, kind: str, key: str):
+    return evaluate_in(scope_for(user), kind, key)
+
+
+def evaluate_in(scope, kind: str, key: str):
+    """The evaluation of the departments a scope covers (a person's, or a division's for
+    the monthly management review)."""
     start, end = period_bounds(kind, key)
-    scope = scope_for(user)
     departments = (
         Department.objects.filter(scope.department_q())
         .exclude(kind_id__in=["supervision", "legal_affairs", "government_office"])

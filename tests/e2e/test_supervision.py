@@ -206,3 +206,30 @@ def test_an_official_sees_the_applicants_numbers_masked_and_reveals_them_on_reco
     assert record.actor == demo("xq_scjg_off1")
     official.get_by_role("link", name="返回办件").click()
     expect(official.get_by_test_id("case-number")).to_have_text(case.number)
+
+
+def test_a_supervisor_downloads_last_months_management_review(new_page, tmp_path):
+    """质量管理评审: from the tile, last month's review of Yinchuan generated and
+    downloaded; the PDF says what it reviews."""
+    from datetime import date
+
+    from django.utils import timezone
+    from pypdf import PdfReader
+
+    today = timezone.localdate()
+    last = date(today.year - (today.month == 1), 12 if today.month == 1 else today.month - 1, 1)
+    page = new_page()
+    log_in(page, "yc_jc_sup")
+    page.goto("/workbench/supervision/")
+    page.get_by_role("link", name="质量管理评审").click()
+    page.get_by_label("区划").select_option(label="银川市")
+    page.get_by_label("月份").select_option(value=f"{last:%Y-%m}")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="生成并下载").click()
+    path = tmp_path / "review.pdf"
+    download.value.save_as(path)
+    text = "".join("".join(p.extract_text().split()) for p in PdfReader(path).pages)
+    assert f"银川市政务服务质量管理评审报告（{last.year}年{last.month}月）" in text
+    assert "绩效评估排名" in text
+    page.goto("/desk/reviews/")
+    expect(page.get_by_test_id("reviews")).to_contain_text(f"{last.year}年{last.month}月")
