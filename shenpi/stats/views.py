@@ -170,9 +170,15 @@ def decision_support(request):
     figures = selectors.department_figures(departments, period)
     months = decision.trend(departments, today)
     ahead = decision.forecasts(departments)
+    tables = {
+        "months": months,
+        "forecast": ahead,
+        "growing": decision.growing_items(departments, today),
+        "staffing": decision.staffing(departments, today, ahead["rows"]),
+    }
     if request.GET.get("format") == "xlsx" and error is None:
-        body = export.workbook(
-            f"{request.user.division.name}决策辅助", period.label, figures["departments"], []
+        body = export.decision_workbook(
+            f"{request.user.division.name}决策辅助", period.label, figures["departments"], tables
         )
         response = HttpResponse(body, content_type=XLSX)
         response["Content-Disposition"] = (
@@ -205,11 +211,8 @@ def decision_support(request):
             "periods": period_choices(today),
             "departments": [(d, shown(f)) for d, f in figures["departments"] if f.counts],
             "columns": selectors.COLUMNS,
-            "months": months,
-            "growing": decision.growing_items(departments, today),
-            "forecast": ahead,
+            **tables,
             "forecast_total": total,
-            "staffing": decision.staffing(departments, today, ahead["rows"]),
             "chart": chart,
             "min_months": MIN_MONTHS,
         },

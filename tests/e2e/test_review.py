@@ -193,7 +193,12 @@ def test_a_head_opens_the_departments_statistics_and_exports_them(new_page, demo
 
     food = Item.objects.get(code="640100-SCJG-001")
     case = complete_draft(services, demo("zhangsan"), food)
-    services.case_submit(actor=demo("zhangsan"), case=case, declaration=True, form_data=FOOD_FORM)
+    case = services.case_submit(
+        actor=demo("zhangsan"), case=case, declaration=True, form_data=FOOD_FORM
+    )
+    case = services.case_accept(actor=demo("yc_scjg_off1"), case=case)
+    step = case.tasks.get(status="open")
+    services.task_complete(actor=demo("yc_scjg_off1"), task=step, opinion="材料齐全")
 
     head = new_page()
     log_in(head, "yc_scjg_head")
@@ -202,6 +207,11 @@ def test_a_head_opens_the_departments_statistics_and_exports_them(new_page, demo
     expect(head.get_by_test_id("stats-heading")).to_contain_text("银川市市场监督管理局")
     row = head.get_by_test_id("stats-items").get_by_role("row", name=re.compile("食品经营许可"))
     expect(row).to_be_visible()
+    # Where it gets stuck: the step just done, with its days.
+    expect(head.get_by_test_id("stuck-steps")).to_contain_text(step.step_name)
+    row.get_by_role("link", name="1").first.click()
+    expect(head.get_by_test_id("cases-behind")).to_contain_text(case.number)
+    head.go_back()
     expect(head.locator("#stats-chart canvas")).to_have_count(1)
     with head.expect_download() as download:
         head.get_by_test_id("export").click()

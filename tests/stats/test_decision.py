@@ -3,10 +3,12 @@ the fastest-growing items, a seasonal forecast that says how well it did on mont
 was not shown — and that says why it shows nothing with under 24 months — and staffing
 hints; the same departments over the API."""
 
+import io
 from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from shenpi.catalog.models import Item
 from shenpi.stats import decision, forecast, tasks
@@ -69,6 +71,9 @@ def test_the_leader_sees_trends_growth_forecast_and_staffing(client, demo):
     assert "加权绝对百分比误差" in text
     xlsx = client.get("/desk/decision/?format=xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["各部门", "逐月趋势", "申请量预测", "增长最快的事项", "人员配置提示"]
+    assert book["逐月趋势"].max_row == 13 and book["申请量预测"].max_row > 1
     # Yinchuan's leader: Yinchuan's departments only.
     yc = decision.leader_departments(demo("yc_zfb_leader"))
     assert yc and all(d.division.path.startswith("640000/640100/") for d in yc)
