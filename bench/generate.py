@@ -422,8 +422,9 @@ def generate(count: int, *, seed: int = 7, today: date | None = None, log=print)
     for key, last in Counter.objects.filter(key__startswith="case:").values_list("key", "last"):
         _kind, division_id, day = key.split(":")
         counters[(division_id, datetime.strptime(day, "%Y%m%d").date())] = last
-    # Days the platform could have received cases on: two years of working days up to today.
-    recent = [d for d in world.workdays if today - timedelta(days=730) <= d <= today]
+    # Days the platform could have received cases on: three years of working days up to
+    # today (the forecast of 决策辅助 reads 36 months of history).
+    recent = [d for d in world.workdays if today - timedelta(days=1095) <= d <= today]
     idx_today = bisect_right(recent, today) - 1
 
     def at(day: date, minute: int) -> datetime:
@@ -503,7 +504,7 @@ def _generate(
             stream = f"case:{case_id}"
             audit = []  # (at, actor, action, detail)
             promised, statutory = spec["promised"], spec["statutory"]
-            # When it was received: terminal cases anywhere in two years; open ones recently.
+            # When it was received: terminal cases anywhere in three years; open ones recently.
             if state in ("closed", "not_accepted", "withdrawn", "terminated"):
                 received_day = recent[rng.randrange(0, max(1, idx_today - statutory - 5))]
             elif state in ("processing", "suspended"):

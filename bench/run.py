@@ -47,6 +47,9 @@ TARGETS = {
     "storage.bytes_per_case": ("<=", 12 * 1024),
     "search.p95_ms": ("<=", 50),
     "search.errors": ("==", 0),
+    "stats.department_p95_ms": ("<=", 150),
+    "stats.leader_p95_ms": ("<=", 300),
+    "stats.errors": ("==", 0),
     "pages.errors": ("==", 0),
     "login.errors": ("==", 0),
     "accept_decide.errors": ("==", 0),
@@ -241,7 +244,7 @@ def credentials() -> dict:
             cursor.execute("INSERT INTO bench_official VALUES (%s, %s)", [n, department])
     store = import_string(settings.SESSION_ENGINE + ".SessionStore")
     sessions = {}
-    for username in ("nx_jc_sup", "yc_jc_sup"):
+    for username in ("nx_jc_sup", "yc_jc_sup", "nx_scjg_head", "nx_zfb_leader"):
         user = User.objects.get(username=username)
         session = store()
         session[SESSION_KEY] = str(user.pk)
@@ -860,6 +863,108 @@ def run_search(rate: float, seconds: float, tmp: Path, url: str) -> dict:
     return out
 
 
+# One aggregate over the cases table giving the counts a department's statistics page
+# shows per item for a period (the head's departments of one kind, a year): what the page
+# would cost without the rollup. It does less than the page (no working-day figures: they
+# need the calendar; no steps, no rendering), so it flatters the cases table, not the app.
+CASES_AGGREGATE_SQL = """
+SELECT c.department_id, c.item_id,
+       count(*) FILTER (WHERE c.received_at >= %(start)s AND c.received_at < %(end)s),
+       count(*) FILTER (WHERE c.accepted_at >= %(start)s AND c.accepted_at < %(end)s),
+       count(*) FILTER (WHERE c.status = 'not_accepted' AND c.ended_at >= %(start)s
+                        AND c.ended_at < %(end)s),
+       count(*) FILTER (WHERE c.outcome = 'granted' AND c.decided_at >= %(start)s
+                        AND c.decided_at < %(end)s),
+       count(*) FILTER (WHERE c.outcome = 'refused' AND c.decided_at >= %(start)s
+                        AND c.decided_at < %(end)s),
+       count(*) FILTER (WHERE c.status = 'withdrawn' AND c.ended_at >= %(start)s
+                        AND c.ended_at < %(end)s),
+       count(*) FILTER (WHERE c.decided_at >= %(start)s AND c.decided_at < %(end)s
+                        AND (c.decided_at AT TIME ZONE 'Asia/Shanghai')::date > c.promised_due),
+       count(*) FILTER (WHERE c.decided_at >= %(start)s AND c.decided_at < %(end)s
+                        AND (c.decided_at AT TIME ZONE 'Asia/Shanghai')::date > c.statutory_due)
+FROM cases_case c
+WHERE c.department_id = ANY(%(departments)s::uuid[])
+  AND (c.received_at >= %(start)s OR c.accepted_at >= %(start)s OR c.decided_at >= %(start)s
+       OR c.ended_at >= %(start)s)
+GROUP BY 1, 2
+"""
+
+
+def run_stats(creds: dict, rate: float, seconds: float, tmp: Path, url: str) -> dict:
+    """本部门统计 and 决策辅助 (issue 23) at an open-loop rate: the head of the region's
+    market regulation (their department and the same kind below, side by side) and the
+    region's leader (every department), each for this year; beside them, pgbench running
+    one aggregate over the cases table for the head's departments and year."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from shenpi.accounts.models import User
+    from shenpi.stats.forecast import forecast_all
+    from shenpi.stats.selectors import departments_for
+
+    from .load import build_get, open_loop, percentile
+
+    today = timezone.localdate()
+    started = time.perf_counter()
+    run = forecast_all(today)
+    out: dict = {
+        "forecast_s": round(time.perf_counter() - started, 2),
+        "forecast_series": run.series,
+        "forecast_wape": run.wape,
+        "forecast_coverage": run.coverage,
+        "settled_s": settle(),
+    }
+    year = str(today.year)
+    pages = {
+        "department": (f"/desk/statistics/?period={year}", creds["sessions"]["nx_scjg_head"]),
+        "leader": (f"/desk/decision/?period={year}", creds["sessions"]["nx_zfb_leader"]),
+    }
+    for name, (path, session) in pages.items():
+        payload = build_get(HOST, path, {"Cookie": f"sessionid={session}"})
+        open_loop(HOST, APP_PORT, lambda n, p=payload: p, rate=rate, seconds=3)  # warm-up
+        result = open_loop(HOST, APP_PORT, lambda n, p=payload: p, rate=rate, seconds=seconds)
+        out[name] = result.summary()
+        if result.errors:
+            log(f"  stats {name}: {result.errors} errors, first: {result.first_error[:300]}")
+    departments = departments_for(User.objects.get(username="nx_scjg_head"))
+    tz = timezone.get_current_timezone()
+    params = {
+        "start": datetime(today.year, 1, 1, tzinfo=tz).isoformat(),
+        "end": datetime(today.year + 1, 1, 1, tzinfo=tz).isoformat(),
+        "departments": [str(d.pk) for d in departments],
+    }
+    sql = CASES_AGGREGATE_SQL
+    for key in ("start", "end"):
+        sql = sql.replace(f"%({key})s", f"'{params[key]}'")
+    sql = sql.replace("%(departments)s", "'{" + ",".join(params["departments"]) + "}'").strip()
+    _out, latencies = pgbench(
+        ["-R", str(rate), "-T", str(int(seconds)), "-c", "2", "-j", "1"], sql + ";\n", tmp, url
+    )
+    out["cases_aggregate"] = {
+        "requests": len(latencies),
+        "p50_ms": round(percentile(latencies, 50), 2),
+        "p95_ms": round(percentile(latencies, 95), 2),
+    }
+    log(
+        f"  stats: department {out['department']['p95_ms']} ms, leader "
+        f"{out['leader']['p95_ms']} ms, one aggregate over cases {out['cases_aggregate']} "
+        f"(forecast {out['forecast_s']} s for {out['forecast_series']} series)"
+    )
+    return out
+
+
+def stats_figures(stats: dict) -> dict:
+    return {
+        "stats.department_p95_ms": stats["department"]["p95_ms"],
+        "stats.leader_p95_ms": stats["leader"]["p95_ms"],
+        "stats.cases_aggregate_p95_ms": stats["cases_aggregate"]["p95_ms"],
+        "stats.errors": stats["department"]["errors"] + stats["leader"]["errors"],
+        "stats.forecast_s": stats["forecast_s"],
+    }
+
+
 SCAN_ROUNDS = 3
 
 
@@ -1236,6 +1341,8 @@ def main(argv=None):
         max_rate, steps = inbox_max_rate(creds, 3 if smoke else 15, rates)
         log(f"FAQ search: open loop at {inbox_rate}/s")
         search = run_search(inbox_rate, inbox_seconds, tmp, args.database)
+        log("statistics and decision support: open loop at 20/s")
+        stats = run_stats(creds, 20, inbox_seconds, tmp, args.database)
         log("submissions: closed loop, 8 clients")
         sub = run_submissions(creds, submissions, 8, tmp, args.database)
         log("pages, logins, accept and decide, one step by two officials")
@@ -1267,6 +1374,7 @@ def main(argv=None):
         "scan.open_questions": last["scan"]["open_questions"],
         "scan.questions_day_change_s": last["scan"]["questions_day_change_s"],
         **search_figures(search),
+        **stats_figures(stats),
         "monitor.region_p95_ms": last["monitor"]["region"]["p95_ms"],
         "monitor.city_p95_ms": last["monitor"]["city"]["p95_ms"],
         "monitor.screen_p95_ms": last["monitor"]["screen"]["p95_ms"],
@@ -1310,6 +1418,7 @@ def main(argv=None):
             "journeys": jr,
             "inbox_max_rate_steps": steps,
             "search": search,
+            "stats": stats,
             "growth": results["growth"],
         },
         "ran_at": time.strftime("%Y-%m-%d %H:%M:%S %z"),
@@ -1389,6 +1498,9 @@ def again(args) -> int:
         if "search" in workloads:
             search = report["detail"]["search"] = run_search(100, 60, tmp, args.database)
             report.update(search_figures(search))
+        if "stats" in workloads:
+            stats = report["detail"]["stats"] = run_stats(creds, 20, 60, tmp, args.database)
+            report.update(stats_figures(stats))
         if "monitor" in workloads:
             last["monitor"] = monitor = run_monitor(creds, 1000)
             for name in ("region", "city", "screen"):
@@ -1477,6 +1589,7 @@ def render_table(r: dict) -> str:
         f"| idle scan rows written (PostgreSQL's count) | {r['scan.idle_rows_written']} | | | {mark('scan.idle_rows_written')} |",
         f"| questions' share of the day change s ({r.get('scan.open_questions', '—')} open questions, in the scan above) | {r.get('scan.questions_day_change_s', '—')} | | | |",
         f"| FAQ search p95 ms ({r.get('search.faqs', '—')} FAQ, open loop, first page of 20) | {r.get('search.p95_ms', '—')} | {r.get('search.floor_p95_ms', '—')} | {r.get('search.raw_p95_ms', '—')} | {mark('search.p95_ms')} |",
+        f"| statistics p95 ms (20/s, this year): head's 本部门统计 / leader's 决策辅助 | {r.get('stats.department_p95_ms', '—')} / {r.get('stats.leader_p95_ms', '—')} | | one aggregate over cases (counts only) {r.get('stats.cases_aggregate_p95_ms', '—')} | {mark('stats.department_p95_ms')}; {mark('stats.leader_p95_ms')} |",
         f"| day change rows / WAL bytes written (PostgreSQL's count), after the day's work {r.get('scan.day', '—')} | {r.get('scan.day_change_rows', '—')} / {r.get('scan.day_change_wal_bytes', '—')} | | | |",
         f"| monitoring p95 ms region / city / screen | {r['monitor.region_p95_ms']} / {r['monitor.city_p95_ms']} / {r['monitor.screen_p95_ms']} | | | {mark('monitor.region_p95_ms')} |",
         f"| storage bytes per case | {r['storage.bytes_per_case']} | | | {mark('storage.bytes_per_case')} |",
