@@ -40,6 +40,10 @@ class FiguresOut(serializers.Serializer):
     correction = serializers.IntegerField(help_text="一次性告知补正")
     suspended = serializers.IntegerField(help_text="进入特别程序")
     extended = serializers.IntegerField(help_text="延期")
+    complaints = serializers.IntegerField(help_text="收到的投诉")
+    ratings = serializers.IntegerField(help_text="好差评条数（申诉成立的不计）")
+    rating_average = serializers.FloatField(allow_null=True, help_text="总体评价均分（5 分制）")
+    bad_ratings = serializers.IntegerField(help_text="差评（1、2 分）")
 
 
 def _figures(figures) -> dict:
@@ -71,7 +75,7 @@ class DepartmentStatisticsApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        summary="本部门统计：部门负责人另含下级区划的同类部门",
+        summary="本部门统计：部门负责人另含下级区划的同类部门；政府负责人为本级及下级各部门",
         parameters=[
             OpenApiParameter(
                 "period",
@@ -83,7 +87,9 @@ class DepartmentStatisticsApi(APIView):
         responses={200: StatisticsOut},
     )
     def get(self, request):
-        departments = selectors.departments_for(request.user)
+        departments = selectors.departments_for(request.user) or decision.leader_departments(
+            request.user
+        )
         if not departments:
             raise NotFound("没有可查看的部门统计。")
         period = parse_period(request.query_params.get("period"), timezone.localdate())

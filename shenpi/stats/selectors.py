@@ -16,6 +16,7 @@ from shenpi.cases.selectors import cases_visible_to
 from shenpi.catalog.models import Item
 from shenpi.core.errors import DomainError
 from shenpi.core.flow import parse_flow
+from shenpi.supervision.models import Complaint, Rating
 
 from .models import Measure, Tally
 from .periods import Period
@@ -35,6 +36,10 @@ COLUMNS = [
     ("correction", "一次性告知补正"),
     ("suspended", "特别程序"),
     ("extended", "延期"),
+    ("complaints", "投诉"),
+    ("ratings", "好差评"),
+    ("rating_average", "评价均分"),
+    ("bad_ratings", "差评"),
 ]
 
 
@@ -92,8 +97,15 @@ class Figures:
         """The working days within which 90 % of the period's decisions were made."""
         return percentile(self.days, 90)
 
+    @property
+    def rating_average(self) -> float | None:
+        rated = self.counts["ratings"]
+        return round(self.counts["rating_points"] / rated, 2) if rated else None
+
     def value(self, key: str):
-        if key in ("on_time_promised", "on_time_statutory", "average_days", "p90_days"):
+        if key in (
+            "on_time_promised", "on_time_statutory", "average_days", "p90_days", "rating_average"
+        ):  # fmt: skip
             return getattr(self, key)
         return self.counts[key]
 
@@ -130,6 +142,36 @@ def _rows(departments, period: Period):
     )
 
 
+def _voices(departments, period: Period):
+    filed = (
+        Complaint.objects.filter(
+            department__in=departments,
+            filed_at__date__gte=period.start,
+            filed_at__date__lte=period.end,
+        )
+        .values_list("department_id", "item_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for department_id, item_id, n in filed:
+        yield department_id, item_id, "complaints", n
+    rated = (
+        Rating.objects.filter(
+            case__department__in=departments,
+            rated_at__date__gte=period.start,
+            rated_at__date__lte=period.end,
+        )
+        .exclude(appeal_upheld=True)  # an upheld appeal takes the rating out of the figures
+        .values_list("case__department_id", "case__item_id")
+        .annotate(n=Count("pk"), points=Sum("overall"), bad=Count("pk", filter=Q(overall__lte=2)))
+        .order_by()
+    )
+    for department_id, item_id, n, points, bad in rated:
+        yield department_id, item_id, "ratings", n
+        yield department_id, item_id, "rating_points", points
+        yield department_id, item_id, "bad_ratings", bad
+
+
 def department_figures(departments: list[Department], period: Period) -> dict:
     """{"departments": [(department, Figures)], "items": {department id: [(item,
     Figures)]}, "total": Figures} for the period."""
@@ -138,6 +180,14 @@ def department_figures(departments: list[Department], period: Period) -> dict:
     for department_id, item_id, measure, bucket, n in _rows(departments, period):
         by_department[department_id].add(measure, bucket, n)
         by_item.setdefault(department_id, {}).setdefault(item_id, Figures()).add(measure, bucket, n)
+    # The public's voice, read from their own (small) tables: complaints filed and ratings
+    # given in the period, under the case's (or the complaint's) department and item.
+    for department_id, item_id, measure, n in _voices(departments, period):
+        by_department[department_id].counts[measure] += n
+        if item_id is not None:
+            by_item.setdefault(department_id, {}).setdefault(item_id, Figures()).counts[
+                measure
+            ] += n
     items = Item.objects.select_related("current").in_bulk(
         {i for rows in by_item.values() for i in rows}
     )

@@ -52,6 +52,8 @@ def shown(figures) -> list[dict]:
             cells.append({"text": "—"})
         elif key.startswith("on_time"):
             cells.append({"text": f"{value}%"})
+        elif isinstance(value, float):
+            cells.append({"text": f"{value:g}"})
         else:
             linked = key in selectors.BEHIND and value
             cells.append({"text": str(value), "measure": key if linked else ""})

@@ -309,3 +309,28 @@ def test_each_count_lists_the_cases_behind_it_that_the_viewer_sees(client, demo,
                 "measure=received&department=yc-scjg&item=nope",
                 "measure=received&department=yc-scjg&period=2026-13"):  # fmt: skip
         assert client.get(f"/desk/statistics/cases/?{bad}").status_code == 404, bad
+
+
+def test_complaints_and_ratings_count_under_their_department_and_item(client, demo, food):
+    from shenpi.supervision.models import Complaint, Rating
+
+    case = decided(
+        demo, services.case_accept(actor=demo("yc_scjg_off1"), case=submitted(demo, food))
+    )
+    Rating.objects.create(
+        case=case, rated_by=demo("zhangsan"), overall=2, efficiency=2, guide_accuracy=3,
+        convenience=3,
+    )  # fmt: skip
+    Complaint.objects.create(
+        number="TS0001", query_password="x", department=case.department, item=food,
+        subject="办理太慢", body="……", decide_by=timezone.localdate(),
+    )  # fmt: skip
+    period = parse_period("", timezone.localdate())
+    found = selectors.department_figures([case.department], period)
+    ((_item, figures),) = found["items"][case.department.pk]
+    assert figures.counts["complaints"] == 1 and figures.counts["ratings"] == 1
+    assert figures.rating_average == 2.0 and figures.counts["bad_ratings"] == 1
+    api = client.get("/api/v1/statistics/departments/", **token_for(client, "yc_zfb_leader"))
+    assert api.status_code == 200  # a leader: every department of the division
+    scjg = next(d for d in api.json()["departments"] if d["code"] == "yc-scjg")
+    assert scjg["figures"]["bad_ratings"] == 1 and scjg["figures"]["complaints"] == 1
