@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from django.core.cache import cache
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
@@ -16,8 +17,6 @@ from shenpi.catalog.models import Item
 
 from .forecast import months_before, working_days_in
 from .models import Forecast, ForecastRun, Measure, Tally
-from .periods import Period, month
-from .selectors import department_figures
 
 
 def leader_departments(user) -> list[Department]:
@@ -163,17 +162,30 @@ def staffing(departments, today: date, forecast_rows: list[dict]) -> list[dict]:
     promised limits."""
     this_month = date(today.year, today.month, 1)
     recent = months_before(this_month, 3)
-    quarter = Period(recent[0], month(recent[-1].year, recent[-1].month).end, "", "")
-    figures = dict((d.pk, f) for d, f in department_figures(departments, quarter)["departments"])
-    best: dict = defaultdict(float)
-    for m in recent:
-        days = working_days_in(m)
-        one = Period(m, month(m.year, m.month).end, "", "")
-        for d, f in department_figures(departments, one)["departments"]:
-            if days:
-                best[d.pk] = max(best[d.pk], f.decided / days)
-    days = sum(working_days_in(m) for m in recent)
-    next_days = working_days_in(this_month)
+    # One read of the three months' rows: per department and month, what was received
+    # and decided, how many decisions were timed and how many of those were late.
+    wanted = [
+        Measure.RECEIVED, Measure.GRANTED, Measure.REFUSED, Measure.DECIDED_DAYS,
+        Measure.LATE_PROMISED,
+    ]  # fmt: skip
+    found: dict = defaultdict(lambda: defaultdict(int))
+    for department_id, first, measure, total in (
+        Tally.objects.filter(
+            department__in=departments,
+            measure__in=wanted,
+            day__gte=recent[0],
+            day__lt=this_month,
+        )
+        .annotate(m=TruncMonth("day"))
+        .values_list("department_id", "m", "measure")
+        .annotate(total=Sum("n"))
+        .order_by()
+    ):
+        first = first.date() if hasattr(first, "date") else first
+        found[department_id][(first, measure)] += total
+        found[department_id][measure] += total
+    days_of = {m: working_days_in(m) for m in [*recent, this_month]}
+    days, next_days = sum(days_of[m] for m in recent), days_of[this_month]
     officials = dict(
         User.objects.filter(
             office__department__in=departments,
@@ -190,24 +202,53 @@ def staffing(departments, today: date, forecast_rows: list[dict]) -> list[dict]:
             expected[row["department"].pk] += row["month"].expected
     out = []
     for d in departments:
-        f, staff = figures[d.pk], officials.get(d.pk, 0)
+        f, staff = found[d.pk], officials.get(d.pk, 0)
+        decided = f[Measure.GRANTED] + f[Measure.REFUSED]
         coming = expected.get(d.pk)
-        if not f.decided and not coming:
+        if not decided and not coming:
             continue
-        per_day = f.decided / days if days else 0.0
-        received = f.counts[Measure.RECEIVED]
-        share = f.decided / received if received else 1.0
+        best = max(
+            (
+                (f[(m, Measure.GRANTED)] + f[(m, Measure.REFUSED)]) / days_of[m]
+                for m in recent
+                if days_of[m]
+            ),
+            default=0.0,
+        )
+        per_day = decided / days if days else 0.0
+        share = decided / f[Measure.RECEIVED] if f[Measure.RECEIVED] else 1.0
         needed = coming * share / next_days if coming is not None and next_days else None
+        timed = f[Measure.DECIDED_DAYS]
         out.append(
             {
                 "department": d,
                 "officials": staff,
                 "decided_per_day": round(per_day, 2),
-                "best_per_day": round(best[d.pk], 2),
+                "best_per_day": round(best, 2),
                 "per_official": round(per_day / staff, 2) if staff else None,
-                "on_time": f.on_time_promised,
+                "on_time": round(100 * (timed - f[Measure.LATE_PROMISED]) / timed, 1)
+                if timed
+                else None,
                 "needed_per_day": None if needed is None else round(needed, 2),
-                "at_risk": needed is not None and needed > best[d.pk] * 1.1,
+                "at_risk": needed is not None and needed > best * 1.1,
             }
         )
     return sorted(out, key=lambda r: (not r["at_risk"], r["department"].code))
+
+
+def settled(departments, today: date, ahead: dict) -> dict:
+    """The parts of 决策辅助 read from complete months only — the trend, the growing
+    items, the staffing hints — kept for the day: a transition writes its rollup rows
+    under today's date, so a past month's sums cannot change before tomorrow (a new
+    forecast run has its own key)."""
+    run = ahead["run"]
+    key = f"stats:decision:{hash(tuple(sorted(str(d.pk) for d in departments)))}:{today}:{run.pk if run else 0}"
+    found = cache.get(key)
+    if found is None:
+        found = {
+            "months": trend(departments, today),
+            "growing": growing_items(departments, today),
+            "staffing": staffing(departments, today, ahead["rows"]),
+        }
+        cache.set(key, found, 3600)
+    return found

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Sum, UUIDField, Value
 
 from shenpi.accounts.constants import Role
 from shenpi.accounts.models import Department, User
@@ -133,13 +133,18 @@ def departments_for(user) -> list[Department]:
     )
 
 
-def _rows(departments, period: Period):
-    return (
-        Tally.objects.filter(department__in=departments, day__gte=period.start, day__lte=period.end)
-        .values_list("department_id", "item_id", "measure", "bucket")
-        .annotate(total=Sum("n"))
-        .order_by()
-    )
+def _rows(departments, period: Period, by_item: bool):
+    # The steps' rows are "where it gets stuck"'s (stuck_steps), not these figures'.
+    rows = Tally.objects.filter(
+        department__in=departments, day__gte=period.start, day__lte=period.end
+    ).exclude(measure=Measure.STEP_DAYS)
+    if by_item:
+        rows = rows.values_list("department_id", "item_id", "measure", "bucket")
+    else:
+        rows = rows.annotate(no_item=Value(None, output_field=UUIDField())).values_list(
+            "department_id", "no_item", "measure", "bucket"
+        )
+    return rows.annotate(total=Sum("n")).order_by()
 
 
 def _voices(departments, period: Period):
@@ -172,24 +177,30 @@ def _voices(departments, period: Period):
         yield department_id, item_id, "bad_ratings", bad
 
 
-def department_figures(departments: list[Department], period: Period) -> dict:
+def department_figures(
+    departments: list[Department], period: Period, *, by_item: bool = True
+) -> dict:
     """{"departments": [(department, Figures)], "items": {department id: [(item,
-    Figures)]}, "total": Figures} for the period."""
+    Figures)]}, "total": Figures} for the period; `by_item` False: no "items" (a read of
+    the departments' rows only, for pages that show none)."""
     by_department: dict = {d.pk: Figures() for d in departments}
-    by_item: dict = {}
-    for department_id, item_id, measure, bucket, n in _rows(departments, period):
+    per_item: dict = {}
+    for department_id, item_id, measure, bucket, n in _rows(departments, period, by_item):
         by_department[department_id].add(measure, bucket, n)
-        by_item.setdefault(department_id, {}).setdefault(item_id, Figures()).add(measure, bucket, n)
+        if by_item:
+            per_item.setdefault(department_id, {}).setdefault(item_id, Figures()).add(
+                measure, bucket, n
+            )
     # The public's voice, read from their own (small) tables: complaints filed and ratings
     # given in the period, under the case's (or the complaint's) department and item.
     for department_id, item_id, measure, n in _voices(departments, period):
         by_department[department_id].counts[measure] += n
-        if item_id is not None:
-            by_item.setdefault(department_id, {}).setdefault(item_id, Figures()).counts[
+        if by_item and item_id is not None:
+            per_item.setdefault(department_id, {}).setdefault(item_id, Figures()).counts[
                 measure
             ] += n
     items = Item.objects.select_related("current").in_bulk(
-        {i for rows in by_item.values() for i in rows}
+        {i for rows in per_item.values() for i in rows}
     )
     for item in items.values():
         # An abolished item keeps its code; its figures stay under it.
@@ -203,7 +214,7 @@ def department_figures(departments: list[Department], period: Period) -> dict:
             department_id: sorted(
                 ((items[i], f) for i, f in rows.items()), key=lambda pair: pair[0].code
             )
-            for department_id, rows in by_item.items()
+            for department_id, rows in per_item.items()
         },
         "total": total,
     }

@@ -169,15 +169,10 @@ def decision_support(request):
         period = parse_period(request.GET.get("period", ""), today)
     except InvalidInput as exc:
         error, period = exc.message, parse_period("", today)
-    figures = selectors.department_figures(departments, period)
-    months = decision.trend(departments, today)
+    figures = selectors.department_figures(departments, period, by_item=False)
     ahead = decision.forecasts(departments)
-    tables = {
-        "months": months,
-        "forecast": ahead,
-        "growing": decision.growing_items(departments, today),
-        "staffing": decision.staffing(departments, today, ahead["rows"]),
-    }
+    tables = {"forecast": ahead, **decision.settled(departments, today, ahead)}
+    months = tables["months"]
     if request.GET.get("format") == "xlsx" and error is None:
         body = export.decision_workbook(
             f"{request.user.division.name}决策辅助", period.label, figures["departments"], tables
