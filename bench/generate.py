@@ -601,7 +601,8 @@ def _generate(
                 )
                 audit.append((uploaded, applicant_id, "case.material", {"requirement": pk}))
             if state != "draft":
-                events.append((received, "submitted", "已提交申请，等待预审", None))
+                # The kind and words the app writes on receipt (cases.services.applying).
+                events.append((received, "received", "已收件（网上申请），等待预审", None))
                 audit.append((received, applicant_id, "case.submit", {}))
                 case["correction_due"] = clock.add(received_day, 5)
             if state == "correction_requested":

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum, UUIDField, Value
 
 from shenpi.accounts.constants import Role
@@ -276,7 +277,17 @@ def blockers(department: Department, today, limit: int = 10) -> list[dict]:
     """Who blocks now: the officials (or, where nobody has claimed it, the departments)
     holding open steps of this department's running cases that are overdue — against
     the step's own due date, the case's promised limit and its statutory limit (REV-05)
-    — the most first. Live, from the open steps, not the period."""
+    — the most first. Live, from the open steps, not the period; read at most once a
+    minute per department (a read of all its open steps: 90 ms at a million cases)."""
+    key = f"stats:blockers:{department.pk}:{today}:{limit}"
+    found = cache.get(key)
+    if found is None:
+        found = _blockers(department, today, limit)
+        cache.set(key, found, 60)
+    return found
+
+
+def _blockers(department: Department, today, limit: int) -> list[dict]:
     late_step = Q(due_date__lt=today)
     late_promised = Q(case__promised_due__lt=today)
     late_statutory = Q(case__statutory_due__lt=today)

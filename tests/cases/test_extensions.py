@@ -317,3 +317,32 @@ def test_asked_listed_and_decided_over_the_api(client, demo, running):
 def test_a_system_client_cannot_approve(client, demo):
     _sc, auth = make_client(department="yc-scjg", actions=[ClientAction.CASE_ACT])
     assert_problem(client.get("/api/v1/extension-requests/", **auth), 403, "people_only")
+
+
+def test_a_request_left_pending_turns_red_with_nothing_else_changing(demo, running):
+    """The day after the statutory limit, the incremental scan turns the waiting request
+    red though no row changed since the last scan (TL-01: it can no longer be granted)."""
+    import time_machine
+    from django.db import connection
+
+    today = timezone.localdate()
+    ask(demo, running)
+    with connection.cursor() as cursor:
+        # The limit moved to today behind the scan's back (no change recorded), so that
+        # only time tells the next scan anything.
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+        cursor.execute(
+            "UPDATE cases_case SET statutory_due = %s WHERE id = %s", [today, running.pk.hex]
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = DEFAULT")
+    scan.scan_deadlines()
+    card = Warning.objects.get(case=running, kind=WarningKind.EXTENSION, cleared_at__isnull=True)
+    assert card.level == "yellow"
+    with time_machine.travel(today + timedelta(days=1), tick=False):
+        report = scan.scan_deadlines()
+    assert (
+        Warning.objects.get(case=running, kind=WarningKind.EXTENSION, cleared_at__isnull=True).level
+        == "red"
+    ), report

@@ -17,7 +17,8 @@ step function of today — green until its yellow day, yellow until its due date
 the day after — so with every case judged, the scan keeps each light's plan (its card's
 contents, its due date and its yellow day: supervision_lightplan, migration 0009). The
 next scan judges from their rows only the cases changed since (`ScanDirty`, written by
-triggers) and those with an unanswered order (`scan_cand`, the fresh cases), and plans
+triggers) and those a source judges at every scan — an unanswered order, a pending
+extension request — (`scan_cand`, the fresh cases), and plans
 them anew; for every other case, time alone moved its lights, and only those whose yellow
 day or due date fell between the last scan's day and today changed (scan_want's `moved`
 rows, read from the plans): they turn yellow or red, the case's light can only get worse,
@@ -179,15 +180,18 @@ def candidates_into_temp(*, full: bool) -> None:
         if full:
             cursor.execute("DELETE FROM supervision_scandirty")
             return
+        # The changed cases, and those whose unplanned lights move with time alone (each
+        # source names them: an unanswered order, a pending extension request).
+        always = "".join(
+            f" UNION {source.judged_always}" for source in SOURCES if source.judged_always
+        )
         cursor.execute(
-            """
+            f"""
             WITH changed AS (DELETE FROM supervision_scandirty RETURNING case_id)
             INSERT INTO scan_cand
             SELECT o.case_id, EXISTS (SELECT 1 FROM supervision_caselight t
                                       WHERE t.case_id = o.case_id)
-            FROM (SELECT case_id FROM changed
-                  UNION SELECT case_id FROM supervision_supervisionorder
-                  WHERE answered_at IS NULL) o
+            FROM (SELECT case_id FROM changed{always}) o
             """
         )
         # Its key made afterwards, from the rows sorted once (not thousands of inserts into

@@ -51,6 +51,9 @@ class LightSource:
     # sql(ctx) -> one SELECT of (case_id, task_id, kind, level, due, department_id,
     # rule_id, yellow_on, planned): planned lights get a plan and move with time.
     sql: Callable[[SqlContext], str]
+    # A SELECT of the case ids whose unplanned lights can change with time alone (an
+    # order waiting for its answer): the incremental scan judges them at every scan.
+    judged_always: str = ""
 
 
 SOURCES: list[LightSource] = []
@@ -245,7 +248,15 @@ def _orders_sql(ctx: SqlContext) -> str:
         """
 
 
-ORDERS = register(LightSource("orders", (WarningKind.ORDER,), _orders_portable, _orders_sql))
+ORDERS = register(
+    LightSource(
+        "orders",
+        (WarningKind.ORDER,),
+        _orders_portable,
+        _orders_sql,
+        "SELECT case_id FROM supervision_supervisionorder WHERE answered_at IS NULL",
+    )
+)
 
 
 # --- extension requests -----------------------------------------------------------------
@@ -289,6 +300,11 @@ def _extensions_sql(ctx: SqlContext) -> str:
 
 EXTENSIONS = register(
     LightSource(
-        "extension requests", (WarningKind.EXTENSION,), _extensions_portable, _extensions_sql
+        "extension requests",
+        (WarningKind.EXTENSION,),
+        _extensions_portable,
+        _extensions_sql,
+        # Red the day after the statutory limit with nothing changed: judged every scan.
+        "SELECT case_id FROM cases_extensionrequest WHERE status = 'pending'",
     )
 )
