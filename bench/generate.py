@@ -473,7 +473,7 @@ def generate(count: int, *, seed: int = 7, today: date | None = None, log=print)
         # The statistics' rollup of every case so far, from their timelines and steps, as
         # the migration fills it on a database with history.
         log("  the statistics' rollup …")
-        cursor.execute("DELETE FROM stats_tally")
+        cursor.execute("TRUNCATE stats_tally")  # made whole again, compact
         refill(cursor)
         cursor.execute("ANALYZE")
     return {
