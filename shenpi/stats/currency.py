@@ -13,8 +13,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from shenpi.accounts.constants import Role
-from shenpi.accounts.models import Department
-from shenpi.accounts.scope import scope_for
+from shenpi.accounts.scope import visible_departments
+from shenpi.cases.services import add_months
 from shenpi.catalog.models import Item, MaterialRequirement
 from shenpi.consult.constants import FaqStatus
 from shenpi.consult.models import Faq
@@ -22,9 +22,7 @@ from shenpi.consult.models import Faq
 
 def review_cutoff(today: date) -> date:
     """Reviewed before this day: due again."""
-    months = settings.SHENPI_GUIDE_REVIEW_MONTHS
-    total = today.year * 12 + today.month - 1 - months
-    return date(total // 12, total % 12 + 1, min(today.day, 28))
+    return add_months(today, -settings.SHENPI_GUIDE_REVIEW_MONTHS)
 
 
 def _local(moment) -> date | None:
@@ -124,11 +122,5 @@ def currency_departments(user) -> tuple[list, bool]:
         return [user.department], True
     if not user.has_role(Role.SUPERVISOR):
         return [], False
-    scope = scope_for(user)
-    departments = Department.objects.filter(is_active=True).select_related("division")
-    if not scope.everything:
-        match = Q(pk__in=[])
-        for path in scope.subtree_paths:
-            match |= Q(division__path__startswith=path)
-        departments = departments.filter(match)
+    departments = visible_departments(user).filter(is_active=True)
     return list(departments.order_by("division__path", "code")), False

@@ -13,23 +13,19 @@ from django.db.models.functions import TruncMonth
 
 from shenpi.accounts.constants import Role
 from shenpi.accounts.models import Department, User
+from shenpi.accounts.scope import visible_departments
 from shenpi.catalog.models import Item
 
-from .forecast import months_before, working_days_in
 from .models import Forecast, ForecastRun, Measure, Tally
+from .periods import month_of, months_before, shift_month
 
 
 def leader_departments(user) -> list[Department]:
-    """A leader sees every department of their division and the divisions below."""
+    """A leader sees every department of their division and the divisions below (their
+    scope, accounts.scope)."""
     if getattr(user, "is_system_client", False) or not user.has_role(Role.LEADER):
         return []
-    if user.division is None:
-        return []
-    return list(
-        Department.objects.filter(division__path__startswith=user.division.path, is_active=True)
-        .select_related("division", "kind")
-        .order_by("division__path", "code")
-    )
+    return list(visible_departments(user).filter(is_active=True).order_by("division__path", "code"))
 
 
 def _monthly(departments, measures, since: date, before: date) -> dict:
@@ -64,7 +60,7 @@ def trend(departments, today: date, months: int = 12) -> list[dict]:
 
     out = []
     for m in shown:
-        before = date(m.year - 1, m.month, 1)
+        before = shift_month(m, -12)
         out.append(
             {
                 "month": m,
@@ -84,8 +80,8 @@ def growing_items(departments, today: date, *, months: int = 3, least: int = 10)
     handful does not read as a surge)."""
     this_month = date(today.year, today.month, 1)
     recent = months_before(this_month, months)
-    start, before_start = recent[0], date(recent[0].year - 1, recent[0].month, 1)
-    before_end = date(this_month.year - 1, this_month.month, 1)
+    start, before_start = recent[0], shift_month(recent[0], -12)
+    before_end = shift_month(this_month, -12)
     totals: dict = defaultdict(lambda: [0, 0])
     for since, until, slot in ((start, this_month, 0), (before_start, before_end, 1)):
         for item_id, total in (
@@ -184,7 +180,7 @@ def staffing(departments, today: date, forecast_rows: list[dict]) -> list[dict]:
         first = first.date() if hasattr(first, "date") else first
         found[department_id][(first, measure)] += total
         found[department_id][measure] += total
-    days_of = {m: working_days_in(m) for m in [*recent, this_month]}
+    days_of = {m: month_of(m).working_days() for m in [*recent, this_month]}
     days, next_days = sum(days_of[m] for m in recent), days_of[this_month]
     officials = dict(
         User.objects.filter(

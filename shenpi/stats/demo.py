@@ -20,24 +20,18 @@ from shenpi.core.flow import parse_flow
 from shenpi.workdays.services import calendar
 
 from .models import Measure, Tally
+from .periods import shift_month
 
 SEASON = [0.75, 0.7, 1.1, 1.1, 1.05, 1.0, 0.95, 0.9, 1.05, 0.9, 1.05, 1.25]  # Jan … Dec
 MONTHS = 36
-
-
-def _first_of_month_back(day: date, months: int) -> date:
-    year, m = day.year, day.month - months
-    while m < 1:
-        year, m = year - 1, m + 12
-    return date(year, m, 1)
 
 
 @transaction.atomic
 def seed_history(today: date, months: int = MONTHS) -> int:
     rng = random.Random(2026)
     cal = calendar()
-    start = _first_of_month_back(today, months)
     end = date(today.year, today.month, 1)
+    start = shift_month(end, -months)
     items = list(
         Item.objects.filter(current__isnull=False, abolished_at__isnull=True).select_related(
             "department", "current"

@@ -26,41 +26,13 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from shenpi.workdays.services import calendar
-
 from .models import Forecast, ForecastRun, Measure, Tally
-from .periods import month
+from .periods import month_of, months_before, months_from
 
 MIN_MONTHS = 24  # two full seasons before a seasonal model says anything
 HELD_OUT = 6
 PATHS = 1000
 LEVEL = 0.8  # the intervals' coverage
-
-
-def months_before(first_of_this_month: date, count: int) -> list[date]:
-    months, year, m = [], first_of_this_month.year, first_of_this_month.month
-    for _ in range(count):
-        year, m = (year, m - 1) if m > 1 else (year - 1, 12)
-        months.append(date(year, m, 1))
-    return list(reversed(months))
-
-
-def next_months(first_of_this_month: date, count: int) -> list[date]:
-    months, year, m = [], first_of_this_month.year, first_of_this_month.month
-    for _ in range(count):
-        months.append(date(year, m, 1))
-        year, m = (year, m + 1) if m < 12 else (year + 1, 1)
-    return months
-
-
-def working_days_in(first: date) -> int:
-    p = month(first.year, first.month)
-    cal = calendar()
-    return sum(
-        1
-        for k in range((p.end - p.start).days + 1)
-        if cal.is_working(date.fromordinal(p.start.toordinal() + k))
-    )
 
 
 def monthly_received(before: date) -> dict[tuple, dict[date, int]]:
@@ -146,10 +118,10 @@ def forecast_all(today: date | None = None) -> ForecastRun:
     today = today or timezone.localdate()
     this_month = date(today.year, today.month, 1)
     series = monthly_received(this_month)
-    ahead = next_months(this_month, 3)
-    ahead_days = [working_days_in(m) for m in ahead]
+    ahead = months_from(this_month, 3)
+    ahead_days = [month_of(m).working_days() for m in ahead]
     every = months_before(this_month, 36)
-    days_of = {m: working_days_in(m) for m in every}
+    days_of = {m: month_of(m).working_days() for m in every}
     run = ForecastRun.objects.create(made_on=today, first_month=ahead[0])
     rows, error, actual, within, tried, longest = [], 0.0, 0.0, 0, 0, 0
     for index, ((department_id, item_id), counts) in enumerate(sorted(series.items())):

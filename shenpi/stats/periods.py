@@ -8,7 +8,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Q
+
+from shenpi.core import clock
 from shenpi.core.errors import InvalidInput
+from shenpi.workdays.services import calendar
 
 LONGEST = 3 * 366  # days a range may span
 
@@ -20,21 +24,37 @@ class Period:
     key: str  # as given back in links: "2026-11", "2026Q4", "2026", "2026-01-05..2026-02-01"
     label: str  # "2026年11月"
 
-    def previous_year(self) -> Period:
-        """The same period a year earlier (for trends)."""
-        return Period(_year_back(self.start), _year_back(self.end), "", f"{self.label}（上年同期）")
+    def within(self, field: str) -> Q:
+        """A moment `field` whose local day falls in the period."""
+        return Q(**{f"{field}__date__gte": self.start, f"{field}__date__lte": self.end})
 
-
-def _year_back(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
+    def working_days(self) -> int:
+        return clock.working_days_between(calendar(), self.start - timedelta(days=1), self.end)
 
 
 def month(year: int, m: int) -> Period:
     last = months.monthrange(year, m)[1]
     return Period(date(year, m, 1), date(year, m, last), f"{year}-{m:02d}", f"{year}年{m}月")
+
+
+def month_of(first: date) -> Period:
+    return month(first.year, first.month)
+
+
+def shift_month(first: date, count: int) -> date:
+    """The first day of the month `count` months after (or before) `first`'s."""
+    total = first.year * 12 + first.month - 1 + count
+    return date(total // 12, total % 12 + 1, 1)
+
+
+def months_before(first: date, count: int) -> list[date]:
+    """The `count` months before `first`'s, oldest first (their first days)."""
+    return [shift_month(first, k) for k in range(-count, 0)]
+
+
+def months_from(first: date, count: int) -> list[date]:
+    """`first`'s month and the `count` - 1 after it."""
+    return [shift_month(first, k) for k in range(count)]
 
 
 def parse_period(value: str | None, today: date) -> Period:

@@ -21,6 +21,7 @@ from shenpi.accounts.constants import Role
 from shenpi.accounts.models import Department, Division, User
 from shenpi.accounts.scope import Scope, scope_for
 from shenpi.audit.services import audit_record
+from shenpi.core import clock
 from shenpi.core.errors import InvalidInput, NotFound
 from shenpi.notify.services import notify_many
 from shenpi.supervision.evaluation import evaluate_in
@@ -28,16 +29,8 @@ from shenpi.supervision.models import Complaint, Finding, Rating, SupervisionOrd
 from shenpi.workdays.services import calendar
 
 from .models import ManagementReview
-from .periods import Period, month
+from .periods import Period, month, shift_month
 from .selectors import Figures, department_figures, stuck_steps
-
-
-def _within(field: str, period: Period) -> Q:
-    return Q(**{f"{field}__date__gte": period.start, f"{field}__date__lte": period.end})
-
-
-def previous_month(first: date) -> date:
-    return date(first.year - (first.month == 1), 12 if first.month == 1 else first.month - 1, 1)
 
 
 def division_departments(division: Division) -> list[Department]:
@@ -76,28 +69,28 @@ def month_data(departments, first: date) -> MonthData:
     orders = SupervisionOrder.objects.filter(in_scope)
     complaints = Complaint.objects.filter(in_scope)
     ratings = Rating.objects.filter(case__department__in=departments).filter(
-        _within("rated_at", period)
+        period.within("rated_at")
     )
-    findings = Finding.objects.filter(in_scope).filter(_within("recorded_at", period))
+    findings = Finding.objects.filter(in_scope).filter(period.within("recorded_at"))
     return MonthData(
         period=period,
         figures=total,
         stuck=stuck[:5],
         warnings={
-            "red": warnings.filter(_within("raised_at", period), level="red").count(),
-            "yellow": warnings.filter(_within("raised_at", period), level="yellow").count(),
-            "cleared": warnings.filter(_within("cleared_at", period)).count(),
+            "red": warnings.filter(period.within("raised_at"), level="red").count(),
+            "yellow": warnings.filter(period.within("raised_at"), level="yellow").count(),
+            "cleared": warnings.filter(period.within("cleared_at")).count(),
         },
         orders={
-            "issued": orders.filter(_within("issued_at", period)).count(),
-            "answered": orders.filter(_within("answered_at", period)).count(),
+            "issued": orders.filter(period.within("issued_at")).count(),
+            "answered": orders.filter(period.within("answered_at")).count(),
             "open": orders.filter(
                 issued_at__date__lte=period.end, answered_at__isnull=True
             ).count(),
         },
         complaints={
-            "filed": complaints.filter(_within("filed_at", period)).count(),
-            "replied": complaints.filter(_within("replied_at", period)).count(),
+            "filed": complaints.filter(period.within("filed_at")).count(),
+            "replied": complaints.filter(period.within("replied_at")).count(),
         },
         ratings={
             **ratings.aggregate(n=Count("pk"), average=Avg("overall")),
@@ -270,7 +263,7 @@ def review_generate(*, division: Division, first: date, actor=None) -> Managemen
         )
     departments = division_departments(division)
     data = month_data(departments, first)
-    before = month_data(departments, previous_month(first))
+    before = month_data(departments, shift_month(first, -1))
     start, end, results, idle = evaluate_in(
         Scope(everything=False, department_ids=frozenset(), subtree_paths=(division.path,)),
         "month",
@@ -298,21 +291,15 @@ def review_generate(*, division: Division, first: date, actor=None) -> Managemen
     return review
 
 
-def _first_working_day(first: date) -> date:
-    cal, day = calendar(), first
-    while not cal.is_working(day):
-        day += timedelta(days=1)
-    return day
-
-
 def reviews_due(today: date | None = None) -> int:
     """On or after the first working day of a month, last month's review of every
     division with a supervisor or a leader, once; each announced to them."""
     today = today or timezone.localdate()
     this_month = date(today.year, today.month, 1)
-    if today < _first_working_day(this_month):
+    # The first working day of the month: one working day counted from the day before.
+    if today < clock.add_working_days(calendar(), this_month - timedelta(days=1), 1):
         return 0
-    first, made = previous_month(this_month), 0
+    first, made = shift_month(this_month, -1), 0
     readers = User.objects.filter(
         role_assignments__role__in=[Role.SUPERVISOR, Role.LEADER], is_active=True
     ).select_related("division")

@@ -150,11 +150,7 @@ def _rows(departments, period: Period, by_item: bool):
 
 def _voices(departments, period: Period):
     filed = (
-        Complaint.objects.filter(
-            department__in=departments,
-            filed_at__date__gte=period.start,
-            filed_at__date__lte=period.end,
-        )
+        Complaint.objects.filter(period.within("filed_at"), department__in=departments)
         .values_list("department_id", "item_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -162,11 +158,7 @@ def _voices(departments, period: Period):
     for department_id, item_id, n in filed:
         yield department_id, item_id, "complaints", n
     rated = (
-        Rating.objects.filter(
-            case__department__in=departments,
-            rated_at__date__gte=period.start,
-            rated_at__date__lte=period.end,
-        )
+        Rating.objects.filter(period.within("rated_at"), case__department__in=departments)
         .exclude(appeal_upheld=True)  # an upheld appeal takes the rating out of the figures
         .values_list("case__department_id", "case__item_id")
         .annotate(n=Count("pk"), points=Sum("overall"), bad=Count("pk", filter=Q(overall__lte=2)))
@@ -327,31 +319,22 @@ def _blockers(department: Department, today, limit: int) -> list[dict]:
 
 # The cases behind each counted figure, read from the cases' own dates (the same events
 # the rollup counts): (filter on Case, the date shown beside each).
-def _within(field: str, period: Period) -> Q:
-    return Q(**{f"{field}__date__gte": period.start, f"{field}__date__lte": period.end})
-
-
 BEHIND = {
-    "received": (lambda p: _within("received_at", p), "received_at"),
-    "accepted": (lambda p: _within("accepted_at", p), "accepted_at"),
+    "received": (lambda p: p.within("received_at"), "received_at"),
+    "accepted": (lambda p: p.within("accepted_at"), "accepted_at"),
     "not_accepted": (
-        lambda p: Q(status=CaseStatus.NOT_ACCEPTED) & _within("ended_at", p),
+        lambda p: Q(status=CaseStatus.NOT_ACCEPTED) & p.within("ended_at"),
         "ended_at",
     ),
-    "granted": (lambda p: Q(outcome="granted") & _within("decided_at", p), "decided_at"),
-    "refused": (lambda p: Q(outcome="refused") & _within("decided_at", p), "decided_at"),
-    "withdrawn": (lambda p: Q(status=CaseStatus.WITHDRAWN) & _within("ended_at", p), "ended_at"),
-    "correction": (
-        lambda p: Q(
-            corrections__issued_at__date__gte=p.start, corrections__issued_at__date__lte=p.end
-        ),
-        "received_at",
-    ),
+    "granted": (lambda p: Q(outcome="granted") & p.within("decided_at"), "decided_at"),
+    "refused": (lambda p: Q(outcome="refused") & p.within("decided_at"), "decided_at"),
+    "withdrawn": (lambda p: Q(status=CaseStatus.WITHDRAWN) & p.within("ended_at"), "ended_at"),
+    "correction": (lambda p: p.within("corrections__issued_at"), "received_at"),
     "suspended": (
         lambda p: Q(suspensions__started_on__gte=p.start, suspensions__started_on__lte=p.end),
         "accepted_at",
     ),
-    "extended": (lambda p: _within("extension__approved_at", p), "accepted_at"),
+    "extended": (lambda p: p.within("extension__approved_at"), "accepted_at"),
 }
 
 

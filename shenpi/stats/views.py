@@ -23,18 +23,16 @@ from shenpi.core.errors import DomainError, InvalidInput
 
 from . import currency, decision, export, review, selectors
 from .forecast import MIN_MONTHS
-from .periods import month, parse_period
+from .periods import month_of, months_before, parse_period
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def period_choices(today: date) -> list[tuple[str, str]]:
     """The select's periods: this and the last 23 months, 8 quarters, 3 years."""
-    choices, year, m = [], today.year, today.month
-    for _ in range(24):
-        p = month(year, m)
-        choices.append((p.key, p.label))
-        year, m = (year, m - 1) if m > 1 else (year - 1, 12)
+    this_month = date(today.year, today.month, 1)
+    latest = [this_month, *reversed(months_before(this_month, 23))]
+    choices = [(month_of(m).key, month_of(m).label) for m in latest]
     q, year = (today.month - 1) // 3 + 1, today.year
     for _ in range(8):
         choices.append((f"{year}Q{q}", f"{year}年第{q}季度"))
@@ -252,11 +250,10 @@ def guide_confirm(request, code):
 
 
 def _past_months(today: date, count: int = 24) -> list[tuple[str, str]]:
-    choices, year, m = [], today.year, today.month
-    for _ in range(count):
-        year, m = (year, m - 1) if m > 1 else (year - 1, 12)
-        choices.append((f"{year}-{m:02d}", f"{year}年{m}月"))
-    return choices
+    this_month = date(today.year, today.month, 1)
+    return [
+        (month_of(m).key, month_of(m).label) for m in reversed(months_before(this_month, count))
+    ]
 
 
 def _reviewer_required(user):
