@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "shenpi.supervision",
     "shenpi.consult",
     "shenpi.stats",
+    "shenpi.agency",
     "shenpi.api",
     "shenpi.portal",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("shenpi.publishing.urls")),
     path("", include("shenpi.consult.urls")),
     path("", include("shenpi.stats.urls")),
+    path("", include("shenpi.agency.urls")),
     path("", include("shenpi.portal.urls")),
 ]
 

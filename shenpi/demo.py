@@ -4,6 +4,7 @@ statistics' history and its forecast, cases and questions."""
 
 def seed_everything(*, cases: bool = True):
     from shenpi.accounts.demo import seed_demo_world
+    from shenpi.agency.demo import seed_demo_agency, seed_templates
     from shenpi.cases.demo import seed_demo_cases
     from shenpi.catalog.demo import seed_demo_catalogue
     from shenpi.consult.demo import seed_demo_questions
@@ -20,5 +21,8 @@ def seed_everything(*, cases: bool = True):
         seed_history(timezone.localdate())
         seed_demo_cases()
         seed_demo_questions()
+        seed_demo_agency()
         forecast_all()
+    else:
+        seed_templates()
     return result

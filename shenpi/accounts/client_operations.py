@@ -54,6 +54,8 @@ OPERATIONS: dict[str, ClientAction | None] = {
     # People's alone.
     "review.urge": None,
     "extension.decide": None,
+    "authorisation.act": None,  # 委托书 and 代理项目: people only, never a system
+    "project.act": None,
     "case.rate": None,
     "complaint.act": None,
     "supervision.act": None,

@@ -5,7 +5,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from . import cases, catalog, consult, search, stats, supervision, views
+from . import agency, cases, catalog, consult, search, stats, supervision, views
 
 app_name = "api"
 
@@ -69,6 +69,20 @@ urlpatterns = [
         name="item_guide_confirm",
     ),
     path("extension-requests/", cases.ExtensionQueueApi.as_view(), name="extension_requests"),
+    path("authorisations/", agency.AuthorisationListApi.as_view(), name="authorisations"),
+    path(
+        "authorisations/<uuid:pk>/revoke/",
+        agency.AuthorisationRevokeApi.as_view(),
+        name="authorisation_revoke",
+    ),
+    path("project-templates/", agency.ProjectTemplateListApi.as_view(), name="project_templates"),
+    path("projects/", agency.ProjectListApi.as_view(), name="projects"),
+    path("projects/<uuid:pk>/", agency.ProjectDetailApi.as_view(), name="project"),
+    path(
+        "projects/<uuid:pk>/items/<int:item_pk>/apply/",
+        agency.ProjectApplyApi.as_view(),
+        name="project_apply",
+    ),
     path(
         "extension-requests/<uuid:pk>/decision/",
         cases.ExtensionDecisionApi.as_view(),

@@ -5,6 +5,7 @@ scope answers as a case that does not exist would (NotFound)."""
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils import timezone
 
 from shenpi.accounts.constants import Role
 from shenpi.accounts.models import Department
@@ -12,6 +13,7 @@ from shenpi.catalog.constants import HandlingMode, ItemKind
 from shenpi.core.errors import Conflict, NotFound
 from shenpi.core.flow import parse_flow
 
+from . import authorisations
 from .models import ACTIVE_TASK_STATUSES, Case
 
 
@@ -41,13 +43,19 @@ def is_clerk_for(actor, department) -> bool:
 
 
 def is_applicant_side(actor, case) -> bool:
-    """The applicant or the person who submitted for them (a clerk, an agent); a system
-    client only for the cases it submitted."""
+    """The applicant or the person who submitted for them (a clerk; an agent while their
+    authorisation is in force); a system client only for the cases it submitted."""
     if is_client(actor):
         return case.submitted_by_client_id is not None and (
             case.submitted_by_client_id == actor.client.pk
         )
-    return actor.pk in (case.applicant_id, case.submitted_by_id)
+    if actor.pk == case.applicant_id:
+        return True
+    if case.agent_id is not None:
+        return actor.pk == case.agent_id and authorisations.is_live(
+            case.authorisation, timezone.localdate()
+        )
+    return actor.pk == case.submitted_by_id
 
 
 def staff_of(actor, department, role: str) -> bool:

@@ -112,3 +112,15 @@ class SuspensionReason(models.TextChoices):
     QUARANTINE = "quarantine", _("检疫")
     APPRAISAL = "appraisal", _("鉴定")
     EXPERT_REVIEW = "expert_review", _("专家评审")
+
+
+class AuthorisationScope(models.TextChoices):
+    """What a 委托书 covers: named items, or every item of one investment project."""
+
+    ITEMS = "items", _("指定事项")
+    PROJECT = "project", _("整个投资项目")
+
+
+class AuthorisationMethod(models.TextChoices):
+    ONLINE = "online", _("网上签署")
+    WINDOW = "window", _("窗口扫描")

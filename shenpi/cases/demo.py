@@ -36,20 +36,26 @@ def _draft(
         channel=channel,
         chosen_division=Division.objects.get(code=division) if division else None,
     )
-    for requirement in item.current.materials.all():
-        if requirement.required and requirement.name not in skip:
+    return fill_draft(case, actor, form=form, skip=skip)
+
+
+def fill_draft(case, actor, *, form=None, skip=()):
+    """Every required material (a sample PDF) not yet there, and the form's fields."""
+    present = set(case.materials.values_list("requirement_id", flat=True))
+    for requirement in case.version.materials.all():
+        if requirement.required and requirement.name not in skip and requirement.pk not in present:
             services.case_add_material(
                 actor=actor,
                 case=case,
                 requirement_id=requirement.pk,
                 upload=_pdf(requirement.name),
-                scanned=channel == "window",
+                scanned=case.channel == "window",
             )
     fields = {
         f["key"]: (f.get("choices") or ["示例"])[0]
         if f["type"] == "choice"
         else ("100" if f["type"] == "number" else f"{f['label']}（示例）")
-        for f in item.current.form_fields
+        for f in case.version.form_fields
     }
     services.case_save_form(actor=actor, case=case, data={**fields, **(form or {})})
     return case

@@ -11,6 +11,8 @@ from shenpi.common.fields import DigestField, SealedCharField
 from shenpi.common.personal import mask_code
 
 from .constants import (
+    AuthorisationMethod,
+    AuthorisationScope,
     CaseKind,
     CaseStatus,
     Channel,
@@ -104,6 +106,24 @@ class Case(models.Model):
     )
     channel = models.CharField(
         _("渠道"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
+    )
+    # 全程代理: the agent who applied for the applicant and the authorisation they act
+    # under; the agent keeps the applicant's side of the case while it is in force.
+    agent = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("代理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    authorisation = models.ForeignKey(
+        "Authorisation",
+        verbose_name=_("委托书"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
     )
     department = models.ForeignKey(
         "accounts.Department",
@@ -589,3 +609,52 @@ __all__ = [
     "Outcome",
     "LicenceStatus",
 ]
+
+
+class Authorisation(models.Model):
+    """委托书: an applicant authorises a service-centre agent (全程代理), or an enterprise
+    one of its own staff (经办人), to apply and act for it — for named items or for one
+    investment project — until a date, signed online or scanned at the window. The
+    applicant may revoke it; an act under it after that is refused (cases.authorisations)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(_("委托书编号"), max_length=24, unique=True)
+    applicant = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("委托人"),
+        on_delete=models.PROTECT,
+        related_name="authorisations_given",
+    )
+    agent = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("受托人"),
+        on_delete=models.PROTECT,
+        related_name="authorisations_held",
+    )
+    scope = models.CharField(_("委托范围"), max_length=10, choices=AuthorisationScope.choices)
+    items = models.ManyToManyField("catalog.Item", verbose_name=_("委托事项"), blank=True)
+    project_name = models.CharField(_("项目名称"), max_length=100, blank=True)
+    until = models.DateField(_("委托期限至"))
+    method = models.CharField(_("签署方式"), max_length=10, choices=AuthorisationMethod.choices)
+    text = models.TextField(_("委托书正文"))
+    text_sha256 = models.CharField(_("正文摘要"), max_length=64)
+    scan = models.FileField(_("委托书扫描件"), upload_to="authorisations/%Y/", blank=True)
+    signed_at = models.DateTimeField(_("签署时间"))
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
+    )
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("委托书")
+        verbose_name_plural = _("委托书")
+        indexes = [
+            models.Index(fields=["agent", "until"], name="authorisation_held"),
+            models.Index(fields=["applicant", "-signed_at"], name="authorisation_given"),
+        ]
+
+    def __str__(self):
+        return f"委托书 {self.number}"

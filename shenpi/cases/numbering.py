@@ -88,3 +88,8 @@ def licence_number(department, year: int) -> str:
 def notice_sequence(department, year: int) -> int:
     """The year's sequence of the department's written notices (〔year〕第N号)."""
     return draw(f"notice:{department.code}:{year}")
+
+
+def authorisation_number(year: int) -> str:
+    """WT, the year, and the year's sequence of authorisations across the platform."""
+    return f"WT{year}{draw(f'authorisation:{year}'):07d}"

@@ -52,7 +52,14 @@ def event(case, kind, text, *, actor=None, department=None, public=True, breach=
 
 
 def audit(case, action, actor, detail=None):
-    """The case stream's audit record (scoped to the case's division)."""
+    """The case stream's audit record (scoped to the case's division). An agent's act is
+    recorded as done for the applicant, under the authorisation."""
+    if actor is not None and case.agent_id and getattr(actor, "pk", None) == case.agent_id:
+        detail = {
+            **(detail or {}),
+            "for_applicant": case.applicant_name,
+            "authorisation": str(case.authorisation_id),
+        }
     audit_record(
         stream=f"case:{case.pk}",
         action=action,
@@ -66,7 +73,10 @@ def audit(case, action, actor, detail=None):
 
 
 def tell_applicant(case, title, body):
+    """The applicant, and the agent who applied for them (全程代理: notices go to both)."""
     notify(case.applicant, title=f"{title}（{case.number}）", body=body, case=case)
+    if case.agent_id:
+        notify(case.agent, title=f"{title}（{case.number}，代理）", body=body, case=case)
 
 
 def cancel_open_tasks(case) -> int:

@@ -18,7 +18,7 @@ from shenpi.core.errors import DomainError
 from shenpi.core.flow import parse_flow, verdict_required
 from shenpi.workdays.services import calendar
 
-from . import access
+from . import access, authorisations
 from .constants import (
     CORRECTION_DAYS,
     CaseStatus,
@@ -34,7 +34,7 @@ from .models import ACTIVE_TASK_STATUSES, INTAKE_STATUSES, Case, ExtensionReques
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
-    """Its applicant (and whoever submitted for them); staff of the competent department,
+    """Its applicant (and whoever submitted for them; an agent while authorised); staff of the competent department,
     of the item's department or of any step's department; that department's window
     clerks; supervisors and leaders over the division subtree. Everyone else: nothing."""
     qs = Case.objects.select_related("item", "version", "department__division")
@@ -58,7 +58,9 @@ def cases_visible_to(user) -> QuerySet[Case]:
     visible = staff & ~Q(status=CaseStatus.DRAFT)  # a draft is its applicant's alone
     if not client:
         visible |= Q(applicant=user)
-        visible |= Q(submitted_by=user)
+        visible |= Q(submitted_by=user, agent__isnull=True)
+        # An agent: while the authorisation they applied under is in force.
+        visible |= Q(agent=user) & authorisations.live_q(timezone.localdate(), "authorisation__")
     return qs.filter(visible)
 
 

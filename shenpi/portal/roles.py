@@ -45,6 +45,15 @@ HOMES = {
             NavItem("我要投诉", "/complain/", "实名或匿名投诉，凭编号和查询密码查询"),
             NavItem("我的投诉", "/my/complaints/", "查看答复并评价"),
             NavItem("我的咨询", "/my/questions/", "查看部门的答复，追问一次，评价"),
+            NavItem(
+                "我的委托", "/my/authorisations/", "委托全程代理员或本单位经办人代办，随时撤销"
+            ),
+            NavItem(
+                "投资项目进度",
+                "/agency/projects/",
+                "代理员代办的投资项目：各事项进度与预计完成日期",
+            ),
+            NavItem("受托办理", "/agency/", "本单位委托您（经办人）代办的事项"),
         ),
     ),
     Role.CLERK: RoleHome(
@@ -57,6 +66,7 @@ HOMES = {
             NavItem("即办件当场办结", "/window/", "受理并当场作出决定，打印结果"),
             NavItem("结果发放", "/desk/intake/", "登记送达"),
             NavItem("咨询分派", "/desk/questions/", "未指明部门的一般咨询：分派或直接答复"),
+            NavItem("委托书录入", "/window/authorisation/", "扫描申请人当面签署的纸质委托书"),
         ),
     ),
     Role.AGENT: RoleHome(
@@ -65,8 +75,12 @@ HOMES = {
         "全程代理",
         "为投资者代办跨部门、跨事项的审批。",
         (
-            NavItem("代理项目", None, "一个投资项目的全部事项"),
-            NavItem("代为申请", None, ""),
+            NavItem(
+                "代理项目",
+                "/agency/projects/",
+                "一个投资项目的全部事项：一条时间线、关键路径、预计完成日期",
+            ),
+            NavItem("代为申请", "/agency/", "依据委托书代申请人申请，复用其证照和材料"),
         ),
     ),
     Role.OFFICIAL: RoleHome(
@@ -161,6 +175,7 @@ HOMES = {
             NavItem("督办", "/supervision/orders/", ""),
             NavItem("投诉举报", "/supervision/complaints/", ""),
             NavItem("绩效评估", "/supervision/evaluation/", ""),
+            NavItem("代理项目", "/agency/projects/", "投资项目的进度；超过计划日期的亮灯"),
             NavItem("审计日志", "/supervision/audit/", "谁、何时、从何处、做了什么；校验哈希链"),
             NavItem("信息时效", "/desk/currency/", "各部门久未复核的指南、待复核的问答与表格"),
             NavItem("质量管理评审", "/desk/reviews/", "每月评审报告（PDF），可重新生成以往月份"),
@@ -186,6 +201,9 @@ HOMES = {
             NavItem("系统接入客户端", "/admin/accounts/systemclient/"),
             NavItem("工作日历", "/admin/workdays/", "节假日与调休；公布后重算暂定期限"),
             NavItem("审计日志", "/admin/audit/auditrecord/"),
+            NavItem(
+                "项目模板", "/admin/agency/projecttemplate/", "全程代理的投资项目模板及前置关系"
+            ),
         ),
     ),
 }

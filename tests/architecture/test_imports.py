@@ -10,7 +10,7 @@ SHENPI = Path(__file__).resolve().parents[2] / "shenpi"
 # Who may not import whom: the pure core imports no Django and no app; the base apps
 # import no domain app; cases imports none of the apps built on it (DESIGN.md: the new apps
 # depend downward on cases, never the other way).
-DOMAIN = ("catalog", "publishing", "cases", "supervision", "consult", "api", "portal")
+DOMAIN = ("catalog", "publishing", "cases", "supervision", "consult", "agency", "api", "portal")
 FORBIDDEN = {
     "core": ("django", *(f"shenpi.{app}" for app in (*DOMAIN, "accounts", "audit", "workdays",
                                                       "common", "notify"))),
@@ -20,7 +20,8 @@ FORBIDDEN = {
     "common": tuple(f"shenpi.{app}" for app in DOMAIN),
     "notify": tuple(f"shenpi.{app}" for app in DOMAIN),
     "search": tuple(f"shenpi.{app}" for app in DOMAIN),
-    "cases": ("shenpi.supervision", "shenpi.consult", "shenpi.api", "shenpi.portal"),
+    "cases": ("shenpi.supervision", "shenpi.consult", "shenpi.agency", "shenpi.api",
+              "shenpi.portal"),
 }  # fmt: skip
 
 

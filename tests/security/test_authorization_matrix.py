@@ -157,6 +157,14 @@ ROUTES = {
             "stats:review_file",
             "stats:decision",
             "stats:cases_behind",
+            "agency:home",
+            "agency:projects",
+            "agency:project_new",
+            "agency:my_authorisations",
+            "agency:window_authorisation",
+            "api:authorisations",
+            "api:project_templates",
+            "api:projects",
         ],
         "signed_in",
     ),
@@ -176,6 +184,18 @@ ROUTES = {
             "api:extension_decision",
         ],
         "case_child",
+    ),
+    # a project and an authorisation: tried by every principal (OBJECT_ROUTES below)
+    **dict.fromkeys(
+        [
+            "agency:project",
+            "agency:project_apply",
+            "api:project",
+            "api:project_apply",
+            "agency:revoke",
+            "api:authorisation_revoke",
+        ],
+        "object",
     ),
 }
 # Routes that take a case's id: (route, method, page or API path template).
@@ -369,6 +389,17 @@ OBJECT_ROUTES = {
         ("cases:task_act", "post", "/cases/{case}/tasks/{id}/"),
         ("api:task_action", "post", "/api/v1/tasks/{id}/actions/"),
     ],
+    # 张三's project in Yinchuan, carried by the centre's agent, and its authorisation.
+    "project": [
+        ("agency:project", "get", "/agency/projects/{id}/"),
+        ("agency:project_apply", "post", "/agency/projects/{id}/items/{item}/apply/"),
+        ("api:project", "get", "/api/v1/projects/{id}/"),
+        ("api:project_apply", "post", "/api/v1/projects/{id}/items/{item}/apply/"),
+    ],
+    "authorisation": [
+        ("agency:revoke", "post", "/my/authorisations/{id}/revoke/"),
+        ("api:authorisation_revoke", "post", "/api/v1/authorisations/{id}/revoke/"),
+    ],
 }
 
 
@@ -403,7 +434,25 @@ def objects(demo, cases):
     faq = consult.faq_propose(
         actor=demo("yc_scjg_off1"), question=answered, title="问", answer="答"
     )
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shenpi.agency.demo import seed_templates
+    from shenpi.agency.services import project_open
+
+    authorisation = services.authorisation_sign(
+        actor=demo("zhangsan"), agent=demo("agent"), scope="project", project_name="张三农家乐",
+        until=timezone.localdate() + timedelta(days=90), confirmed=True,
+    )  # fmt: skip
+    project = project_open(
+        actor=demo("agent"), authorisation=authorisation, name="张三农家乐", location="永宁县",
+        code=f"{timezone.localdate().year}-640100-53-01-000009", investment="300",
+        industry="其他", template=seed_templates(),
+    )  # fmt: skip
     return {
+        "project": {"id": project.pk, "item": project.items.first().pk},
+        "authorisation": {"id": authorisation.pk},
         "version": {"id": version.pk},
         "publication": {"id": publication.pk},
         "order": {"id": order.pk},

@@ -19,6 +19,7 @@ from shenpi.accounts.constants import ClientAction
 from shenpi.accounts.models import Division, User
 from shenpi.accounts.services import applicant_named
 from shenpi.cases import services
+from shenpi.cases.models import Authorisation
 from shenpi.catalog.models import Item
 from shenpi.common.queries import JoinedLookup
 from shenpi.core.errors import InvalidInput, NotAllowed
@@ -33,12 +34,21 @@ class DraftIn(serializers.Serializer):
     division = serializers.CharField(
         required=False, allow_blank=True, help_text="两级审批事项：所选区划代码"
     )
+    authorisation = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="代为申请：受托人所持委托书的 id（申请人即委托人，渠道为全程代理）",
+    )
 
 
 class CaseDraftApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(summary="创建申请草稿（申请人本人）", request=DraftIn, responses={201: CaseOut})
+    @extend_schema(
+        summary="创建申请草稿（申请人本人，或受托人依据委托书代为申请）",
+        request=DraftIn,
+        responses={201: CaseOut},
+    )
     @idempotent
     def post(self, request):
         ensure_client_may(request.user, "case.draft")
@@ -46,11 +56,23 @@ class CaseDraftApi(APIView):
         body.is_valid(raise_exception=True)
         item = get_object_or_404(Item, code=body.validated_data["item"])
         division = Division.objects.filter(code=body.validated_data.get("division") or "").first()
+        authorisation = None
+        if body.validated_data.get("authorisation"):
+            # Another's authorisation answers as none: the service says the agent has none.
+            authorisation = (
+                Authorisation.objects.select_related("applicant")
+                .filter(pk=body.validated_data["authorisation"], agent_id=request.user.pk)
+                .first()
+            )
+            if authorisation is None:
+                raise NotAllowed("您没有该委托书，不能代为申请。", code="no_authorisation")
         case = services.case_create_draft(
             actor=request.user,
             item=item,
             chosen_division=division,
             channel="api" if getattr(request.user, "is_system_client", False) else "online",
+            applicant=authorisation.applicant if authorisation else None,
+            authorisation=authorisation,
         )
         response = case_response(request, case)
         response.status_code = 201

@@ -11,6 +11,7 @@ review     the steps of the flow: claim, hand back, pass, verify, complete, resp
 pauses     special procedures (Art. 45), urging
 extensions the extension (Art. 42): asked, granted or refused by the approver
 hearings   the hearing's notice, request, schedule and record (Art. 46-48)
+authorisations  the 委托书: signed online or scanned at the window, revoked
 """
 
 from ..constants import CORRECTION_DAYS, LICENCE_DAYS, RENEWAL_PENDING
@@ -25,6 +26,12 @@ from .applying import (
     case_submit_whole,
     competent_department,
     missing_required,
+)
+from .authorisations import (
+    authorisation_record_scan,
+    authorisation_revoke,
+    authorisation_sign,
+    authorisation_text,
 )
 from .deadlines import cases_deadlines, cases_recompute_provisional, licences_renewal_watch
 from .decision import add_months, case_decide, case_deliver, case_window_instant, licence_render
@@ -61,6 +68,10 @@ from .review import (
 )
 
 __all__ = [
+    "authorisation_record_scan",
+    "authorisation_revoke",
+    "authorisation_sign",
+    "authorisation_text",
     "CORRECTION_DAYS",
     "LICENCE_DAYS",
     "RENEWAL_PENDING",

@@ -29,7 +29,7 @@ from shenpi.core import clock, transitions
 from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, TooLarge
 from shenpi.workdays.services import calendar
 
-from .. import access, numbering, records, selectors
+from .. import access, authorisations, numbering, records, selectors
 from ..constants import (
     CORRECTION_DAYS,
     MATERIAL_FILE_TYPES,
@@ -37,6 +37,7 @@ from ..constants import (
     Channel,
 )
 from ..models import (
+    Authorisation,
     Bar,
     Case,
     CaseMaterial,
@@ -107,9 +108,10 @@ def _check_bar(applicant: User, item: Item) -> None:
         )
 
 
-def _ensure_may_apply_for(actor, applicant, department, item) -> None:
-    """Applicants apply for themselves; a clerk of the department's window, an agent or
-    the department's (or lower platform's) system client for them (CONTRACTS.md). The
+def _ensure_may_apply_for(actor, applicant, department, item, authorisation, project) -> None:
+    """Applicants apply for themselves; a clerk of the department's window, or an agent
+    under a live authorisation from this applicant covering the item (cases.authorisations),
+    or the department's (or lower platform's) system client for them (CONTRACTS.md). The
     window of a two-level item's upper organ takes walk-ins for the city or county the
     clerk picks with the applicant (Art. 35)."""
     if access.is_client(actor):
@@ -120,18 +122,40 @@ def _ensure_may_apply_for(actor, applicant, department, item) -> None:
         ):
             return
         raise NotFound("未找到该事项，或不在本系统的受理范围内。")
-    if actor.pk == applicant.pk:
+    if actor.pk == applicant.pk and authorisation is None:
         return
-    if actor.has_role(Role.AGENT) or access.is_clerk_for(actor, department):
+    if authorisation is not None:
+        # Read again (and, in a transaction, held: a revocation in flight lands first or waits).
+        fresh = Authorisation.objects.all()
+        if connection.in_atomic_block:
+            fresh = fresh.select_for_update()
+        authorisation = fresh.get(pk=authorisation.pk)
+    if authorisation is None and access.is_clerk_for(actor, department):
         return
-    if department.pk != item.department_id and access.is_clerk_for(actor, item.department):
+    if (
+        authorisation is None
+        and department.pk != item.department_id
+        and access.is_clerk_for(actor, item.department)
+    ):
+        return
+    if authorisation is not None or actor.has_role(Role.AGENT):
+        authorisations.ensure_may_act(
+            actor, authorisation, applicant=applicant, item=item, today=records.today(),
+            project=project,
+        )  # fmt: skip
         return
     raise NotAllowed("您不能代他人申请该事项。", code="not_on_behalf")
 
 
 def _new_case(actor, item, version, applicant, department, chosen_division, channel, **more):
-    """An application's case (unsaved): who applies, for what, at which organ, by whom."""
+    """An application's case (unsaved): who applies, for what, at which organ, by whom
+    (an agent under an authorisation applies through the 全程代理 channel)."""
+    authorisation = more.pop("authorisation", None)
+    if authorisation is not None:
+        channel = Channel.AGENT
     return Case(
+        agent=actor if authorisation is not None else None,
+        authorisation=authorisation,
         item=item,
         version=version,
         applicant=applicant,
@@ -158,7 +182,11 @@ def case_create_draft(
     channel: str = Channel.ONLINE,
     kind: str = "new",
     licence: Licence | None = None,
+    authorisation=None,
+    project=None,
 ) -> Case:
+    """A draft application. An agent names the authorisation they act under (and, for a
+    project's, the agency's project the item belongs to)."""
     applicant = applicant or actor
     if applicant.account_type not in (AccountType.PERSON, AccountType.ENTERPRISE):
         raise NotAllowed("只有自然人或法人可以作为申请人。", code="not_an_applicant")
@@ -183,10 +211,10 @@ def case_create_draft(
         _check_bar(applicant, item)
         department = competent_department(version, item, chosen_division)
         licence = None
-    _ensure_may_apply_for(actor, applicant, department, item)
+    _ensure_may_apply_for(actor, applicant, department, item, authorisation, project)
     case = _new_case(
         actor, item, version, applicant, department, chosen_division, channel, kind=kind,
-        licence=licence,
+        licence=licence, authorisation=authorisation,
     )  # fmt: skip
     case.save(force_insert=True)
     records.audit(case, "case.draft", actor)
@@ -409,10 +437,11 @@ def _submission_check(version, form_data: dict, *, declaration: bool, missing: l
 
 def _received(case, actor, department) -> None:
     """The timeline entry of a submission (the same for both ways of submitting)."""
+    by = f"，由{case.agent.display_name}受委托代为申请" if case.agent_id else ""
     records.event(
         case,
         "received",
-        f"已收件（{case.get_channel_display()}），等待{department.name}预审",
+        f"已收件（{case.get_channel_display()}{by}），等待{department.name}预审",
         actor=actor,
     )
 
@@ -490,6 +519,8 @@ def case_submit_whole(
     declaration: bool,
     form_data: dict,
     channel: str = Channel.API,
+    authorisation=None,
+    project=None,
 ) -> Case:
     """A whole application in one step (the one-request API of department systems and
     lower platforms): the same checks and the same records as draft → materials →
@@ -509,7 +540,7 @@ def case_submit_whole(
         raise Conflict("该事项已废止或尚未发布，不能申请。", code="item_not_in_force")
     _check_bar(applicant, item)  # SAN-01/02
     department = competent_department(version, item, chosen_division)
-    _ensure_may_apply_for(actor, applicant, department, item)
+    _ensure_may_apply_for(actor, applicant, department, item, authorisation, project)
     # Art. 31: only materials on the item's published list, each a whole file of an
     # accepted type, within the per-file and per-case limits.
     requirements = {str(r.pk): r for r in version_materials(version)}
@@ -546,6 +577,7 @@ def case_submit_whole(
             department,
             chosen_division,
             channel,
+            authorisation=authorisation,
             form_data=clean,
             query_password=_query_password(),
             status=transitions.move("submit", CaseStatus.DRAFT),  # created as submitted

@@ -15,7 +15,7 @@ from shenpi.core.errors import DomainError
 
 from .. import access, selectors, services
 from ..constants import CaseStatus, LicenceStatus
-from ..models import Case, CaseMaterial, Licence
+from ..models import Authorisation, Case, CaseMaterial, Licence
 from .shared import applicant_required, errors_to_messages
 
 MY_CASES_PAGE = 20
@@ -24,7 +24,19 @@ MY_CASES_PAGE = 20
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply_start(request, code):
-    applicant_required(request)
+    """Start an application: the applicant for themself, or an agent (代为申请) under the
+    authorisation named in `?authorisation=` — the applicant is the one who signed it."""
+    authorisation = None
+    if request.GET.get("authorisation"):
+        authorisation = by_id(
+            Authorisation.objects.select_related("applicant"),
+            request.GET.get("authorisation"),
+            agent=request.user,
+        )
+        if authorisation is None:
+            raise Http404
+    else:
+        applicant_required(request)
     item = get_object_or_404(
         Item.objects.select_related("current", "department"), code=code, current__isnull=False
     )
@@ -40,7 +52,13 @@ def apply_start(request, code):
         chosen = Division.objects.filter(code=request.POST.get("division", "")).first()
         try:
             case = services.case_create_draft(
-                actor=request.user, item=item, chosen_division=chosen, kind=kind, licence=licence
+                actor=request.user,
+                item=item,
+                chosen_division=chosen,
+                kind=kind if authorisation is None else "new",
+                licence=licence if authorisation is None else None,
+                applicant=authorisation.applicant if authorisation else None,
+                authorisation=authorisation,
             )
         except DomainError as exc:
             errors_to_messages(request, exc)
@@ -55,6 +73,7 @@ def apply_start(request, code):
             "divisions": divisions,
             "kind": kind,
             "licence": licence,
+            "authorisation": authorisation,
         },
     )
 
