@@ -6,12 +6,13 @@ def seed_everything(*, cases: bool = True):
     from shenpi.accounts.demo import seed_demo_world
     from shenpi.agency.demo import seed_demo_agency, seed_templates
     from shenpi.cases.demo import seed_demo_cases
-    from shenpi.catalog.demo import seed_demo_catalogue
+    from shenpi.catalog.demo import seed_demo_bundles, seed_demo_catalogue
     from shenpi.consult.demo import seed_demo_questions
     from shenpi.publishing.demo import seed_demo_publications
 
     accounts = seed_demo_world()
     result = accounts, seed_demo_catalogue(), seed_demo_publications()
+    seed_demo_bundles()
     if cases:
         from django.utils import timezone
 

@@ -5,7 +5,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from . import agency, cases, catalog, consult, search, stats, supervision, views
+from . import agency, bundles, cases, catalog, consult, search, stats, supervision, views
 
 app_name = "api"
 
@@ -74,6 +74,17 @@ urlpatterns = [
         "authorisations/<uuid:pk>/revoke/",
         agency.AuthorisationRevokeApi.as_view(),
         name="authorisation_revoke",
+    ),
+    path("bundles/", bundles.BundleListApi.as_view(), name="bundles"),
+    path(
+        "bundles/<str:code>/applications/",
+        bundles.BundleApplyApi.as_view(),
+        name="bundle_apply",
+    ),
+    path(
+        "bundle-applications/<uuid:pk>/",
+        bundles.BundleApplicationApi.as_view(),
+        name="bundle_application",
     ),
     path("project-templates/", agency.ProjectTemplateListApi.as_view(), name="project_templates"),
     path("projects/", agency.ProjectListApi.as_view(), name="projects"),

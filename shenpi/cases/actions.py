@@ -78,7 +78,7 @@ CASE = Table(
             "case.correction",
             services.case_request_correction,
             lambda d: {"defects": d.get("defects") or []},
-            "一次性补正通知已发出。",
+            "一次性补正通知已发出（一件事的，与其他部门的要求合并后一次告知申请人）。",
         ),
         "not_accept": Action(
             "case.not_accept",

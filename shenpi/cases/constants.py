@@ -124,3 +124,10 @@ class AuthorisationScope(models.TextChoices):
 class AuthorisationMethod(models.TextChoices):
     ONLINE = "online", _("网上签署")
     WINDOW = "window", _("窗口扫描")
+
+
+class BundleDelivery(models.TextChoices):
+    """一件事一次办: the applicant's choice of how the results reach them."""
+
+    TOGETHER = "together", _("全部办结后一并送达")
+    EACH = "each", _("办结一项送达一项")

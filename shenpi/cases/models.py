@@ -13,6 +13,7 @@ from shenpi.common.personal import mask_code
 from .constants import (
     AuthorisationMethod,
     AuthorisationScope,
+    BundleDelivery,
     CaseKind,
     CaseStatus,
     Channel,
@@ -120,6 +121,15 @@ class Case(models.Model):
     authorisation = models.ForeignKey(
         "Authorisation",
         verbose_name=_("委托书"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    # 一件事一次办: the one application this case is part of.
+    bundle_application = models.ForeignKey(
+        "BundleApplication",
+        verbose_name=_("一件事申请"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -658,3 +668,54 @@ class Authorisation(models.Model):
 
     def __str__(self):
         return f"委托书 {self.number}"
+
+
+class BundleApplication(models.Model):
+    """一件事一次办: one application for a bundle's items — one form, each material uploaded
+    once, one submission — made into one case per item, each at its own department with
+    its own clock, followed and delivered as one."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    bundle = models.ForeignKey(
+        "catalog.Bundle", verbose_name=_("一件事套餐"), on_delete=models.PROTECT, related_name="+"
+    )
+    applicant = models.ForeignKey(
+        "accounts.User", verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    delivery = models.CharField(
+        _("送达方式"),
+        max_length=10,
+        choices=BundleDelivery.choices,
+        default=BundleDelivery.TOGETHER,
+    )
+    submitted_at = models.DateTimeField(_("提交时间"))
+    correction_sent_at = models.DateTimeField(_("合并补正告知时间"), null=True, blank=True)
+    delivered_message_at = models.DateTimeField(_("全部办结告知时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("一件事申请")
+        verbose_name_plural = _("一件事申请")
+        indexes = [
+            models.Index(fields=["applicant", "-submitted_at"], name="bundle_app_by_applicant")
+        ]
+
+    def __str__(self):
+        return f"{self.bundle} {self.submitted_at:%Y-%m-%d}"
+
+
+class HeldCorrection(models.Model):
+    """A department's correction requests on a bundle's case, held until every department
+    has pre-reviewed (or the earliest five-working-day limit is reached), so that the
+    applicant gets ONE notice gathering them all (RCV-04, Art. 32(4))."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="held_correction")
+    defects = models.JSONField()
+    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    held_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("待合并的补正告知")
+        verbose_name_plural = _("待合并的补正告知")
+
+    def __str__(self):
+        return f"{self.case} held"

@@ -210,7 +210,7 @@ def items_data():
             materials=[
                 _m("食品经营许可申请书", template=0, sample=0),
                 _m("营业执照或者其他主体资格证明文件", source="library", library_type="营业执照"),
-                _m("法定代表人（负责人）身份证明", show_original=True),
+                _m("法定代表人（负责人）身份证明", show_original=True, library_type="居民身份证"),
                 _m("经营场所平面布局图和设备布局、操作流程图"),
                 _m("食品安全管理制度"),
                 _m(
@@ -273,7 +273,12 @@ def items_data():
             },
             materials=[
                 _m("个体工商户登记申请书", template=0, sample=0),
-                _m("经营者身份证明", copies_kind="original", show_original=True),
+                _m(
+                    "经营者身份证明",
+                    copies_kind="original",
+                    show_original=True,
+                    library_type="居民身份证",
+                ),
             ],
         ),
         dict(
@@ -931,3 +936,29 @@ def seed_demo_catalogue() -> int:
             )
         created += 1
     return created
+
+
+def seed_demo_bundles() -> int:
+    """开办餐馆 (一件事一次办): the business registration and the food business licence,
+    drafted by the administrator and published by Yinchuan's legal office."""
+    from shenpi.accounts.models import Division, User
+
+    from . import bundles
+    from .models import Bundle
+
+    if Bundle.objects.exists():
+        return 0
+    bundle = bundles.bundle_draft(
+        actor=User.objects.get(username="admin"),
+        code="YJS-640100-001",
+        name="开办餐馆",
+        event="在银川市开办个体餐馆：个体工商户设立登记与食品经营许可一次申请，"
+        "一张表、材料只交一次，两个部门同时办理。",
+        division=Division.objects.get(code="640100"),
+        items=[Item.objects.get(code="640104-SCJG-001"), Item.objects.get(code="640100-SCJG-001")],
+    )
+    bundles.bundle_submit(actor=User.objects.get(username="admin"), bundle=bundle)
+    bundles.bundle_review(
+        actor=User.objects.get(username="yc_fzb_legal"), bundle=bundle, approve=True
+    )
+    return 1

@@ -285,3 +285,52 @@ class Fee(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Bundle(models.Model):
+    """一件事一次办: the items a life or business event needs, applied for once — one
+    combined form (the items' fields, merged by key) and one list of materials (duplicates
+    merged) — drafted by an administrator and published after the legal office's review,
+    like an item's version."""
+
+    code = models.CharField(_("套餐编码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    event = models.TextField(_("适用情形"))
+    division = models.ForeignKey(
+        "accounts.Division", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    items = models.ManyToManyField(Item, through="BundleItem", related_name="bundles")
+    status = models.CharField(
+        _("状态"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
+    drafted_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_comment = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("一件事套餐")
+        verbose_name_plural = _("一件事套餐")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class BundleItem(models.Model):
+    bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="bundle_items")
+    item = models.ForeignKey(Item, verbose_name=_("事项"), on_delete=models.PROTECT)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("套餐事项")
+        verbose_name_plural = _("套餐事项")
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["bundle", "item"], name="bundle_item_once")]
+
+    def __str__(self):
+        return f"{self.bundle}: {self.item}"

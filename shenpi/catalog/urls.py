@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import bundle_views, views
 
 app_name = "catalog"
 
@@ -20,5 +20,7 @@ urlpatterns = [
     path("catalog/versions/<uuid:pk>/submit/", views.version_submit, name="version_submit"),
     path("catalog/versions/<uuid:pk>/review/", views.review_decide, name="review_decide"),
     path("catalog/review/", views.review_queue, name="review_queue"),
+    path("catalog/bundles/", bundle_views.bundle_manage, name="bundles"),
+    path("catalog/bundles/<int:pk>/", bundle_views.bundle_act, name="bundle_act"),
     path("catalog/review/<str:code>/abolish/", views.item_abolish, name="item_abolish"),
 ]

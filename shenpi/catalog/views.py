@@ -12,6 +12,7 @@ from shenpi.core.errors import DomainError, InvalidInput
 from shenpi.search.terms import query_terms
 
 from . import selectors, services, xlsx
+from .bundles import published_bundles
 from .constants import EDITABLE, ItemKind, ThemeGroup, VersionStatus
 from .forms import (
     AbolishForm,
@@ -73,6 +74,7 @@ def guide_list(request):
                 (label, Theme.objects.filter(group=value)) for value, label in ThemeGroup.choices
             ],
             "kinds": ItemKind.choices,
+            "bundles": published_bundles(),
         },
     )
 

@@ -31,6 +31,8 @@ ROUTES = {
             "catalog:guide_detail",
             "catalog:guide_version",
             "catalog:form_download",
+            "cases:bundle",
+            "cases:bundles",
             "cases:track",
             "cases:register",
             "cases:verify_notice",
@@ -157,6 +159,10 @@ ROUTES = {
             "stats:review_file",
             "stats:decision",
             "stats:cases_behind",
+            "catalog:bundles",
+            "catalog:bundle_act",
+            "api:bundles",
+            "api:bundle_apply",
             "agency:home",
             "agency:projects",
             "agency:project_new",
@@ -194,6 +200,8 @@ ROUTES = {
             "api:project_apply",
             "agency:revoke",
             "api:authorisation_revoke",
+            "cases:bundle_progress",
+            "api:bundle_application",
         ],
         "object",
     ),
@@ -396,6 +404,10 @@ OBJECT_ROUTES = {
         ("api:project", "get", "/api/v1/projects/{id}/"),
         ("api:project_apply", "post", "/api/v1/projects/{id}/items/{item}/apply/"),
     ],
+    "bundle_application": [
+        ("cases:bundle_progress", "get", "/my/bundles/{id}/"),
+        ("api:bundle_application", "get", "/api/v1/bundle-applications/{id}/"),
+    ],
     "authorisation": [
         ("agency:revoke", "post", "/my/authorisations/{id}/revoke/"),
         ("api:authorisation_revoke", "post", "/api/v1/authorisations/{id}/revoke/"),
@@ -450,7 +462,16 @@ def objects(demo, cases):
         code=f"{timezone.localdate().year}-640100-53-01-000009", investment="300",
         industry="其他", template=seed_templates(),
     )  # fmt: skip
+    from shenpi.catalog.models import Bundle
+    from tests.cases.test_bundles import FORM, every_material
+
+    restaurant = Bundle.objects.get(code="YJS-640100-001")
+    application = services.bundle_apply(
+        actor=demo("zhangsan"), bundle=restaurant, applicant=demo("zhangsan"), form_data=FORM,
+        uploads=every_material(restaurant), declaration=True,
+    )  # fmt: skip
     return {
+        "bundle_application": {"id": application.pk},
         "project": {"id": project.pk, "item": project.items.first().pk},
         "authorisation": {"id": authorisation.pk},
         "version": {"id": version.pk},

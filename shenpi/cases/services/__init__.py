@@ -12,6 +12,7 @@ pauses     special procedures (Art. 45), urging
 extensions the extension (Art. 42): asked, granted or refused by the approver
 hearings   the hearing's notice, request, schedule and record (Art. 46-48)
 authorisations  the 委托书: signed online or scanned at the window, revoked
+bundles    一件事一次办: one application made into one case per item
 """
 
 from ..constants import CORRECTION_DAYS, LICENCE_DAYS, RENEWAL_PENDING
@@ -33,6 +34,7 @@ from .authorisations import (
     authorisation_sign,
     authorisation_text,
 )
+from .bundles import bundle_apply, bundle_progress
 from .deadlines import cases_deadlines, cases_recompute_provisional, licences_renewal_watch
 from .decision import add_months, case_decide, case_deliver, case_window_instant, licence_render
 from .extensions import case_extend, extension_ask, extension_decide
@@ -68,6 +70,8 @@ from .review import (
 )
 
 __all__ = [
+    "bundle_apply",
+    "bundle_progress",
     "authorisation_record_scan",
     "authorisation_revoke",
     "authorisation_sign",

@@ -435,6 +435,13 @@ def _submission_check(version, form_data: dict, *, declaration: bool, missing: l
     return clean
 
 
+def check_submission(version, form_data: dict, *, declaration: bool, present: set) -> dict:
+    """`_submission_check` for an application whose materials are `present` (requirement
+    ids) but not yet written: a bundle checks each of its items before writing any."""
+    missing = _missing(version, version_materials(version), present, lenient_ok=True)
+    return _submission_check(version, form_data, declaration=declaration, missing=missing)
+
+
 def _received(case, actor, department) -> None:
     """The timeline entry of a submission (the same for both ways of submitting)."""
     by = f"，由{case.agent.display_name}受委托代为申请" if case.agent_id else ""
@@ -521,6 +528,7 @@ def case_submit_whole(
     channel: str = Channel.API,
     authorisation=None,
     project=None,
+    bundle_application=None,
 ) -> Case:
     """A whole application in one step (the one-request API of department systems and
     lower platforms): the same checks and the same records as draft → materials →
@@ -578,6 +586,7 @@ def case_submit_whole(
             chosen_division,
             channel,
             authorisation=authorisation,
+            bundle_application=bundle_application,
             form_data=clean,
             query_password=_query_password(),
             status=transitions.move("submit", CaseStatus.DRAFT),  # created as submitted

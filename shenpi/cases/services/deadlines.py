@@ -21,11 +21,13 @@ from ..constants import (
     Outcome,
 )
 from ..models import (
+    BundleApplication,
     Case,
+    HeldCorrection,
     Licence,
 )
 from .decision import add_months, licence_render
-from .intake import case_terminate, deem_accepted, deem_withdrawn
+from .intake import bundle_gather, case_terminate, deem_accepted, deem_withdrawn
 
 
 def licences_renewal_watch(today: date | None = None) -> dict:
@@ -96,7 +98,18 @@ def cases_deadlines(today: date | None = None) -> dict:
     """Deemed acceptance (RCV-04), deemed withdrawal, missed 容缺 pieces. Each case in
     its own transaction, so one failure does not hold back the others."""
     today = today or records.today()
-    report = {"deemed_accepted": 0, "deemed_withdrawn": 0, "terminated": 0}
+    report = {"deemed_accepted": 0, "deemed_withdrawn": 0, "terminated": 0, "gathered": 0}
+    # 一件事一次办: held correction requests go out as one notice on the bundle's earliest
+    # five-working-day limit at the latest (RCV-04), before anything is deemed accepted.
+    for application_id in (
+        HeldCorrection.objects.filter(case__correction_due__lte=today)
+        .values_list("case__bundle_application_id", flat=True)
+        .distinct()
+    ):
+        with transaction.atomic():
+            application = BundleApplication.objects.select_for_update().get(pk=application_id)
+            if bundle_gather(application, today, due_reached=True):
+                report["gathered"] += 1
     for case_id in Case.objects.filter(
         status=CaseStatus.RECEIVED, correction_due__lt=today
     ).values_list("pk", flat=True):

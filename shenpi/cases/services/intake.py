@@ -25,9 +25,11 @@ from ..constants import (
 )
 from ..models import (
     Bar,
+    BundleApplication,
     Case,
     CaseMaterial,
     CorrectionNotice,
+    HeldCorrection,
     Task,
 )
 from ..notices import REMEDIES
@@ -92,16 +94,30 @@ def _defects(case, defects: list[dict]) -> list[dict]:
 
 @_today_applies_first
 @transaction.atomic
-def case_request_correction(*, actor, case: Case, defects: list[dict]) -> CorrectionNotice:
+def case_request_correction(*, actor, case: Case, defects: list[dict]) -> CorrectionNotice | None:
     """RCV-04 (Art. 32(4)): ONE notice listing every defect, within 5 working days of the
     round's receipt; a later round may only name what is still wrong with the pieces the
-    first notice named."""
+    first notice named. A bundle's first round is held and gathered with the other
+    departments' into one notice (`bundle_gather`): None until it goes out."""
+    lock_bundle(case)
     case = records.lock(case)
     access.ensure_intake_staff(actor, case)
     if case.deemed_accepted and case.status == CaseStatus.PROCESSING:
         raise _deemed_refusal(case, "发出补正通知")
     transitions.check("request_correction", case.status)
     items = _defects(case, defects)
+    if case.bundle_application_id and case.correction_round == 0:
+        application = BundleApplication.objects.get(pk=case.bundle_application_id)
+        HeldCorrection.objects.update_or_create(
+            case=case, defaults={"defects": items, "actor": actor}
+        )
+        records.event(
+            case, "correction_held", "补正要求已登记，与一件事的其他部门合并一次告知",
+            actor=actor, public=False,
+        )  # fmt: skip
+        records.audit(case, "case.correction_held", actor, {"defects": items})
+        bundle_gather(application, records.today())
+        return case.corrections.filter(round=1).first()
     first = case.corrections.order_by("round").first()
     if first is not None:
         named = {d["requirement"] for d in first.defects}
@@ -112,6 +128,18 @@ def case_request_correction(*, actor, case: Case, defects: list[dict]) -> Correc
                 code="not_in_first_notice",
                 errors={"defects": ["含有第一次未告知的材料。"]},
             )
+    notice = _issue_correction(case, items, actor)
+    records.tell_applicant(
+        case,
+        "请补正材料",
+        f"需要补正：{'、'.join(d['name'] for d in items)}。补正期限 {case.supplement_due:%Y-%m-%d}。",
+    )
+    return notice
+
+
+def _issue_correction(case, items, actor) -> CorrectionNotice:
+    """The correction round on a locked case: its state, the written notice, the timeline
+    and the audit record (the applicant is told by the caller: once, for a bundle)."""
     today = records.today()
     case.correction_round += 1
     case.status = transitions.move("request_correction", case.status)
@@ -143,12 +171,60 @@ def case_request_correction(*, actor, case: Case, defects: list[dict]) -> Correc
     records.audit(
         case, "case.request_correction", actor, {"round": case.correction_round, "defects": items}
     )
-    records.tell_applicant(
-        case,
-        "请补正材料",
-        f"需要补正：{'、'.join(d['name'] for d in items)}。补正期限 {case.supplement_due:%Y-%m-%d}。",
-    )
     return notice
+
+
+def lock_bundle(case) -> None:
+    """A bundle's case: its application's row first, then the case (every service that may
+    gather the bundle's notice takes them in this order: one department at a time, the
+    last to pre-review sending it)."""
+    if case.bundle_application_id:
+        BundleApplication.objects.select_for_update().filter(pk=case.bundle_application_id).first()
+
+
+def bundle_gather(application: BundleApplication, today: date, *, due_reached=False) -> bool:
+    """RCV-04 for 一件事一次办: the departments' held correction requests go out as ONE
+    notice once every case of the bundle has been pre-reviewed (accepted, not accepted or
+    its requests held), or on the earliest five-working-day limit among them at the
+    latest (`due_reached`, or today past it: the held requests were made in time). Part
+    of the caller's transaction, which holds the application's row."""
+    if application.correction_sent_at is not None:
+        return False
+    cases = list(
+        Case.objects.select_for_update(of=("self",))
+        .filter(bundle_application=application)
+        .select_related("version", "department", "applicant")
+        .order_by("pk")
+    )
+    held = {h.case_id: h for h in HeldCorrection.objects.filter(case__in=cases)}
+    if not held:
+        return False
+    waiting = [
+        c for c in cases
+        if c.status == CaseStatus.RECEIVED and c.correction_round == 0 and c.pk not in held
+    ]  # fmt: skip
+    earliest = min(c.correction_due for c in cases if c.correction_due)
+    if waiting and not due_reached and today < earliest:
+        return False
+    lines = []
+    for case in cases:
+        if case.pk not in held:
+            continue
+        hold = held[case.pk]
+        if not transitions.allowed("request_correction", case.status):
+            continue  # withdrawn meanwhile
+        _issue_correction(case, hold.defects, hold.actor)
+        names = "、".join(f"{d['name']}（{d['note']}）" for d in hold.defects)
+        lines.append(
+            f"{case.department.name}（{case.version.name}）：{names}，请于 {case.supplement_due:%Y-%m-%d} 前补正"
+        )
+    HeldCorrection.objects.filter(case__in=cases).delete()
+    application.correction_sent_at = timezone.now()
+    application.save(update_fields=["correction_sent_at"])
+    if lines:
+        first = next(c for c in cases if c.pk in held)
+        records.tell_applicant(first, "一件事：请一次补正以下材料", "；".join(lines) + "。")
+    return True
 
 
 @_today_applies_first
@@ -227,6 +303,7 @@ def case_accept(
 ) -> Case:
     """Accept (受理). Art. 32(5): acceptance is mandatory once complete. With 容缺, the
     listed gaps are to be filled by the applicant's committed date."""
+    lock_bundle(case)
     case = records.lock(case)
     access.ensure_intake_staff(actor, case)
     if case.deemed_accepted and case.status == CaseStatus.PROCESSING:
@@ -270,7 +347,15 @@ def case_accept(
         "申请已受理",
         f"承诺办结日期 {case.promised_due:%Y-%m-%d}，法定办结日期 {case.statutory_due:%Y-%m-%d}。",
     )
+    _after_pre_review(case)
     return case
+
+
+def _after_pre_review(case) -> None:
+    """A bundle's case pre-reviewed: its held notice may now be the bundle's to send."""
+    if case.bundle_application_id:
+        application = BundleApplication.objects.get(pk=case.bundle_application_id)
+        bundle_gather(application, records.today())
 
 
 def _acceptance_notice(case, *, lenient_names=()):
@@ -301,6 +386,7 @@ def case_not_accept(
 ) -> Case:
     """RCV-01/02/07 (Art. 32, 72(7)): never without reasons; naming the competent organ
     when that is the reason. False materials bar the applicant (SAN-01, Art. 78)."""
+    lock_bundle(case)
     case = records.lock(case)
     access.ensure_intake_staff(actor, case)
     if case.deemed_accepted and case.status == CaseStatus.PROCESSING:
@@ -351,6 +437,7 @@ def case_not_accept(
     records.event(case, "not_accepted", f"不予受理：{case.reason_text}", actor=actor)
     records.audit(case, "case.not_accept", actor, {"reason": reason})
     records.tell_applicant(case, "不予受理", case.reason_text)
+    _after_pre_review(case)
     return case
 
 
@@ -433,6 +520,14 @@ def case_terminate(*, actor, case: Case, reason: str) -> Case:
 
 @transaction.atomic
 def deem_accepted(case_id, today) -> bool:
+    bundle, due = Case.objects.filter(pk=case_id).values_list(
+        "bundle_application", "correction_due"
+    ).first() or (None, None)
+    if bundle and due and due < today and HeldCorrection.objects.filter(case_id=case_id).exists():
+        # Its department asked for corrections in time and the bundle held them to send
+        # as one: they go out now, rather than the case being deemed accepted.
+        application = BundleApplication.objects.select_for_update().get(pk=bundle)
+        bundle_gather(application, today, due_reached=True)
     case = records.lock(Case(pk=case_id))
     if not transitions.allowed("deem_accept", case.status) or case.correction_due >= today:
         return False

@@ -9,6 +9,7 @@ from .applying import (  # noqa: F401
     material_upload,
     my_cases,
 )
+from .bundles import bundle_apply, bundle_list, bundle_progress  # noqa: F401
 from .case_page import (  # noqa: F401
     case_action,
     case_detail,

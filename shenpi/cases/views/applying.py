@@ -15,7 +15,7 @@ from shenpi.core.errors import DomainError
 
 from .. import access, selectors, services
 from ..constants import CaseStatus, LicenceStatus
-from ..models import Authorisation, Case, CaseMaterial, Licence
+from ..models import Authorisation, BundleApplication, Case, CaseMaterial, Licence
 from .shared import applicant_required, errors_to_messages
 
 MY_CASES_PAGE = 20
@@ -243,5 +243,11 @@ def my_cases(request):
     return render(
         request,
         "cases/my_cases.html",
-        {"page": page, "licences": Licence.objects.filter(holder=request.user)},
+        {
+            "page": page,
+            "licences": Licence.objects.filter(holder=request.user),
+            "bundle_applications": BundleApplication.objects.filter(applicant=request.user)
+            .select_related("bundle")
+            .order_by("-submitted_at")[:20],
+        },
     )

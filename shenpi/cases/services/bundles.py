@@ -1,0 +1,129 @@
+"""一件事一次办: one application for a bundle — one form, each material uploaded once, one
+submission — made into one case per item in one transaction (all or none), each at its
+own department with its own clock, through the same submission as any application."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from shenpi.audit.services import audit_record
+from shenpi.catalog.bundles import bundle_items, combined_form, merged_materials
+from shenpi.catalog.constants import VersionStatus
+from shenpi.core.errors import Conflict, InvalidInput
+
+from .. import records
+from ..constants import BundleDelivery, CaseStatus, Channel
+from ..models import BundleApplication
+from .applying import case_submit_whole, check_submission
+
+
+class _Again:
+    """One uploaded file handed to several cases: each reads it from its start."""
+
+    def __init__(self, upload):
+        self.upload = upload
+        self.name = getattr(upload, "name", "")
+        self.size = getattr(upload, "size", None)
+        self.content_type = getattr(upload, "content_type", "")
+
+    def read(self, *args):
+        self.upload.seek(0)
+        return self.upload.read(*args)
+
+
+def bundle_apply(
+    *,
+    actor,
+    bundle,
+    applicant,
+    form_data: dict,
+    uploads: dict,
+    declaration: bool,
+    delivery: str = BundleDelivery.TOGETHER,
+    channel: str = Channel.ONLINE,
+    chosen_division=None,
+) -> BundleApplication:
+    """`uploads`: merged material key → file. Everything is checked for every item before
+    anything is written, and every problem is named with its item; then one case per item
+    is submitted, all in one transaction."""
+    if bundle.status != VersionStatus.PUBLISHED:
+        raise Conflict("该一件事套餐未发布，不能申请。", code="bundle_not_published")
+    if delivery not in BundleDelivery.values:
+        raise InvalidInput("请选择送达方式。", errors={"delivery": ["送达方式无效。"]})
+    items = bundle_items(bundle)
+    materials = merged_materials(items)
+    by_item = {item.pk: {} for item in items}
+    for material in materials:
+        upload = uploads.get(material.key)
+        if upload is not None:
+            for item, requirement in material.requirements:
+                by_item[item.pk][requirement.pk] = _Again(upload)
+    fields = {f["key"] for f in combined_form(items)}
+    data = {k: v for k, v in (form_data or {}).items() if k in fields}
+    errors: dict[str, list[str]] = {}
+    for item in items:
+        try:
+            check_submission(
+                item.current, data, declaration=declaration, present=set(by_item[item.pk])
+            )
+        except InvalidInput as exc:
+            for key, messages in exc.errors.items():
+                named = (
+                    [f"{item.current.name}：{m}" for m in messages]
+                    if key == "materials"
+                    else messages
+                )
+                for message in named:
+                    if message not in errors.setdefault(key, []):
+                        errors[key].append(message)
+    if errors:
+        raise InvalidInput(
+            "一件事申请还不完整，请按提示补充后再提交。", code="incomplete", errors=errors
+        )
+    numbers = []
+    with transaction.atomic():
+        application = BundleApplication.objects.create(
+            bundle=bundle,
+            applicant=applicant,
+            delivery=delivery,
+            submitted_at=timezone.now(),
+        )
+        for item in items:
+            case = case_submit_whole(
+                actor=actor,
+                item=item,
+                applicant=applicant,
+                chosen_division=chosen_division if item.current.two_level else None,
+                uploads=by_item[item.pk],
+                declaration=declaration,
+                form_data={k: v for k, v in data.items()
+                           if k in {f["key"] for f in item.current.form_fields or []}},
+                channel=channel,
+                bundle_application=application,
+            )  # fmt: skip
+            numbers.append(case.number)
+        audit_record(
+            stream=f"bundle_application:{application.pk}",
+            action="bundle.apply",
+            actor=actor,
+            object_type="bundle_application",
+            object_id=str(application.pk),
+            detail={"bundle": bundle.code, "cases": numbers},
+        )
+    return application
+
+
+def bundle_progress(application: BundleApplication) -> dict:
+    """One view of the bundle's cases: each case, how many are decided, whether all are."""
+    cases = list(
+        application.cases.select_related("version", "department").order_by("department__code")
+    )
+    decided = [c for c in cases if c.outcome or c.status in (CaseStatus.CLOSED,)]
+    ended = [c for c in cases if c.is_terminal]
+    return {
+        "cases": cases,
+        "decided": len(decided),
+        "all_done": len({c.pk for c in decided} | {c.pk for c in ended}) == len(cases),
+        "today": records.today(),
+    }

@@ -1,0 +1,98 @@
+"""一件事一次办 for the public: apply once (one form, each material once), follow the
+bundle's cases as one."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from shenpi.catalog.bundles import (
+    bundle_items,
+    combined_form,
+    merged_materials,
+    published_bundles,
+)
+from shenpi.catalog.constants import VersionStatus
+from shenpi.catalog.models import Bundle
+from shenpi.common.lookup import by_id_or_404
+from shenpi.core.errors import DomainError
+
+from .. import services
+from ..constants import BundleDelivery
+from ..models import BundleApplication
+from .shared import applicant_required
+
+
+def bundle_list(request):
+    return render(request, "cases/bundle_list.html", {"bundles": published_bundles()})
+
+
+def bundle_page(request, code, *, errors=None, typed=None, status=200):
+    bundle = get_object_or_404(Bundle, code=code, status=VersionStatus.PUBLISHED)
+    items = bundle_items(bundle)
+    return render(
+        request,
+        "cases/bundle.html",
+        {
+            "bundle": bundle,
+            "items": items,
+            "fields": combined_form(items),
+            "materials": merged_materials(items),
+            "deliveries": BundleDelivery.choices,
+            "errors": errors or {},
+            "material_errors": (errors or {}).get("materials", []),
+            "typed": typed or {},
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def bundle_apply(request, code):
+    """The bundle's guide; signed in, its one application."""
+    if request.method == "GET":
+        return bundle_page(request, code)
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next=/bundles/{code}/")
+    applicant_required(request)
+    bundle = get_object_or_404(Bundle, code=code, status=VersionStatus.PUBLISHED)
+    items = bundle_items(bundle)
+    typed = {f["key"]: request.POST.get(f"field_{f['key']}", "") for f in combined_form(items)}
+    uploads = {
+        m.key: request.FILES[f"material_{n}"]
+        for n, m in enumerate(merged_materials(items))
+        if f"material_{n}" in request.FILES
+    }
+    try:
+        application = services.bundle_apply(
+            actor=request.user,
+            bundle=bundle,
+            applicant=request.user,
+            form_data=typed,
+            uploads=uploads,
+            declaration=bool(request.POST.get("declaration")),
+            delivery=request.POST.get("delivery", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        typed = {**typed, "delivery": request.POST.get("delivery", "")}
+        return bundle_page(request, code, errors=exc.errors, typed=typed, status=400)
+    messages.success(
+        request,
+        f"已提交“{bundle.name}”，{application.cases.count()} 个事项由各部门同时办理。",
+    )
+    return redirect("cases:bundle_progress", pk=application.pk)
+
+
+@login_required
+def bundle_progress(request, pk):
+    """One application, one progress view: the bundle's cases side by side."""
+    application = by_id_or_404(BundleApplication.objects.select_related("bundle"), pk)
+    if application.applicant_id != request.user.pk:
+        raise Http404
+    return render(
+        request,
+        "cases/bundle_progress.html",
+        {"application": application, **services.bundle_progress(application)},
+    )
