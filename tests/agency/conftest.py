@@ -7,6 +7,7 @@ from shenpi.cases import services
 from shenpi.cases.constants import AuthorisationScope
 from shenpi.cases.models import Task
 from shenpi.catalog.models import Item
+from shenpi.core.flow import parse_flow
 from tests.cases.conftest import FOOD_FORM, pdf_upload
 
 
@@ -43,7 +44,8 @@ def fill(actor, case, form=FOOD_FORM):
 
 
 def grant(case, official, head):
-    """Accept and take the case through its steps to a grant (single-department flows)."""
+    """Accept and take the case through its steps to a grant (single-department flows; a
+    verification step is checked by the head as the second person)."""
     case = services.case_accept(actor=official, case=case)
     for _ in range(10):
         open_tasks = list(Task.objects.filter(case=case, status__in=["open", "claimed"]))
@@ -52,6 +54,9 @@ def grant(case, official, head):
         for task in open_tasks:
             if task.step_key == "decision":
                 return services.case_decide(actor=head, case=case, outcome="granted")
+            if parse_flow(case.version.flow).step(task.step_key).verification:
+                services.task_claim(actor=official, task=task)
+                services.task_verify(actor=head, task=task)
             services.task_complete(
                 actor=head if task.role == "head" else official, task=task, opinion="同意"
             )

@@ -244,3 +244,21 @@ def test_one_request_over_the_api_with_an_idempotency_key(client, demo, restaura
         {"form": json.dumps(FORM), "declaration": "true"}, **token,
     )  # fmt: skip
     assert missing.status_code == 400 and "食品经营许可证核发" in missing.content.decode()
+
+
+@pytest.mark.parametrize("delivery,told", [("together", 1), ("each", 0)])
+def test_the_applicant_who_chose_together_is_told_once_when_all_are_decided(
+    demo, restaurant, delivery, told
+):
+    from tests.agency.conftest import grant
+
+    application = apply(demo, restaurant, delivery=delivery)
+    business, food = _cases(application)
+    services.case_not_accept(
+        actor=demo("xq_scjg_off1"), case=business, reason="other", text="经营场所不在本辖区"
+    )
+    assert not Message.objects.filter(title__contains="已全部办结").exists()
+    grant(food, demo("yc_scjg_off1"), demo("yc_scjg_head"))
+    assert (
+        Message.objects.filter(user=demo("zhangsan"), title__contains="已全部办结").count() == told
+    )

@@ -127,3 +127,25 @@ def bundle_progress(application: BundleApplication) -> dict:
         "all_done": len({c.pk for c in decided} | {c.pk for c in ended}) == len(cases),
         "today": records.today(),
     }
+
+
+def bundle_after_decision(case) -> None:
+    """The bundle's last case decided: the applicant who chose to receive the results
+    together is told, once, that all are ready. (Each department still delivers its own
+    result within its limit — TL-04, Art. 44 — so nothing is held back.)"""
+    application = BundleApplication.objects.select_for_update().get(pk=case.bundle_application_id)
+    if application.delivered_message_at is not None:
+        return
+    progress = bundle_progress(application)
+    if not progress["all_done"]:
+        return
+    application.delivered_message_at = timezone.now()
+    application.save(update_fields=["delivered_message_at"])
+    if application.delivery == BundleDelivery.TOGETHER:
+        lines = "；".join(
+            f"{c.version.name}：{c.get_outcome_display() or c.get_status_display()}"
+            for c in progress["cases"]
+        )
+        records.tell_applicant(
+            case, f"“{application.bundle.name}”已全部办结", f"{lines}。可一并领取结果。"
+        )

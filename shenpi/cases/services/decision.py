@@ -36,6 +36,7 @@ from ..models import (
 )
 from ..notices import REMEDIES
 from .applying import case_submit
+from .bundles import bundle_after_decision
 from .hearings import hearing_blocks_decision
 from .intake import case_accept
 
@@ -227,6 +228,8 @@ def case_decide(*, actor, case: Case, outcome: str, reasons: str = "") -> Case:
         "已作出决定",
         Outcome(outcome).label + ("" if outcome == Outcome.GRANTED else f"：{case.reason_text}"),
     )
+    if case.bundle_application_id:
+        bundle_after_decision(case)
     return case
 
 
