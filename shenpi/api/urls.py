@@ -77,6 +77,17 @@ urlpatterns = [
     ),
     path("bundles/", bundles.BundleListApi.as_view(), name="bundles"),
     path(
+        "cases/<uuid:pk>/commitment/",
+        cases.CaseCommitmentApi.as_view(),
+        name="case_commitment",
+    ),
+    path("post-checks/", cases.PostCheckListApi.as_view(), name="post_checks"),
+    path(
+        "post-checks/<uuid:pk>/result/",
+        cases.PostCheckResultApi.as_view(),
+        name="post_check_result",
+    ),
+    path(
         "bundles/<str:code>/applications/",
         bundles.BundleApplyApi.as_view(),
         name="bundle_apply",

@@ -131,3 +131,9 @@ class BundleDelivery(models.TextChoices):
 
     TOGETHER = "together", _("全部办结后一并送达")
     EACH = "each", _("办结一项送达一项")
+
+
+class PostCheckStatus(models.TextChoices):
+    OPEN = "open", _("待核查")
+    PASSED = "passed", _("核查属实")
+    FAILED = "failed", _("承诺不实")

@@ -23,6 +23,7 @@ from .constants import (
     NotAcceptedReason,
     NoticeKind,
     Outcome,
+    PostCheckStatus,
     TaskStatus,
 )
 
@@ -175,6 +176,10 @@ class Case(models.Model):
     extension_days = models.PositiveSmallIntegerField(_("延长的工作日"), default=0)
     lenient_due = models.DateField(_("容缺补交期限"), null=True, blank=True)
     lenient_commitment = models.TextField(_("容缺承诺"), blank=True)
+    # 告知承诺: the commitment the applicant signed (its full text and hash), if any.
+    commitment_at = models.DateTimeField(_("告知承诺签署时间"), null=True, blank=True)
+    commitment_text = models.TextField(_("告知承诺书"), blank=True)
+    commitment_sha256 = models.CharField(_("承诺书摘要"), max_length=64, blank=True)
     originals_due = models.DateField(_("核验原件期限"), null=True, blank=True)
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
     licence_due = models.DateField(_("证照送达期限"), null=True, blank=True)
@@ -252,6 +257,15 @@ class Case(models.Model):
 
     def __str__(self):
         return self.number or f"草稿 {self.pk}"
+
+    @property
+    def promised_limit(self) -> int:
+        """The promised working days: the version's shorter limit when applied for on the
+        applicant's commitment (告知承诺)."""
+        version = self.version
+        if self.commitment_at and version.commitment_allowed and version.commitment_days:
+            return version.commitment_days
+        return version.promised_days
 
     @property
     def is_terminal(self) -> bool:
@@ -719,3 +733,34 @@ class HeldCorrection(models.Model):
 
     def __str__(self):
         return f"{self.case} held"
+
+
+class PostCheck(models.Model):
+    """告知承诺's post-check: a licence granted on the applicant's commitment is checked
+    by the item's department within the item's working days; a false commitment revokes it
+    (Art. 69) and stays on the applicant's credit record."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="post_check")
+    department = models.ForeignKey(
+        "accounts.Department", on_delete=models.PROTECT, related_name="+"
+    )
+    division = models.ForeignKey("accounts.Division", on_delete=models.PROTECT, related_name="+")
+    due = models.DateField(_("核查期限"))
+    status = models.CharField(
+        _("结果"), max_length=10, choices=PostCheckStatus.choices, default=PostCheckStatus.OPEN
+    )
+    findings = models.TextField(_("核查情况"), blank=True)
+    checked_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("事后核查")
+        verbose_name_plural = _("事后核查")
+        indexes = [models.Index(fields=["status", "due"], name="post_check_open")]
+
+    def __str__(self):
+        return f"{self.case} 核查"

@@ -128,7 +128,7 @@ def intake_desk(user, *, case_page=None, task_page=None) -> dict:
         light = ""
         if due and case.status in (CaseStatus.RECEIVED, CaseStatus.PROCESSING):
             start = timezone.localtime(case.round_received_at if received else case.accepted_at)
-            limit = CORRECTION_DAYS if received else case.version.promised_days
+            limit = CORRECTION_DAYS if received else case.promised_limit
             light = clock.light(cal, today=today, start=start.date(), due=due, limit=limit)
         rows.append((case, due, light))
     roles = ["head", "official"] if user.has_role(Role.HEAD) else ["official"]
@@ -309,7 +309,14 @@ def due_rows(case) -> list[tuple]:
                 "期限自受理次日起按工作日计算，法定节假日不计（第八十二条）",
             )
         )
-        rows.append(("承诺期限", case.promised_due, f"承诺 {case.version.promised_days} 个工作日"))
+        rows.append(
+            (
+                "承诺期限",
+                case.promised_due,
+                f"承诺 {case.promised_limit} 个工作日"
+                + ("（告知承诺）" if case.commitment_at else ""),
+            )
+        )
         rows.append(
             (
                 "法定期限",

@@ -189,6 +189,11 @@ def items_data():
                 extension_days=10,
                 special_procedures="现场核查整改期间",
                 lenient_acceptance=True,
+                commitment_allowed=True,
+                commitment_conditions="经营场所远离污染源，布局符合食品安全要求\n"
+                "具有与经营的食品品种、数量相适应的设备设施",
+                commitment_days=5,
+                post_check_days=20,
                 safety_item=True,
                 licence_type="licence",
                 licence_name="食品经营许可证",

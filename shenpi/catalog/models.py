@@ -128,6 +128,20 @@ class ItemVersion(models.Model):
     safety_item = models.BooleanField(_("直接关系公共安全、人身健康、生命财产安全"), default=False)
     in_person = models.BooleanField(_("须本人到场申请"), default=False)
     lenient_acceptance = models.BooleanField(_("允许容缺受理"), default=False)
+    # 告知承诺: the applicant's written commitment stands in for proof of the named
+    # conditions; decided within the shorter limit, checked afterwards.
+    commitment_allowed = models.BooleanField(_("允许告知承诺"), default=False)
+    commitment_conditions = models.TextField(
+        _("可承诺的条件"),
+        blank=True,
+        help_text=_("申请人以书面承诺代替证明的条件，每行一项（承诺书全文将列明）"),
+    )
+    commitment_days = models.PositiveSmallIntegerField(
+        _("告知承诺办理时限（工作日）"), null=True, blank=True
+    )
+    post_check_days = models.PositiveSmallIntegerField(
+        _("事后核查期限（决定后工作日）"), null=True, blank=True
+    )
     inspection = models.BooleanField(_("涉及检验、检测、检疫"), default=False)
     grants_public = models.BooleanField(
         _("许可决定公开"),

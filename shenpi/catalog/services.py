@@ -47,6 +47,10 @@ VERSION_FIELDS = [
     "safety_item",
     "in_person",
     "lenient_acceptance",
+    "commitment_allowed",
+    "commitment_conditions",
+    "commitment_days",
+    "post_check_days",
     "inspection",
     "grants_public",
     "licence_type",
@@ -236,6 +240,16 @@ def validate_version(version: ItemVersion, materials: list[dict], fees: list[dic
             errors.setdefault("flow", []).append(
                 f"流程中的部门不存在：{'、'.join(sorted(missing))}。"
             )
+    if version.commitment_allowed:
+        # 告知承诺: the conditions committed to, the shorter limit and the post-check.
+        if not (version.commitment_conditions or "").strip():
+            errors.setdefault("commitment_conditions", []).append("请列明可以承诺的条件。")
+        if not version.commitment_days or version.commitment_days > (version.promised_days or 0):
+            errors.setdefault("commitment_days", []).append(
+                "告知承诺时限须填写，且不长于承诺时限。"
+            )
+        if not version.post_check_days:
+            errors.setdefault("post_check_days", []).append("请填写事后核查期限。")
     problems = validate_form_fields(version.form_fields)
     if problems:
         errors["form_fields"] = problems

@@ -97,6 +97,7 @@ HOMES = {
             NavItem("待办事项", "/desk/intake/", "按期限排序的预审与受理"),
             NavItem("事项维护", "/catalog/manage/", "起草事项新版本，提交法制审核"),
             NavItem("在线答疑", "/desk/questions/", "本部门待答复的咨询，按答复期限排列"),
+            NavItem("告知承诺核查", "/desk/post-checks/", "按承诺准予许可的件：按期核查，记录结果"),
             NavItem("信息发布", "/publishing/", "新闻、通知、政策，经负责人审核后发布"),
             NavItem("纠错与责任认定", "/supervision/findings/", "涉及本人的认定，可以陈述意见"),
             NavItem("转办投诉", "/supervision/complaints/", "监察机构转来的投诉，按期答复"),
@@ -126,6 +127,9 @@ HOMES = {
             NavItem("信息发布审核", "/publishing/", "本部门起草的信息，审核后才公开"),
             NavItem("事项维护", "/catalog/manage/", ""),
             NavItem("督办答复", "/supervision/orders/", ""),
+            NavItem(
+                "告知承诺核查", "/desk/post-checks/", "核查结果；承诺不实的撤销许可（第六十九条）"
+            ),
             NavItem("在线答疑", "/desk/questions/", "本部门的咨询；不满意的答复须复核"),
             NavItem("转办投诉", "/supervision/complaints/", "监察机构转来的投诉，按期答复"),
             NavItem(
@@ -184,6 +188,7 @@ HOMES = {
             NavItem("投诉举报", "/supervision/complaints/", ""),
             NavItem("绩效评估", "/supervision/evaluation/", ""),
             NavItem("代理项目", "/agency/projects/", "投资项目的进度；超过计划日期的亮灯"),
+            NavItem("告知承诺核查", "/desk/post-checks/", "待核查与逾期未核查的告知承诺件"),
             NavItem("审计日志", "/supervision/audit/", "谁、何时、从何处、做了什么；校验哈希链"),
             NavItem("信息时效", "/desk/currency/", "各部门久未复核的指南、待复核的问答与表格"),
             NavItem("质量管理评审", "/desk/reviews/", "每月评审报告（PDF），可重新生成以往月份"),

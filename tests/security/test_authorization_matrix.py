@@ -161,6 +161,9 @@ ROUTES = {
             "stats:cases_behind",
             "catalog:bundles",
             "catalog:bundle_act",
+            "cases:post_checks",
+            "api:post_checks",
+            "cases:credit",
             "api:bundles",
             "api:bundle_apply",
             "agency:home",
@@ -188,6 +191,9 @@ ROUTES = {
             # the approver's queue (tests/cases/test_extensions.py)
             "cases:extension_decide",
             "api:extension_decision",
+            # a post-check, scoped like its case (tests/cases/test_commitments.py)
+            "cases:post_check_record",
+            "api:post_check_result",
         ],
         "case_child",
     ),
@@ -210,6 +216,8 @@ ROUTES = {
 CASE_ROUTES = [
     ("cases:detail", "get", "/cases/{pk}/"),
     ("cases:edit", "get", "/cases/{pk}/edit/"),
+    ("cases:commit", "post", "/cases/{pk}/commitment/"),
+    ("api:case_commitment", "post", "/api/v1/cases/{pk}/commitment/"),
     ("cases:upload", "post", "/cases/{pk}/upload/"),
     ("cases:from_licence", "post", "/cases/{pk}/from-licence/"),
     ("cases:from_library", "post", "/cases/{pk}/from-library/"),

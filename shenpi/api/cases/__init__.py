@@ -14,6 +14,11 @@ from .applying import (  # noqa: F401
     SubmitIn,
     SubmittedOut,
 )
+from .commitments import (  # noqa: F401
+    CaseCommitmentApi,
+    PostCheckListApi,
+    PostCheckResultApi,
+)
 from .extensions import (  # noqa: F401
     ExtensionDecisionApi,
     ExtensionQueueApi,

@@ -13,6 +13,7 @@ extensions the extension (Art. 42): asked, granted or refused by the approver
 hearings   the hearing's notice, request, schedule and record (Art. 46-48)
 authorisations  the 委托书: signed online or scanned at the window, revoked
 bundles    一件事一次办: one application made into one case per item
+commitments  告知承诺: the signed commitment, the shorter limit, the post-check
 """
 
 from ..constants import CORRECTION_DAYS, LICENCE_DAYS, RENEWAL_PENDING
@@ -35,6 +36,14 @@ from .authorisations import (
     authorisation_text,
 )
 from .bundles import bundle_apply, bundle_progress
+from .commitments import (
+    case_commit,
+    commitment_text,
+    credit_record,
+    post_check_light,
+    post_check_record,
+    post_checks_visible_to,
+)
 from .deadlines import cases_deadlines, cases_recompute_provisional, licences_renewal_watch
 from .decision import add_months, case_decide, case_deliver, case_window_instant, licence_render
 from .extensions import case_extend, extension_ask, extension_decide
@@ -70,6 +79,12 @@ from .review import (
 )
 
 __all__ = [
+    "case_commit",
+    "commitment_text",
+    "credit_record",
+    "post_check_light",
+    "post_check_record",
+    "post_checks_visible_to",
     "bundle_apply",
     "bundle_progress",
     "authorisation_record_scan",

@@ -161,7 +161,7 @@ def cases_recompute_provisional() -> list[dict]:
             case = records.lock(case)
             start = records.local_date(case.accepted_at)
             shift_days = case.suspended_days + case.extension_days
-            promised = 1 if case.version.kind == ItemKind.INSTANT else case.version.promised_days
+            promised = 1 if case.version.kind == ItemKind.INSTANT else case.promised_limit
             statutory_due = clock.add_working_days(
                 cal, start, case.version.statutory_days + shift_days
             )

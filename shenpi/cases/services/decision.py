@@ -37,6 +37,7 @@ from ..models import (
 from ..notices import REMEDIES
 from .applying import case_submit
 from .bundles import bundle_after_decision
+from .commitments import post_check_open
 from .hearings import hearing_blocks_decision
 from .intake import case_accept
 
@@ -228,6 +229,8 @@ def case_decide(*, actor, case: Case, outcome: str, reasons: str = "") -> Case:
         "已作出决定",
         Outcome(outcome).label + ("" if outcome == Outcome.GRANTED else f"：{case.reason_text}"),
     )
+    if outcome == Outcome.GRANTED and case.commitment_at:
+        post_check_open(case)
     if case.bundle_application_id:
         bundle_after_decision(case)
     return case

@@ -276,7 +276,7 @@ def _start_clock(case, accepted_at, *, deemed: bool) -> None:
     cal = calendar()
     start = records.local_date(accepted_at)
     version = case.version
-    promised = 1 if version.kind == ItemKind.INSTANT else version.promised_days
+    promised = 1 if version.kind == ItemKind.INSTANT else case.promised_limit
     case.accepted_at = accepted_at
     case.deemed_accepted = deemed
     # TL-01/TL-02 (Art. 42): statutory and promised working days from acceptance.

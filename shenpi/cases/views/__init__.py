@@ -2,6 +2,7 @@
 
 from .applying import (  # noqa: F401
     apply_start,
+    case_commit,
     case_edit,
     material_from_licence,
     material_remove,
@@ -30,6 +31,7 @@ from .extensions import (  # noqa: F401
     extension_decide,
     extension_queue,
 )
+from .post_checks import credit_record, post_check_record, post_checks  # noqa: F401
 from .public import (  # noqa: F401
     register,
     track,

@@ -97,6 +97,9 @@ def _edit_context(case):
             library.append(m)
     return {
         "case": case,
+        "commitment_text": services.commitment_text(case.version, case.applicant_name)
+        if case.version.commitment_allowed
+        else "",
         "rows": rows,
         "fields": case.version.form_fields,
         "licences": licences,
@@ -251,3 +254,25 @@ def my_cases(request):
             .order_by("-submitted_at")[:20],
         },
     )
+
+
+@login_required
+@require_POST
+def case_commit(request, pk):
+    """告知承诺: sign the commitment on the draft, or take it back."""
+    case = selectors.case_for_user(request.user, pk, request)
+    try:
+        services.case_commit(
+            actor=request.user,
+            case=case,
+            confirmed=bool(request.POST.get("confirmed")),
+            withdraw=bool(request.POST.get("withdraw")),
+        )
+    except DomainError as exc:
+        errors_to_messages(request, exc)
+    else:
+        messages.success(
+            request,
+            "已撤回告知承诺。" if request.POST.get("withdraw") else "已签署告知承诺书。",
+        )
+    return redirect("cases:edit", pk=case.pk)
