@@ -703,6 +703,9 @@ class BundleApplication(models.Model):
         default=BundleDelivery.TOGETHER,
     )
     submitted_at = models.DateTimeField(_("提交时间"))
+    # The page's one-time token: a double click or a retry of the same form is answered
+    # with the application it made, not a second one.
+    submission_key = models.CharField(max_length=64, blank=True)
     correction_sent_at = models.DateTimeField(_("合并补正告知时间"), null=True, blank=True)
     delivered_message_at = models.DateTimeField(_("全部办结告知时间"), null=True, blank=True)
 

@@ -262,3 +262,25 @@ def test_the_applicant_who_chose_together_is_told_once_when_all_are_decided(
     assert (
         Message.objects.filter(user=demo("zhangsan"), title__contains="已全部办结").count() == told
     )
+
+
+def test_a_double_click_on_the_page_makes_one_application(client, demo, restaurant):
+    client.force_login(demo("zhangsan"))
+    page = client.get(f"/bundles/{restaurant.code}/").content.decode()
+    import re
+
+    key = re.search(r'name="submission_key" value="([0-9a-f]{32})"', page).group(1)
+    materials = bundles.merged_materials(bundles.bundle_items(restaurant))
+
+    def post():
+        data = {f"field_{k}": v for k, v in FORM.items()}
+        data.update(declaration="1", delivery="together", submission_key=key)
+        data.update({f"material_{n}": pdf_upload(f"{m.name}.pdf") for n, m in enumerate(materials)})
+        return client.post(f"/bundles/{restaurant.code}/", data)
+
+    first, second = post(), post()
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert BundleApplication.objects.filter(applicant=demo("zhangsan")).count() == 1
+    assert client.get("/my/bundles/not-a-uuid/").status_code == 404
+    assert client.get("/bundles/NO-SUCH/").status_code == 404

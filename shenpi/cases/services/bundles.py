@@ -43,10 +43,18 @@ def bundle_apply(
     delivery: str = BundleDelivery.TOGETHER,
     channel: str = Channel.ONLINE,
     chosen_division=None,
+    submission_key: str = "",
 ) -> BundleApplication:
     """`uploads`: merged material key → file. Everything is checked for every item before
     anything is written, and every problem is named with its item; then one case per item
     is submitted, all in one transaction."""
+    submission_key = (submission_key or "")[:64]
+    if submission_key:
+        made = BundleApplication.objects.filter(
+            applicant=applicant, submission_key=submission_key
+        ).first()
+        if made is not None:
+            return made  # the same form again: a double click or a retry
     if bundle.status != VersionStatus.PUBLISHED:
         raise Conflict("该一件事套餐未发布，不能申请。", code="bundle_not_published")
     if delivery not in BundleDelivery.values:
@@ -88,6 +96,7 @@ def bundle_apply(
             applicant=applicant,
             delivery=delivery,
             submitted_at=timezone.now(),
+            submission_key=submission_key,
         )
         for item in items:
             case = case_submit_whole(

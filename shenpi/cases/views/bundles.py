@@ -1,6 +1,8 @@
 """一件事一次办 for the public: apply once (one form, each material once), follow the
 bundle's cases as one."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -43,6 +45,8 @@ def bundle_page(request, code, *, errors=None, typed=None, status=200):
             "errors": errors or {},
             "material_errors": (errors or {}).get("materials", []),
             "typed": typed or {},
+            # Kept across a refused attempt: nothing was made under it.
+            "submission_key": (typed or {}).get("submission_key") or uuid.uuid4().hex,
         },
         status=status,
     )
@@ -73,10 +77,15 @@ def bundle_apply(request, code):
             uploads=uploads,
             declaration=bool(request.POST.get("declaration")),
             delivery=request.POST.get("delivery", ""),
+            submission_key=request.POST.get("submission_key", ""),
         )
     except DomainError as exc:
         messages.error(request, exc.message)
-        typed = {**typed, "delivery": request.POST.get("delivery", "")}
+        typed = {
+            **typed,
+            "delivery": request.POST.get("delivery", ""),
+            "submission_key": request.POST.get("submission_key", "")[:64],
+        }
         return bundle_page(request, code, errors=exc.errors, typed=typed, status=400)
     messages.success(
         request,
