@@ -284,3 +284,28 @@ def test_a_double_click_on_the_page_makes_one_application(client, demo, restaura
     assert BundleApplication.objects.filter(applicant=demo("zhangsan")).count() == 1
     assert client.get("/my/bundles/not-a-uuid/").status_code == 404
     assert client.get("/bundles/NO-SUCH/").status_code == 404
+
+
+def test_one_window_takes_in_the_whole_bundle_for_a_walk_in(client, demo, restaurant):
+    """RCV-08 (Art. 26): the Xingqing window takes the bundle, the Yinchuan food licence
+    included; a clerk of a department outside the bundle, or a citizen for another, may not."""
+    clerk = demo("clerk_xq_scjg")
+    application = services.bundle_apply(
+        actor=clerk, bundle=restaurant, applicant=demo("lisi"), form_data=FORM,
+        uploads=every_material(restaurant), declaration=True, channel="window",
+    )  # fmt: skip
+    assert {c.channel for c in application.cases.all()} == {"window"}
+    assert {c.department.code for c in application.cases.all()} == {"xq-scjg", "yc-scjg"}
+    for outsider in ("clerk_nx_scjg", "zhangsan"):
+        with pytest.raises(Exception) as caught:
+            services.bundle_apply(
+                actor=demo(outsider), bundle=restaurant, applicant=demo("lisi"), form_data=FORM,
+                uploads=every_material(restaurant), declaration=True, channel="window",
+            )  # fmt: skip
+        assert getattr(caught.value, "code", "") == "not_on_behalf"
+    # The page: the clerk finds the walk-in on the window page and opens the bundle for them.
+    client.force_login(clerk)
+    window = client.get("/window/?code=640102198512150023").content.decode()
+    assert "/bundles/YJS-640100-001/?code=640102198512150023" in window
+    page = client.get("/bundles/YJS-640100-001/?code=640102198512150023").content.decode()
+    assert "窗口收件（一件事一次受理）" in page and "李四" in page

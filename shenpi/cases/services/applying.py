@@ -108,12 +108,15 @@ def _check_bar(applicant: User, item: Item) -> None:
         )
 
 
-def _ensure_may_apply_for(actor, applicant, department, item, authorisation, project) -> None:
+def _ensure_may_apply_for(
+    actor, applicant, department, item, authorisation, project, bundle_application=None
+) -> None:
     """Applicants apply for themselves; a clerk of the department's window, or an agent
     under a live authorisation from this applicant covering the item (cases.authorisations),
     or the department's (or lower platform's) system client for them (CONTRACTS.md). The
     window of a two-level item's upper organ takes walk-ins for the city or county the
-    clerk picks with the applicant (Art. 35)."""
+    clerk picks with the applicant (Art. 35); a window of any of a bundle's departments
+    takes the whole bundle."""
     if access.is_client(actor):
         client = actor.client
         if client.allows("case.submit") and (
@@ -132,6 +135,15 @@ def _ensure_may_apply_for(actor, applicant, department, item, authorisation, pro
         authorisation = fresh.get(pk=authorisation.pk)
     if authorisation is None and access.is_clerk_for(actor, department):
         return
+    if (
+        authorisation is None
+        and bundle_application is not None
+        and any(
+            access.is_clerk_for(actor, other.department)
+            for other in bundle_application.bundle.items.select_related("department")
+        )
+    ):
+        return  # RCV-08 (Art. 26): a bundle is taken in at one window, for all its items
     if (
         authorisation is None
         and department.pk != item.department_id
@@ -548,7 +560,9 @@ def case_submit_whole(
         raise Conflict("该事项已废止或尚未发布，不能申请。", code="item_not_in_force")
     _check_bar(applicant, item)  # SAN-01/02
     department = competent_department(version, item, chosen_division)
-    _ensure_may_apply_for(actor, applicant, department, item, authorisation, project)
+    _ensure_may_apply_for(
+        actor, applicant, department, item, authorisation, project, bundle_application
+    )
     # Art. 31: only materials on the item's published list, each a whole file of an
     # accepted type, within the per-file and per-case limits.
     requirements = {str(r.pk): r for r in version_materials(version)}

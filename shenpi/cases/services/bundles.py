@@ -10,9 +10,9 @@ from django.utils import timezone
 from shenpi.audit.services import audit_record
 from shenpi.catalog.bundles import bundle_items, combined_form, merged_materials
 from shenpi.catalog.constants import VersionStatus
-from shenpi.core.errors import Conflict, InvalidInput
+from shenpi.core.errors import Conflict, InvalidInput, NotAllowed
 
-from .. import records
+from .. import access, records
 from ..constants import BundleDelivery, CaseStatus, Channel
 from ..models import BundleApplication
 from .applying import case_submit_whole, check_submission
@@ -60,6 +60,10 @@ def bundle_apply(
     if delivery not in BundleDelivery.values:
         raise InvalidInput("请选择送达方式。", errors={"delivery": ["送达方式无效。"]})
     items = bundle_items(bundle)
+    if actor.pk != applicant.pk and not any(
+        access.is_clerk_for(actor, i.department) for i in items
+    ):
+        raise NotAllowed("您不能代他人申请该一件事。", code="not_on_behalf")
     materials = merged_materials(items)
     by_item = {item.pk: {} for item in items}
     for material in materials:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from shenpi.accounts.constants import Role
 from shenpi.accounts.models import Division, User
+from shenpi.catalog.bundles import published_bundles
 from shenpi.catalog.models import Item
 from shenpi.common import personal
 from shenpi.common.lookup import by_id_or_404
@@ -103,5 +104,9 @@ def window(request):
             "code": code,
             "department": department,
             "divisions": sorted(divisions.values(), key=lambda d: d.path),
+            # The bundles that include one of this window's department's items.
+            "bundles": published_bundles()
+            .filter(bundle_items__item__department=department)
+            .distinct(),
         },
     )
