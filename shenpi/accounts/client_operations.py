@@ -57,7 +57,7 @@ OPERATIONS: dict[str, ClientAction | None] = {
     "authorisation.act": None,  # 委托书 and 代理项目: people only, never a system
     "project.act": None,
     "bundle.apply": None,
-    "case.commitment": None,  # the applicant's own signature
+    "commitment.sign": None,  # the applicant's own signature
     "post_check.act": None,  # the public's own application; department systems use submit_whole
     "case.rate": None,
     "complaint.act": None,

@@ -4,6 +4,7 @@ Thin: each parses, calls one service or selector (the same as the API's), render
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.contrib import messages
@@ -88,8 +89,6 @@ def authorisation_input(request, applicant) -> dict:
 
 
 def _is_uuid(value) -> bool:
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:

@@ -35,7 +35,7 @@ class CaseCommitmentApi(APIView):
     )
     @idempotent
     def post(self, request, pk):
-        ensure_client_may(request.user, "case.commitment")
+        ensure_client_may(request.user, "commitment.sign")
         body = CommitmentIn(data=request.data)
         body.is_valid(raise_exception=True)
         case = services.case_commit(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from shenpi.audit.services import audit_record
+from shenpi.audit.services import audit_records
 from shenpi.catalog.bundles import bundle_items, combined_form, merged_materials
 from shenpi.catalog.constants import VersionStatus
 from shenpi.core.errors import Conflict, InvalidInput, NotAllowed
@@ -116,13 +116,15 @@ def bundle_apply(
                 bundle_application=application,
             )  # fmt: skip
             numbers.append(case.number)
-        audit_record(
+        # The application's own stream, new with it (one insert, no lock to take).
+        audit_records(
             stream=f"bundle_application:{application.pk}",
-            action="bundle.apply",
+            new_stream=True,
+            division=bundle.division_id,
+            entries=[("bundle.apply", {"bundle": bundle.code, "cases": numbers})],
             actor=actor,
             object_type="bundle_application",
             object_id=str(application.pk),
-            detail={"bundle": bundle.code, "cases": numbers},
         )
     return application
 
