@@ -308,8 +308,245 @@ def faqs(request):
     return HttpResponse(body, content_type="application/json")
 
 
+_bundle: dict = {}
+
+
+def _bundle_rows(code):
+    """The bundle's items as the floor writes them: (item, version, department, division)
+    and, for each, its requirements with the merged upload that supplies each."""
+    if code not in _bundle:
+        with connection.cursor() as c:
+            c.execute(
+                "SELECT b.id, b.division_id, i.id, v.id, d.id, d.division_id, v.form_fields "
+                "FROM catalog_bundle b JOIN catalog_bundleitem bi ON bi.bundle_id = b.id "
+                "JOIN catalog_item i ON i.id = bi.item_id "
+                "JOIN catalog_itemversion v ON v.id = i.current_id "
+                "JOIN accounts_department d ON d.id = i.department_id "
+                "WHERE b.code = %s AND b.status = 'published' ORDER BY bi.order, bi.id",
+                [code],
+            )
+            rows = c.fetchall()
+            bundle_id, bundle_division = rows[0][:2]
+            items, keys = [], []
+            for _b, _d, item_id, version_id, dep, division, fields in rows:
+                c.execute(
+                    "SELECT id, name, library_type FROM catalog_materialrequirement "
+                    'WHERE version_id = %s ORDER BY "order", id',
+                    [version_id],
+                )
+                requirements = []
+                for requirement_id, name, kind in c.fetchall():
+                    key = kind or name  # merged as the catalogue merges (catalog/bundles.py)
+                    if key not in keys:
+                        keys.append(key)
+                    requirements.append((requirement_id, name, keys.index(key)))
+                form_keys = [
+                    f["key"] for f in (json.loads(fields) if isinstance(fields, str) else fields)
+                ]
+                items.append((item_id, version_id, dep, division, requirements, form_keys))
+        _bundle[code] = (bundle_id, bundle_division, items)
+    return _bundle[code]
+
+
+def _person_audit_row(
+    stream, seq, at, action, object_type, object_id, detail, prev, user_id, label
+):
+    record = SimpleNamespace(
+        stream=stream, seq=seq, at=at, actor_id=user_id, actor_label=label, client_id=None,
+        ip=None, action=action, object_type=object_type, object_id=str(object_id),
+        outcome="success", detail=detail, alg="sha256", prev_hash=prev,
+    )  # fmt: skip
+    digest = record_hash(record)
+    detail_text = json.dumps(detail, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return (stream, seq, at, user_id, label, action, object_type, str(object_id), "success",
+            detail_text, "sha256", prev, digest), digest  # fmt: skip
+
+
+def bundle(request, code):
+    """What the app's bundle application writes (一件事一次办), row for row (tests/bench/
+    test_fair_rows.py): the key's record, the application, and for each item its case,
+    materials and files (a merged upload written once per case that uses it, as the app
+    writes it), timeline entry, rollup row, audit stream and records, message, SMS and
+    e-mail; the application's own audit stream and record. A person's token, as the app
+    takes it; the numbers drawn before the transaction, each in a statement of its own."""
+    key = _bearer(request)
+    now = datetime.now(UTC)
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT t.id, t.last_used_at, u.id, u.username, u.real_name, u.id_number, u.mobile, "
+            "u.email FROM accounts_apitoken t JOIN accounts_user u ON u.id = t.user_id "
+            "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND t.expires_at > %s "
+            "AND u.is_active",
+            [key, now],
+        )
+        row = c.fetchone()
+        if row is None:
+            return JsonResponse({"detail": "令牌无效"}, status=401)
+        token_id, last_used, user_id, username, name, sealed_code, sealed_mobile, email = row
+        if last_used is None or (now - last_used).total_seconds() > 60:
+            c.execute(
+                "UPDATE accounts_apitoken SET last_used_at = %s WHERE id = %s", [now, token_id]
+            )
+    principal = f"user:{user_id}"
+    idempotency_key = request.META.get("HTTP_IDEMPOTENCY_KEY", "")
+    form = json.loads(request.POST.get("form") or "{}")
+    bundle_id, bundle_division, items = _bundle_rows(code)
+    today = timezone.localdate(now)
+    uploads = {}
+    for field, upload in request.FILES.items():
+        uploads[int(field[2:])] = (upload.name, upload.content_type, upload.read())
+    cases = []
+    for item_id, version_id, department_id, division_id, requirements, form_keys in items:
+        case_id = uuid.uuid4()
+        materials = []
+        for requirement_id, requirement_name, merged in requirements:
+            original, content_type, data = uploads[merged]
+            extension = "pdf" if content_type == "application/pdf" else "jpg"
+            name = f"materials/{now:%Y/%m}/{uuid.uuid4().hex}.{extension}"
+            target = os.path.join(settings.MEDIA_ROOT, name)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as f:
+                f.write(data)
+            materials.append((uuid.uuid4(), name, original, content_type, len(data),
+                              hashlib.sha256(data).hexdigest(), now, requirement_id,
+                              requirement_name))  # fmt: skip
+        with connection.cursor() as c:
+            c.execute(
+                "INSERT INTO cases_counter (key, last) VALUES (%s, 1) "
+                "ON CONFLICT (key) DO UPDATE SET last = cases_counter.last + 1 RETURNING last",
+                [f"case:{division_id}:{today:%Y%m%d}"],
+            )
+            number = f"{division_id}{today:%Y%m%d}{c.fetchone()[0]:05d}"
+        own_form = {k: v for k, v in form.items() if k in form_keys}
+        cases.append((case_id, number, item_id, version_id, department_id, division_id,
+                      materials, own_form))  # fmt: skip
+    application_id = uuid.uuid4()
+    answer = {"id": str(application_id), "cases": [c[1] for c in cases]}
+    with transaction.atomic(), connection.cursor() as c:
+        if idempotency_key:
+            c.execute(
+                "INSERT INTO api_idempotencyrecord (principal, key, method, path, body_hash, "
+                "status_code, response_body, created_at) VALUES (%s, %s, 'POST', %s, %s, 0, '', "
+                "%s) ON CONFLICT (principal, key) DO UPDATE SET method = excluded.method, "
+                "path = excluded.path, body_hash = excluded.body_hash, status_code = 0, "
+                "response_body = '', created_at = excluded.created_at "
+                "WHERE api_idempotencyrecord.created_at < %s RETURNING id",
+                [principal, idempotency_key, request.path,
+                 hashlib.sha256(request.POST.urlencode().encode()).hexdigest(), now,
+                 now - IDEMPOTENCY_WINDOW],
+            )  # fmt: skip
+            record_id = c.fetchone()[0]
+        c.execute(
+            "INSERT INTO cases_bundleapplication (id, delivery, submitted_at, submission_key, "
+            "bundle_id, applicant_id) VALUES (%s, 'together', %s, '', %s, %s)",
+            [application_id, now, bundle_id, user_id],
+        )
+        messages, outgoing, streams, audit = [], [], [], []
+        for (
+            case_id,
+            number,
+            item_id,
+            version_id,
+            department_id,
+            division_id,
+            materials,
+            own_form,
+        ) in cases:
+            password = secrets.token_hex(4).upper()
+            c.execute(
+                "INSERT INTO cases_case (id, number, query_password, kind, applicant_name, "
+                "applicant_code, applicant_mobile, channel, status, outcome, form_data, "
+                "declaration_at, received_at, round_received_at, correction_round, correction_due, "
+                "deemed_accepted, due_provisional, suspended_days, extension_days, "
+                "lenient_commitment, not_accepted_reason, reason_text, competent_organ, "
+                "delivery_method, tracking_number, created_at, applicant_id, department_id, "
+                "division_id, item_id, version_id, submitted_by_id, bundle_application_id) VALUES "
+                "(%s, %s, %s, 'new', %s, %s, %s, 'online', 'received', '', %s, %s, %s, %s, 0, %s, "
+                "false, false, 0, 0, '', '', '', '', '', '', %s, %s, %s, %s, %s, %s, %s, %s)",
+                [case_id, number, password, name, sealed_code, sealed_mobile,
+                 json.dumps(own_form, ensure_ascii=False), now, now, now, today, now, user_id,
+                 department_id, division_id, item_id, version_id, user_id, application_id],
+            )  # fmt: skip
+            c.executemany(
+                "INSERT INTO cases_casematerial (id, file, name, content_type, size, sha256, "
+                "uploaded_at, round, scanned, case_id, requirement_id, uploaded_by_id) VALUES "
+                "(%s, %s, %s, %s, %s, %s, %s, 0, false, %s, %s, %s)",
+                [m[:7] + (case_id, m[7], user_id) for m in materials],
+            )
+            c.execute(
+                "INSERT INTO cases_caseevent (at, kind, text, public, breach, case_id, "
+                "department_id, actor_id) VALUES (%s, 'received', '已收件（网上申请），等待预审', "
+                "true, '', %s, %s, %s)",
+                [now, case_id, department_id, user_id],
+            )
+            c.execute(
+                "INSERT INTO stats_tally (day, division_id, department_id, item_id, measure, "
+                "step, bucket, n, compacted) VALUES (%s, %s, %s, %s, 'received', '', 0, 1, false)",
+                [today, division_id, department_id, item_id],
+            )
+            stream, prev = f"case:{case_id}", ""
+            numbered = {"number": number}
+            entries = (
+                [("case.draft", numbered)]
+                + [("case.material.add", {**numbered, "material": m[8], "sha256": m[5]})
+                   for m in materials]
+                + [("case.submit", {**numbered, "channel": "online"})]
+            )  # fmt: skip
+            for seq, (action, detail) in enumerate(entries, start=1):
+                row, prev = _person_audit_row(stream, seq, now, action, "case", case_id, detail,
+                                              prev, user_id, username)  # fmt: skip
+                audit.append(row)
+            streams.append((stream, len(entries), prev, division_id))
+            title = f"申请已收件（{number}）"
+            body = f"您申请的事项已收件，办件编号 {number}，查询密码 {password}。"
+            messages.append((title, body, now, case_id, user_id))
+            if sealed_mobile:
+                outgoing.append(
+                    ("sms", sealed_mobile, "", f"【宁夏网上审批】{title}：{body}"[:300], now)
+                )
+            if email:
+                outgoing.append(
+                    ("email", personal.seal(email), f"宁夏网上审批平台：{title}", body, now)
+                )
+        stream = f"bundle_application:{application_id}"
+        row, prev = _person_audit_row(stream, 1, now, "bundle.apply", "bundle_application",
+                                      application_id, {"bundle": code, "cases": answer["cases"]},
+                                      "", user_id, username)  # fmt: skip
+        audit.append(row)
+        streams.append((stream, 1, prev, bundle_division))
+        c.executemany(
+            "INSERT INTO audit_auditstream (name, head_seq, head_hash, checkpointed_seq, "
+            "division) VALUES (%s, %s, %s, 0, %s)",
+            streams,
+        )
+        c.executemany(
+            "INSERT INTO audit_auditrecord (stream, seq, at, actor_id, actor_label, action, "
+            "object_type, object_id, outcome, detail, alg, prev_hash, hash) VALUES "
+            "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            audit,
+        )
+        c.executemany(
+            "INSERT INTO notify_message (title, body, created_at, case_id, user_id) VALUES "
+            "(%s, %s, %s, %s, %s)",
+            messages,
+        )
+        c.executemany(
+            'INSERT INTO notify_outbox (channel, "to", subject, body, created_at, attempts, '
+            "last_error) VALUES (%s, %s, %s, %s, %s, 0, '')",
+            outgoing,
+        )
+        if idempotency_key:
+            c.execute(
+                "UPDATE api_idempotencyrecord SET status_code = 201, response_body = %s "
+                "WHERE id = %s",
+                [json.dumps(answer), record_id],
+            )
+    return JsonResponse(answer, status=201)
+
+
 urlpatterns = [
     path("floor/submit/", submit),
     path("floor/inbox/", inbox),
     path("floor/faqs/", faqs),
+    path("floor/bundles/<str:code>/", bundle),
 ]

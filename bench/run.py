@@ -253,7 +253,15 @@ def credentials() -> dict:
         session.create()
         sessions[username] = session.session_key
     version = item.current
+    from shenpi.catalog.bundles import bundle_items, combined_form
+
+    from .bundle_data import bench_bundle, bundle_form
+
+    bundle = bench_bundle()
+    bundle_fields = combined_form(bundle_items(bundle))
     return {
+        "bundle": bundle.code,
+        "bundle_forms": [bundle_form(bundle_fields, k) for k in range(16)],
         "client_key": key,
         "client_id": str(client.pk),
         "officials": officials,
@@ -426,6 +434,87 @@ def run_submissions(creds: dict, total: int, clients: int, tmp: Path, url: str) 
     out["raw"] = pgbench_submit(creds, total, clients, tmp, url)
     log(f"  submissions raw: {out['raw']}")
     return out
+
+
+class BundleSubmissions:
+    """Prepared bundle applications (一件事一次办: three items, six uploads), each built once
+    with its applicant's own token, a fresh Idempotency-Key each time it is sent."""
+
+    def __init__(self, creds: dict, path: str, n: int):
+        from .load import build_multipart
+
+        self.heads, self.bodies = [], []
+        for k in range(n):
+            files = submission_files(range(6), seed=5000 + k)
+            fields = {
+                "form": json.dumps(
+                    creds["bundle_forms"][k % len(creds["bundle_forms"])], ensure_ascii=False
+                ),
+                "declaration": "true",
+            }
+            files = {f"m_{n}": one for n, one in enumerate(files.values())}
+            token = creds["people"][k % len(creds["people"])]
+            payload = build_multipart(
+                HOST, path, fields, files, {"Authorization": f"Bearer {token}"}
+            )
+            head, body = payload.split(b"\r\n\r\n", 1)
+            self.heads.append(head)
+            self.bodies.append(body)
+        self.sent = 0
+        self.tag = os.urandom(4).hex()
+
+    def __call__(self, n: int) -> bytes:
+        self.sent += 1
+        k = n % len(self.heads)
+        key = f"\r\nIdempotency-Key: bundle-{self.tag}-{self.sent}".encode()
+        return self.heads[k] + key + b"\r\n\r\n" + self.bodies[k]
+
+
+def run_bundles(creds: dict, total: int, clients: int) -> dict:
+    """一件事一次办: the app's bundle application beside the floor writing the same rows
+    (tests/bench/test_fair_rows.py), in turns, as the one-request submission is measured."""
+    from shenpi.accounts.models import User
+    from shenpi.accounts.services import api_token_create
+
+    from .load import Result, closed_loop
+
+    # The generated applicants apply for themselves, each with a personal token.
+    creds["people"] = [
+        api_token_create(user=person)[1]
+        for person in User.objects.filter(username__startswith="bench-").order_by("pk")[:20]
+    ]
+    out = {"settled_s": settle(), "cpu_probe_ms": cpu_probe()}
+    code = creds["bundle"]
+    sides = {
+        name: (port, BundleSubmissions(creds, path, 32), Result())
+        for name, port, path in (
+            ("app", APP_PORT, f"/api/v1/bundles/{code}/applications/"),
+            ("floor", FLOOR_PORT, f"/floor/bundles/{code}/"),
+        )
+    }
+    for port, payloads, _result in sides.values():
+        closed_loop(HOST, port, payloads, clients=clients, total=16)  # warm-up, not counted
+    for turn in [total // 4] * 3 + [total - 3 * (total // 4)]:
+        for port, payloads, result in sides.values():
+            result.add(closed_loop(HOST, port, payloads, clients=clients, total=turn))
+    for name, (_port, _payloads, result) in sides.items():
+        out[name] = result.summary()
+        if result.errors:
+            log(f"  {name}: {result.errors} errors, first: {result.first_error[:400]}")
+        log(f"  bundles {name}: {out[name]}")
+    return out
+
+
+def bundle_figures(bundles: dict) -> dict:
+    app, floor = bundles["app"]["per_s"], bundles["floor"]["per_s"]
+    return {
+        "bundle.app_per_s": app,
+        "bundle.floor_per_s": floor,
+        "bundle.ratio_floor": round(app / floor, 3) if floor else None,
+        "bundle.p50_ms": bundles["app"]["p50_ms"],
+        "bundle.p99_ms": bundles["app"]["p99_ms"],
+        "bundle.errors": bundles["app"]["errors"],
+    }
 
 
 def run_journeys(creds: dict, smoke: bool) -> dict:
@@ -1277,7 +1366,7 @@ def main(argv=None):
     parser.add_argument(
         "--again",
         default="",
-        help="re-measure these workloads (scan,inbox,monitor,storage,submit,journeys,search; inbox with its "
+        help="re-measure these workloads (scan,inbox,monitor,storage,submit,bundles,journeys,search; inbox with its "
         "highest rate) at the database's current size after a change, and update latest.json (marked "
         "as re-measured)",
     )
@@ -1349,6 +1438,8 @@ def main(argv=None):
         stats = run_stats(creds, 20, inbox_seconds, tmp, args.database)
         log("submissions: closed loop, 8 clients")
         sub = run_submissions(creds, submissions, 8, tmp, args.database)
+        log("bundle applications (三个事项、六份材料): closed loop, 8 clients")
+        bundles = run_bundles(creds, submissions // 4, 8)
         log("pages, logins, accept and decide, one step by two officials")
         jr = run_journeys(creds, smoke)
         if smoke:  # the mixed day's code, briefly (make bench-extended runs it whole)
@@ -1357,6 +1448,7 @@ def main(argv=None):
     first = results["growth"][0]
     flat = {
         **submit_figures(sub),
+        **bundle_figures(bundles),
         **journey_figures(jr),
         "inbox.p50_ms": last["inbox"]["app"]["p50_ms"],
         "inbox.p99_ms": last["inbox"]["app"]["p99_ms"],
@@ -1419,6 +1511,7 @@ def main(argv=None):
         },
         "detail": {
             "submit": sub,
+            "bundles": bundles,
             "journeys": jr,
             "inbox_max_rate_steps": steps,
             "search": search,
@@ -1475,6 +1568,9 @@ def again(args) -> int:
         if "submit" in workloads:
             sub = report["detail"]["submit"] = run_submissions(creds, 2000, 8, tmp, args.database)
             report.update(submit_figures(sub))
+        if "bundles" in workloads:
+            bundles = report["detail"]["bundles"] = run_bundles(creds, 500, 8)
+            report.update(bundle_figures(bundles))
         if "journeys" in workloads:
             jr = report["detail"]["journeys"] = run_journeys(creds, False)
             report.update(journey_figures(jr))
@@ -1586,6 +1682,7 @@ def render_table(r: dict) -> str:
     lines += [
         f"| submissions/s (8 clients) | {r['submit.app_per_s']} | {r['submit.floor_per_s']} | {r['submit.raw_per_s']} | ratio to floor {r['submit.ratio_floor']} {mark('submit.ratio_floor')} |",
         f"| submission p50 / p99 ms | {d['app']['p50_ms']} / {d['app']['p99_ms']} | {d['floor']['p50_ms']} / {d['floor']['p99_ms']} | {d['raw']['p50_ms']} / {d['raw']['p99_ms']} | errors {r['submit.errors']} {mark('submit.errors')} |",
+        f"| bundle applications/s (3 items, 6 uploads, 8 materials; 8 clients) | {r.get('bundle.app_per_s', '—')} | {r.get('bundle.floor_per_s', '—')} | | ratio to floor {r.get('bundle.ratio_floor', '—')}; p50 / p99 {r.get('bundle.p50_ms', '—')} / {r.get('bundle.p99_ms', '—')} ms; errors {r.get('bundle.errors', '—')} |",
         f"| inbox p50 / p99 ms at {r['growth'][-1]['cases']:,} cases | {r['inbox.p50_ms']} / {r['inbox.p99_ms']} | — / {r['inbox.floor_p99_ms']} | — / {r['inbox.raw_p99_ms']} | {mark('inbox.p99_ms')} |",
         f"| inbox highest rate with p99 ≤ {INBOX_P99_MS} ms (Poisson arrivals) | {r['inbox.max_rate']}/s | | | |",
         f"| inbox p99 growth (largest / smallest) | {r['inbox.growth_p99']} | | | {mark('inbox.growth_p99')} |",

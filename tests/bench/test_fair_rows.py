@@ -163,3 +163,46 @@ def test_floor_and_raw_write_the_rows_the_app_writes(client, bench_setup, settin
     assert "cases_counter" not in app
     assert floor == app
     assert raw == app
+
+
+def test_the_bundle_floor_writes_the_rows_the_app_writes(client, settings, tmp_path):
+    """一件事一次办: three items, six merged uploads, eight materials — the app's bundle
+    application and the floor's, the same tables and the same number of rows in each."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bench.bundle_data import bench_bundle, bundle_form
+    from shenpi.catalog.bundles import bundle_items, combined_form, merged_materials
+    from tests.api.test_api import token_for
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    bundle = bench_bundle()
+    items = bundle_items(bundle)
+    assert len(items) == 3 and len(merged_materials(items)) == 6
+    files = submission_files(range(6), seed=5)
+    form = json.dumps(bundle_form(combined_form(items), 1), ensure_ascii=False)
+
+    def multipart():
+        data = {"form": form, "declaration": "true"}
+        for n, (filename, content_type, content) in enumerate(files.values()):
+            data[f"m_{n}"] = SimpleUploadedFile(filename, content, content_type=content_type)
+        return data
+
+    token = token_for(client, "zhangsan")
+    for division in {item.department.division for item in items}:
+        numbering.case_number(division, records.local_date(timezone.now()))
+    before = row_counts()
+    path = f"/api/v1/bundles/{bundle.code}/applications/"
+    response = client.post(path, multipart(), HTTP_IDEMPOTENCY_KEY="fair-bundle-app", **token)
+    assert response.status_code == 201, response.content
+    app = written(before)
+
+    before = row_counts()
+    request = RequestFactory().post(
+        f"/floor/bundles/{bundle.code}/", multipart(), HTTP_IDEMPOTENCY_KEY="fair-bundle-floor",
+        **token,
+    )  # fmt: skip
+    response = floor_views.bundle(request, bundle.code)
+    assert response.status_code == 201, response.content
+    floor = written(before)
+    assert app == floor
+    assert app["cases_case"] == 3 and app["cases_casematerial"] == 8

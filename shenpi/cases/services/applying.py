@@ -22,7 +22,7 @@ from shenpi.catalog.models import Item, MaterialRequirement
 from shenpi.catalog.selectors import version_materials
 from shenpi.common import personal
 from shenpi.common.fields import held
-from shenpi.common.files import check_upload
+from shenpi.common.files import CheckedFile, check_upload
 from shenpi.common.lookup import by_id
 from shenpi.common.queries import JoinedLookup
 from shenpi.core import clock, transitions
@@ -408,8 +408,21 @@ def _missing(version, requirements, present: set, *, lenient_ok: bool) -> list[s
     ]
 
 
+def checked_material(upload, label: str) -> CheckedFile:
+    """An upload checked as a material (Art. 31), named `label` in the refusal."""
+    return check_upload(
+        upload,
+        allowed=MATERIAL_FILE_TYPES,
+        max_bytes=settings.SHENPI_MAX_FILE_MB * 1024 * 1024,
+        label=label,
+    )
+
+
 def _checked_upload(upload, requirement):
-    """Art. 31: a whole file of an accepted type, within the per-file limit."""
+    """Art. 31: a whole file of an accepted type, within the per-file limit (a file the
+    check has passed already — one upload a bundle hands to several cases — as it is)."""
+    if isinstance(upload, CheckedFile):
+        return upload
     return check_upload(
         upload,
         allowed=MATERIAL_FILE_TYPES,

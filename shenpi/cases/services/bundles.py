@@ -10,26 +10,12 @@ from django.utils import timezone
 from shenpi.audit.services import audit_records
 from shenpi.catalog.bundles import bundle_items, combined_form, merged_materials
 from shenpi.catalog.constants import VersionStatus
-from shenpi.core.errors import Conflict, InvalidInput, NotAllowed
+from shenpi.core.errors import Conflict, DomainError, InvalidInput, NotAllowed
 
 from .. import access, records
 from ..constants import BundleDelivery, CaseStatus, Channel
 from ..models import BundleApplication
-from .applying import case_submit_whole, check_submission
-
-
-class _Again:
-    """One uploaded file handed to several cases: each reads it from its start."""
-
-    def __init__(self, upload):
-        self.upload = upload
-        self.name = getattr(upload, "name", "")
-        self.size = getattr(upload, "size", None)
-        self.content_type = getattr(upload, "content_type", "")
-
-    def read(self, *args):
-        self.upload.seek(0)
-        return self.upload.read(*args)
+from .applying import case_submit_whole, check_submission, checked_material
 
 
 def bundle_apply(
@@ -66,14 +52,21 @@ def bundle_apply(
         raise NotAllowed("您不能代他人申请该一件事。", code="not_on_behalf")
     materials = merged_materials(items)
     by_item = {item.pk: {} for item in items}
+    errors: dict[str, list[str]] = {}
     for material in materials:
         upload = uploads.get(material.key)
-        if upload is not None:
-            for item, requirement in material.requirements:
-                by_item[item.pk][requirement.pk] = _Again(upload)
+        if upload is None:
+            continue
+        try:
+            # Checked once, however many items it supplies (the check opens the whole file).
+            checked = checked_material(upload, f"“{material.name}”")
+        except DomainError as exc:
+            errors.setdefault("materials", []).append(exc.message)
+            continue
+        for item, requirement in material.requirements:
+            by_item[item.pk][requirement.pk] = checked
     fields = {f["key"] for f in combined_form(items)}
     data = {k: v for k, v in (form_data or {}).items() if k in fields}
-    errors: dict[str, list[str]] = {}
     for item in items:
         try:
             check_submission(
