@@ -309,3 +309,26 @@ def test_one_window_takes_in_the_whole_bundle_for_a_walk_in(client, demo, restau
     assert "/bundles/YJS-640100-001/?code=640102198512150023" in window
     page = client.get("/bundles/YJS-640100-001/?code=640102198512150023").content.decode()
     assert "窗口收件（一件事一次受理）" in page and "李四" in page
+
+
+def test_a_failure_on_the_last_item_leaves_no_case_and_no_application(
+    demo, restaurant, monkeypatch
+):
+    """All or none: the second case's submission fails after the first was written."""
+    from shenpi.cases.services import bundles as bundle_services
+
+    calls = []
+    real = bundle_services.case_submit_whole
+
+    def second_fails(**kwargs):
+        calls.append(kwargs["item"].code)
+        if len(calls) == 2:
+            raise Conflict("模拟：第二个事项提交失败。", code="simulated")
+        return real(**kwargs)
+
+    monkeypatch.setattr(bundle_services, "case_submit_whole", second_fails)
+    before = Case.objects.count()
+    with pytest.raises(Conflict):
+        apply(demo, restaurant)
+    assert len(calls) == 2
+    assert Case.objects.count() == before and not BundleApplication.objects.exists()
