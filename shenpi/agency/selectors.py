@@ -44,19 +44,6 @@ def project_for(user, project_id, request=None) -> Project:
     return project
 
 
-def project_item_for(user, project_item_id) -> ProjectItem:
-    found = (
-        ProjectItem.objects.filter(pk=project_item_id)
-        .select_related("project", "item__current", "case")
-        .first()
-        if str(project_item_id).isdigit()
-        else None
-    )
-    if found is None or not projects_visible_to(user).filter(pk=found.project_id).exists():
-        raise Http404
-    return found
-
-
 # How a case's state reads on the timeline.
 _STATES = {
     CaseStatus.DRAFT: timeline.DRAFT,

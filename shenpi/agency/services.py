@@ -9,7 +9,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shenpi.accounts.models import Division
@@ -17,7 +17,7 @@ from shenpi.audit.services import audit_record
 from shenpi.cases import authorisations
 from shenpi.cases import services as case_services
 from shenpi.cases.constants import AuthorisationScope, CaseStatus, LicenceStatus, Outcome
-from shenpi.cases.models import Licence
+from shenpi.cases.models import Authorisation, Licence
 from shenpi.catalog.constants import VersionStatus
 from shenpi.core.errors import Conflict, InvalidInput, NotAllowed
 
@@ -79,6 +79,9 @@ def project_open(
     today = timezone.localdate()
     if authorisation is None or authorisation.agent_id != actor.pk:
         raise NotAllowed("您没有该投资者的项目委托书，不能建立代理项目。", code="no_authorisation")
+    # Held: a second request for the same authorisation (a double click) waits, then
+    # finds the project; a revocation in flight lands first or waits.
+    authorisation = Authorisation.objects.select_for_update().get(pk=authorisation.pk)
     if not authorisations.is_live(authorisation, today):
         raise NotAllowed(
             f"委托书 {authorisation.number} 已撤销或到期。", code="authorisation_lapsed"
@@ -109,18 +112,27 @@ def project_open(
         errors["items"] = ["请选择项目模板，或至少选择一个审批事项。"]
     if errors:
         raise InvalidInput("项目信息有误，请按提示修改。", code="invalid_project", errors=errors)
-    project = Project.objects.create(
-        code=code,
-        name=name[:100],
-        investor=authorisation.applicant,
-        agent=actor,
-        authorisation=authorisation,
-        division=division,
-        location=location[:120],
-        investment=amount,
-        industry=industry,
-        template=template,
-    )
+    try:
+        with transaction.atomic():
+            project = Project.objects.create(
+                code=code,
+                name=name[:100],
+                investor=authorisation.applicant,
+                agent=actor,
+                authorisation=authorisation,
+                division=division,
+                location=location[:120],
+                investment=amount,
+                industry=industry,
+                template=template,
+            )
+    except IntegrityError:
+        # The same national code opened at the same moment under another authorisation.
+        raise InvalidInput(
+            "项目信息有误，请按提示修改。",
+            code="invalid_project",
+            errors={"code": ["该项目代码已建有代理项目。"]},
+        ) from None
     if template is not None:
         steps = list(template.steps.select_related("item__current").prefetch_related("depends_on"))
         made = {}

@@ -34,9 +34,10 @@ from .models import ACTIVE_TASK_STATUSES, INTAKE_STATUSES, Case, ExtensionReques
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
-    """Its applicant (and whoever submitted for them; an agent while authorised); staff of the competent department,
-    of the item's department or of any step's department; that department's window
-    clerks; supervisors and leaders over the division subtree. Everyone else: nothing."""
+    """Its applicant (and whoever submitted for them; an agent while authorised); staff
+    of the competent department, of the item's department or of any step's department;
+    that department's window clerks; supervisors and leaders over the division subtree.
+    Everyone else: nothing."""
     qs = Case.objects.select_related("item", "version", "department__division")
     if not getattr(user, "is_authenticated", False):
         return qs.none()

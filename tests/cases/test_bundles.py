@@ -332,3 +332,18 @@ def test_a_failure_on_the_last_item_leaves_no_case_and_no_application(
         apply(demo, restaurant)
     assert len(calls) == 2
     assert Case.objects.count() == before and not BundleApplication.objects.exists()
+
+
+def test_a_department_that_asks_after_the_gathered_notice_sends_its_own(demo, before_national_day):
+    """The notice went out on the last day with one department still to pre-review; that
+    department asks the same day: its request goes out at once, not held for ever."""
+    business, food = _cases(before_national_day)
+    services.cases_deadlines(today=date(2026, 10, 13))
+    requirement = business.version.materials.get(name="个体工商户登记申请书")
+    with time_machine.travel("2026-10-13 16:00 +0800", tick=False):
+        notice = services.case_request_correction(
+            actor=demo("xq_scjg_off1"), case=business,
+            defects=[{"requirement": requirement.pk, "note": "缺少签名"}],
+        )  # fmt: skip
+    business.refresh_from_db()
+    assert notice is not None and business.status == CaseStatus.CORRECTION_REQUESTED

@@ -106,8 +106,14 @@ def case_request_correction(*, actor, case: Case, defects: list[dict]) -> Correc
         raise _deemed_refusal(case, "发出补正通知")
     transitions.check("request_correction", case.status)
     items = _defects(case, defects)
-    if case.bundle_application_id and case.correction_round == 0:
-        application = BundleApplication.objects.get(pk=case.bundle_application_id)
+    application = (
+        BundleApplication.objects.get(pk=case.bundle_application_id)
+        if case.bundle_application_id and case.correction_round == 0
+        else None
+    )
+    # Held only while the bundle's gathered notice has not gone out: a department that asks
+    # after it (still within its five days) sends its own at once.
+    if application is not None and application.correction_sent_at is None:
         HeldCorrection.objects.update_or_create(
             case=case, defaults={"defects": items, "actor": actor}
         )
