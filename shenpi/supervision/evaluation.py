@@ -94,7 +94,15 @@ def raw_indicators(
     decided = (
         Case.objects.filter(department=department, decided_at__date__range=(start, end))
         .exclude(promised_due__isnull=True)
-        .only("accepted_at", "decided_at", "promised_due", "version__promised_days")
+        .only(
+            "accepted_at",
+            "decided_at",
+            "promised_due",
+            "commitment_at",
+            "version__promised_days",
+            "version__commitment_allowed",
+            "version__commitment_days",
+        )
     )
     total = on_time = early = 0
     ratios = []
@@ -105,7 +113,7 @@ def raw_indicators(
         early += day < case.promised_due
         if case.accepted_at:
             used = clock.days_used(cal, timezone.localtime(case.accepted_at).date(), day)
-            ratios.append(used / max(1, case.version.promised_days))
+            ratios.append(used / max(1, case.promised_limit))  # 告知承诺: its shorter limit
     ratings = Rating.objects.filter(
         case__department=department, rated_at__date__range=(start, end)
     ).exclude(appeal_upheld=True)

@@ -111,3 +111,24 @@ def test_a_refused_authorisation_keeps_what_was_typed(client, demo):
     assert response.status_code == 200 and "请阅读委托书全文" in html
     assert 'value="塞上冷链物流园"' in html and f'value="{UNTIL}"' in html
     assert not Authorisation.objects.filter(applicant=demo("saishang")).exists()
+
+
+def test_supervision_sees_the_projects_with_their_lights(client, demo):
+    from shenpi.agency.services import project_open
+    from shenpi.cases import services as case_services
+
+    authorisation = case_services.authorisation_sign(
+        actor=demo("saishang"), agent=demo("agent"), scope="project", project_name="监察可见项目",
+        until=timezone.localdate() + timedelta(days=30), confirmed=True,
+    )  # fmt: skip
+    project = project_open(
+        actor=demo("agent"), authorisation=authorisation, name="监察可见项目", location="银川",
+        code=f"{timezone.localdate().year}-640100-04-01-000888", investment="10",
+        industry="制造业", template=seed_templates(),
+    )  # fmt: skip
+    client.force_login(demo("yc_jc_sup"))
+    html = client.get("/agency/projects/").content.decode()
+    assert "监察可见项目" in html and "按计划" in html
+    assert client.get(f"/agency/projects/{project.pk}/").status_code == 200
+    client.force_login(demo("xq_scjg_off1"))
+    assert "监察可见项目" not in client.get("/agency/projects/").content.decode()
