@@ -35,6 +35,7 @@ class BundleMaterialOut(serializers.Serializer):
 
 class BundleOut(serializers.Serializer):
     code = serializers.CharField()
+    version = serializers.IntegerField(help_text="现行版本号")
     name = serializers.CharField()
     event = serializers.CharField()
     items = serializers.ListField(child=serializers.CharField(), help_text="事项编码")
@@ -48,6 +49,7 @@ def _bundle(bundle) -> dict:
     items = bundle_items(bundle)
     return {
         "code": bundle.code,
+        "version": bundle.number,
         "name": bundle.name,
         "event": bundle.event,
         "items": [item.code for item in items],

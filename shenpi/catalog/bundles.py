@@ -108,16 +108,22 @@ def _check_items(items: list[Item]) -> None:
 
 @transaction.atomic
 def bundle_draft(*, actor, code, name, event, division, items: list[Item]) -> Bundle:
-    """An administrator drafts a bundle (or redrafts one returned or published: it leaves
-    publication until reviewed again)."""
+    """An administrator drafts a bundle: a new one, the draft (or returned version) again,
+    or the next version of one in force — which stays in force until that is published."""
     if getattr(actor, "is_system_client", False) or not actor.has_role(Role.ADMIN):
         raise NotFound("未找到该页面。")
+    if not code or not name:
+        raise InvalidInput(
+            "请填写套餐编码和名称。", errors={"code": ["必填。"], "name": ["必填。"]}
+        )
     _check_items(items)
-    bundle, _created = Bundle.objects.select_for_update().get_or_create(
-        code=code, defaults={"name": name, "event": event, "division": division}
-    )
-    if bundle.status == VersionStatus.IN_REVIEW:
-        raise Conflict("该套餐正在法制审核，不能修改。", code="in_review")
+    latest = Bundle.objects.select_for_update().filter(code=code).order_by("-number").first()
+    if latest is not None and latest.status == VersionStatus.IN_REVIEW:
+        raise Conflict("该套餐的新版本正在法制审核，不能修改。", code="in_review")
+    if latest is not None and latest.status in (VersionStatus.DRAFT, VersionStatus.RETURNED):
+        bundle = latest
+    else:
+        bundle = Bundle(code=code, number=latest.number + 1 if latest else 1)
     bundle.name, bundle.event, bundle.division = name, event, division
     bundle.status, bundle.drafted_by = VersionStatus.DRAFT, actor
     bundle.save()
@@ -125,7 +131,9 @@ def bundle_draft(*, actor, code, name, event, division, items: list[Item]) -> Bu
     BundleItem.objects.bulk_create(
         [BundleItem(bundle=bundle, item=item, order=n) for n, item in enumerate(items)]
     )
-    _audit(bundle, "bundle.draft", actor, {"items": [i.code for i in items]})
+    _audit(
+        bundle, "bundle.draft", actor, {"number": bundle.number, "items": [i.code for i in items]}
+    )
     return bundle
 
 
@@ -169,8 +177,17 @@ def bundle_review(*, actor, bundle: Bundle, approve: bool, comment: str = "") ->
         raise InvalidInput("退回须写明审核意见。", errors={"comment": ["请填写退回理由。"]})
     if approve:
         _check_items(bundle_items(bundle))
+        # The version in force gives way to this one (an application keeps its own).
+        Bundle.objects.filter(code=bundle.code, status=VersionStatus.PUBLISHED).update(
+            status=VersionStatus.SUPERSEDED
+        )
     bundle.status = VersionStatus.PUBLISHED if approve else VersionStatus.RETURNED
     bundle.reviewed_by, bundle.reviewed_at, bundle.review_comment = actor, timezone.now(), comment
     bundle.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
-    _audit(bundle, "bundle.publish" if approve else "bundle.return", actor, {"comment": comment})
+    _audit(
+        bundle,
+        "bundle.publish" if approve else "bundle.return",
+        actor,
+        {"number": bundle.number, "comment": comment},
+    )
     return bundle

@@ -305,9 +305,12 @@ class Bundle(models.Model):
     """一件事一次办: the items a life or business event needs, applied for once — one
     combined form (the items' fields, merged by key) and one list of materials (duplicates
     merged) — drafted by an administrator and published after the legal office's review,
-    like an item's version."""
+    versioned like an item: the version in force stays so while the next is drafted and
+    reviewed, and is superseded when the next is published. An application keeps the
+    version it was made under."""
 
-    code = models.CharField(_("套餐编码"), max_length=30, unique=True)
+    code = models.CharField(_("套餐编码"), max_length=30)
+    number = models.PositiveIntegerField(_("版本号"), default=1)
     name = models.CharField(_("名称"), max_length=60)
     event = models.TextField(_("适用情形"))
     division = models.ForeignKey(
@@ -329,10 +332,17 @@ class Bundle(models.Model):
     class Meta:
         verbose_name = _("一件事套餐")
         verbose_name_plural = _("一件事套餐")
-        ordering = ["code"]
+        ordering = ["code", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "number"], name="bundle_version_once"),
+            # One version in force per bundle.
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(status="published"), name="bundle_one_in_force"
+            ),
+        ]
 
     def __str__(self):
-        return self.name
+        return f"{self.name}（第 {self.number} 版）"
 
 
 class BundleItem(models.Model):

@@ -347,3 +347,29 @@ def test_a_department_that_asks_after_the_gathered_notice_sends_its_own(demo, be
         )  # fmt: skip
     business.refresh_from_db()
     assert notice is not None and business.status == CaseStatus.CORRECTION_REQUESTED
+
+
+def test_the_version_in_force_stays_while_the_next_is_reviewed(demo, restaurant):
+    """Versioned like an item's version: a redraft of the published bundle is its next
+    version; the public still applies under the one in force until the next is published,
+    which supersedes it; an application keeps the version it was made under."""
+    items = bundles.bundle_items(restaurant)
+    earlier = apply(demo, restaurant)
+    draft = bundles.bundle_draft(
+        actor=demo("admin"), code=restaurant.code, name="开办餐馆（第二版）",
+        event=restaurant.event, division=restaurant.division, items=items,
+    )  # fmt: skip
+    assert draft.pk != restaurant.pk and draft.number == restaurant.number + 1
+    assert list(bundles.published_bundles().filter(code=restaurant.code)) == [restaurant]
+    bundles.bundle_submit(actor=demo("admin"), bundle=draft)
+    with pytest.raises(Conflict):  # not while it is in review
+        bundles.bundle_draft(
+            actor=demo("admin"), code=restaurant.code, name="x", event="x",
+            division=restaurant.division, items=items,
+        )  # fmt: skip
+    bundles.bundle_review(actor=demo("yc_fzb_legal"), bundle=draft, approve=True)
+    restaurant.refresh_from_db()
+    assert restaurant.status == "superseded"
+    assert list(bundles.published_bundles().filter(code=restaurant.code)) == [draft]
+    earlier.refresh_from_db()
+    assert earlier.bundle_id == restaurant.pk
