@@ -56,9 +56,9 @@ OPERATIONS: dict[str, ClientAction | None] = {
     "extension.decide": None,
     "authorisation.act": None,  # 委托书 and 代理项目: people only, never a system
     "project.act": None,
-    "bundle.apply": None,
+    "bundle.apply": None,  # the public's own application; department systems use submit_whole
     "commitment.sign": None,  # the applicant's own signature
-    "post_check.act": None,  # the public's own application; department systems use submit_whole
+    "post_check.act": None,
     "case.rate": None,
     "complaint.act": None,
     "supervision.act": None,

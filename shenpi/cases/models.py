@@ -719,6 +719,13 @@ class BundleApplication(models.Model):
         indexes = [
             models.Index(fields=["applicant", "-submitted_at"], name="bundle_app_by_applicant")
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="bundle_app_once_per_key",
+            )
+        ]
 
     def __str__(self):
         return f"{self.bundle} {self.submitted_at:%Y-%m-%d}"

@@ -373,3 +373,22 @@ def test_the_version_in_force_stays_while_the_next_is_reviewed(demo, restaurant)
     assert list(bundles.published_bundles().filter(code=restaurant.code)) == [draft]
     earlier.refresh_from_db()
     assert earlier.bundle_id == restaurant.pk
+
+
+def test_the_slower_of_two_identical_requests_gets_the_first_ones_application(
+    demo, restaurant, monkeypatch
+):
+    """A double click whose two requests pass the look-up together: the second's insert
+    meets the unique key and it answers with the first's application, not a 500."""
+    first = apply(demo, restaurant, submission_key="k" * 32)
+    real_filter = BundleApplication.objects.filter
+    misses = iter([True])
+
+    def miss_once(*args, **kwargs):
+        if kwargs.get("submission_key") and next(misses, False):
+            return BundleApplication.objects.none()
+        return real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(BundleApplication.objects, "filter", miss_once)
+    again = apply(demo, restaurant, submission_key="k" * 32)
+    assert again.pk == first.pk and BundleApplication.objects.count() == 1

@@ -4,7 +4,7 @@ own department with its own clock, through the same submission as any applicatio
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from shenpi.audit.services import audit_records
@@ -86,6 +86,25 @@ def bundle_apply(
         raise InvalidInput(
             "一件事申请还不完整，请按提示补充后再提交。", code="incomplete", errors=errors
         )
+    try:
+        return _submit(actor, bundle, applicant, items, by_item, data, declaration, delivery,
+                       channel, chosen_division, submission_key)  # fmt: skip
+    except IntegrityError:
+        # The same form's other request (a double click) committed first: its application.
+        made = (
+            BundleApplication.objects.filter(
+                applicant=applicant, submission_key=submission_key
+            ).first()
+            if submission_key
+            else None
+        )
+        if made is None:
+            raise
+        return made
+
+
+def _submit(actor, bundle, applicant, items, by_item, data, declaration, delivery, channel,
+            chosen_division, submission_key) -> BundleApplication:  # fmt: skip
     numbers = []
     with transaction.atomic():
         application = BundleApplication.objects.create(
