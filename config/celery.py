@@ -33,6 +33,11 @@ def periodic_schedule():
         # Versions come into force on their effective day; hourly is soon enough.
         "shenpi.catalog.tasks.versions_bring_into_force_task": 3600,
         "shenpi.notify.tasks.outbox_deliver_task": 60,
+        # Events to subscribers: woken after each commit with a broker; this catches the
+        # retries that fall due and, without a broker, is the delivery itself.
+        "shenpi.exchange.tasks.exchange_deliver_task": 10,
+        # Events past the change feed's horizon (30 days).
+        "shenpi.exchange.tasks.events_forget_task": 3600,
         # Rate-limit counters whose window has ended.
         "shenpi.accounts.tasks.rate_counters_sweep_task": 3600,
         # Files whose row's transaction rolled back (or whose worker was killed).

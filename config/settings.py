@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "shenpi.publishing",
     "shenpi.cases",
     "shenpi.notify",
+    "shenpi.exchange",
     "shenpi.supervision",
     "shenpi.consult",
     "shenpi.stats",
@@ -326,6 +327,9 @@ PERSONAL_DATA_DIGEST_KEY = env.str("PERSONAL_DATA_DIGEST_KEY", default="") or _d
 
 # --- notices and uploads ---------------------------------------------------------
 # The SMS gateway: a class with send(to, text); the default only logs.
+# The exchange's POSTs to subscribers: (connect, read) seconds. A slow receiver is retried
+# later, never waited on for long: the worker has others to serve.
+EXCHANGE_TIMEOUT = (2, env.float("EXCHANGE_READ_TIMEOUT", default=5.0))
 SHENPI_SMS_BACKEND = env.str("SHENPI_SMS_BACKEND", default="shenpi.notify.sms.LoggingSmsBackend")
 # A TrueType CJK font to embed in written notices; default: the STSong-Light CID font.
 SHENPI_PDF_FONT = env.str("SHENPI_PDF_FONT", default="")

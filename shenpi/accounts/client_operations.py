@@ -51,6 +51,9 @@ OPERATIONS: dict[str, ClientAction | None] = {
     "review.hearing_notify": ACT,
     "review.hearing_schedule": ACT,
     "review.hearing_record": ACT,
+    # The information exchange: the change feed, and a lower-level platform's own cases.
+    "exchange.feed": ClientAction.EVENTS_READ,
+    "exchange.push": ClientAction.CASE_PUSH,
     # People's alone.
     "review.urge": None,
     "extension.decide": None,

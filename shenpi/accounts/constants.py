@@ -57,3 +57,5 @@ class ClientAction(models.TextChoices):
     CASE_READ = "case.read", _("读取本部门办件")
     CASE_ACT = "case.act", _("以本部门工作人员名义办理")
     SUPERVISION_READ = "supervision.read", _("读取监察数据")
+    EVENTS_READ = "events.read", _("接收事件（信息交换）")
+    CASE_PUSH = "case.push", _("推送本级自办办件（下级平台）")

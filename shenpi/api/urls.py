@@ -5,7 +5,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from . import agency, bundles, cases, catalog, consult, search, stats, supervision, views
+from . import agency, bundles, cases, catalog, consult, exchange, search, stats, supervision, views
 
 app_name = "api"
 
@@ -155,4 +155,5 @@ urlpatterns = [
     ),
     path("tasks/<uuid:pk>/actions/", cases.TaskActionApi.as_view(), name="task_action"),
     path("publications/<uuid:pk>/", catalog.PublicationDetailApi.as_view(), name="publication"),
+    path("events/", exchange.ChangeFeedApi.as_view(), name="events"),
 ]

@@ -14,6 +14,7 @@ from shenpi.stats.rollup import count_event
 
 from .constants import TaskStatus
 from .models import ACTIVE_TASK_STATUSES, Case, CaseEvent
+from .published import publish_case
 
 
 def today() -> date:
@@ -52,8 +53,9 @@ def event(case, kind, text, *, actor=None, department=None, public=True, breach=
 
 
 def audit(case, action, actor, detail=None):
-    """The case stream's audit record (scoped to the case's division). An agent's act is
-    recorded as done for the applicant, under the authorisation."""
+    """The case stream's audit record (scoped to the case's division), and the event other
+    systems receive of it (published.py). An agent's act is recorded as done for the
+    applicant, under the authorisation."""
     if actor is not None and case.agent_id and getattr(actor, "pk", None) == case.agent_id:
         detail = {
             **(detail or {}),
@@ -70,6 +72,7 @@ def audit(case, action, actor, detail=None):
         actor_label="" if actor else "system",
         division=case.division_id,
     )
+    publish_case(case, action, detail)
 
 
 def tell_applicant(case, title, body):

@@ -44,6 +44,7 @@ from .constants import (
     Rating,
 )
 from .models import AnswerTerm, Entry, Faq, Question
+from .published import publish_question
 
 # Questions a client address may ask in an hour without logging in; a user in a day.
 ANONYMOUS_PER_HOUR = 5
@@ -66,6 +67,7 @@ def _audit(question: Question, action: str, actor, detail: dict | None = None, r
         detail={"number": question.number, **(detail or {})},
         division=question.department.division_id,
     )
+    publish_question(question, action)
 
 
 def answer_days(department: Department) -> int:

@@ -22,6 +22,7 @@ from shenpi.notify.services import notify
 from shenpi.workdays.services import calendar
 
 from .models import Complaint, ComplaintStatus, Finding, Rating
+from .published import publish_complaint
 
 DECIDE_DAYS = 5  # supervision decides within 5 working days whether to take a complaint
 LEVELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
@@ -102,6 +103,7 @@ def complaint_file(
         object_type="complaint",
         object_id=complaint.number,
     )
+    publish_complaint(complaint, "complaint.file")
     for supervisor in _supervisors_over(department):
         notify(
             supervisor,
@@ -185,6 +187,7 @@ def complaint_decide(
         object_id=complaint.number,
         detail={"take": take},
     )
+    publish_complaint(complaint, "complaint.decide")
     return complaint
 
 
@@ -232,6 +235,7 @@ def complaint_reply(
         object_id=complaint.number,
         detail={"substantiated": complaint.substantiated},
     )
+    publish_complaint(complaint, "complaint.reply")
     if complaint.complainant:
         notify(
             complaint.complainant,
@@ -266,6 +270,7 @@ def complaint_find(*, actor, complaint: Complaint, substantiated: bool) -> Compl
         object_id=complaint.number,
         detail={"substantiated": complaint.substantiated},
     )
+    publish_complaint(complaint, "complaint.find")
     return complaint
 
 
@@ -376,6 +381,7 @@ def complaint_rate(*, actor, complaint: Complaint, satisfaction: str) -> Complai
         object_id=complaint.number,
         detail={"satisfaction": satisfaction},
     )
+    publish_complaint(complaint, "complaint.rate")
     return complaint
 
 

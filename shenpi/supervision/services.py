@@ -18,6 +18,7 @@ from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from shenpi.notify.services import notify
 
 from .models import RuleKind, SupervisionOrder, WarningRule
+from .published import publish_order
 from .scan import active_rules, desired_warnings
 
 # --- supervision orders (督办) ---------------------------------------------------------------
@@ -50,6 +51,7 @@ def order_issue(*, actor, case: Case, text: str, answer_due: date) -> Supervisio
         object_id=str(case.pk),
         detail={"department": department.code, "due": answer_due.isoformat()},
     )
+    publish_order(order, "supervision.order")
     for head in User.objects.filter(
         role_assignments__role=Role.HEAD, office__department=department
     ):
@@ -85,6 +87,7 @@ def order_answer(*, actor, order: SupervisionOrder, answer: str) -> SupervisionO
         object_type="case",
         object_id=str(order.case_id),
     )
+    publish_order(order, "supervision.answer")
     notify(order.issued_by, title="督办已答复", body=order.answer[:200])
     return order
 

@@ -13,12 +13,13 @@ SHENPI = Path(__file__).resolve().parents[2] / "shenpi"
 DOMAIN = ("catalog", "publishing", "cases", "supervision", "consult", "agency", "api", "portal")
 FORBIDDEN = {
     "core": ("django", *(f"shenpi.{app}" for app in (*DOMAIN, "accounts", "audit", "workdays",
-                                                      "common", "notify"))),
+                                                      "common", "notify", "exchange"))),
     "accounts": tuple(f"shenpi.{app}" for app in DOMAIN),
     "audit": tuple(f"shenpi.{app}" for app in DOMAIN),
     "workdays": tuple(f"shenpi.{app}" for app in DOMAIN),
     "common": tuple(f"shenpi.{app}" for app in DOMAIN),
     "notify": tuple(f"shenpi.{app}" for app in DOMAIN),
+    "exchange": tuple(f"shenpi.{app}" for app in DOMAIN),
     "search": tuple(f"shenpi.{app}" for app in DOMAIN),
     "cases": ("shenpi.supervision", "shenpi.consult", "shenpi.agency", "shenpi.api",
               "shenpi.portal"),

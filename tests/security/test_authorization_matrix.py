@@ -211,6 +211,9 @@ ROUTES = {
         ],
         "object",
     ),
+    # system clients only, each to what its subscription or binding lets it see
+    # (tests/exchange/test_feed.py)
+    **dict.fromkeys(["api:events"], "system"),
 }
 # Routes that take a case's id: (route, method, page or API path template).
 CASE_ROUTES = [

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Level
+from ..published import publish_cards
 from .judge import desired_warnings, scan_in_python
 from .keeping import breach_warnings, count_lights, keep_case_lights
 from .rules import active_rules, thresholds
@@ -70,6 +71,8 @@ def scan_deadlines(today: date | None = None) -> dict:
         lights = keep_case_lights(incremental=incremental, red=[w.case_id for w in breaches])
         counts = count_lights()
         watched = scan_watched(today)
+        tally.update((w.department_id, Level.RED) for w in breaches)  # a Counter, either scan
+        publish_cards(breaches + to_notify, tally)
     report = {
         "raised": raised + len(breaches),
         "escalated": escalated,
@@ -78,6 +81,5 @@ def scan_deadlines(today: date | None = None) -> dict:
         "counts": counts,
         "watched": watched,
     }
-    tally.update((w.department_id, Level.RED) for w in breaches)  # a Counter, from either scan
     tell_of_cards((breaches + to_notify)[:NOTIFY_AT_MOST], tally)
     return report
