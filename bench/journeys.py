@@ -216,8 +216,7 @@ def run_accept_decide(host: str, port: int, who: dict, limit: int) -> dict:
     official, head = who["tokens"][OFFICIAL], who["tokens"][HEAD]
 
     def accept(n: int) -> bytes:
-        return json_post(host, f"/api/v1/cases/{cases[n - 1]}/actions/", {"action": "accept"},
-                          official)  # fmt: skip
+        return json_post(host, f"/api/v1/cases/{cases[n - 1]}/acceptance/", {}, official)  # fmt: skip
 
     accepted = closed_loop(host, port, accept, clients=4, total=len(cases))
     actor = User.objects.get(username=OFFICIAL)
@@ -229,8 +228,8 @@ def run_accept_decide(host: str, port: int, who: dict, limit: int) -> dict:
         ready.append(case.pk)
 
     def decide(n: int) -> bytes:
-        return json_post(host, f"/api/v1/cases/{ready[n - 1]}/actions/",
-                          {"action": "decide", "outcome": "granted"}, head)  # fmt: skip
+        return json_post(host, f"/api/v1/cases/{ready[n - 1]}/decision/",
+                          {"outcome": "granted"}, head)  # fmt: skip
 
     decided = closed_loop(host, port, decide, clients=4, total=len(ready))
     out = {"accept": accepted.summary(), "decide": decided.summary()}
@@ -258,8 +257,8 @@ def run_same_step(host: str, port: int, who: dict, pairs: int) -> dict:
     outcomes: dict = {}
     latencies = Result()
     for task in tasks:
-        body = {"action": "complete", "opinion": "同意。"}
-        path = f"/api/v1/tasks/{task}/actions/"
+        body = {"opinion": "同意。"}
+        path = f"/api/v1/tasks/{task}/completion/"
         (s1, ms1), (s2, ms2) = concurrent_pair(
             host, port, json_post(host, path, body, first), json_post(host, path, body, second)
         )

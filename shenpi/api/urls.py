@@ -42,12 +42,8 @@ urlpatterns = [
     path("cases/<uuid:pk>/materials/", cases.MaterialUploadApi.as_view(), name="case_materials"),
     path("cases/<uuid:pk>/personal/", cases.CasePersonalApi.as_view(), name="case_personal"),
     path("cases/<uuid:pk>/submit/", cases.CaseSubmitApi.as_view(), name="case_submit"),
-    path("cases/<uuid:pk>/actions/", cases.CaseActionApi.as_view(), name="case_action"),
-    path(
-        "cases/<uuid:pk>/review-actions/",
-        cases.CaseReviewActionApi.as_view(),
-        name="case_review_action",
-    ),
+    # Each action on a case or a step, its own operation (cases.actions' table).
+    *cases.action_urlpatterns(),
     path("tasks/", cases.TaskInboxApi.as_view(), name="tasks"),
     path(
         "statistics/departments/",
@@ -153,7 +149,6 @@ urlpatterns = [
         supervision.OrderAnswerApi.as_view(),
         name="order_answer",
     ),
-    path("tasks/<uuid:pk>/actions/", cases.TaskActionApi.as_view(), name="task_action"),
     path("publications/<uuid:pk>/", catalog.PublicationDetailApi.as_view(), name="publication"),
     path("events/", exchange.ChangeFeedApi.as_view(), name="events"),
 ]

@@ -27,6 +27,8 @@ class Action:
     service: Callable
     arguments: Callable[[dict], dict]  # the service's keyword arguments from the input
     done: str  # the page's message; "{step}" is the step's name, "{to}" who it went to
+    resource: str  # the API's operation: POST /cases/{id}/<resource>/ (tasks/{id}/ for steps)
+    title: str  # the operation's summary in the API's documentation
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,20 @@ CASE = Table(
     "case",
     {
         "supplement": Action(
-            "case.supplement", services.case_supplement, _nothing, "补正材料已提交，等待预审。"
+            "case.supplement",
+            services.case_supplement,
+            _nothing,
+            "补正材料已提交，等待预审。",
+            resource="supplements",
+            title="提交补正材料",
         ),
         "withdraw": Action(
-            "case.withdraw", services.case_withdraw, _text("reason"), "申请已撤回。"
+            "case.withdraw",
+            services.case_withdraw,
+            _text("reason"),
+            "申请已撤回。",
+            resource="withdrawal",
+            title="撤回申请",
         ),
         "accept": Action(
             "case.accept",
@@ -73,36 +85,48 @@ CASE = Table(
                 "lenient_due": d.get("lenient_due"),
             },
             "已受理，受理通知书已生成。",
+            resource="acceptance",
+            title="受理",
         ),
         "correction": Action(
             "case.correction",
             services.case_request_correction,
             lambda d: {"defects": d.get("defects") or []},
             "一次性补正通知已发出（一件事的，与其他部门的要求合并后一次告知申请人）。",
+            resource="correction-notices",
+            title="一次性告知补正",
         ),
         "not_accept": Action(
             "case.not_accept",
             services.case_not_accept,
             _text("reason", "text", "competent_organ"),
             "已作出不予受理决定。",
+            resource="non-acceptance",
+            title="不予受理",
         ),
         "originals": Action(
             "case.originals",
             services.case_request_originals,
             lambda d: {"due": _required(d, "due", "请填写核验原件的截止日期。")},  # page: today
             "已通知申请人到窗口核验原件。",
+            resource="originals-checks",
+            title="通知到窗口核验原件",
         ),
         "decide": Action(
             "case.decide",
             services.case_decide,
             _text("outcome", "reasons"),
             "决定已作出，决定书已生成。",
+            resource="decision",
+            title="作出准予或不予许可的决定",
         ),
         "deliver": Action(
             "case.deliver",
             services.case_deliver,
             _text("method", "tracking_number"),
             "已送达，办件办结。",
+            resource="delivery",
+            title="送达决定，办结",
         ),
     },
 )
@@ -119,26 +143,56 @@ REVIEW = Table(
                 "note": d.get("note") or "",
             },
             "已进入特别程序，暂停计时，告知书已生成。",
+            resource="suspensions",
+            title="进入特别程序（暂停计时）",
         ),
-        "resume": Action("review.resume", services.case_resume, _nothing, "已恢复计时。"),
+        "resume": Action(
+            "review.resume",
+            services.case_resume,
+            _nothing,
+            "已恢复计时。",
+            resource="resumption",
+            title="恢复计时",
+        ),
         "extend": Action(
-            "review.extend", services.case_extend, _text("reasons"), "已批准延期，告知书已生成。"
+            "review.extend",
+            services.case_extend,
+            _text("reasons"),
+            "已批准延期，告知书已生成。",
+            resource="extensions",
+            title="批准延期（负责人）",
         ),
         "extension_ask": Action(
             "review.extension_ask",
             services.extension_ask,
             _text("reasons"),
             "延期申请已提交，等待负责人审批。",
+            resource="extension-requests",
+            title="申请延期",
         ),
-        "urge": Action("review.urge", services.case_urge, _text("text"), "已催办。"),
+        "urge": Action(
+            "review.urge",
+            services.case_urge,
+            _text("text"),
+            "已催办。",
+            resource="urgings",
+            title="催办",
+        ),
         "hearing_notify": Action(
             "review.hearing_notify",
             services.hearing_notify_rights,
             _text("interested_parties"),
             "已告知听证权利。",
+            resource="hearing-notices",
+            title="告知听证权利",
         ),
         "hearing_request": Action(
-            "review.hearing_request", services.hearing_request, _nothing, "已申请听证。"
+            "review.hearing_request",
+            services.hearing_request,
+            _nothing,
+            "已申请听证。",
+            resource="hearing-requests",
+            title="申请听证（申请人）",
         ),
         "hearing_schedule": Action(
             "review.hearing_schedule",
@@ -149,9 +203,16 @@ REVIEW = Table(
                 "presiding_officer": _required(d, "presiding_officer", "请选择听证主持人。"),
             },
             "已安排听证并通知。",
+            resource="hearings",
+            title="安排听证",
         ),
         "hearing_record": Action(
-            "review.hearing_record", services.hearing_record, _text("record"), "听证笔录已归档。"
+            "review.hearing_record",
+            services.hearing_record,
+            _text("record"),
+            "听证笔录已归档。",
+            resource="hearing-records",
+            title="归档听证笔录",
         ),
     },
 )
@@ -159,23 +220,53 @@ REVIEW = Table(
 TASK = Table(
     "task",
     {
-        "claim": Action("task.claim", services.task_claim, _nothing, "已认领：{step}"),
-        "hand_back": Action("task.hand_back", services.task_hand_back, _nothing, "已退回待办。"),
+        "claim": Action(
+            "task.claim",
+            services.task_claim,
+            _nothing,
+            "已认领：{step}",
+            resource="claim",
+            title="认领环节",
+        ),
+        "hand_back": Action(
+            "task.hand_back",
+            services.task_hand_back,
+            _nothing,
+            "已退回待办。",
+            resource="hand-back",
+            title="退回待办",
+        ),
         "pass": Action(
             "task.pass",
             services.task_pass,
             lambda d: {"to": _required(d, "to", "请选择转交给谁。")},
             "已转交给{to}。",
+            resource="handover",
+            title="转交同事",
         ),
-        "verify": Action("task.verify", services.task_verify, _nothing, "已复核（两人核查）。"),
+        "verify": Action(
+            "task.verify",
+            services.task_verify,
+            _nothing,
+            "已复核（两人核查）。",
+            resource="verification",
+            title="复核（两人核查）",
+        ),
         "complete": Action(
             "task.complete",
             services.task_complete,
             _text("opinion", "verdict"),
             "{step}已完成。",
+            resource="completion",
+            title="完成环节",
         ),
         "respond": Action(
-            "task.respond", services.task_respond, _text("response"), "已答复不同意意见。"
+            "task.respond",
+            services.task_respond,
+            _text("response"),
+            "已答复不同意意见。",
+            resource="response",
+            title="答复不同意意见",
         ),
     },
 )

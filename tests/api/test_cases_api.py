@@ -195,8 +195,8 @@ def test_applicant_and_official_over_the_api(client, demo):
     official = token_for(client, "yc_scjg_off1")
     requirement = item.current.materials.get(name="食品安全管理制度")
     corrected = client.post(
-        f"/api/v1/cases/{case_id}/actions/",
-        {"action": "correction", "defects": [{"requirement": requirement.pk, "note": "请盖章"}]},
+        f"/api/v1/cases/{case_id}/correction-notices/",
+        {"defects": [{"requirement": requirement.pk, "note": "请盖章"}]},
         content_type="application/json",
         **official,
     )
@@ -206,8 +206,8 @@ def test_applicant_and_official_over_the_api(client, demo):
     assert_problem(client.get(f"/api/v1/cases/{case_id}/", **other), 404)
     assert_problem(
         client.post(
-            f"/api/v1/cases/{case_id}/actions/",
-            {"action": "accept"},
+            f"/api/v1/cases/{case_id}/acceptance/",
+            {},
             content_type="application/json",
             **other,
         ),
@@ -410,8 +410,8 @@ def test_a_late_correction_notice_is_a_409_saying_the_case_is_deemed_accepted(cl
     with time_machine.travel("2026-02-28 09:00 +0800", tick=False):
         official = token_for(client, "yc_scjg_off1")
         late = client.post(
-            f"/api/v1/cases/{case.pk}/actions/",
-            {"action": "correction", "defects": [{"requirement": requirement.pk, "note": "盖章"}]},
+            f"/api/v1/cases/{case.pk}/correction-notices/",
+            {"defects": [{"requirement": requirement.pk, "note": "盖章"}]},
             content_type="application/json",
             **official,
         )

@@ -18,8 +18,8 @@ def test_officials_work_their_steps_over_the_api(client, demo):
     task = next(t for t in inbox if t["case"] == str(case.pk))
     assert task["step_key"] == "intake_review"
     done = client.post(
-        f"/api/v1/tasks/{task['id']}/actions/",
-        {"action": "complete", "opinion": "材料齐全"},
+        f"/api/v1/tasks/{task['id']}/completion/",
+        {"opinion": "材料齐全"},
         content_type="application/json",
         **auth,
     )
@@ -30,15 +30,15 @@ def test_officials_work_their_steps_over_the_api(client, demo):
         "construction_opinion",
     }
     again = client.post(
-        f"/api/v1/tasks/{task['id']}/actions/",
-        {"action": "complete", "opinion": "x"},
+        f"/api/v1/tasks/{task['id']}/completion/",
+        {"opinion": "x"},
         content_type="application/json",
         **auth,
     )
     assert_problem(again, 409, "task_done")
     bad = client.post(
-        f"/api/v1/cases/{case.pk}/review-actions/",
-        {"action": "suspend", "reason": "holiday", "expected_days": 3},
+        f"/api/v1/cases/{case.pk}/suspensions/",
+        {"reason": "holiday", "expected_days": 3},
         content_type="application/json",
         **auth,
     )
@@ -53,22 +53,22 @@ def test_a_department_system_acts_for_a_named_official(client, demo):
         department="nx-fgw", actions=[ClientAction.CASE_ACT, ClientAction.CASE_READ]
     )
     missing = client.post(
-        f"/api/v1/tasks/{land.pk}/actions/",
-        {"action": "complete", "opinion": "ok"},
+        f"/api/v1/tasks/{land.pk}/completion/",
+        {"opinion": "ok"},
         content_type="application/json",
         **auth,
     )
     assert_problem(missing, 400)
     outsider = client.post(
-        f"/api/v1/tasks/{land.pk}/actions/",
-        {"action": "complete", "opinion": "ok", "official": "nx_zrzy_off1"},
+        f"/api/v1/tasks/{land.pk}/completion/",
+        {"opinion": "ok", "official": "nx_zrzy_off1"},
         content_type="application/json",
         **auth,
     )
     assert_problem(outsider, 400)
     ok = client.post(
-        f"/api/v1/tasks/{land.pk}/actions/",
-        {"action": "complete", "opinion": "材料齐全", "official": "nx_fgw_off2"},
+        f"/api/v1/tasks/{land.pk}/completion/",
+        {"opinion": "材料齐全", "official": "nx_fgw_off2"},
         content_type="application/json",
         **auth,
     )

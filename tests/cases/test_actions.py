@@ -4,7 +4,6 @@ or a step through cases.actions, so they offer the same actions under the same c
 import pytest
 
 from shenpi.accounts.client_operations import OPERATIONS
-from shenpi.api import cases as api
 from shenpi.cases import actions
 from shenpi.core.errors import NotFound
 
@@ -16,16 +15,6 @@ def test_every_action_names_an_operation_of_its_table():
         for name, action in table.actions.items():
             assert action.operation == f"{prefix}.{name}"
             assert action.operation in OPERATIONS
-
-
-def test_the_api_offers_only_actions_of_the_table():
-    for serializer, table in [
-        (api.ActionIn, actions.CASE),
-        (api.ReviewActionIn, actions.REVIEW),
-        (api.TaskActionIn, actions.TASK),
-    ]:
-        offered = set(serializer().fields["action"].choices)
-        assert offered <= set(table.names()), offered - set(table.names())
 
 
 def test_every_dispatched_operation_is_in_a_table():

@@ -262,15 +262,15 @@ def test_a_malformed_or_foreign_request_id_is_404(client, demo, running):
 def test_asked_listed_and_decided_over_the_api(client, demo, running):
     off = token_for(client, "yc_scjg_off1")
     asked = client.post(
-        f"/api/v1/cases/{running.pk}/review-actions/",
-        {"action": "extension_ask"},
+        f"/api/v1/cases/{running.pk}/extension-requests/",
+        {},
         content_type="application/json",
         **off,
     )
     assert asked.status_code == 400  # reasons are required
     asked = client.post(
-        f"/api/v1/cases/{running.pk}/review-actions/",
-        {"action": "extension_ask", "reasons": "需现场核查"},
+        f"/api/v1/cases/{running.pk}/extension-requests/",
+        {"reasons": "需现场核查"},
         content_type="application/json",
         **off,
     )

@@ -11,7 +11,7 @@ import uuid
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from shenpi.cases import services
+from shenpi.cases import actions, services
 from shenpi.catalog.models import Item
 from tests.api.test_api import token_for
 from tests.cases.conftest import FOOD_FORM, complete_draft
@@ -128,7 +128,6 @@ ROUTES = {
             "api:case_draft",
             "api:case_submit_one",
             "api:tasks",
-            "api:task_action",
             "api:warnings",
             "api:evaluation",
             "api:monitor",
@@ -188,6 +187,9 @@ ROUTES = {
             "cases:licence",
             "cases:licence_act",
             "cases:task_act",
+            # a step's operations: the step is looked up among the caller's cases' steps
+            # (tests/api/test_review_api.py, tests/security/test_malformed_ids.py)
+            *(f"api:task_{name}" for name in actions.TASK.names()),
             # the approver's queue (tests/cases/test_extensions.py)
             "cases:extension_decide",
             "api:extension_decision",
@@ -234,8 +236,12 @@ CASE_ROUTES = [
     ("api:case_personal", "get", "/api/v1/cases/{pk}/personal/"),
     ("api:case_materials", "post", "/api/v1/cases/{pk}/materials/"),
     ("api:case_submit", "post", "/api/v1/cases/{pk}/submit/"),
-    ("api:case_action", "post", "/api/v1/cases/{pk}/actions/"),
-    ("api:case_review_action", "post", "/api/v1/cases/{pk}/review-actions/"),
+    # Every action on a case, each its own operation (cases.actions' table).
+    *(
+        (f"api:case_{name}", "post", f"/api/v1/cases/{{pk}}/{action.resource}/")
+        for table in (actions.CASE, actions.REVIEW)
+        for name, action in table.actions.items()
+    ),
     ("api:case_rating", "post", "/api/v1/cases/{pk}/rating/"),
     ("api:case_rating_confirm", "post", "/api/v1/cases/{pk}/rating/confirm/"),
     ("api:case_rating_window_device", "post", "/api/v1/cases/{pk}/rating/window-device/"),
@@ -406,7 +412,10 @@ OBJECT_ROUTES = {
     ],
     "task": [
         ("cases:task_act", "post", "/cases/{case}/tasks/{id}/"),
-        ("api:task_action", "post", "/api/v1/tasks/{id}/actions/"),
+        *(
+            (f"api:task_{name}", "post", f"/api/v1/tasks/{{id}}/{action.resource}/")
+            for name, action in actions.TASK.actions.items()
+        ),
     ],
     # 张三's project in Yinchuan, carried by the centre's agent, and its authorisation.
     "project": [

@@ -4,6 +4,7 @@ applicant's side only for the cases it submitted for them, and as the department
 the name of an official it names."""
 
 import pytest
+from django.urls import reverse
 
 from shenpi.accounts.client_operations import OPERATIONS
 from shenpi.accounts.constants import ClientAction
@@ -29,8 +30,8 @@ def received(demo):
 
 def act(client, auth, case, action, **extra):
     return client.post(
-        f"/api/v1/cases/{case.pk}/actions/",
-        {"action": action, **extra},
+        reverse(f"api:case_{action}", args=[case.pk]),
+        extra,
         content_type="application/json",
         **auth,
     )
@@ -75,8 +76,8 @@ def test_a_client_is_the_applicants_side_only_for_what_it_submitted(client, rece
     item = Item.objects.get(code="640100-SCJG-001")
     mine = client.post("/api/v1/cases/submit/", one_request(item), **auth).json()
     withdrawn = client.post(
-        f"/api/v1/cases/{mine['id']}/actions/",
-        {"action": "withdraw", "reason": "申请人要求撤回"},
+        f"/api/v1/cases/{mine['id']}/withdrawal/",
+        {"reason": "申请人要求撤回"},
         content_type="application/json",
         **auth,
     )
@@ -86,8 +87,8 @@ def test_a_client_is_the_applicants_side_only_for_what_it_submitted(client, rece
 def test_people_only_operations_refuse_every_client(client, received):
     _sc, auth = make_client(department="yc-scjg", actions=list(ClientAction.values))
     urged = client.post(
-        f"/api/v1/cases/{received.pk}/review-actions/",
-        {"action": "urge", "text": "请加快"},
+        f"/api/v1/cases/{received.pk}/urgings/",
+        {"text": "请加快"},
         content_type="application/json",
         **auth,
     )
@@ -96,11 +97,11 @@ def test_people_only_operations_refuse_every_client(client, received):
 
 def test_every_dispatched_operation_is_classified():
     """A new page or API action must be named in the one table before it dispatches."""
-    from shenpi.api.cases import ActionIn, ReviewActionIn, TaskActionIn
+    from shenpi.cases import actions
 
     named = {
-        *(f"case.{a}" for a in ActionIn().fields["action"].choices),
-        *(f"task.{a}" for a in TaskActionIn().fields["action"].choices),
-        *(f"review.{a}" for a in ReviewActionIn().fields["action"].choices),
+        a.operation
+        for t in (actions.CASE, actions.REVIEW, actions.TASK)
+        for a in t.actions.values()
     }
     assert named <= set(OPERATIONS)

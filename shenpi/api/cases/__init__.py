@@ -1,10 +1,6 @@
 """/api/v1 for cases: the same services, rules and action table as the pages."""
 
-from .acting import (  # noqa: F401
-    CaseActionApi,
-    CaseReviewActionApi,
-    TaskActionApi,
-)
+from .acting import urlpatterns as action_urlpatterns  # noqa: F401
 from .applying import (  # noqa: F401
     CaseDraftApi,
     CaseSubmitApi,
@@ -28,7 +24,6 @@ from .inbox import (  # noqa: F401
     TaskInboxApi,
     TaskInboxOut,
 )
-from .inputs import ActionIn, ReviewActionIn, TaskActionIn  # noqa: F401
 from .output import (  # noqa: F401
     CaseMaterialOut,
     CaseOut,

@@ -1,11 +1,14 @@
-"""The actions on a case and its steps (cases.actions: the same table the case page
-dispatches through). Each action's own input serializer (inputs.py) checks its fields;
-the schema documents the union of them under `action`."""
+"""The actions on a case and its steps, each its own API operation (issue 25), generated
+from cases.actions — the same table the case page dispatches through — so the pages and
+the API cannot drift: POST /cases/{id}/<resource>/ for the case's actions and
+/tasks/{id}/<resource>/ for a step's, with the action's own input serializer (inputs.py)
+and example."""
 
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from django.urls import path
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
@@ -15,84 +18,70 @@ from shenpi.cases.models import Task
 
 from ..idempotency import idempotent
 from . import inputs
-from .inputs import ActionIn, ReviewActionIn, TaskActionIn
 from .output import CaseOut, case_for, case_response
 
 
-def _action(union, request) -> str:
-    """The action named, checked against the union serializer's choices (and its fields,
-    as the schema documents them); its own serializer then checks its fields."""
-    body = union(data=request.data)
-    body.is_valid(raise_exception=True)
-    return body.validated_data["action"]
+def _case(request, pk, data):
+    """The case, looked up once the client's permission is checked; then the officer a
+    hearing names."""
+    found = case_for(request, pk)
+    if "presiding_officer" in data:
+        data["presiding_officer"] = get_object_or_404(User, username=data["presiding_officer"])
+    return found
 
 
-class CaseActionApi(APIView):
-    """Every transition of intake and instant decisions; each calls its one service."""
+def _task(request, pk, data):
+    """The step, among those of cases the caller may see; then the colleague it goes to."""
+    visible = Task.objects.filter(case__in=selectors.cases_visible_to(request.user))
+    found = get_object_or_404(visible, pk=pk)
+    if "to" in data:
+        data["to"] = get_object_or_404(User, username=data["to"])
+    return found
 
-    permission_classes = [IsAuthenticated]
 
-    @extend_schema(
-        summary="办件操作：补正提交、撤回、受理、一次性告知、不予受理、决定、送达",
-        request=ActionIn,
-        responses=CaseOut,
-    )
-    @idempotent
-    def post(self, request, pk):
-        action = _action(ActionIn, request)
-        d = inputs.validated(inputs.CASE, request, action)
-        case = actions.run(
-            actions.CASE,
-            d["action"],
-            user=request.user,
-            target=lambda: case_for(request, pk),
-            data=d,
+def _view(table, name: str, serializer, tag: str):
+    action = table.actions[name]
+    lookup = _task if table.target == "task" else _case
+
+    class OperationApi(APIView):
+        permission_classes = [IsAuthenticated]
+
+        @extend_schema(
+            operation_id=f"{table.target}_{name}",
+            summary=action.title,
+            tags=[tag],
+            request=serializer,
+            responses=CaseOut,
+            examples=[OpenApiExample(action.title, value=inputs.EXAMPLES[name], request_only=True)],
         )
-        return case_response(request, case)
+        @idempotent
+        def post(self, request, pk):
+            data = {**inputs.validated(serializer, request), "action": name}
+            done = actions.run(
+                table, name, user=request.user, target=lambda: lookup(request, pk, data), data=data
+            )
+            return case_response(request, done if table.target == "case" else done.case)
 
-
-class TaskActionApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        summary="办理审查环节：认领、退回、转交、复核、完成、答复不同意意见",
-        request=TaskActionIn,
-        responses=CaseOut,
+    OperationApi.__name__ = OperationApi.__qualname__ = (
+        "".join(part.title() for part in name.split("_")) + "Api"
     )
-    @idempotent
-    def post(self, request, pk):
-        d = inputs.validated(inputs.TASK, request, _action(TaskActionIn, request))
-
-        def task():
-            # Looked up once the client's permission is checked, then the colleague it names.
-            visible = Task.objects.filter(case__in=selectors.cases_visible_to(request.user))
-            found = get_object_or_404(visible, pk=pk)
-            if d["action"] == "pass":
-                d["to"] = get_object_or_404(User, username=d.get("to", ""))
-            return found
-
-        done = actions.run(actions.TASK, d["action"], user=request.user, target=task, data=d)
-        return case_response(request, done.case)
+    return OperationApi.as_view()
 
 
-class CaseReviewActionApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        summary="特别程序（暂停/恢复）、延期、催办", request=ReviewActionIn, responses=CaseOut
-    )
-    @idempotent
-    def post(self, request, pk):
-        d = inputs.validated(inputs.REVIEW, request, _action(ReviewActionIn, request))
-
-        def case():
-            # Looked up once the client's permission is checked, then the officer it names.
-            found = case_for(request, pk)
-            if d["action"] == "hearing_schedule" and d.get("on"):
-                d["presiding_officer"] = get_object_or_404(
-                    User, username=d.get("presiding_officer", "")
+def urlpatterns() -> list:
+    """One route per action of the tables, named api:case_<action> and api:task_<action>."""
+    routes = []
+    for table, serializers, prefix, tag in (
+        (actions.CASE, inputs.CASE, "cases", "办件操作"),
+        (actions.REVIEW, inputs.REVIEW, "cases", "办件操作"),
+        (actions.TASK, inputs.TASK, "tasks", "审查环节"),
+    ):
+        for name, action in table.actions.items():
+            routes.append(
+                path(
+                    f"{prefix}/<uuid:pk>/{action.resource}/",
+                    _view(table, name, serializers[name], tag),
+                    name=f"{table.target}_{name}",
                 )
-            return found
-
-        done = actions.run(actions.REVIEW, d["action"], user=request.user, target=case, data=d)
-        return case_response(request, done)
+            )
+    return routes

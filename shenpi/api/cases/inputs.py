@@ -1,8 +1,8 @@
-"""One input serializer per action (issue 21): each action of cases.actions checks only
-its own fields, with those it cannot do without required. They are the union serializers'
-fields (ActionIn, ReviewActionIn, TaskActionIn: what the schema documents under `action`),
-taken by name, so the two cannot disagree on a field's type or words; the information
-exchange (issue 25) can publish each as an operation of its own."""
+"""One input serializer per action of cases.actions, each its own operation in the API
+(issue 25: POST /cases/{id}/acceptance/, /tasks/{id}/completion/ …), checking only its own
+fields, with those it cannot do without required. Every field is declared once, in the
+catalogues below (one per table), and taken from there by name, so no two operations can
+disagree on a field's type or words; each operation's example is beside its serializer."""
 
 from __future__ import annotations
 
@@ -10,21 +10,10 @@ import copy
 
 from rest_framework import serializers
 
-# The unions: what the schema documents for each endpoint under `action`.
+# The catalogues of fields, one per table of cases.actions.
 
 
-class ActionIn(serializers.Serializer):
-    action = serializers.ChoiceField(
-        choices=[
-            "supplement",
-            "withdraw",
-            "accept",
-            "correction",
-            "not_accept",
-            "decide",
-            "deliver",
-        ]
-    )
+class CaseFields(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True)
     text = serializers.CharField(required=False, allow_blank=True)
     competent_organ = serializers.CharField(required=False, allow_blank=True)
@@ -40,15 +29,13 @@ class ActionIn(serializers.Serializer):
     reasons = serializers.CharField(required=False, allow_blank=True)
     method = serializers.ChoiceField(choices=["window", "post", "online"], required=False)
     tracking_number = serializers.CharField(required=False, allow_blank=True)
+    due = serializers.DateField(required=False, help_text="到窗口核验原件的截止日期")
     official = serializers.CharField(
         required=False, help_text="系统客户端：以其名义受理、决定或送达的本部门工作人员用户名"
     )
 
 
-class TaskActionIn(serializers.Serializer):
-    action = serializers.ChoiceField(
-        choices=["claim", "hand_back", "pass", "verify", "complete", "respond"]
-    )
+class TaskFields(serializers.Serializer):
     opinion = serializers.CharField(required=False, allow_blank=True)
     verdict = serializers.ChoiceField(choices=["agree", "disagree", ""], required=False)
     response = serializers.CharField(required=False, allow_blank=True)
@@ -58,20 +45,7 @@ class TaskActionIn(serializers.Serializer):
     )
 
 
-class ReviewActionIn(serializers.Serializer):
-    action = serializers.ChoiceField(
-        choices=[
-            "suspend",
-            "resume",
-            "extend",
-            "extension_ask",
-            "urge",
-            "hearing_notify",
-            "hearing_request",
-            "hearing_schedule",
-            "hearing_record",
-        ]
-    )
+class ReviewFields(serializers.Serializer):
     interested_parties = serializers.CharField(required=False, allow_blank=True)
     on = serializers.DateField(required=False, help_text="听证日期")
     place = serializers.CharField(required=False, allow_blank=True)
@@ -103,47 +77,87 @@ def _input(union, name: str, fields: tuple[str, ...], required: tuple[str, ...] 
 
 
 CASE = {
-    "supplement": _input(ActionIn, "SupplementIn", ()),
-    "withdraw": _input(ActionIn, "WithdrawIn", ("reason",)),
-    "accept": _input(ActionIn, "AcceptIn", ("lenient", "commitment", "lenient_due")),
-    "correction": _input(ActionIn, "CorrectionIn", ("defects",), required=("defects",)),
+    "supplement": _input(CaseFields, "SupplementIn", ()),
+    "withdraw": _input(CaseFields, "WithdrawIn", ("reason",)),
+    "accept": _input(CaseFields, "AcceptIn", ("lenient", "commitment", "lenient_due")),
+    "correction": _input(CaseFields, "CorrectionIn", ("defects",), required=("defects",)),
     "not_accept": _input(
-        ActionIn, "NotAcceptIn", ("reason", "text", "competent_organ"), required=("reason",)
+        CaseFields, "NotAcceptIn", ("reason", "text", "competent_organ"), required=("reason",)
     ),
-    "decide": _input(ActionIn, "DecideIn", ("outcome", "reasons"), required=("outcome",)),
-    "deliver": _input(ActionIn, "DeliverIn", ("method", "tracking_number"), required=("method",)),
+    "decide": _input(CaseFields, "DecideIn", ("outcome", "reasons"), required=("outcome",)),
+    "originals": _input(CaseFields, "OriginalsIn", ("due",), required=("due",)),
+    "deliver": _input(CaseFields, "DeliverIn", ("method", "tracking_number"), required=("method",)),
 }
 REVIEW = {
     "suspend": _input(
-        ReviewActionIn, "SuspendIn", ("reason", "expected_days", "note"), required=("reason",)
+        ReviewFields, "SuspendIn", ("reason", "expected_days", "note"), required=("reason",)
     ),
-    "resume": _input(ReviewActionIn, "ResumeIn", ()),
-    "extend": _input(ReviewActionIn, "ExtendIn", ("reasons",), required=("reasons",)),
-    "extension_ask": _input(ReviewActionIn, "ExtensionAskIn", ("reasons",), required=("reasons",)),
-    "urge": _input(ReviewActionIn, "UrgeIn", ("text",)),
-    "hearing_notify": _input(ReviewActionIn, "HearingNotifyIn", ("interested_parties",)),
-    "hearing_request": _input(ReviewActionIn, "HearingRequestIn", ()),
+    "resume": _input(ReviewFields, "ResumeIn", ()),
+    "extend": _input(ReviewFields, "ExtendIn", ("reasons",), required=("reasons",)),
+    "extension_ask": _input(ReviewFields, "ExtensionAskIn", ("reasons",), required=("reasons",)),
+    "urge": _input(ReviewFields, "UrgeIn", ("text",)),
+    "hearing_notify": _input(ReviewFields, "HearingNotifyIn", ("interested_parties",)),
+    "hearing_request": _input(ReviewFields, "HearingRequestIn", ()),
     "hearing_schedule": _input(
-        ReviewActionIn,
+        ReviewFields,
         "HearingScheduleIn",
         ("on", "place", "presiding_officer"),
         required=("on", "presiding_officer"),
     ),
-    "hearing_record": _input(ReviewActionIn, "HearingRecordIn", ("record",)),
+    "hearing_record": _input(ReviewFields, "HearingRecordIn", ("record",)),
 }
 TASK = {
-    "claim": _input(TaskActionIn, "ClaimIn", ()),
-    "hand_back": _input(TaskActionIn, "HandBackIn", ()),
-    "pass": _input(TaskActionIn, "PassIn", ("to",), required=("to",)),
-    "verify": _input(TaskActionIn, "VerifyIn", ()),
-    "complete": _input(TaskActionIn, "CompleteIn", ("opinion", "verdict")),
-    "respond": _input(TaskActionIn, "RespondIn", ("response",)),
+    "claim": _input(TaskFields, "ClaimIn", ()),
+    "hand_back": _input(TaskFields, "HandBackIn", ()),
+    "pass": _input(TaskFields, "PassIn", ("to",), required=("to",)),
+    "verify": _input(TaskFields, "VerifyIn", ()),
+    "complete": _input(TaskFields, "CompleteIn", ("opinion", "verdict")),
+    "respond": _input(TaskFields, "RespondIn", ("response",)),
 }
 
 
-def validated(inputs: dict, request, action: str) -> dict:
-    """The request's fields for `action`, checked by its own serializer (a 400 naming
-    each field that is wrong or missing)."""
-    body = inputs[action](data=request.data)
+def validated(serializer, request) -> dict:
+    """The request's fields, checked by the operation's own serializer (a 400 naming each
+    field that is wrong or missing)."""
+    body = serializer(data=request.data)
     body.is_valid(raise_exception=True)
-    return {**body.validated_data, "action": action}
+    return dict(body.validated_data)
+
+
+# Each operation's example request, as a department system would send it.
+EXAMPLES = {
+    "supplement": {},
+    "withdraw": {"reason": "经营场所变更，重新申请"},
+    "accept": {"official": "yc_scjg_off1"},
+    "correction": {
+        "defects": [{"requirement": "3", "note": "营业执照复印件须加盖公章"}],
+        "official": "yc_scjg_off1",
+    },
+    "not_accept": {"reason": "not_competent", "competent_organ": "自治区市场监管厅"},
+    "originals": {"due": "2026-12-14", "official": "yc_scjg_off1"},
+    "decide": {
+        "outcome": "granted",
+        "reasons": "材料齐全，符合法定条件",
+        "official": "yc_scjg_head",
+    },
+    "deliver": {"method": "online", "official": "yc_scjg_off1"},
+    "suspend": {"reason": "expert_review", "expected_days": 10, "note": "组织专家评审"},
+    "resume": {},
+    "extend": {"reasons": "需现场核查，二十日内不能作出决定"},
+    "extension_ask": {"reasons": "需现场核查，二十日内不能作出决定"},
+    "urge": {"text": "请加快办理"},
+    "hearing_notify": {"interested_parties": "相邻住户"},
+    "hearing_request": {},
+    "hearing_schedule": {
+        "on": "2026-12-21",
+        "place": "第三会议室",
+        "presiding_officer": "yc_scjg_head",
+    },
+    "hearing_record": {"record": "听证笔录全文"},
+    "claim": {"official": "yc_scjg_off1"},
+    "hand_back": {"official": "yc_scjg_off1"},
+    "pass": {"to": "yc_scjg_off2", "official": "yc_scjg_off1"},
+    "verify": {"official": "yc_scjg_off2"},
+    "complete": {"opinion": "经审查，符合条件", "verdict": "agree", "official": "yc_scjg_off1"},
+    "respond": {"response": "已补充核查，维持原意见", "official": "yc_scjg_off1"},
+}
