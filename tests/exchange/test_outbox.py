@@ -57,3 +57,16 @@ def test_a_transition_rolled_back_takes_its_event_with_it(received, demo):
         assert Event.objects.count() == count + 1
         raise RuntimeError("the caller's transaction fails after the change")
     assert Event.objects.count() == count
+
+
+def test_a_department_systems_whole_submission_writes_its_event(client):
+    from shenpi.catalog.models import Item
+    from tests.api.test_api import make_client
+    from tests.api.test_cases_api import one_request
+
+    _sc, auth = make_client(department="yc-scjg", actions=["case.submit"])
+    item = Item.objects.get(code="640100-SCJG-001")
+    submitted = client.post("/api/v1/cases/submit/", one_request(item), **auth)
+    assert submitted.status_code == 201, submitted.content
+    event = Event.objects.get(subject=f"cases/{submitted.json()['id']}")
+    assert event.type == "case.submit" and event.data["channel"] == "api"

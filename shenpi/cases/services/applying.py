@@ -30,6 +30,7 @@ from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, Too
 from shenpi.workdays.services import calendar
 
 from .. import access, authorisations, numbering, records, selectors
+from ..published import publish_case
 from ..constants import (
     CORRECTION_DAYS,
     MATERIAL_FILE_TYPES,
@@ -645,5 +646,6 @@ def case_submit_whole(
             object_type="case",
             object_id=str(case.pk),
         )
+        publish_case(case, "case.submit", {"channel": case.channel})
         records.tell_applicant(case, "申请已收件", _received_message(case))
         return case
