@@ -50,6 +50,38 @@ def _item_rows(code):
     return _item[code]
 
 
+_codes: dict = {}
+
+
+def _event_row(case_id, number, now, item_id, version_id, department_id, division_id, channel):
+    """The exchange's event of a submission (cases/published.py), as the app writes it."""
+    if item_id not in _codes:
+        with connection.cursor() as c:
+            c.execute(
+                "SELECT i.code, v.number, d.code FROM catalog_item i "
+                "JOIN catalog_itemversion v ON v.id = %s "
+                "JOIN accounts_department d ON d.id = %s WHERE i.id = %s",
+                [version_id, department_id, item_id],
+            )
+            _codes[item_id] = c.fetchone()
+    item_code, version_number, department_code = _codes[item_id]
+    data = {
+        "case": str(case_id), "number": number, "status": "received", "outcome": None,
+        "item": item_code, "item_version": version_number, "department": department_code,
+        "division": division_id, "channel": channel, "received_at": now.isoformat(),
+        "accepted_at": None, "statutory_due": None, "promised_due": None,
+        "action": "case.submit",
+    }  # fmt: skip
+    return ("case.submit", f"cases/{case_id}", division_id, department_id, now,
+            json.dumps(data, ensure_ascii=False))  # fmt: skip
+
+
+EVENT_INSERT = (
+    "INSERT INTO exchange_event (type, subject, division, department, time, data) "
+    "VALUES (%s, %s, %s, %s, %s, %s)"
+)
+
+
 def _bearer(request):
     header = request.META.get("HTTP_AUTHORIZATION", "")
     return hashlib.sha256(header[7:].encode()).hexdigest() if header.startswith("Bearer ") else ""
@@ -74,8 +106,8 @@ IDEMPOTENCY_WINDOW = timedelta(hours=24)
 def submit(request):
     """What the app's one-request submission writes, row for row (tests/bench/
     test_fair_rows.py holds the two together): the key's record, the case, its materials
-    and files, the timeline entry, the audit stream and its records, the applicant's
-    message and the SMS and e-mail of it. The number is drawn before the transaction, in a
+    and files, the timeline entry, the audit stream and its records, the exchange's event,
+    the applicant's message and the SMS and e-mail of it. The number is drawn before the transaction, in a
     statement of its own, as the app draws it (cases/numbering.py)."""
     key = _bearer(request)
     with connection.cursor() as c:
@@ -197,6 +229,11 @@ def submit(request):
             "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             rows,
         )
+        c.execute(
+            EVENT_INSERT,
+            _event_row(case_id, number, now, item_id, version_id, department_id, division_id,
+                       "api"),
+        )  # fmt: skip
         c.execute(
             "INSERT INTO notify_message (title, body, created_at, case_id, user_id) VALUES "
             "(%s, %s, %s, %s, %s)",
@@ -441,7 +478,7 @@ def bundle(request, code):
             "bundle_id, applicant_id) VALUES (%s, 'together', %s, '', %s, %s)",
             [application_id, now, bundle_id, user_id],
         )
-        messages, outgoing, streams, audit = [], [], [], []
+        messages, outgoing, streams, audit, events = [], [], [], [], []
         for (
             case_id,
             number,
@@ -497,6 +534,10 @@ def bundle(request, code):
                                               prev, user_id, username)  # fmt: skip
                 audit.append(row)
             streams.append((stream, len(entries), prev, division_id))
+            events.append(
+                _event_row(case_id, number, now, item_id, version_id, department_id, division_id,
+                           "online")
+            )  # fmt: skip
             title = f"申请已收件（{number}）"
             body = f"您申请的事项已收件，办件编号 {number}，查询密码 {password}。"
             messages.append((title, body, now, case_id, user_id))
@@ -525,6 +566,7 @@ def bundle(request, code):
             "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             audit,
         )
+        c.executemany(EVENT_INSERT, events)
         c.executemany(
             "INSERT INTO notify_message (title, body, created_at, case_id, user_id) VALUES "
             "(%s, %s, %s, %s, %s)",

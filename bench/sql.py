@@ -36,8 +36,8 @@ LIMIT 51;
 # draws it (cases/numbering.py), with the platform's local day; then in one transaction the
 # Idempotency-Key's record (claimed by one upsert that takes over an expired twin, its
 # answer set), the case, 3 materials (two PDFs and a photo), the timeline entry and its row
-# of the statistics' rollup, the audit stream and its 5 records, the applicant's message and
-# its SMS and e-mail.
+# of the statistics' rollup, the audit stream and its 5 records, the exchange's event, the
+# applicant's message and its SMS and e-mail.
 PGBENCH_SUBMIT = """
 \\set r random(1, 1000000000)
 INSERT INTO cases_counter (key, last) VALUES ('case:' || :division || ':' || to_char((now() AT TIME ZONE 'Asia/Shanghai')::date, 'YYYYMMDD'), 1)
@@ -85,6 +85,9 @@ INSERT INTO audit_auditrecord (stream, seq, at, actor_label, action, object_type
          'sha256', md5(random()::text) || md5(random()::text), md5(random()::text) || md5(random()::text),
          :sysclient
   FROM generate_series(1, 5) s;
+INSERT INTO exchange_event (type, subject, division, department, time, data)
+  VALUES ('case.submit', 'cases/' || md5(:r || 'c' || :client_id)::uuid, :division, :department, now(),
+  ('{"case": "' || md5(:r || 'c' || :client_id)::uuid || '", "number": "640000202612060000", "status": "received", "outcome": null, "item": "640000-SLT-001", "item_version": 1, "department": "nx-slt", "division": "' || :division || '", "channel": "api", "received_at": "' || now() || '", "accepted_at": null, "statutory_due": null, "promised_due": null, "action": "case.submit"}')::jsonb);
 INSERT INTO notify_message (title, body, created_at, case_id, user_id)
   VALUES ('申请已收件（640000202612060000）', '您申请的事项已收件，办件编号 640000202612060000，查询密码 ABCD1234。', now(), md5(:r || 'c' || :client_id)::uuid, :applicant);
 INSERT INTO notify_outbox (channel, "to", subject, body, created_at, attempts, last_error)

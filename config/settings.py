@@ -271,6 +271,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A decision's outcome (granted or refused) and a case's (which may be none yet).
+    "ENUM_NAME_OVERRIDES": {
+        "DecisionOutcomeEnum": ["granted", "refused"],
+        "CaseOutcomeEnum": "shenpi.cases.constants.Outcome",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "shenpi.api.schema.add_problem_responses",

@@ -36,9 +36,12 @@ def _flatten(detail) -> dict[str, list[str]]:
 
 def problem_exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        body = problem(
-            exc.status, exc.message, code=exc.code, errors=exc.errors or None, title=exc.title
-        )
+        body = {
+            **problem(
+                exc.status, exc.message, code=exc.code, errors=exc.errors or None, title=exc.title
+            ),
+            **exc.extra,
+        }
         response = Response(body, status=exc.status, content_type=PROBLEM)
         if exc.status == 401:
             response["WWW-Authenticate"] = "Bearer"

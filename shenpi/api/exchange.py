@@ -1,5 +1,5 @@
 """/api/v1 for the information exchange: the change feed (the same events subscribers are
-sent, pulled from a position), for system clients allowed to receive events."""
+sent, pulled from a position), and a lower-level platform's pushes of its own cases."""
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -8,8 +8,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shenpi.accounts.client_operations import ensure_client_may, is_client
-from shenpi.core.errors import InvalidInput, NotAllowed
-from shenpi.exchange import envelope, selectors
+from shenpi.cases import services
+from shenpi.cases.models import Case
+from shenpi.core.errors import InvalidInput, NotAllowed, NotFound
+from shenpi.exchange import envelope, selectors, signing
+from shenpi.exchange import services as exchange_services
+from shenpi.exchange.models import Subscriber
 
 
 class CloudEventOut(serializers.Serializer):
@@ -91,3 +95,117 @@ class ChangeFeedApi(APIView):
                 "more": page.more,
             }
         )
+
+
+class LowerCaseIn(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1,
+        help_text="本办件在下级平台的版本号：每次推送递增；旧版本或重复推送不会覆盖新状态",
+    )
+    item = serializers.CharField(max_length=40, help_text="事项编码（本平台事项目录）")
+    item_version = serializers.IntegerField(min_value=1, help_text="事项版本号")
+    department = serializers.CharField(
+        max_length=40, help_text="受理部门代码（须在本平台绑定的区划内）"
+    )
+    applicant_name = serializers.CharField(max_length=100)
+    applicant_code = serializers.CharField(max_length=18, help_text="身份证号码或统一社会信用代码")
+    applicant_kind = serializers.ChoiceField(
+        choices=["person", "enterprise"], required=False, help_text="证件两可时写明"
+    )
+    status = serializers.ChoiceField(choices=services.pushing.PUSHABLE)
+    outcome = serializers.ChoiceField(choices=["granted", "refused"], required=False)
+    received_at = serializers.DateTimeField()
+    accepted_at = serializers.DateTimeField(required=False, allow_null=True)
+    statutory_due = serializers.DateField(required=False, allow_null=True)
+    promised_due = serializers.DateField(required=False, allow_null=True)
+    decided_at = serializers.DateTimeField(required=False, allow_null=True)
+    ended_at = serializers.DateTimeField(required=False, allow_null=True)
+    reason_text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class LowerCaseOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    number = serializers.CharField(help_text="本平台办件编号")
+    source_case_id = serializers.CharField()
+    version = serializers.IntegerField(source="source_version")
+    status = serializers.CharField()
+
+
+PUSH_EXAMPLE = {
+    "version": 2,
+    "item": "640104-SCJG-002",
+    "item_version": 1,
+    "department": "xq-scjg",
+    "applicant_name": "李四",
+    "applicant_code": "640102198512150023",
+    "status": "processing",
+    "received_at": "2026-12-07T09:12:00+08:00",
+    "accepted_at": "2026-12-07T10:02:00+08:00",
+    "statutory_due": "2027-01-05",
+    "promised_due": "2026-12-21",
+}
+
+
+def _verified(request, client) -> None:
+    """An incoming push is signed as outgoing events are (exchange.signing), with the
+    client's exchange key; a forged or stale signature is refused and recorded."""
+    subscriber = Subscriber.objects.filter(client=client, is_active=True).first()
+    keys = exchange_services.signing_keys(subscriber) if subscriber else []
+    try:
+        if not keys:
+            raise signing.BadSignature("该系统未配置信息交换签名密钥。")
+        signing.verify(keys, request.headers, request.body)
+    except signing.BadSignature as refused:
+        exchange_services.push_refused(client=client, request=request, reason=str(refused))
+        raise NotAllowed(f"推送签名无效：{refused}", code="bad_signature") from None
+
+
+class LowerCaseApi(APIView):
+    """两级平台: a lower-level platform's own case, by its own id."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="lower_case_push",
+        summary="下级平台推送自办办件（按其办件标识幂等更新，带版本号）",
+        description=(
+            "请求须按事件推送的方式签名（webhook-id、webhook-timestamp、webhook-signature，"
+            "以本系统的信息交换密钥计算）。同一版本同一内容重复推送不改变任何东西；"
+            "旧版本或同版本不同内容返回 409（stale_version，current_version 为当前版本）；"
+            "流程不允许的状态变化返回 409（flow_forbids）。"
+        ),
+        request=LowerCaseIn,
+        responses={200: LowerCaseOut, 201: LowerCaseOut},
+        examples=[OpenApiExample("受理后推送", value=PUSH_EXAMPLE, request_only=True)],
+        tags=["两级平台"],
+    )
+    def put(self, request, source_id):
+        user = request.user
+        if not is_client(user):
+            raise NotAllowed("只有下级平台的系统客户端可以推送办件。", code="clients_only")
+        ensure_client_may(user, "exchange.push")
+        _verified(request, user.client)
+        body = LowerCaseIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        version = data.pop("version")
+        pushed = services.case_push(
+            actor=user, source_case_id=source_id, version=version, data=data
+        )
+        return Response(LowerCaseOut(pushed.case).data, status=201 if pushed.created else 200)
+
+    @extend_schema(
+        operation_id="lower_case_read",
+        summary="下级平台读取其推送办件在本平台的当前版本",
+        responses=LowerCaseOut,
+        tags=["两级平台"],
+    )
+    def get(self, request, source_id):
+        user = request.user
+        if not is_client(user):
+            raise NotAllowed("只有下级平台的系统客户端可以读取。", code="clients_only")
+        ensure_client_may(user, "exchange.push")
+        case = Case.objects.filter(source_client=user.client, source_case_id=source_id).first()
+        if case is None:
+            raise NotFound("未找到该办件。")
+        return Response(LowerCaseOut(case).data)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -151,4 +151,10 @@ urlpatterns = [
     ),
     path("publications/<uuid:pk>/", catalog.PublicationDetailApi.as_view(), name="publication"),
     path("events/", exchange.ChangeFeedApi.as_view(), name="events"),
+    # A lower-level platform's own case id: its own characters, never a server error.
+    re_path(
+        r"^lower-cases/(?P<source_id>[A-Za-z0-9._-]{1,64})/$",
+        exchange.LowerCaseApi.as_view(),
+        name="lower_case",
+    ),
 ]

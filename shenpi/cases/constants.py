@@ -36,6 +36,7 @@ class Channel(models.TextChoices):
     WINDOW = "window", _("窗口收件")
     AGENT = "agent", _("全程代理")
     API = "api", _("系统接入")
+    LOWER = "lower", _("下级平台自办")
 
 
 class Outcome(models.TextChoices):

@@ -198,6 +198,22 @@ class Case(models.Model):
         _("送达方式"), max_length=10, choices=DeliveryMethod.choices, blank=True
     )
     tracking_number = models.CharField(_("邮件单号"), max_length=40, blank=True)
+    # 两级平台 (issue 25): a case a city's or county's own system handles and pushes here, by
+    # its own id, with the version of its last push (a late or repeated push never
+    # overwrites newer state). Read-only on this platform (records.lock).
+    source_client = models.ForeignKey(
+        "accounts.SystemClient",
+        verbose_name=_("办理系统（下级平台）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source_case_id = models.CharField(
+        _("下级平台办件标识"), max_length=64, blank=True, default="", db_default=""
+    )
+    source_version = models.PositiveIntegerField(default=0, db_default=0)
+    source_fingerprint = models.CharField(max_length=64, blank=True, default="", db_default="")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     # The worst open warning's colour, kept by the deadline scan in the same transaction
     # as the warnings (monitoring reads it instead of looking the warnings up per case).
@@ -257,6 +273,14 @@ class Case(models.Model):
                 for field in ("received_at", "accepted_at", "decided_at")
             ),
             models.Index(fields=["closed_at"], name="case_closed_at"),
+        ]
+        constraints = [
+            # A lower-level platform's case is pushed under its own id, once.
+            models.UniqueConstraint(
+                fields=["source_client", "source_case_id"],
+                condition=Q(source_client__isnull=False),
+                name="case_source_once",
+            ),
         ]
 
     def __str__(self):

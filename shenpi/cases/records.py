@@ -9,6 +9,7 @@ from datetime import date
 from django.utils import timezone
 
 from shenpi.audit.services import audit_record
+from shenpi.core.errors import Conflict
 from shenpi.notify.services import notify
 from shenpi.stats.rollup import count_event
 
@@ -26,19 +27,27 @@ def local_date(moment) -> date:
 
 
 def lock(case: Case) -> Case:
-    """The case row locked for this transaction, with what every transition reads."""
-    return (
+    """The case row locked for this transaction, with what every transition reads. A case a
+    lower-level platform handles itself is read-only here (issue 25): it changes only by
+    what that platform pushes (services.pushing), so no transition of ours may run on it."""
+    locked = (
         Case.objects.select_for_update(of=("self",))
         .select_related("item", "version", "department__division", "applicant")
         .get(pk=case.pk)
     )
+    if locked.source_client_id:
+        raise Conflict(
+            "该办件由下级平台自行办理，本平台只读，不能在此办理。", code="handled_by_source"
+        )
+    return locked
 
 
-def event(case, kind, text, *, actor=None, department=None, public=True, breach=""):
+def event(case, kind, text, *, actor=None, department=None, public=True, breach="", at=None):
     """A timeline entry; a system client's act is shown as the department's. The entries
-    that a statistic counts add their rows to the rollup here, in the same transaction."""
+    that a statistic counts add their rows to the rollup here, in the same transaction.
+    `at`: when it happened, if not now (a lower-level platform reports its cases' times)."""
     person = actor if actor is not None and not getattr(actor, "is_system_client", False) else None
-    at = timezone.now()
+    at = at or timezone.now()
     count_event(case, kind, at)
     CaseEvent.objects.create(
         case=case,

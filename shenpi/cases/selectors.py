@@ -381,6 +381,7 @@ def _extension_flags(user, case: Case, staff: bool, today) -> dict:
     )
     open_to = (
         staff
+        and not case.source_client_id
         and transitions.allowed("extend", case.status)
         and not case.extension_days
         and case.version.extension_days > 0
@@ -412,7 +413,9 @@ def case_page(user, case: Case, drafts: dict | None = None) -> dict:
     button is shown exactly when its action would be allowed. `drafts`: what an official
     typed into a step's form that the service refused, by step."""
     staff = user.account_type == AccountType.STAFF
-    status = case.status
+    # A lower-level platform's own case is read-only here (records.lock): no action of
+    # ours is offered on it, as none would be allowed.
+    status = None if case.source_client_id else case.status
     intake_staff = staff and (
         access.is_official_of(user, case.department) or access.is_clerk_for(user, case.department)
     )
@@ -442,7 +445,7 @@ def case_page(user, case: Case, drafts: dict | None = None) -> dict:
         t.needs_verdict = verdict_required(flow, t.step_key)
         t.draft = (drafts or {}).get(str(t.pk), {})
     left = None
-    if status == CaseStatus.PROCESSING and case.promised_due:
+    if case.status == CaseStatus.PROCESSING and case.promised_due:
         left = clock.days_left(cal, today, case.promised_due)
     may_read_personal = access.may_read_personal(user, case)
     extension = _extension_flags(user, case, staff, today)
@@ -450,6 +453,7 @@ def case_page(user, case: Case, drafts: dict | None = None) -> dict:
     unrated = status in (CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED) and not hasattr(case, "rating")
     return {
         "case": case,
+        "source_system": case.source_client.name if case.source_client_id else "",
         "events": case.events.filter(public=True) if not staff else case.events.all(),
         "notices": case.notices.all(),
         "materials": case.materials.select_related("requirement"),

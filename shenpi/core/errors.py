@@ -14,12 +14,20 @@ class DomainError(Exception):
     code = "invalid"
     title = "请求无效"
 
-    def __init__(self, message: str, *, code: str | None = None, errors: dict | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        errors: dict | None = None,
+        extra: dict | None = None,
+    ):
         super().__init__(message)
         self.message = message
         if code:
             self.code = code
         self.errors = errors or {}
+        self.extra = extra or {}  # more members of the problem (e.g. current_version)
 
 
 class Unauthenticated(DomainError):

@@ -125,3 +125,17 @@ def move(action: str, status: str, *, label: str = "") -> str:
     check(action, status, label=label)
     target = TABLE[action].target
     return status if target is None else target
+
+
+def reachable(source: str, target: str) -> bool:
+    """Whether some sequence of the table's moves leads from `source` to `target` (or it is
+    where the case is): a lower-level platform reports the states its cases reach, not
+    each move that led there, and may report none but the last."""
+    seen, todo = {source}, [source]
+    while todo:
+        status = todo.pop()
+        for transition in TABLE.values():
+            if status in transition.sources and transition.target not in (None, *seen):
+                seen.add(transition.target)
+                todo.append(transition.target)
+    return target in seen

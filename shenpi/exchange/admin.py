@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
@@ -7,8 +8,17 @@ from . import services
 from .models import Delivery, DeliveryStatus, Event, Subscriber
 
 
+class SubscriberForm(forms.ModelForm):
+    url = forms.URLField(label=_("接收地址"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Subscriber
+        fields = ["client", "url", "types", "divisions", "departments", "is_active"]
+
+
 @admin.register(Subscriber)
 class SubscriberAdmin(AuditedModelAdmin):
+    form = SubscriberForm
     list_display = ["client", "url", "is_active", "previous_until"]
     list_filter = ["is_active"]
     fields = ["client", "url", "types", "divisions", "departments", "is_active"]

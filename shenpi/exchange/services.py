@@ -240,3 +240,21 @@ def events_forget(now=None, *, batch: int = 5000) -> int:
                 Horizon.objects.filter(pk=1).update(txid=last[0], event_id=last[1])
             Delivery.objects.filter(event_id__in=ids).delete()
             gone += Event.objects.filter(pk__in=ids).delete()[0]
+
+
+def push_refused(*, client, request, reason: str) -> None:
+    """A refused incoming push, recorded on the client's stream in a transaction of its
+    own (the request itself fails)."""
+    from shenpi.audit.models import Outcome
+
+    with transaction.atomic():
+        audit_record(
+            stream=f"exchange:client:{client.pk}",
+            action="exchange.push_refused",
+            request=request,
+            actor_label=f"client:{client.name}",
+            object_type="system_client",
+            object_id=str(client.pk),
+            outcome=Outcome.DENIED,
+            detail={"reason": reason[:200], "path": request.path[:200]},
+        )

@@ -140,3 +140,25 @@ def test_a_stale_timestamp_is_refused():
     assert signing.verify(["k"], headers, body, now=1_000_000 + 299) == "1"
     with pytest.raises(signing.BadSignature):
         signing.verify(["k"], headers, body, now=1_000_000 + 301)
+
+
+def test_the_readmes_receiver_example_verifies_a_real_delivery(receiver, subscriber, received):
+    """The ten lines the README gives receivers, run against what was actually sent."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("The receiver's side") :]
+    code = section[
+        section.index("```python") + len("```python") : section.index(
+            "```\n", section.index("```python") + 9
+        )
+    ]
+    namespace: dict = {}
+    exec(code, namespace)  # noqa: S102 - the README's own example, tested
+    sub, _auth = subscriber(department="yc-scjg")
+    received()
+    run()
+    message = receiver.received[0]
+    assert namespace["verify"]([sub.secret], message["headers"], message["body"])
+    assert not namespace["verify"](["wrong"], message["headers"], message["body"])
+    assert not namespace["verify"]([sub.secret], message["headers"], message["body"] + b" ")

@@ -214,8 +214,9 @@ ROUTES = {
         "object",
     ),
     # system clients only, each to what its subscription or binding lets it see
-    # (tests/exchange/test_feed.py)
-    **dict.fromkeys(["api:events"], "system"),
+    # (tests/exchange/test_feed.py); a lower-level platform's own cases, by its own ids
+    # (tests/exchange/test_lower_push.py)
+    **dict.fromkeys(["api:events", "api:lower_case"], "system"),
 }
 # Routes that take a case's id: (route, method, page or API path template).
 CASE_ROUTES = [

@@ -64,6 +64,12 @@ class CaseOut(serializers.ModelSerializer):
     materials = CaseMaterialOut(many=True)
     tasks = TaskOut(many=True)
     licence = serializers.SerializerMethodField()
+    source_system = serializers.CharField(
+        source="source_client.name",
+        allow_null=True,
+        default=None,
+        help_text="由下级平台自行办理时，该平台的名称（此类办件在本平台只读）",
+    )
 
     class Meta:
         model = Case
@@ -99,6 +105,8 @@ class CaseOut(serializers.ModelSerializer):
             "materials",
             "tasks",
             "licence",
+            "source_system",
+            "source_case_id",
         ]
 
     def get_events(self, obj) -> list[dict]:

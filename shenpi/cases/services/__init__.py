@@ -68,6 +68,7 @@ from .intake import (
 )
 from .pauses import case_resume, case_suspend, case_urge
 from .personal import case_personal_read
+from .pushing import Pushed, case_push
 from .review import (
     open_tasks,
     task_claim,
@@ -105,6 +106,8 @@ __all__ = [
     "extension_decide",
     "case_not_accept",
     "case_personal_read",
+    "case_push",
+    "Pushed",
     "case_remove_material",
     "case_request_correction",
     "case_request_originals",

@@ -30,7 +30,6 @@ from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, Too
 from shenpi.workdays.services import calendar
 
 from .. import access, authorisations, numbering, records, selectors
-from ..published import publish_case
 from ..constants import (
     CORRECTION_DAYS,
     MATERIAL_FILE_TYPES,
@@ -44,6 +43,7 @@ from ..models import (
     CaseMaterial,
     Licence,
 )
+from ..published import publish_case
 
 
 def competent_department(version, item, chosen_division: Division | None) -> Department:

@@ -96,7 +96,8 @@ def licences_renewal_watch(today: date | None = None) -> dict:
 
 def cases_deadlines(today: date | None = None) -> dict:
     """Deemed acceptance (RCV-04), deemed withdrawal, missed 容缺 pieces. Each case in
-    its own transaction, so one failure does not hold back the others."""
+    its own transaction, so one failure does not hold back the others. A lower-level
+    platform's own cases are its to deem (they are read-only here)."""
     today = today or records.today()
     report = {"deemed_accepted": 0, "deemed_withdrawn": 0, "terminated": 0, "gathered": 0}
     # 一件事一次办: held correction requests go out as one notice on the bundle's earliest
@@ -111,17 +112,17 @@ def cases_deadlines(today: date | None = None) -> dict:
             if bundle_gather(application, today, due_reached=True):
                 report["gathered"] += 1
     for case_id in Case.objects.filter(
-        status=CaseStatus.RECEIVED, correction_due__lt=today
+        status=CaseStatus.RECEIVED, correction_due__lt=today, source_client__isnull=True
     ).values_list("pk", flat=True):
         if deem_accepted(case_id, today):
             report["deemed_accepted"] += 1
     for case_id in Case.objects.filter(
-        status=CaseStatus.CORRECTION_REQUESTED, supplement_due__lt=today
+        status=CaseStatus.CORRECTION_REQUESTED, supplement_due__lt=today, source_client__isnull=True
     ).values_list("pk", flat=True):
         if deem_withdrawn(case_id, today):
             report["deemed_withdrawn"] += 1
     for case_id in Case.objects.filter(
-        status=CaseStatus.PROCESSING, lenient_due__lt=today
+        status=CaseStatus.PROCESSING, lenient_due__lt=today, source_client__isnull=True
     ).values_list("pk", flat=True):
         with transaction.atomic():
             case = records.lock(Case(pk=case_id))
@@ -152,7 +153,9 @@ def cases_recompute_provisional() -> list[dict]:
     cal = calendar()
     moved = []
     cases = (
-        Case.objects.filter(due_provisional=True, accepted_at__isnull=False)
+        Case.objects.filter(
+            due_provisional=True, accepted_at__isnull=False, source_client__isnull=True
+        )
         .exclude(status__in=TERMINAL)
         .select_related("version")
     )
