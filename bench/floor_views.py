@@ -586,9 +586,195 @@ def bundle(request, code):
     return JsonResponse(answer, status=201)
 
 
+# --- 两级平台: a lower-level platform's push (cases/services/pushing.py), row for row -------
+
+PUSH_KINDS = {"received": ("received", "下级平台收件"), "accepted": ("accepted", "已受理")}
+
+
+def _push_rows(source, version):
+    """The department and the item's version a push names (looked up once, as _item_rows)."""
+    key = (source["department"], source["item"], source["item_version"])
+    if key not in _item:
+        with connection.cursor() as c:
+            c.execute(
+                "SELECT d.id, d.division_id, v.id, i.id, i.code, v.number, d.code "
+                "FROM accounts_department d, catalog_itemversion v "
+                "JOIN catalog_item i ON i.id = v.item_id "
+                "WHERE d.code = %s AND i.code = %s AND v.number = %s",
+                list(key),
+            )
+            _item[key] = c.fetchone()
+    return _item[key]
+
+
+def _push_event(case_id, number, status, data, department, division, item, at):
+    event = {
+        "case": str(case_id), "number": number, "status": status, "outcome": None,
+        "item": item[0], "item_version": item[1], "department": item[2], "division": division,
+        "channel": "lower", "received_at": data["received_at"],
+        "accepted_at": data.get("accepted_at"), "statutory_due": data.get("statutory_due"),
+        "promised_due": data.get("promised_due"), "action": "case.push",
+    }  # fmt: skip
+    return ("case.push", f"cases/{case_id}", division, department, at,
+            json.dumps(event, ensure_ascii=False))  # fmt: skip
+
+
+def push(request, source_id):
+    """What the app writes for a lower-level platform's push: the signature checked under
+    the client's exchange key, the case created (number drawn) or brought up to date, a
+    timeline entry and rollup row for each milestone first reported, the audit record
+    (its stream made with a new case) and the exchange's event."""
+    key = _bearer(request)
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT c.id, c.name, s.secret FROM accounts_systemclient c "
+            "JOIN exchange_subscriber s ON s.client_id = c.id AND s.is_active "
+            "WHERE c.key_hash = %s AND c.is_active",
+            [key],
+        )
+        row = c.fetchone()
+    if row is None:
+        return JsonResponse({"detail": "令牌无效"}, status=401)
+    client_id, client_name, sealed_secret = row
+    body = request.body
+    if not _verified(personal.unseal(sealed_secret), request.headers, body):
+        return JsonResponse({"detail": "签名无效"}, status=403)
+    data = json.loads(body)
+    version = data.pop("version")
+    department, division, version_id, item_id, *item = _push_rows(data, version)
+    fingerprint = hashlib.sha256(
+        json.dumps({**data, "version": version}, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+    now = datetime.now(UTC)
+    label = f"client:{client_name}"
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT id, number, source_version, status, accepted_at FROM cases_case "
+            "WHERE source_client_id = %s AND source_case_id = %s",
+            [client_id, source_id],
+        )
+        found = c.fetchone()
+    number = found[1] if found else None
+    if found is None:
+        with connection.cursor() as c:
+            c.execute(
+                "SELECT id FROM accounts_user WHERE id_number_digest = %s",
+                [personal.digest(data["applicant_code"])],
+            )
+            applicant_id = c.fetchone()[0]
+            today = timezone.localdate(now)
+            c.execute(
+                "INSERT INTO cases_counter (key, last) VALUES (%s, 1) "
+                "ON CONFLICT (key) DO UPDATE SET last = cases_counter.last + 1 RETURNING last",
+                [f"case:{division}:{today:%Y%m%d}"],
+            )
+            number = f"{division}{today:%Y%m%d}{c.fetchone()[0]:05d}"
+    with transaction.atomic(), connection.cursor() as c:
+        if found is None:
+            case_id = uuid.uuid4()
+            c.execute(
+                "INSERT INTO cases_case (id, number, query_password, kind, applicant_name, "
+                "applicant_code, applicant_mobile, channel, status, outcome, form_data, "
+                "received_at, round_received_at, accepted_at, statutory_due, promised_due, "
+                "correction_round, deemed_accepted, due_provisional, suspended_days, "
+                "extension_days, lenient_commitment, not_accepted_reason, reason_text, "
+                "competent_organ, delivery_method, tracking_number, created_at, applicant_id, "
+                "department_id, division_id, item_id, version_id, submitted_by_client_id, "
+                "source_client_id, source_case_id, source_version, source_fingerprint) VALUES "
+                "(%s, %s, '', 'new', %s, %s, '', 'lower', %s, '', '{}', %s, %s, %s, %s, %s, 0, "
+                "false, false, 0, 0, '', '', '', '', '', '', %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+                "%s, %s)",
+                [case_id, number, data["applicant_name"], personal.seal(data["applicant_code"]),
+                 data["status"], data["received_at"], data["received_at"],
+                 data.get("accepted_at"), data.get("statutory_due"), data.get("promised_due"),
+                 now, applicant_id, department, division, item_id, version_id, client_id,
+                 client_id, source_id, version, fingerprint],
+            )  # fmt: skip
+            milestones = ["received"] + (["accepted"] if data.get("accepted_at") else [])
+        else:
+            case_id, _number, stored, _status, accepted_at = found
+            c.execute("SELECT id FROM cases_case WHERE id = %s FOR UPDATE", [case_id])
+            if version <= stored:
+                return JsonResponse({"current_version": stored}, status=409)
+            c.execute(
+                "UPDATE cases_case SET status = %s, accepted_at = %s, statutory_due = %s, "
+                "promised_due = %s, source_version = %s, source_fingerprint = %s WHERE id = %s",
+                [data["status"], data.get("accepted_at"), data.get("statutory_due"),
+                 data.get("promised_due"), version, fingerprint, case_id],
+            )  # fmt: skip
+            milestones = ["accepted"] if data.get("accepted_at") and not accepted_at else []
+        for milestone in milestones:
+            kind, text = PUSH_KINDS[milestone]
+            at = data["accepted_at"] if milestone == "accepted" else data["received_at"]
+            c.execute(
+                "INSERT INTO cases_caseevent (at, kind, text, public, breach, case_id, "
+                "department_id) VALUES (%s, %s, %s, true, '', %s, %s)",
+                [at, kind, text, case_id, department],
+            )
+            c.execute(
+                "INSERT INTO stats_tally (day, division_id, department_id, item_id, measure, "
+                "step, bucket, n, compacted) VALUES "
+                "((%s::timestamptz AT TIME ZONE 'Asia/Shanghai')::date, %s, %s, %s, %s, '', 0, "
+                "1, false)",
+                [at, division, department, item_id, kind],
+            )
+        stream = f"case:{case_id}"
+        c.execute(
+            "SELECT head_seq, head_hash FROM audit_auditstream WHERE name = %s FOR UPDATE",
+            [stream],
+        )
+        head = c.fetchone()
+        if head is None:
+            c.execute(
+                "INSERT INTO audit_auditstream (name, head_seq, head_hash, checkpointed_seq, "
+                "division) VALUES (%s, 0, '', 0, %s)",
+                [stream, division],
+            )
+            head = (0, "")
+        detail = {"number": number, "source_case_id": source_id, "source_version": version,
+                  "status": data["status"]}  # fmt: skip
+        row, digest = _audit_row(stream, head[0] + 1, now, "case.push", case_id, detail,
+                                 head[1], client_id, label)  # fmt: skip
+        c.execute(
+            "UPDATE audit_auditstream SET head_seq = %s, head_hash = %s WHERE name = %s",
+            [head[0] + 1, digest, stream],
+        )
+        c.execute(
+            "INSERT INTO audit_auditrecord (stream, seq, at, actor_label, action, object_type, "
+            "object_id, outcome, detail, alg, prev_hash, hash, client_id) VALUES "
+            "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            row,
+        )
+        c.execute(
+            EVENT_INSERT,
+            _push_event(case_id, number, data["status"], data, department, division, item, now),
+        )
+    answer = {"id": str(case_id), "number": number, "source_case_id": source_id,
+              "version": version, "status": data["status"]}  # fmt: skip
+    return JsonResponse(answer, status=201 if found is None else 200)
+
+
+def _verified(key: str, headers, body: bytes) -> bool:
+    """The exchange's signature scheme (shenpi/exchange/signing.py), checked as it checks."""
+    import base64
+    import hmac
+    import time
+
+    message_id, stamp = headers.get("webhook-id", ""), headers.get("webhook-timestamp", "")
+    if not (message_id and stamp.isdigit()) or abs(time.time() - int(stamp)) > 300:
+        return False
+    signed = f"{message_id}.{stamp}.".encode() + body
+    expected = "v1," + base64.b64encode(hmac.new(key.encode(), signed, "sha256").digest()).decode()
+    return any(
+        hmac.compare_digest(given, expected)
+        for given in headers.get("webhook-signature", "").split()
+    )
+
+
 urlpatterns = [
     path("floor/submit/", submit),
     path("floor/inbox/", inbox),
     path("floor/faqs/", faqs),
     path("floor/bundles/<str:code>/", bundle),
+    path("floor/lower-cases/<str:source_id>/", push),
 ]

@@ -26,6 +26,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from . import exchange
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 APP_PORT, FLOOR_PORT = 8101, 8102
@@ -55,6 +57,11 @@ TARGETS = {
     "accept_decide.errors": ("==", 0),
     "accept_decide.decided": (">=", 1),
     "same_step.one_wins_each_time": ("==", True),
+    # Issue 25: an event reaches its subscriber within 2 s of its commit while submissions
+    # arrive at the phase's rate; none is lost; pushes all answered.
+    "exchange.lag_p99_ms": ("<=", 2000),
+    "exchange.lag_undelivered": ("==", 0),
+    "push.errors": ("==", 0),
 }
 
 
@@ -503,6 +510,23 @@ def run_bundles(creds: dict, total: int, clients: int) -> dict:
             log(f"  {name}: {result.errors} errors, first: {result.first_error[:400]}")
         log(f"  bundles {name}: {out[name]}")
     return out
+
+
+def exchange_figures(sub: dict, delivery: dict, pushes: dict) -> dict:
+    lag = sub.get("outbox_lag") or {}
+    return {
+        "exchange.lag_p50_ms": lag.get("p50_ms"),
+        "exchange.lag_p99_ms": lag.get("p99_ms"),
+        "exchange.lag_undelivered": lag.get("undelivered"),
+        "exchange.delivered_per_s": delivery["app_per_s"],
+        "exchange.raw_per_s": delivery["raw_per_s"],
+        "exchange.ratio_raw": delivery["ratio_raw"],
+        "push.app_per_s": pushes["app"]["per_s"],
+        "push.floor_per_s": pushes["floor"]["per_s"],
+        "push.ratio_floor": pushes["ratio_floor"],
+        "push.p99_ms": pushes["app"]["p99_ms"],
+        "push.errors": pushes["app"]["errors"],
+    }
 
 
 def bundle_figures(bundles: dict) -> dict:
@@ -1366,7 +1390,7 @@ def main(argv=None):
     parser.add_argument(
         "--again",
         default="",
-        help="re-measure these workloads (scan,inbox,monitor,storage,submit,bundles,journeys,search; inbox with its "
+        help="re-measure these workloads (scan,inbox,monitor,storage,submit,bundles,exchange,journeys,search; inbox with its "
         "highest rate) at the database's current size after a change, and update latest.json (marked "
         "as re-measured)",
     )
@@ -1436,12 +1460,24 @@ def main(argv=None):
         search = run_search(inbox_rate, inbox_seconds, tmp, args.database)
         log("statistics and decision support: open loop at 20/s")
         stats = run_stats(creds, 20, inbox_seconds, tmp, args.database)
-        log("submissions: closed loop, 8 clients")
-        sub = run_submissions(creds, submissions, 8, tmp, args.database)
-        log("bundle applications (三个事项、六份材料): closed loop, 8 clients")
-        bundles = run_bundles(creds, submissions // 4, 8)
-        log("pages, logins, accept and decide, one step by two officials")
-        jr = run_journeys(creds, smoke)
+        with exchange.Receiver() as receiver:
+            log("submissions: closed loop, 8 clients (a worker delivering events meanwhile)")
+            watcher = exchange.subscribe("bench-lag", receiver, from_start=False)
+            with exchange.Deliverer(dict(env, DJANGO_SETTINGS_MODULE="config.settings")):
+                sub = run_submissions(creds, submissions, 8, tmp, args.database)
+                time.sleep(3)  # the last second's events, delivered
+            sub["outbox_lag"] = exchange.outbox_lag(watcher)
+            log(f"  outbox lag: {sub['outbox_lag']}")
+            log("bundle applications (三个事项、六份材料): closed loop, 8 clients")
+            bundles = run_bundles(creds, submissions // 4, 8)
+            log("pages, logins, accept and decide, one step by two officials")
+            jr = run_journeys(creds, smoke)
+            log("the exchange: every event so far by one worker, beside the same POSTs raw")
+            delivery = exchange.run_delivery(receiver)
+            log(f"  delivery: {delivery}")
+        log("两级平台: a lower-level platform's pushes, created then accepted; 8 clients")
+        pushes = exchange.run_pushes(submissions // 4, 8)
+        log(f"  pushes: {pushes}")
         if smoke:  # the mixed day's code, briefly (make bench-extended runs it whole)
             jr["mixed"] = run_mixed(creds, seconds=5, multiples=[1, 2])
 
@@ -1449,6 +1485,7 @@ def main(argv=None):
     flat = {
         **submit_figures(sub),
         **bundle_figures(bundles),
+        **exchange_figures(sub, delivery, pushes),
         **journey_figures(jr),
         "inbox.p50_ms": last["inbox"]["app"]["p50_ms"],
         "inbox.p99_ms": last["inbox"]["app"]["p99_ms"],
@@ -1512,6 +1549,8 @@ def main(argv=None):
         "detail": {
             "submit": sub,
             "bundles": bundles,
+            "delivery": delivery,
+            "pushes": pushes,
             "journeys": jr,
             "inbox_max_rate_steps": steps,
             "search": search,
@@ -1571,6 +1610,19 @@ def again(args) -> int:
         if "bundles" in workloads:
             bundles = report["detail"]["bundles"] = run_bundles(creds, 500, 8)
             report.update(bundle_figures(bundles))
+        if "exchange" in workloads:
+            with exchange.Receiver() as receiver:
+                watcher = exchange.subscribe("bench-lag", receiver, from_start=False)
+                with exchange.Deliverer(dict(env, DJANGO_SETTINGS_MODULE="config.settings")):
+                    sub = report["detail"]["submit"] = run_submissions(
+                        creds, 2000, 8, tmp, args.database
+                    )
+                    time.sleep(3)
+                sub["outbox_lag"] = exchange.outbox_lag(watcher)
+                delivery = report["detail"]["delivery"] = exchange.run_delivery(receiver)
+            pushes = report["detail"]["pushes"] = exchange.run_pushes(500, 8)
+            report.update(submit_figures(sub))
+            report.update(exchange_figures(sub, delivery, pushes))
         if "journeys" in workloads:
             jr = report["detail"]["journeys"] = run_journeys(creds, False)
             report.update(journey_figures(jr))
@@ -1682,6 +1734,9 @@ def render_table(r: dict) -> str:
     lines += [
         f"| submissions/s (8 clients) | {r['submit.app_per_s']} | {r['submit.floor_per_s']} | {r['submit.raw_per_s']} | ratio to floor {r['submit.ratio_floor']} {mark('submit.ratio_floor')} |",
         f"| submission p50 / p99 ms | {d['app']['p50_ms']} / {d['app']['p99_ms']} | {d['floor']['p50_ms']} / {d['floor']['p99_ms']} | {d['raw']['p50_ms']} / {d['raw']['p99_ms']} | errors {r['submit.errors']} {mark('submit.errors')} |",
+        f"| events delivered/s by one worker to a local receiver ({r.get('detail', {}).get('delivery', {}).get('events', '—')} events) | {r.get('exchange.delivered_per_s', '—')} | | the same POSTs in a bare loop: {r.get('exchange.raw_per_s', '—')} | ratio to raw {r.get('exchange.ratio_raw', '—')} |",
+        f"| outbox lag p50 / p99 ms during the submissions (commit to delivery; undelivered) | {r.get('exchange.lag_p50_ms', '—')} / {r.get('exchange.lag_p99_ms', '—')} ({r.get('exchange.lag_undelivered', '—')}) | | | {mark('exchange.lag_p99_ms')}; {mark('exchange.lag_undelivered')} |",
+        f"| lower-level pushes/s (created, then accepted; 8 clients) | {r.get('push.app_per_s', '—')} | {r.get('push.floor_per_s', '—')} | | ratio to floor {r.get('push.ratio_floor', '—')}; p99 {r.get('push.p99_ms', '—')} ms; {mark('push.errors')} |",
         f"| bundle applications/s (3 items, 6 uploads, 8 materials; 8 clients) | {r.get('bundle.app_per_s', '—')} | {r.get('bundle.floor_per_s', '—')} | | ratio to floor {r.get('bundle.ratio_floor', '—')}; p50 / p99 {r.get('bundle.p50_ms', '—')} / {r.get('bundle.p99_ms', '—')} ms; errors {r.get('bundle.errors', '—')} |",
         f"| inbox p50 / p99 ms at {r['growth'][-1]['cases']:,} cases | {r['inbox.p50_ms']} / {r['inbox.p99_ms']} | — / {r['inbox.floor_p99_ms']} | — / {r['inbox.raw_p99_ms']} | {mark('inbox.p99_ms')} |",
         f"| inbox highest rate with p99 ≤ {INBOX_P99_MS} ms (Poisson arrivals) | {r['inbox.max_rate']}/s | | | |",

@@ -206,3 +206,51 @@ def test_the_bundle_floor_writes_the_rows_the_app_writes(client, settings, tmp_p
     floor = written(before)
     assert app == floor
     assert app["cases_case"] == 3 and app["cases_casematerial"] == 8
+
+
+def test_the_push_floor_writes_the_rows_the_app_writes(client):
+    """两级平台: a lower-level platform's push creating a case, then bringing it to accepted —
+    the app's and the floor's, the same tables and the same number of rows in each."""
+    from bench.exchange import push_body, signed_headers
+    from shenpi.accounts.models import Division
+    from shenpi.exchange.models import Subscriber
+
+    sides = {}
+    for side in ("app", "floor"):
+        system, auth = make_client(division="640104", actions=["case.push"])
+        system.name = f"fair-push-{side}"
+        system.save()
+        sides[side] = (auth, Subscriber.objects.create(client=system, url="").secret)
+    numbering.case_number(Division.objects.get(code="640104"), records.local_date(timezone.now()))
+    counts = {}
+    for side, (auth, secret) in sides.items():
+        for version in (1, 2):
+            raw = push_body(f"{side}-1", version)
+            headers = {
+                f"HTTP_{k.upper().replace('-', '_')}": v
+                for k, v in signed_headers(secret, raw).items()
+            }
+            before = row_counts()
+            if side == "app":
+                response = client.put(
+                    f"/api/v1/lower-cases/{side}-1/",
+                    raw,
+                    content_type="application/json",
+                    **auth,
+                    **headers,
+                )
+            else:
+                request = RequestFactory().put(
+                    f"/floor/lower-cases/{side}-1/",
+                    raw,
+                    content_type="application/json",
+                    **auth,
+                    **headers,
+                )
+                response = floor_views.push(request, f"{side}-1")
+            assert response.status_code == (201 if version == 1 else 200), response.content
+            counts[(side, version)] = written(before)
+    assert counts[("app", 1)]["cases_case"] == 1 and counts[("app", 1)]["exchange_event"] == 1
+    assert counts[("app", 2)]["cases_caseevent"] == 1
+    assert counts[("floor", 1)] == counts[("app", 1)]
+    assert counts[("floor", 2)] == counts[("app", 2)]
