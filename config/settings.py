@@ -248,7 +248,7 @@ REST_FRAMEWORK = {
         "shenpi.api.authentication.CsrfSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "shenpi.api.schema.OneBodyTypeSchema",
     "DEFAULT_PAGINATION_CLASS": "shenpi.api.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "shenpi.api.errors.problem_exception_handler",

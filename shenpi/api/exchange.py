@@ -177,7 +177,6 @@ class LowerCaseApi(APIView):
         request=LowerCaseIn,
         responses={200: LowerCaseOut, 201: LowerCaseOut},
         examples=[OpenApiExample("受理后推送", value=PUSH_EXAMPLE, request_only=True)],
-        tags=["两级平台"],
     )
     def put(self, request, source_id):
         user = request.user
@@ -198,7 +197,6 @@ class LowerCaseApi(APIView):
         operation_id="lower_case_read",
         summary="下级平台读取其推送办件在本平台的当前版本",
         responses=LowerCaseOut,
-        tags=["两级平台"],
     )
     def get(self, request, source_id):
         user = request.user

@@ -1,5 +1,17 @@
 """The OpenAPI schema says what the API answers: every error is RFC 7807 problem JSON
-(api.errors), so every operation documents the problems it can answer with."""
+(api.errors), so every operation documents the problems it can answer with; and each
+operation documents one body type, its view's first (JSON, or the form of an upload)."""
+
+from drf_spectacular.openapi import AutoSchema
+
+
+class OneBodyTypeSchema(AutoSchema):
+    """A view accepts JSON and forms alike, but a generated client reads an operation with
+    several body types of one schema as several bodies and cannot be imported
+    (openapi-python-client 0.29); the view's first parser is the one it is meant for."""
+
+    def map_parsers(self):
+        return super().map_parsers()[:1]
 
 PROBLEM = {
     "type": "object",

@@ -39,7 +39,7 @@ def _task(request, pk, data):
     return found
 
 
-def _view(table, name: str, serializer, tag: str):
+def _view(table, name: str, serializer):
     action = table.actions[name]
     lookup = _task if table.target == "task" else _case
 
@@ -49,7 +49,6 @@ def _view(table, name: str, serializer, tag: str):
         @extend_schema(
             operation_id=f"{table.target}_{name}",
             summary=action.title,
-            tags=[tag],
             request=serializer,
             responses=CaseOut,
             examples=[OpenApiExample(action.title, value=inputs.EXAMPLES[name], request_only=True)],
@@ -71,16 +70,16 @@ def _view(table, name: str, serializer, tag: str):
 def urlpatterns() -> list:
     """One route per action of the tables, named api:case_<action> and api:task_<action>."""
     routes = []
-    for table, serializers, prefix, tag in (
-        (actions.CASE, inputs.CASE, "cases", "办件操作"),
-        (actions.REVIEW, inputs.REVIEW, "cases", "办件操作"),
-        (actions.TASK, inputs.TASK, "tasks", "审查环节"),
+    for table, serializers, prefix in (
+        (actions.CASE, inputs.CASE, "cases"),
+        (actions.REVIEW, inputs.REVIEW, "cases"),
+        (actions.TASK, inputs.TASK, "tasks"),
     ):
         for name, action in table.actions.items():
             routes.append(
                 path(
                     f"{prefix}/<uuid:pk>/{action.resource}/",
-                    _view(table, name, serializers[name], tag),
+                    _view(table, name, serializers[name]),
                     name=f"{table.target}_{name}",
                 )
             )
