@@ -54,6 +54,9 @@ OPERATIONS: dict[str, ClientAction | None] = {
     # The information exchange: the change feed, and a lower-level platform's own cases.
     "exchange.feed": ClientAction.EVENTS_READ,
     "exchange.push": ClientAction.CASE_PUSH,
+    # 电子证照: another department reads a holder's licences (consent or lawful need).
+    "licence.share_read": ClientAction.LICENCE_READ,
+    "licence.consent": None,  # the holder's own consent
     # People's alone.
     "review.urge": None,
     "extension.decide": None,

@@ -58,4 +58,5 @@ class ClientAction(models.TextChoices):
     CASE_ACT = "case.act", _("以本部门工作人员名义办理")
     SUPERVISION_READ = "supervision.read", _("读取监察数据")
     EVENTS_READ = "events.read", _("接收事件（信息交换）")
+    LICENCE_READ = "licence.read", _("读取电子证照（经持证人授权或依法）")
     CASE_PUSH = "case.push", _("推送本级自办办件（下级平台）")

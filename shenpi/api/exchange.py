@@ -1,7 +1,12 @@
 """/api/v1 for the information exchange: the change feed (the same events subscribers are
 sent, pulled from a position), and a lower-level platform's pushes of its own cases."""
 
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -74,7 +79,10 @@ class ChangeFeedApi(APIView):
             OpenApiParameter("after", str, description="上次返回的 next；不填则从头读取"),
             OpenApiParameter("limit", int, description="每页条数，1–500，默认 100"),
         ],
-        responses=ChangesOut,
+        responses={
+            200: ChangesOut,
+            410: OpenApiResponse(description="游标早于事件保留期（cursor_expired）"),
+        },
         examples=[OpenApiExample("一页事件", value=EXAMPLE, response_only=True)],
     )
     def get(self, request):

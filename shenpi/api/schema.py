@@ -13,6 +13,7 @@ class OneBodyTypeSchema(AutoSchema):
     def map_parsers(self):
         return super().map_parsers()[:1]
 
+
 PROBLEM = {
     "type": "object",
     "description": "RFC 7807 problem details",
@@ -54,6 +55,9 @@ def add_problem_responses(result, generator, request, public):
             codes = {**ANY, **(WRITES if method in ("post", "put", "patch", "delete") else {})}
             for code, description in codes.items():
                 responses.setdefault(code, {"description": description, "content": ref})
+            for code, response in responses.items():
+                if code >= "400" and "content" not in response:  # declared by the view
+                    response["content"] = ref
             for code, description in SERVER.items():
                 responses.setdefault(
                     code,

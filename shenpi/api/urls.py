@@ -5,7 +5,19 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from . import agency, bundles, cases, catalog, consult, exchange, search, stats, supervision, views
+from . import (
+    agency,
+    bundles,
+    cases,
+    catalog,
+    consult,
+    exchange,
+    licence_library,
+    search,
+    stats,
+    supervision,
+    views,
+)
 
 app_name = "api"
 
@@ -151,6 +163,17 @@ urlpatterns = [
     ),
     path("publications/<uuid:pk>/", catalog.PublicationDetailApi.as_view(), name="publication"),
     path("events/", exchange.ChangeFeedApi.as_view(), name="events"),
+    path(
+        "licence-library/lookup/",
+        licence_library.LicenceLookupApi.as_view(),
+        name="licence_library",
+    ),
+    path("licence-consents/", licence_library.ConsentListApi.as_view(), name="licence_consents"),
+    path(
+        "licence-consents/<uuid:pk>/revoke/",
+        licence_library.ConsentRevokeApi.as_view(),
+        name="licence_consent_revoke",
+    ),
     # A lower-level platform's own case id: its own characters, never a server error.
     re_path(
         r"^lower-cases/(?P<source_id>[A-Za-z0-9._-]{1,64})/$",

@@ -597,6 +597,33 @@ class Licence(models.Model):
         return f"{self.name} {self.number}"
 
 
+class LicenceConsent(models.Model):
+    """电子证照共享: a holder lets a department read their licences for a purpose, until a
+    day (or until revoked), so it need not ask them for copies (cases/services/
+    licence_sharing.py; a department may also read by a lawful need it states)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    holder = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="licence_consents"
+    )
+    department = models.ForeignKey(
+        "accounts.Department", verbose_name=_("获授权部门"), on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    purpose = models.CharField(_("用途"), max_length=200)
+    until = models.DateField(_("授权至"))
+    granted_at = models.DateTimeField(_("授权时间"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("证照共享授权")
+        verbose_name_plural = _("证照共享授权")
+        indexes = [models.Index(fields=["holder", "department"], name="consent_holder_dept")]
+
+    def __str__(self):
+        return f"{self.holder_id} → {self.department_id}"
+
+
 class Bar(models.Model):
     """SAN-01/02 (Art. 78, 79): an applicant barred from applying for an item until a date."""
 

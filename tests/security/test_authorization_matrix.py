@@ -217,6 +217,18 @@ ROUTES = {
     # (tests/exchange/test_feed.py); a lower-level platform's own cases, by its own ids
     # (tests/exchange/test_lower_push.py)
     **dict.fromkeys(["api:events", "api:lower_case"], "system"),
+    # 电子证照共享: a department's read by consent or stated law; the holder's own consents
+    # (tests/cases/test_licence_sharing.py)
+    **dict.fromkeys(
+        [
+            "api:licence_library",
+            "cases:licence_library",
+            "api:licence_consents",
+            "cases:consent_grant",
+        ],
+        "signed_in",
+    ),  # fmt: skip
+    **dict.fromkeys(["api:licence_consent_revoke", "cases:consent_revoke"], "object"),
 }
 # Routes that take a case's id: (route, method, page or API path template).
 CASE_ROUTES = [
@@ -433,6 +445,11 @@ OBJECT_ROUTES = {
         ("agency:revoke", "post", "/my/authorisations/{id}/revoke/"),
         ("api:authorisation_revoke", "post", "/api/v1/authorisations/{id}/revoke/"),
     ],
+    # 张三's consent to a department to read his licences: his alone to revoke.
+    "licence_consent": [
+        ("cases:consent_revoke", "post", "/my/licence-consents/{id}/revoke/"),
+        ("api:licence_consent_revoke", "post", "/api/v1/licence-consents/{id}/revoke/"),
+    ],
 }
 
 
@@ -491,7 +508,12 @@ def objects(demo, cases):
         actor=demo("zhangsan"), bundle=restaurant, applicant=demo("zhangsan"), form_data=FORM,
         uploads=every_material(restaurant), declaration=True,
     )  # fmt: skip
+    consent = services.consent_grant(
+        actor=demo("zhangsan"), department=case.department, purpose="变更",
+        until=timezone.localdate() + timedelta(days=30),
+    )  # fmt: skip
     return {
+        "licence_consent": {"id": consent.pk},
         "bundle_application": {"id": application.pk},
         "project": {"id": project.pk, "item": project.items.first().pk},
         "authorisation": {"id": authorisation.pk},

@@ -66,6 +66,14 @@ from .intake import (
     deem_withdrawn,
     material_mark_original_seen,
 )
+from .licence_sharing import (
+    Shared,
+    consent_grant,
+    consent_revoke,
+    licences_shared,
+    live_consent,
+    shared_reads,
+)
 from .pauses import case_resume, case_suspend, case_urge
 from .personal import case_personal_read
 from .pushing import Pushed, case_push
@@ -106,6 +114,12 @@ __all__ = [
     "extension_decide",
     "case_not_accept",
     "case_personal_read",
+    "Shared",
+    "consent_grant",
+    "consent_revoke",
+    "licences_shared",
+    "live_consent",
+    "shared_reads",
     "case_push",
     "Pushed",
     "case_remove_material",

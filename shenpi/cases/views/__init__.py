@@ -31,6 +31,7 @@ from .extensions import (  # noqa: F401
     extension_decide,
     extension_queue,
 )
+from .licence_sharing import consent_grant, consent_revoke, licence_library  # noqa: F401
 from .post_checks import credit_record, post_check_record, post_checks  # noqa: F401
 from .public import (  # noqa: F401
     register,

@@ -6,16 +6,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shenpi.accounts.models import Division
+from shenpi.accounts.models import Department, Division
 from shenpi.catalog.models import Item
 from shenpi.common.lookup import by_id
 from shenpi.core.errors import DomainError
 
 from .. import access, selectors, services
 from ..constants import CaseStatus, LicenceStatus
-from ..models import Authorisation, BundleApplication, Case, CaseMaterial, Licence
+from ..models import (
+    Authorisation,
+    BundleApplication,
+    Case,
+    CaseMaterial,
+    Licence,
+    LicenceConsent,
+)
 from .shared import applicant_required, errors_to_messages
 
 MY_CASES_PAGE = 20
@@ -249,6 +257,15 @@ def my_cases(request):
         {
             "page": page,
             "licences": Licence.objects.filter(holder=request.user),
+            # 电子证照共享: whom the holder lets read them, and who did.
+            "consents": LicenceConsent.objects.filter(holder=request.user, revoked_at__isnull=True)
+            .select_related("department")
+            .order_by("-granted_at"),
+            "shared_reads": services.shared_reads(request.user),
+            "departments": Department.objects.filter(is_active=True).order_by(
+                "division__path", "code"
+            ),
+            "today": timezone.localdate(),
             "bundle_applications": BundleApplication.objects.filter(applicant=request.user)
             .select_related("bundle")
             .order_by("-submitted_at")[:20],
