@@ -98,6 +98,9 @@ HOMES = {
             NavItem("事项维护", "/catalog/manage/", "起草事项新版本，提交法制审核"),
             NavItem("在线答疑", "/desk/questions/", "本部门待答复的咨询，按答复期限排列"),
             NavItem("告知承诺核查", "/desk/post-checks/", "按承诺准予许可的件：按期核查，记录结果"),
+            NavItem(
+                "电子证照调用", "/desk/licence-library/", "经持证人授权或依法调用其证照，免交复印件"
+            ),
             NavItem("信息发布", "/publishing/", "新闻、通知、政策，经负责人审核后发布"),
             NavItem("纠错与责任认定", "/supervision/findings/", "涉及本人的认定，可以陈述意见"),
             NavItem("转办投诉", "/supervision/complaints/", "监察机构转来的投诉，按期答复"),
@@ -130,6 +133,7 @@ HOMES = {
             NavItem(
                 "告知承诺核查", "/desk/post-checks/", "核查结果；承诺不实的撤销许可（第六十九条）"
             ),
+            NavItem("电子证照调用", "/desk/licence-library/", "经持证人授权或依法调用其证照"),
             NavItem("在线答疑", "/desk/questions/", "本部门的咨询；不满意的答复须复核"),
             NavItem("转办投诉", "/supervision/complaints/", "监察机构转来的投诉，按期答复"),
             NavItem(
