@@ -40,6 +40,7 @@ migrate: deps
 	$(PY) manage.py migrate --noinput -v 1
 
 seed: migrate
+	$(PY) manage.py signing_ca
 	$(PY) manage.py seed_demo
 
 # Serve with gunicorn (a real WSGI server) and the scheduler for periodic jobs.

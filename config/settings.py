@@ -301,6 +301,11 @@ AUDIT_HASH = env.str("AUDIT_HASH", default="sha256")  # or "sm3" (国密, throug
 # digest is also appended to a file outside it (send or copy it to the supervision body):
 # a rewrite of the log, checkpoints included, is caught against either.
 AUDIT_SIGNING_KEY = env.str("AUDIT_SIGNING_KEY", default=SECRET_KEY)
+# Written notices and licences are signed (PAdES) by their organ's key, issued by the
+# platform's certificate authority; keys are kept in this folder, outside the database
+# (shenpi/common/pdfsigning.py). The backend is the algorithm's (an SM2 one can replace it).
+SHENPI_SIGNING_DIR = env.str("SHENPI_SIGNING_DIR", default=str(BASE_DIR / "var" / "signing"))
+SHENPI_PDF_SIGNER = env.str("SHENPI_PDF_SIGNER", default="shenpi.common.pdfsigning.PadesBackend")
 AUDIT_DIGEST_FILE = env.str(
     "AUDIT_DIGEST_FILE", default=str(BASE_DIR / "var" / "audit-digests.log")
 )

@@ -10,6 +10,8 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 def pytest_configure(config):
     # Uploaded and generated files of the suite go to a scratch folder.
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="shenpi-test-media-")
+    # The signing authority and organs' keys of the suite: made in a scratch folder.
+    settings.SHENPI_SIGNING_DIR = tempfile.mkdtemp(prefix="shenpi-test-signing-")
     # The audit checkpoints' digests outside the database, for the suite: a scratch file.
     settings.AUDIT_DIGEST_FILE = f"{tempfile.mkdtemp(prefix='shenpi-test-audit-')}/digests.log"
     # Argon2 is for production; the suite hashes cheaply (tests check behaviour, not cost).

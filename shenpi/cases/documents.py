@@ -185,3 +185,21 @@ def render_licence(
     pdf.showPage()
     pdf.save()
     return out.getvalue()
+
+
+def file_signature(field) -> dict:
+    """The electronic signature of a stored notice or licence, checked (common/pdfsigning):
+    whether it is signed, valid, by whom and when — what the verification pages show."""
+    from shenpi.common import pdfsigning
+
+    if not field:
+        return {"signed": False, "valid": False, "signer": "", "signed_at": None, "problem": ""}
+    with field.open("rb") as stored:
+        verdict = pdfsigning.verify(stored.read())
+    return {
+        "signed": verdict.signed,
+        "valid": verdict.valid,
+        "signer": verdict.signer,
+        "signed_at": verdict.signed_at,
+        "problem": verdict.problem,
+    }

@@ -14,7 +14,7 @@ from shenpi.accounts.constants import Role
 from shenpi.common.fields import held
 from shenpi.core.errors import Conflict, InvalidInput, NotFound
 
-from . import access, records
+from . import access, documents, records
 from .constants import RENEWAL_PENDING, LicenceStatus
 from .models import Bar, Case, Licence
 
@@ -154,6 +154,8 @@ def licence_public_view(licence: Licence) -> dict:
         "name": "",
         "department": "",
         "holder": "",
+        # The file's signature by its organ (common/pdfsigning): proves the copy in hand.
+        "signature": documents.file_signature(licence.file),
     }
     if view["public"]:
         view.update(

@@ -11,6 +11,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
+from shenpi.common import pdfsigning
+
 from . import documents, numbering
 from .constants import NoticeKind
 from .models import Notice
@@ -58,6 +60,10 @@ def issue_notice(case, kind, body, *, addressee=None, department=None) -> Notice
         addressee=addressee or case.applicant_name,
         body=body,
         verify_url=url,
+    )
+    # Signed by the issuing organ's key (common/pdfsigning.py): the file proves itself.
+    pdf = pdfsigning.sign(
+        pdf, organ_code=department.code, organ_name=department.name, reason=notice.number
     )
     notice.sha256 = hashlib.sha256(pdf).hexdigest()
     notice.file.save(f"{case.number}-{kind}-{sequence}.pdf", ContentFile(pdf), save=False)

@@ -116,8 +116,17 @@ class TrackApi(APIView):
         return Response(TrackOut(case).data)
 
 
+class SignatureOut(serializers.Serializer):
+    signed = serializers.BooleanField(help_text="文件是否带有电子签名")
+    valid = serializers.BooleanField(help_text="签名完好且证书由本平台签发")
+    signer = serializers.CharField(help_text="签名机关（证书中的名称）")
+    signed_at = serializers.DateTimeField(allow_null=True)
+    problem = serializers.CharField(help_text="无效时的原因")
+
+
 class LicenceVerifyOut(serializers.Serializer):
     valid = serializers.BooleanField()
+    signature = SignatureOut(help_text="证照文件的电子签名（PAdES），由发证机关签署")
     number = serializers.CharField()
     status = serializers.CharField()
     valid_from = serializers.DateField()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shenpi.catalog.constants import ItemKind
-from shenpi.common import personal
+from shenpi.common import pdfsigning, personal
 from shenpi.common.fields import held
 from shenpi.core import clock, transitions
 from shenpi.core.errors import Conflict, InvalidInput, NotFound
@@ -122,6 +122,10 @@ def licence_render(licence: Licence, *, issued: date) -> None:
         valid_until=licence.valid_until,
         issued=issued,
         verify_url=url,
+    )
+    department = licence.department
+    pdf = pdfsigning.sign(
+        pdf, organ_code=department.code, organ_name=department.name, reason=licence.number
     )
     licence.file.save(f"{licence.number}.pdf", ContentFile(pdf), save=False)
 

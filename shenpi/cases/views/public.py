@@ -7,7 +7,7 @@ from shenpi.accounts.constants import AccountType
 from shenpi.audit.services import client_ip
 from shenpi.core.errors import DomainError
 
-from .. import selectors
+from .. import documents, selectors
 from ..models import Licence, Notice
 
 
@@ -38,7 +38,8 @@ def track(request):
 
 def verify_notice(request, pk):
     notice = get_object_or_404(Notice.objects.select_related("case", "department"), pk=pk)
-    return render(request, "cases/verify.html", {"notice": notice})
+    signature = documents.file_signature(notice.file)
+    return render(request, "cases/verify.html", {"notice": notice, "signature": signature})
 
 
 def verify_licence(request, code):
@@ -61,6 +62,7 @@ def verify_licence(request, code):
         "cases/verify.html",
         {
             "licence": view,
+            "signature": view and view["signature"],
             "status": view and LicenceStatus(view["status"]),
             "code": code,
         },
