@@ -50,7 +50,12 @@ def login_view(request):
     return render(
         request,
         "accounts/login.html",
-        {"form": form, "next": next_url, "demo": settings.SHENPI_DEMO},
+        {
+            "form": form,
+            "next": next_url,
+            "demo": settings.SHENPI_DEMO,
+            "oidc": settings.SHENPI_OIDC,
+        },
     )
 
 

@@ -44,6 +44,8 @@ ROUTES = {
             "publishing:detail",
             "accounts:login",
             "accounts:login_otp",
+            "accounts:oidc_login",
+            "accounts:oidc_callback",
             "accounts:unlock",
             "accounts:logout",
             "accounts:register",
