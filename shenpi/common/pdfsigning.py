@@ -16,10 +16,12 @@ key and certificate are issued by it the first time that organ signs."""
 from __future__ import annotations
 
 import datetime
+import fcntl
 import io
 import os
 import threading
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -120,16 +122,32 @@ def _issue(subject: str, issuer_key, issuer_name, key, years: int, *, ca: bool) 
     )
 
 
+@contextmanager
+def _exclusive(directory: Path):
+    """One maker of keys at a time across the web workers: two authorities made at once
+    would leave files signed under the one overwritten unverifiable."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def authority_create(directory: Path | None = None, *, replace: bool = False) -> Path:
     """The platform's certificate authority (its key and self-signed certificate)."""
     directory = Path(directory or settings.SHENPI_SIGNING_DIR)
     cert_path = directory / "ca.cert.pem"
     if cert_path.exists() and not replace:
         return cert_path
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = _issue(CA_NAME, key, None, key, CA_YEARS, ca=True)
-    _write(directory / "ca.key.pem", _pem_key(key), secret=True)
-    _write(cert_path, cert.public_bytes(serialization.Encoding.PEM), secret=False)
+    with _exclusive(directory):
+        if cert_path.exists() and not replace:
+            return cert_path  # made by another worker meanwhile
+        key = ec.generate_private_key(ec.SECP256R1())
+        cert = _issue(CA_NAME, key, None, key, CA_YEARS, ca=True)
+        _write(directory / "ca.key.pem", _pem_key(key), secret=True)
+        _write(cert_path, cert.public_bytes(serialization.Encoding.PEM), secret=False)
     return cert_path
 
 
@@ -163,14 +181,14 @@ class PadesBackend(SigningBackend):
             ca_key, ca_cert, ca_asn1 = self._authority()
             key_path = self.directory / "organs" / f"{organ_code}.key.pem"
             cert_path = key_path.with_name(f"{organ_code}.cert.pem")
-            if cert_path.exists():
-                key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
-                cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
-            else:
-                key = ec.generate_private_key(ec.SECP256R1())
-                cert = _issue(organ_name, ca_key, ca_cert.subject, key, ORGAN_YEARS, ca=False)
-                _write(key_path, _pem_key(key), secret=True)
-                _write(cert_path, cert.public_bytes(serialization.Encoding.PEM), secret=False)
+            with _exclusive(self.directory):
+                if not cert_path.exists():
+                    key = ec.generate_private_key(ec.SECP256R1())
+                    cert = _issue(organ_name, ca_key, ca_cert.subject, key, ORGAN_YEARS, ca=False)
+                    _write(key_path, _pem_key(key), secret=True)
+                    _write(cert_path, cert.public_bytes(serialization.Encoding.PEM), secret=False)
+            key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+            cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
             der = serialization.Encoding.DER
             signer = signers.SimpleSigner(
                 signing_cert=asn1_x509.Certificate.load(cert.public_bytes(der)),
