@@ -15,12 +15,14 @@ key and certificate are issued by it the first time that organ signs."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import fcntl
 import io
 import os
 import threading
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -65,11 +67,25 @@ def _backend(path: str) -> SigningBackend:
 
 
 def sign(pdf: bytes, *, organ_code: str, organ_name: str, reason: str) -> bytes:
-    return backend().sign(pdf, organ_code=organ_code, organ_name=organ_name, reason=reason)
+    return _outside_any_event_loop(
+        backend().sign, pdf, organ_code=organ_code, organ_name=organ_name, reason=reason
+    )
 
 
 def verify(pdf: bytes) -> Verdict:
-    return backend().verify(pdf)
+    return _outside_any_event_loop(backend().verify, pdf)
+
+
+def _outside_any_event_loop(function, *args, **kwargs):
+    """pyHanko's synchronous calls run an event loop of their own (asyncio.run), which
+    cannot start in a thread already running one (an async view, a browser test's thread):
+    there the call runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def _name(common: str) -> x509.Name:

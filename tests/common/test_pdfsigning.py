@@ -89,3 +89,20 @@ def test_a_licence_is_signed_by_its_organ_and_its_page_and_api_say_so(client, de
     assert answer["signature"]["signer"] == licence.department.name
     notice = case.notices.get(kind="grant")
     assert "电子签名有效" in client.get(f"/verify/notice/{notice.pk}/").content.decode()
+
+
+def test_it_signs_and_verifies_from_inside_a_running_event_loop():
+    """pyHanko runs its own loop; a caller already in one (a browser test, an async view)
+    must still sign."""
+    import asyncio
+    import threading
+
+    async def inside():
+        return pdfsigning.verify(signed())
+
+    # A thread of its own, so that no loop of the suite's (a browser test's) is in the way.
+    verdicts = []
+    thread = threading.Thread(target=lambda: verdicts.append(asyncio.run(inside())))
+    thread.start()
+    thread.join()
+    assert verdicts and verdicts[0].valid
