@@ -112,8 +112,12 @@ def deliver_to(subscriber_id, *, session=None, limit: int = 200) -> int:
             return 0
         now = timezone.now()
         keys = signing_keys(subscriber, now)
+        pending = Delivery.objects.filter(subscriber=subscriber, status=DeliveryStatus.PENDING)
+        # An object whose failed event is not yet due is left out whole (its later events
+        # wait behind it), so a long queue of one object never hides the others' events.
+        waiting = pending.filter(next_attempt_at__gt=now).values("subject")
         rows = list(
-            Delivery.objects.filter(subscriber=subscriber, status=DeliveryStatus.PENDING)
+            pending.exclude(subject__in=waiting)
             .select_related("event")
             .order_by("txid", "event_seq")[:limit]
         )

@@ -162,3 +162,17 @@ def test_the_readmes_receiver_example_verifies_a_real_delivery(receiver, subscri
     assert namespace["verify"]([sub.secret], message["headers"], message["body"])
     assert not namespace["verify"](["wrong"], message["headers"], message["body"])
     assert not namespace["verify"]([sub.secret], message["headers"], message["body"] + b" ")
+
+
+def test_a_long_queue_behind_a_failure_does_not_hide_other_objects(receiver, subscriber):
+    """An object with more events waiting behind its failed one than a pass reads: another
+    object's event after them still goes."""
+    from shenpi.exchange.publishing import Outgoing, publish_many
+
+    sub, _auth = subscriber(division="640100")
+    publish_many([Outgoing("case.test", "cases/long", "640100") for _ in range(250)])
+    publish_many([Outgoing("case.test", "cases/other", "640100")])
+    receiver.answers = [500]
+    assert run() == 0  # the long object's first event fails; the rest of its queue waits
+    assert run() == 1  # the next run, before the failed one is due again: the other goes
+    assert [e["subject"] for e in receiver.accepted()] == ["cases/other"]
