@@ -82,3 +82,22 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 detail={"before": _snapshot(obj)},
             )
         return super().log_deletions(request, queryset)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Seen by the `admin` role, changed by nobody (records the platform keeps)."""
+
+    def has_module_permission(self, request):
+        return is_platform_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_platform_admin(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

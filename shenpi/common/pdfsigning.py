@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -49,12 +50,12 @@ class Verdict:
     problem: str = ""  # why it is not valid, in words for people
 
 
-class SigningBackend:
-    def sign(self, pdf: bytes, *, organ_code: str, organ_name: str, reason: str) -> bytes:
-        raise NotImplementedError
+class SigningBackend(Protocol):
+    """What settings.SHENPI_PDF_SIGNER names: a class with these two methods."""
 
-    def verify(self, pdf: bytes) -> Verdict:
-        raise NotImplementedError
+    def sign(self, pdf: bytes, *, organ_code: str, organ_name: str, reason: str) -> bytes: ...
+
+    def verify(self, pdf: bytes) -> Verdict: ...
 
 
 def backend() -> SigningBackend:
@@ -167,7 +168,7 @@ def authority_create(directory: Path | None = None, *, replace: bool = False) ->
     return cert_path
 
 
-class PadesBackend(SigningBackend):
+class PadesBackend:
     """PAdES baseline signatures with ECDSA P-256 keys, by pyHanko."""
 
     def __init__(self):

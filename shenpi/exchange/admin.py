@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from shenpi.audit.admin_mixins import AuditedModelAdmin, is_platform_admin
+from shenpi.audit.admin_mixins import AuditedModelAdmin, ReadOnlyAdmin, is_platform_admin
 
 from . import services
 from .models import Delivery, DeliveryStatus, Event, Subscriber
@@ -37,23 +37,6 @@ class SubscriberAdmin(AuditedModelAdmin):
         for subscriber in queryset:
             key = services.subscriber_rotate_key(actor=request.user, subscriber=subscriber)
             messages.warning(request, f"“{subscriber.client}”的新签名密钥（只显示这一次）：{key}")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return is_platform_admin(request)
-
-    def has_view_permission(self, request, obj=None):
-        return is_platform_admin(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Delivery)
