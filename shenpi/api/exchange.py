@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from shenpi.accounts.client_operations import ensure_client_may, is_client
 from shenpi.cases import services
+from shenpi.cases.constants import LicenceStatus
 from shenpi.cases.models import Case
 from shenpi.core.errors import InvalidInput, NotAllowed, NotFound
 from shenpi.exchange import envelope, selectors, signing
@@ -105,6 +106,30 @@ class ChangeFeedApi(APIView):
         )
 
 
+class LowerLicenceIn(serializers.Serializer):
+    number = serializers.RegexField(
+        r"^[0-9A-Za-z-]{4,40}$", help_text="下级平台颁发的证照编号（推送后不能更改）"
+    )
+    valid_from = serializers.DateField(help_text="有效期自")
+    valid_until = serializers.DateField(
+        required=False, allow_null=True, help_text="有效期至（长期有效的不填）"
+    )
+    scope = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, help_text="许可内容"
+    )
+    status = serializers.ChoiceField(
+        choices=LicenceStatus.choices,
+        required=False,
+        help_text="证照状态：在下级平台撤销、注销或延续后推送新状态",
+    )
+
+    def validate(self, attrs):
+        until = attrs.get("valid_until")
+        if until and until < attrs["valid_from"]:
+            raise serializers.ValidationError({"valid_until": "有效期至不能早于有效期自。"})
+        return attrs
+
+
 class LowerCaseIn(serializers.Serializer):
     version = serializers.IntegerField(
         min_value=1,
@@ -129,6 +154,10 @@ class LowerCaseIn(serializers.Serializer):
     decided_at = serializers.DateTimeField(required=False, allow_null=True)
     ended_at = serializers.DateTimeField(required=False, allow_null=True)
     reason_text = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    licence = LowerLicenceIn(
+        required=False,
+        help_text="准予许可且颁发证照的事项必填：下级平台颁发的证照（在本平台公示、可核验）",
+    )
 
 
 class LowerCaseOut(serializers.Serializer):

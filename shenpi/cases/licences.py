@@ -48,6 +48,11 @@ def is_issuer_head(actor, licence) -> bool:
 def _ensure_issuer_head(actor, licence) -> None:
     if not is_issuer_head(actor, licence):
         raise NotFound("未找到该证照，或您不是发证部门负责人。")
+    if Case.objects.filter(pk=licence.case_id, source_client__isnull=False).exists():
+        # Issue 25: a licence a lower-level platform issued changes only by its pushes.
+        raise Conflict(
+            "该证照由下级平台颁发，请在其审批系统中撤销或注销。", code="handled_by_source"
+        )
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from .constants import CaseStatus
 UNPUBLISHED = frozenset({"case.draft", "case.personal_read", "case.material.add"})
 # What of an audit record's detail an event carries: codes, dates and counts, no free text.
 CARRIED = ("step", "verdict", "opened", "outcome", "method", "licence", "days", "round",
-           "breach", "channel", "expected_days", "on", "fraud")  # fmt: skip
+           "breach", "channel", "expected_days", "on", "fraud", "licence_status")  # fmt: skip
 
 
 def _date(value):

@@ -470,6 +470,7 @@ def case_page(user, case: Case, drafts: dict | None = None) -> dict:
         "licence": licence,
         "may_end_licence": licence is not None
         and licence.status != LicenceStatus.CANCELLED
+        and not case.source_client_id
         and is_issuer_head(user, licence),
         "requirements": case.version.materials.all(),
         "tasks": tasks,

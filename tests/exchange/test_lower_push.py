@@ -6,11 +6,13 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from shenpi.audit.models import AuditRecord
 from shenpi.cases import services
-from shenpi.cases.models import Case, CaseEvent
+from shenpi.cases.licences import licence_revoke
+from shenpi.cases.models import Case, CaseEvent, Licence
 from shenpi.core.errors import Conflict
 from shenpi.exchange import signing
 from shenpi.exchange.models import Event, Subscriber
@@ -89,9 +91,17 @@ def test_a_repeated_push_changes_nothing_and_a_late_one_is_409(client, county):
     assert Case.objects.get(source_case_id="XQ-1").promised_due == date(2026, 12, 21)
 
 
+GRANTED = {**ACCEPTED, "status": "closed", "outcome": "granted",
+           "decided_at": "2026-12-10T10:00:00+08:00", "ended_at": "2026-12-11T10:00:00+08:00"}  # fmt: skip
+LICENCE = {
+    "number": "XQ2026GT000123",
+    "valid_from": "2026-12-10",
+    "scope": "经营范围：日用百货零售",
+}
+
+
 def test_a_state_the_flow_forbids_is_409(client, county):
-    decided = {**ACCEPTED, "status": "closed", "outcome": "granted",
-               "decided_at": "2026-12-10T10:00:00+08:00", "ended_at": "2026-12-11T10:00:00+08:00"}  # fmt: skip
+    decided = {**GRANTED, "licence": LICENCE}
     assert push(client, county, "XQ-2", body(1, **decided)).status_code == 201
     back = assert_problem(push(client, county, "XQ-2", body(2, **ACCEPTED)), 409, "flow_forbids")
     assert back["current_status"] == "closed"
@@ -198,3 +208,64 @@ def test_the_case_page_says_who_handles_it_and_offers_no_action(client, county, 
     text = page.content.decode()
     assert 'data-testid="source-system"' in text and "XQ-10" in text
     assert 'data-testid="pre-review"' not in text  # a received case, but not ours to accept
+
+
+def test_a_grant_below_registers_its_licence_here(client, county):
+    """PUB-07 (Art. 40): the county's grant is public in the region's register, and its
+    licence checks out at the platform's verify page, in the issuing department's name."""
+    missing = push(client, county, "XQ-11", body(1, **GRANTED))
+    assert_problem(missing, 400, "invalid")["errors"]["licence"]
+    assert not Case.objects.filter(source_case_id="XQ-11").exists()  # nothing half-written
+    assert push(client, county, "XQ-11", body(1, **GRANTED, licence=LICENCE)).status_code == 201
+    licence = Licence.objects.get(number=LICENCE["number"])
+    assert licence.department.code == "xq-scjg" and licence.holder_name == "李四"
+    assert licence.name == "个体工商户营业执照" and licence.valid_until is None
+    assert licence.file.read().startswith(b"%PDF")
+    register = client.get(reverse("cases:register"))
+    assert LICENCE["number"] in register.content.decode()
+    checked = client.get(reverse("cases:verify_licence", args=[licence.verification_code]))
+    assert checked.status_code == 200 and "有效" in checked.content.decode()
+    event = Event.objects.filter(subject=f"cases/{licence.case_id}").last()
+    assert event.data["licence"] == LICENCE["number"] and event.data["licence_status"] == "valid"
+
+
+def test_the_county_revokes_its_licence_by_a_push_and_only_there(client, county, demo):
+    push(client, county, "XQ-12", body(1, **GRANTED, licence=LICENCE))
+    licence = Licence.objects.get(number=LICENCE["number"])
+    with pytest.raises(Conflict) as refused:
+        licence_revoke(actor=demo("xq_scjg_head"), licence=licence, reasons="以欺骗手段取得")
+    assert refused.value.code == "handled_by_source"
+    revoked = {**LICENCE, "status": "revoked"}
+    assert push(client, county, "XQ-12", body(2, **GRANTED, licence=revoked)).status_code == 200
+    licence.refresh_from_db()
+    assert licence.status == "revoked"
+    renumbered = {**revoked, "number": "XQ2026GT000999"}
+    assert_problem(
+        push(client, county, "XQ-12", body(3, **GRANTED, licence=renumbered)),
+        400,
+        "immutable_field",
+    )
+
+
+@pytest.mark.parametrize(
+    ("licence", "field"),
+    [
+        ({**LICENCE, "valid_until": "2026-01-01"}, "valid_until"),
+        ({**LICENCE, "number": "<script>"}, "number"),
+        ({**LICENCE, "status": "lost"}, "status"),
+    ],
+)
+def test_a_bad_licence_gets_a_clear_400(client, county, licence, field):
+    answer = push(client, county, "XQ-13", body(1, **GRANTED, licence=licence))
+    assert f"licence.{field}" in assert_problem(answer, 400, "invalid")["errors"]
+
+
+def test_a_licence_on_a_case_not_granted_is_refused(client, county):
+    answer = push(client, county, "XQ-14", body(1, **ACCEPTED, licence=LICENCE))
+    assert "licence" in assert_problem(answer, 400, "invalid")["errors"]
+
+
+def test_a_licence_number_already_used_is_409(client, county):
+    push(client, county, "XQ-15", body(1, **GRANTED, licence=LICENCE))
+    again = push(client, county, "XQ-16", body(1, **GRANTED, licence=LICENCE))
+    assert_problem(again, 409, "licence_number_taken")

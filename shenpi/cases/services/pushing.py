@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -19,12 +20,14 @@ from shenpi.accounts.models import Department
 from shenpi.accounts.services import applicant_named, applicant_register_named
 from shenpi.catalog.constants import VersionStatus
 from shenpi.catalog.models import ItemVersion
+from shenpi.common.fields import held
 from shenpi.core import transitions
 from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 
 from .. import numbering, records
-from ..constants import CaseStatus, Channel, Outcome
-from ..models import Case
+from ..constants import CaseStatus, Channel, LicenceStatus, Outcome
+from ..models import Case, Licence
+from .decision import licence_render
 
 # The statuses a pushed case may report (a draft is nobody's business but its applicant's).
 PUSHABLE = [s for s in CaseStatus.values if s != CaseStatus.DRAFT]
@@ -54,9 +57,11 @@ class Pushed:
 
 def _fingerprint(data: dict) -> str:
     def plain(value):
-        return value.isoformat() if isinstance(value, date | datetime) else value
+        if isinstance(value, date | datetime):
+            return value.isoformat()
+        raise TypeError(type(value))
 
-    canonical = json.dumps({k: plain(v) for k, v in sorted(data.items())}, ensure_ascii=False)
+    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, default=plain)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -103,7 +108,57 @@ def _checked(client, data: dict):
     if status not in (CaseStatus.RECEIVED, CaseStatus.CORRECTION_REQUESTED, CaseStatus.NOT_ACCEPTED,
                       CaseStatus.WITHDRAWN) and not data.get("accepted_at"):  # fmt: skip
         raise InvalidInput("已受理的办件须写明受理时间。", errors={"accepted_at": ["必填。"]})
+    granted = status in DECIDED and data.get("outcome") == Outcome.GRANTED
+    if data.get("licence") and not (granted and version.licence_type):
+        raise InvalidInput(
+            "只有准予许可且颁发证照的事项可以附证照信息。", errors={"licence": ["不应填写。"]}
+        )
     return department, version
+
+
+def _licence(case: Case, given: dict | None) -> Licence | None:
+    """PUB-07 (Art. 40): a grant made below is public here as the platform's own are, in
+    the register and the licence check, so the county's licence is registered with the
+    number, holder, validity and scope its system issued, rendered and sealed in the
+    issuing department's name. Its number is fixed by the first push; its status, end
+    date and scope follow what the county's system reports (it revokes and renews them
+    there, Art. 69, 70)."""
+    if not (case.outcome == Outcome.GRANTED and case.version.licence_type):
+        return None
+    licence = Licence.objects.select_for_update().filter(case=case).first()
+    if given is None:
+        if licence is None:
+            raise InvalidInput(
+                "准予许可的办件须附所颁发证照的信息（第四十条：许可决定应当公开）。",
+                errors={"licence": ["必填。"]},
+            )
+        return licence
+    if licence is not None and licence.number != given["number"]:
+        raise InvalidInput("证照编号推送后不能更改。", code="immutable_field")
+    if licence is None:
+        if Licence.objects.filter(number=given["number"]).exists():
+            raise Conflict("该证照编号已被其他证照使用。", code="licence_number_taken")
+        licence = Licence(
+            number=given["number"],
+            verification_code=secrets.token_hex(8).upper(),
+            case=case,
+            item=case.item,
+            name=case.version.licence_name or case.version.name,
+            holder=case.applicant,
+            holder_name=case.applicant_name,
+            holder_code=held(case, "applicant_code"),
+            department=case.department,
+            issued_at=case.decided_at,
+        )
+    reported = (given["valid_from"], given.get("valid_until"), given.get("scope", ""),
+                given.get("status", LicenceStatus.VALID))  # fmt: skip
+    if licence.pk and reported == (licence.valid_from, licence.valid_until, licence.scope,
+                                   licence.status):  # fmt: skip
+        return licence
+    licence.valid_from, licence.valid_until, licence.scope, licence.status = reported
+    licence_render(licence, issued=records.local_date(case.decided_at))
+    licence.save()
+    return licence
 
 
 def _milestones(case: Case, before: dict | None) -> None:
@@ -128,7 +183,8 @@ def _milestones(case: Case, before: dict | None) -> None:
 def case_push(*, actor, source_case_id: str, version: int, data: dict) -> Pushed:
     """Create or bring up to date the case `source_case_id` of the pushing platform.
     `data`: item, item_version, department, applicant_name, applicant_code (and
-    applicant_kind), and the state (STATE). The same version again with the same content
+    applicant_kind), the state (STATE), and for a grant that issues a licence, the
+    licence (number, valid_from, valid_until, scope, status). The same version again with the same content
     changes nothing; an older version, or the same with other content, is a 409 with the
     current version; a status the flow cannot reach from the current one, a 409 too."""
     client = _lower_platform(actor)
@@ -203,10 +259,9 @@ def case_push(*, actor, source_case_id: str, version: int, data: dict) -> Pushed
     except IntegrityError:
         raise Conflict("同一办件正被并发推送，请稍后重试。", code="concurrent_push") from None
     _milestones(case, before)
-    records.audit(
-        case,
-        "case.push",
-        actor,
-        {"source_case_id": source_case_id, "source_version": version, "status": case.status},
-    )
+    licence = _licence(case, data.get("licence"))
+    detail = {"source_case_id": source_case_id, "source_version": version, "status": case.status}
+    if licence is not None:
+        detail |= {"licence": licence.number, "licence_status": licence.status}
+    records.audit(case, "case.push", actor, detail)
     return Pushed(case, created=created, changed=True)
