@@ -45,6 +45,8 @@ seed: migrate
 
 # Serve with gunicorn (a real WSGI server) and the scheduler for periodic jobs.
 run: export SHENPI_DEMO ?= 1
+# The address printed in QR codes and links on notices and licences: this server's own.
+run: export SHENPI_PUBLIC_URL ?= http://127.0.0.1:$(PORT)
 run: install seed
 	@echo "宁夏回族自治区网上审批平台：http://127.0.0.1:$(PORT)/  （Ctrl-C 停止）"
 	@$(PY) manage.py run_scheduler & SCHED=$$!; \

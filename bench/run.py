@@ -85,6 +85,7 @@ def database_env(url: str, media: str) -> dict:
         SECRET_KEY="bench-" + "x" * 50,
         PERSONAL_DATA_KEY="b" * 64,
         PERSONAL_DATA_DIGEST_KEY="d" * 64,
+        SHENPI_PUBLIC_URL="https://shenpi.bench.invalid",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         CELERY_BROKER_URL=os.environ.get("BENCH_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15"),
         # The cache as in a deployment of several nodes (README): Redis, so that sessions'
@@ -205,6 +206,7 @@ DJ_KEYS = {
     "SECRET_KEY",
     "PERSONAL_DATA_KEY",
     "PERSONAL_DATA_DIGEST_KEY",
+    "SHENPI_PUBLIC_URL",
     "ALLOWED_HOSTS",
     "CELERY_BROKER_URL",
     "CACHE_URL",

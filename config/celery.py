@@ -18,10 +18,15 @@ app.autodiscover_tasks()
 
 @worker_init.connect
 def _refuse_the_embedded_secret(**kwargs):
-    from config.startup import ensure_personal_data_key, ensure_production_secret
+    from config.startup import (
+        ensure_personal_data_key,
+        ensure_production_secret,
+        ensure_public_url,
+    )
 
     ensure_production_secret()
     ensure_personal_data_key()
+    ensure_public_url()
 
 
 def periodic_schedule():

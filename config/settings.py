@@ -367,8 +367,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A bad rating's rectification deadline in working days (好差评; local rules differ: 5 to 15).
 SHENPI_BAD_RATING_DAYS = env.int("SHENPI_BAD_RATING_DAYS", default=15)
-# Public site address used in QR codes on notices and licences.
-SHENPI_PUBLIC_URL = env.str("SHENPI_PUBLIC_URL", default="http://127.0.0.1:8000")
+# Public site address used in QR codes and links on notices and licences; `make run` sets it
+# from its PORT, production must set it (checked at start-up, config/startup.py).
+SHENPI_PUBLIC_URL = env.str("SHENPI_PUBLIC_URL", default="")
+SHENPI_PUBLIC_URL_SET = bool(SHENPI_PUBLIC_URL)
+SHENPI_PUBLIC_URL = SHENPI_PUBLIC_URL or "http://127.0.0.1:8000"
 
 # --- mail -------------------------------------------------------------------
 # Embedded default: e-mails are written as files under var/mail (set SMTP in production).

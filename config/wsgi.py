@@ -9,10 +9,12 @@ application = get_wsgi_application()
 from config.startup import (  # noqa: E402 (needs the settings)
     ensure_personal_data_key,
     ensure_production_secret,
+    ensure_public_url,
 )
 
 ensure_production_secret()
 ensure_personal_data_key()
+ensure_public_url()
 
 # Import the URLconf, and with it every view, now rather than at the first request: under
 # gunicorn's preload_app (config/gunicorn.conf.py) this happens once in the master before it

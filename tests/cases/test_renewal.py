@@ -131,7 +131,9 @@ def test_licence_verification_over_the_api(client, demo):
     body = client.get(
         "/api/v1/licences/verify/", {"code": licence.verification_code.lower()}
     ).json()
-    assert body["valid"] and body["number"] == licence.number and body["holder"] == "张*"
+    assert (
+        body["valid"] and body["number"] == licence.number and body["holder"] == "张***"
+    )  # 张三餐饮, held by a person: masked
     assert client.get("/api/v1/licences/verify/", {"number": licence.number}).status_code == 200
     assert client.get("/api/v1/licences/verify/", {"code": "NOPE"}).status_code == 404
 
@@ -197,3 +199,19 @@ def test_a_renewal_granted_in_time_redraws_the_licence_document(demo):
     services.case_decide(actor=demo("yc_scjg_head"), case=case, outcome="granted")
     licence.refresh_from_db()
     assert "2032年03月28日" in pdf_text(licence)
+
+
+def test_the_licence_reads_as_issued_chinese_labels_entered_holder_own_address(demo, settings):
+    """Issue 28: 许可内容 under the form's Chinese labels (no field keys, no contact
+    details), the holder as entered on the form, and the QR link at the public address."""
+    settings.SHENPI_PUBLIC_URL = "https://zwfw.example.gov.cn"
+    licence = food_licence(demo, until="as issued")
+    assert licence.holder_name == "张三餐饮"
+    assert licence.scope == (
+        "经营场所：银川市金凤区；主体业态：餐饮服务经营者；经营项目：热食类食品制售；"
+        "经营面积（平方米）：80"
+    )
+    text = pdf_text(licence)
+    assert "张三餐饮" in text and "经营项目：热食类食品制售" in text
+    assert "applicant_name" not in text and "13895000001" not in text
+    assert f"https://zwfw.example.gov.cn/verify/licence/{licence.verification_code}/" in text

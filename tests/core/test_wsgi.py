@@ -20,6 +20,7 @@ def test_the_wsgi_module_imports_every_view_before_the_first_request():
         SECRET_KEY="a-test-key-that-is-not-the-embedded-default-0123456789-abcdefghij",
         PERSONAL_DATA_KEY="3f" * 32,
         PERSONAL_DATA_DIGEST_KEY="a7" * 32,
+        SHENPI_PUBLIC_URL="https://shenpi.nx.gov.cn",
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120

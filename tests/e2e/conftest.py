@@ -54,9 +54,11 @@ def world(transactional_db):
 
 
 @pytest.fixture
-def new_page(browser, live_server, world, request):
+def new_page(browser, live_server, world, request, settings):
     """A factory of pages, each in its own browser context (its own session)."""
     contexts, violations = [], []
+    # The QR codes and links on notices and licences lead to this server, as `make run`'s do.
+    settings.SHENPI_PUBLIC_URL = live_server.url
 
     def watch(page):
         # The Content-Security-Policy (shenpi.common.security) forbids inline script and

@@ -107,7 +107,7 @@ def test_clerk_takes_a_walk_in_instant_application_and_prints_the_licence(new_pa
 
 
 def test_anyone_follows_a_case_by_number_and_password_and_verifies_the_licence_by_its_qr_link(
-    new_page, demo
+    new_page, demo, live_server
 ):
     from shenpi.cases import services
     from shenpi.catalog.models import Item
@@ -142,8 +142,9 @@ def test_anyone_follows_a_case_by_number_and_password_and_verifies_the_licence_b
     licence = case.issued_licence
     text = "".join(p.extract_text() for p in PdfReader(licence.file.open("rb")).pages)
     url = re.search(r"http\S+/verify/licence/[0-9A-F]+/", text.replace("\n", "")).group(0)
-    path = url.split("127.0.0.1:8000", 1)[1]
-    page.goto(path)
+    assert url.startswith(live_server.url + "/")  # the platform's own address
+    assert "经营范围：百货" in text and "operator" not in text  # the form's labels
+    page.goto(url)
     expect(page.get_by_test_id("verified")).to_contain_text("当前状态：有效")
     expect(page.get_by_test_id("licence-number")).to_have_text(licence.number)
     page.goto("/verify/licence/NOTAREALCODE/")

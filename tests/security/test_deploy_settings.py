@@ -1,4 +1,4 @@
-"""Production settings (issue 29, 10): the embedded SECRET_KEY is flagged by
+"""Production settings (issue 29, 10, 28): the embedded SECRET_KEY is flagged by
 `check --deploy` and refused at start; the README's production variables pass it clean."""
 
 import os
@@ -18,6 +18,7 @@ PRODUCTION = {
     "DEBUG": "0",
     "PERSONAL_DATA_KEY": "3f" * 32,
     "PERSONAL_DATA_DIGEST_KEY": "a7" * 32,
+    "SHENPI_PUBLIC_URL": "https://shenpi.nx.gov.cn",
 }
 
 
@@ -68,3 +69,14 @@ def test_the_application_refuses_to_start_without_its_own_personal_data_keys():
         ["-c", "import config.wsgi"], **{**PRODUCTION, "PERSONAL_DATA_KEY": "", "SHENPI_DEMO": "1"}
     )
     assert demo.returncode == 0, demo.stderr
+
+
+def test_the_application_refuses_to_start_without_its_public_https_address():
+    """Issue 28: the QR codes on notices and licences point at SHENPI_PUBLIC_URL."""
+    unset = {k: v for k, v in PRODUCTION.items() if k != "SHENPI_PUBLIC_URL"}
+    for env in (unset, {**PRODUCTION, "SHENPI_PUBLIC_URL": "http://shenpi.nx.gov.cn"}):
+        out = run(["-c", "import config.wsgi"], **env)
+        assert out.returncode != 0 and "SHENPI_PUBLIC_URL" in out.stderr, out.stderr
+        worker = run(["-c", "import config.celery as c; c._refuse_the_embedded_secret()"], **env)
+        assert worker.returncode != 0 and "SHENPI_PUBLIC_URL" in worker.stderr
+    assert run(["-c", "import config.wsgi"], **{**unset, "SHENPI_DEMO": "1"}).returncode == 0

@@ -75,6 +75,33 @@ def _ensure_may_grant(case) -> None:
             )
 
 
+# The form's fields that name the holder or how to reach them, not what is licensed.
+NOT_LICENSED = ("applicant_name", "contact", "phone")
+
+
+def licence_holder(case) -> str:
+    """The holder as the applicant entered it on the form (a business's name, which the
+    official reviewed), else the name of the account that applied."""
+    entered = str(case.form_data.get("applicant_name") or "").strip()
+    return entered or case.applicant_name
+
+
+def licence_scope(case) -> str:
+    """许可内容: what the form says of the licensed activity, under the form's own Chinese
+    labels, in the form's order."""
+    data = case.form_data
+    fields = [f for f in case.version.form_fields or [] if f["key"] not in NOT_LICENSED]
+    parts = []
+    for field in fields:
+        value = data.get(field["key"])
+        if value in (None, "", []):
+            continue
+        if isinstance(value, list):
+            value = "、".join(str(v) for v in value)
+        parts.append(f"{field['label']}：{value}")
+    return "；".join(parts)[:500]
+
+
 def _issue_licence(case, actor) -> Licence:
     version = case.version
     now = timezone.now()
@@ -89,15 +116,13 @@ def _issue_licence(case, actor) -> Licence:
         item=case.item,
         name=version.licence_name or version.name,
         holder=case.applicant,
-        holder_name=case.applicant_name,
+        holder_name=licence_holder(case),
         holder_code=held(case, "applicant_code"),
         department=case.item.department,
         issued_at=now,
         valid_from=valid_from,
         valid_until=valid_until,
-        scope="；".join(
-            f"{k}：{v}" for k, v in case.form_data.items() if k not in ("contact", "phone")
-        )[:500],
+        scope=licence_scope(case),
     )
     licence_render(licence, issued=valid_from)
     licence.save(force_insert=True)
@@ -145,9 +170,7 @@ def _renew_or_change(case) -> Licence:
         licence.reminded_at = None
         fields = ["valid_until", "reminded_at", "file"]
     else:
-        licence.scope = "；".join(
-            f"{k}：{v}" for k, v in case.form_data.items() if k not in ("contact", "phone")
-        )[:500]
+        licence.scope = licence_scope(case)
         fields = ["scope", "file"]
     licence_render(licence, issued=records.today())
     licence.save(update_fields=fields)
