@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every audit record written while serving a request says from which address.
+    "shenpi.audit.middleware.RequestAddressMiddleware",
     "shenpi.common.security.ContentSecurityPolicyMiddleware",
     "shenpi.common.security.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

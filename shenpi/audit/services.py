@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .context import current_address
 from .hashing import (
     checkpoint_hash,
     checkpoint_signature,
@@ -130,7 +131,12 @@ def audit_records(
     )
     head = AuditStream(name=stream) if new_stream else _lock_stream(stream, division)
     seq, prev, alg, at = head.head_seq, head.head_hash, current_alg(), timezone.now()
-    address = ip if ip is not None else client_ip(request)
+    if ip is not None:
+        address = ip
+    elif request is not None:
+        address = client_ip(request)
+    else:  # a service acting in a request it was not handed (audit/middleware.py)
+        address = current_address.get()
     records = []
     for action, detail in entries:
         seq += 1

@@ -1,4 +1,6 @@
+import uuid
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +14,9 @@ from django.views.decorators.http import require_POST
 from shenpi.accounts.constants import Role
 from shenpi.accounts.models import Department, Division
 from shenpi.accounts.scope import scope_for
+from shenpi.audit import labels
 from shenpi.audit.services import audit_denied
+from shenpi.cases.models import Case
 from shenpi.cases.selectors import case_for_user
 from shenpi.common.lookup import by_id, by_id_or_404
 from shenpi.core.errors import DomainError, NotFound
@@ -399,16 +403,26 @@ def watched(request):
 
 @login_required
 def audit_log(request):
-    """Supervisors search their divisions' audit log (who, what, when, where from) and
-    verify the chain."""
+    """Supervisors search their divisions' audit log (who, what, when, where from) by
+    person, case and action, read in Chinese, and verify the chain."""
     _supervisor(request)
     qs = selectors.audit_records_for(request.user).order_by("-at")
     who, what = request.GET.get("who", "").strip(), request.GET.get("what", "").strip()
+    action, number = request.GET.get("action", ""), request.GET.get("case", "").strip()
     denied = request.GET.get("denied") == "1"
     if denied:
         qs = qs.filter(outcome="denied")
     if who:
-        qs = qs.filter(actor_label__icontains=who)
+        qs = qs.filter(
+            Q(actor_label__icontains=who)
+            | Q(actor__real_name__icontains=who)
+            | Q(actor__enterprise_name__icontains=who)
+        )
+    if action in labels.ACTIONS:
+        qs = qs.filter(action=action)
+    if number:
+        case = Case.objects.filter(number=number).only("pk").first()
+        qs = qs.filter(stream=f"case:{case.pk}") if case else qs.none()
     if what:
         qs = qs.filter(
             Q(action__icontains=what) | Q(object_id__icontains=what) | Q(detail__icontains=what)
@@ -427,12 +441,39 @@ def audit_log(request):
         broken = broken or verify_checkpointed_hashes()
         broken = broken or verify_outside_digests(settings.AUDIT_DIGEST_FILE)[0]
         result = f"审计链断裂：{broken}" if broken else f"审计链完整：已校验 {checked} 条记录。"
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = Paginator(qs.select_related("actor"), 50).get_page(request.GET.get("page"))
+    # The case number rather than its id: one query for the page's cases.
+    case_ids = {_uuid(r.object_id) for r in page if r.object_type == "case"} - {None}
+    numbers = {
+        str(pk): number
+        for pk, number in Case.objects.filter(pk__in=case_ids).values_list("pk", "number")
+    }
+    for r in page:
+        r.action_label = labels.action_label(r.action)
+        r.object_kind = labels.object_label(r.object_type)
+        r.case_number = numbers.get(r.object_id) if r.object_type == "case" else None
+    query = {"who": who, "what": what, "action": action, "case": number}
     return render(
         request,
         "supervision/audit.html",
-        {"page": page, "who": who, "what": what, "denied": denied, "result": result},
+        {
+            "page": page,
+            **query,
+            "denied": denied,
+            "result": result,
+            "actions": sorted(labels.ACTIONS.items(), key=lambda kv: kv[0]),
+            "query": urlencode(
+                {**{k: v for k, v in query.items() if v}, **({"denied": "1"} if denied else {})}
+            ),  # fmt: skip
+        },
     )
+
+
+def _uuid(text: str):
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
 
 
 @login_required

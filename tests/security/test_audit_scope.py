@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from shenpi.audit.models import AuditRecord
 from shenpi.audit.services import audit_record
 from shenpi.cases import services
 from shenpi.catalog.models import Item
@@ -44,3 +45,28 @@ def test_a_leader_reads_their_divisions_records(client, demo):
     region = submitted(demo, "640000-FGW-001")
     html = page(client, demo("yc_zfb_leader"), what="case.submit")
     assert (yinchuan.number in html or str(yinchuan.pk) in html) and region.number not in html
+
+
+def test_the_log_reads_in_chinese_with_case_numbers_and_every_address(client, demo):
+    """Issue 28: action names in Chinese, the case number for the case's id, the client's
+    address on a service's record (not only on logins), filters by case and action."""
+    zhangsan = demo("zhangsan")
+    client.force_login(zhangsan)
+    case = complete_draft(services, zhangsan, Item.objects.get(code="640100-SCJG-001"))
+    answer = client.post(
+        reverse("cases:edit", args=[case.pk]),
+        {"action": "submit", "declaration": "1", **{f"field_{k}": v for k, v in FOOD_FORM.items()}},
+        REMOTE_ADDR="10.20.30.40",
+    )
+    assert answer.status_code == 302
+    case.refresh_from_db()
+    record = AuditRecord.objects.get(stream=f"case:{case.pk}", action="case.submit")
+    assert record.ip == "10.20.30.40"  # written by the service, from the request it served
+    html = page(client, demo("yc_jc_sup"), case=case.number, action="case.submit")
+    assert "提交申请" in html and case.number in html and "10.20.30.40" in html
+    table = html.split('data-testid="audit"', 1)[1]
+    assert "创建申请草稿" not in table  # filtered to the one action
+    other = page(client, demo("yc_jc_sup"), case="6401002099010100001")
+    assert "没有符合条件的记录" in other
+    odd = page(client, demo("yc_jc_sup"), action="<script>", case="'; drop")
+    assert "没有符合条件的记录" in odd  # an unknown action is ignored, an unknown case is none
