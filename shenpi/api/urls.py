@@ -13,6 +13,7 @@ from . import (
     consult,
     exchange,
     licence_library,
+    messages,
     search,
     stats,
     supervision,
@@ -169,6 +170,8 @@ urlpatterns = [
         name="licence_library",
     ),
     path("licence-consents/", licence_library.ConsentListApi.as_view(), name="licence_consents"),
+    path("messages/", messages.MessageListApi.as_view(), name="messages"),
+    path("messages/<int:pk>/read/", messages.MessageReadApi.as_view(), name="message_read"),
     path(
         "licence-consents/<uuid:pk>/revoke/",
         licence_library.ConsentRevokeApi.as_view(),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from shenpi.common.fields import held
+from shenpi.core.errors import NotFound
 
 from .models import Channel, Message, Outbox
 
@@ -117,3 +118,19 @@ def outbox_deliver(limit: int = 200) -> int:
                 next_attempt_at=now + timedelta(minutes=min(60, 2**row.attempts)),
             )
     return sent
+
+
+def message_read(*, user, pk) -> Message:
+    """Open one of the person's messages: it is read from now on. Someone else's, or none,
+    is not found."""
+    message = Message.objects.select_related("case").filter(user=user, pk=pk).first()
+    if message is None:
+        raise NotFound("未找到该消息。")
+    if message.read_at is None:
+        message.read_at = timezone.now()
+        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=message.read_at)
+    return message
+
+
+def messages_read_all(*, user) -> int:
+    return Message.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -170,3 +170,28 @@ def test_a_page_number_from_a_query_string():
     assert [page_number(v) for v in (None, "", "x", "0", "-2", "3", "1e3", 10**9)] == [
         1, 1, 1, 1, 1, 3, 1, 10_000,
     ]  # fmt: skip
+
+
+def test_a_message_opened_is_read_and_leads_to_its_case(client, demo):
+    """Issue 28: read and unread messages, changing when read, the same on the page and
+    over the API; someone else's message is not found."""
+    from shenpi.notify.models import Message
+    from shenpi.notify.services import notify
+
+    zhangsan = demo("zhangsan")
+    notify(zhangsan, title="申请已收件", body="办件编号 1")
+    message = Message.objects.filter(user=zhangsan).latest("created_at")
+    client.force_login(zhangsan)
+    unread = client.get(reverse("notify:inbox"), {"show": "unread"}).content.decode()
+    assert "申请已收件" in unread and "未读" in unread
+    assert client.post(reverse("notify:open", args=[message.pk])).status_code == 302
+    message.refresh_from_db()
+    assert message.read_at is not None
+    assert (
+        "申请已收件" not in client.get(reverse("notify:inbox"), {"show": "unread"}).content.decode()
+    )
+    listed = client.get("/api/v1/messages/", {"unread": "1"}).json()["results"]
+    assert message.pk not in [m["id"] for m in listed]
+    client.force_login(demo("lisi"))
+    assert client.post(reverse("notify:open", args=[message.pk])).status_code == 404
+    assert client.post(f"/api/v1/messages/{message.pk}/read/").status_code == 404

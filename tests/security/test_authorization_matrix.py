@@ -91,6 +91,7 @@ ROUTES = {
             "cases:window",
             "notify:inbox",
             "notify:read",
+            "api:messages",
             "supervision:monitor",
             "supervision:screen",
             "supervision:screen_data",
@@ -231,6 +232,7 @@ ROUTES = {
         "signed_in",
     ),  # fmt: skip
     **dict.fromkeys(["api:licence_consent_revoke", "cases:consent_revoke"], "object"),
+    **dict.fromkeys(["notify:open", "api:message_read"], "object"),
 }
 # Routes that take a case's id: (route, method, page or API path template).
 CASE_ROUTES = [
@@ -448,6 +450,10 @@ OBJECT_ROUTES = {
         ("api:authorisation_revoke", "post", "/api/v1/authorisations/{id}/revoke/"),
     ],
     # 张三's consent to a department to read his licences: his alone to revoke.
+    "message": [
+        ("notify:open", "post", "/my/messages/{id}/"),
+        ("api:message_read", "post", "/api/v1/messages/{id}/read/"),
+    ],
     "licence_consent": [
         ("cases:consent_revoke", "post", "/my/licence-consents/{id}/revoke/"),
         ("api:licence_consent_revoke", "post", "/api/v1/licence-consents/{id}/revoke/"),
@@ -514,7 +520,11 @@ def objects(demo, cases):
         actor=demo("zhangsan"), department=case.department, purpose="变更",
         until=timezone.localdate() + timedelta(days=30),
     )  # fmt: skip
+    from shenpi.notify.models import Message
+
+    message = Message.objects.filter(user=demo("zhangsan")).first()
     return {
+        "message": {"id": message.pk},
         "licence_consent": {"id": consent.pk},
         "bundle_application": {"id": application.pk},
         "project": {"id": project.pk, "item": project.items.first().pk},
