@@ -181,6 +181,33 @@ def evaluate_in(scope, kind: str, key: str):
     return start, end, results, idle
 
 
+# The report's columns on a landscape A4 page (points): rank, unit, total and grade, then
+# the indicators sharing what is left, so that nine of them fit within the margins.
+LEFT, RIGHT, FIXED = 30, 25, [(30, 32), (62, 170), (232, 40), (272, 33)]
+HEADER_SIZE, ROW_SIZE = 8, 9
+
+
+def report_columns(count: int, page_width: float) -> list[tuple[float, float]]:
+    """(x, width) of each column: the four fixed ones, then `count` indicator columns."""
+    start = FIXED[-1][0] + FIXED[-1][1]
+    width = (page_width - RIGHT - start) / max(count, 1)
+    return FIXED + [(start + i * width, width) for i in range(count)]
+
+
+def wrapped(text: str, font: str, size: float, width: float) -> list[str]:
+    """The text broken into lines no wider than `width` (Chinese breaks between any two
+    characters), so that a header never runs into its neighbour's."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines, line = [], ""
+    for char in text:
+        if line and stringWidth(line + char, font, size) > width:
+            lines.append(line)
+            line = ""
+        line += char
+    return [*lines, line] if line else lines
+
+
 def report_pdf(title: str, results, idle=()) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.pdfgen import canvas
@@ -199,27 +226,36 @@ def report_pdf(title: str, results, idle=()) -> bytes:
         pdf.drawString(
             40, height - 90, "本期没有可评估的部门（没有办件、评价、预警、认定或属实投诉）。"
         )
-    headers = ["排名", "部门", "总分", "等级"] + [
-        scoring.INDICATORS[line.code][:6] for line in (results[0].lines if results else ())
+    lines = results[0].lines if results else ()
+    headers = ["排名", "部门", "总分", "等级"] + [scoring.INDICATORS[line.code] for line in lines]
+    columns = report_columns(len(headers) - 4, width)
+    cells = [
+        wrapped(h, font, HEADER_SIZE, w - 4) for h, (_x, w) in zip(headers, columns, strict=True)
     ]
-    y = height - 90
-    pdf.setFont(font, 9)
-    xs = [40, 80, 300, 350] + [400 + 55 * i for i in range(len(headers) - 4)]
-    for x, text in zip(xs, headers, strict=True):
-        pdf.drawString(x, y, text)
+
+    def draw_headers(top):
+        pdf.setFont(font, HEADER_SIZE)
+        for (x, _w), cell in zip(columns, cells, strict=True):
+            for i, text in enumerate(cell):
+                pdf.drawString(x, top - i * (HEADER_SIZE + 2), text)
+        bottom = top - max(len(c) for c in cells) * (HEADER_SIZE + 2)
+        pdf.line(LEFT, bottom + 4, width - RIGHT, bottom + 4)
+        pdf.setFont(font, ROW_SIZE)
+        return bottom - 8
+
+    y = draw_headers(height - 90)
     for result in results:
-        y -= 18
         if y < 50:
             pdf.showPage()
-            pdf.setFont(font, 9)
-            y = height - 50
+            y = draw_headers(height - 50)  # each page carries its own headers
         row = [str(result.rank), result.unit[:16], f"{result.total:.2f}", result.grade] + [
             "不计" if line.score is None else f"{line.score:.0f}" for line in result.lines
         ]
-        for x, text in zip(xs, row, strict=True):
+        for (x, _w), text in zip(columns, row, strict=True):
             pdf.drawString(x, y, text)
+        y -= 18
     if idle:
-        y -= 30
+        y -= 12
         pdf.setFont(font, 9)
         pdf.drawString(40, max(y, 40), "本期无办理活动、不参与排名：" + "、".join(idle)[:120])
     pdf.showPage()

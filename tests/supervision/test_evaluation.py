@@ -152,3 +152,24 @@ def test_a_rate_with_no_base_counts_neither_full_nor_zero():
     # 甲局 decided nothing: its total is its cards' score alone (98), not 99 or 49.
     assert results["甲局"].total == 98 and results["乙局"].total == 100
     assert next(x for x in results["甲局"].lines if x.code == "on_time_rate").score is None
+
+
+def test_the_pdfs_headers_fit_their_columns_and_the_page():
+    """Issue 28: nine indicator headers, each wrapped within its own column, the last one
+    inside the right margin (they ran into one another and off the page)."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from shenpi.cases.documents import pdf_font
+    from shenpi.core.scoring import INDICATORS
+    from shenpi.supervision.evaluation import HEADER_SIZE, report_columns, wrapped
+
+    font, (width, _height) = pdf_font(), landscape(A4)
+    columns = report_columns(len(INDICATORS), width)
+    assert columns[-1][0] + columns[-1][1] <= width - 20
+    for (_x, w), header in zip(columns[4:], INDICATORS.values(), strict=True):
+        lines = wrapped(header, font, HEADER_SIZE, w - 4)
+        assert "".join(lines) == header and len(lines) <= 3
+        assert all(stringWidth(line, font, HEADER_SIZE) <= w - 4 for line in lines)
+    pairs = zip(columns, columns[1:], strict=False)
+    assert all(left_x + left_w <= right_x + 1e-6 for (left_x, left_w), (right_x, _w) in pairs)
