@@ -10,7 +10,9 @@ from shenpi.exchange.publishing import publish
 from .constants import CaseStatus
 
 # Reads and the applicant's private drafting are not changes others follow.
-UNPUBLISHED = frozenset({"case.draft", "case.personal_read", "case.material.add"})
+UNPUBLISHED = frozenset(
+    {"case.draft", "case.personal_read", "case.material.add", "case.material.remove"}
+)
 # What of an audit record's detail an event carries: codes, dates and counts, no free text.
 CARRIED = ("step", "verdict", "opened", "outcome", "method", "licence", "days", "round",
            "breach", "channel", "expected_days", "on", "fraud", "licence_status")  # fmt: skip

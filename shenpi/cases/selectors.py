@@ -31,6 +31,7 @@ from .constants import (
 )
 from .licences import is_issuer_head
 from .models import ACTIVE_TASK_STATUSES, INTAKE_STATUSES, Case, ExtensionRequest, Task
+from .progress import step_bar
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -146,11 +147,18 @@ def intake_desk(user, *, case_page=None, task_page=None) -> dict:
             .order_by("due_date", "id")
         )
     step_page = slice_page(steps, task_page, DESK_PAGE)
-    tasks = []
+    tasks, flows = [], {}
     for task in step_page:
         opened = timezone.localtime(task.opened_at).date()
         limit = max(1, clock.working_days_between(cal, opened, task.due_date))
         light = clock.light(cal, today=today, start=opened, due=task.due_date, limit=limit)
+        version = task.case.version
+        if version.pk not in flows:
+            flows[version.pk] = parse_flow(version.flow)
+        # Art. 34 ¶3: the official sees before starting that a second one must check it.
+        task.awaits_second = (
+            flows[version.pk].step(task.step_key).verification and task.verified_by_id is None
+        )
         tasks.append((task, light))
     return {"rows": rows, "tasks": tasks, "case_page": cases, "task_page": step_page}
 
@@ -443,11 +451,14 @@ def case_page(user, case: Case, drafts: dict | None = None) -> dict:
             t.verdict == "disagree" and not t.response and my_department == case.item.department_id
         )
         t.needs_verdict = verdict_required(flow, t.step_key)
+        # Art. 34 ¶3: said before the official starts, not when they press 完成.
+        t.needs_second = flow.step(t.step_key).verification
         t.draft = (drafts or {}).get(str(t.pk), {})
     left = None
     if case.status == CaseStatus.PROCESSING and case.promised_due:
         left = clock.days_left(cal, today, case.promised_due)
     may_read_personal = access.may_read_personal(user, case)
+    holders = sorted({t.department.name for t in tasks if t.status in ACTIVE_TASK_STATUSES})
     extension = _extension_flags(user, case, staff, today)
     licence = getattr(case, "issued_licence", None) if case.outcome == Outcome.GRANTED else None
     unrated = status in (CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED) and not hasattr(case, "rating")
@@ -474,7 +485,8 @@ def case_page(user, case: Case, drafts: dict | None = None) -> dict:
         and is_issuer_head(user, licence),
         "requirements": case.version.materials.all(),
         "tasks": tasks,
-        "holders": sorted({t.department.name for t in tasks if t.status in ACTIVE_TASK_STATUSES}),
+        "holders": holders,
+        "steps": None if case.status == CaseStatus.DRAFT else step_bar(case, holders),
         "suspension_reasons": SuspensionReason.choices,
         # Shown masked to those who may read them, and opened only for them; the clear
         # numbers only on request, audited (case_personal).

@@ -1,11 +1,14 @@
 import re
 
+import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from shenpi.catalog.demo_forms import application_pdf
 
 from .conftest import log_in
+
+PHONE = {"width": 390, "height": 844}
 
 
 def a_pdf(tmp_path, name):
@@ -19,11 +22,8 @@ def upload_all(page, tmp_path):
     for i in range(rows.count()):
         row = page.get_by_test_id("materials").locator("li.list-group-item").nth(i)
         row.locator('input[type="file"]').set_input_files(a_pdf(tmp_path, f"material{i}"))
-        with page.expect_navigation():
-            row.get_by_role("button", name="上传", exact=True).click()
-        expect(
-            page.get_by_test_id("materials").locator("li.list-group-item").nth(i)
-        ).to_contain_text("✓")
+        row.get_by_role("button", name="上传", exact=True).click()  # in place, no reload
+        expect(row.locator(".material-files")).to_have_text(re.compile(f"✓ material{i}.pdf"))
 
 
 def test_citizen_applies_gets_a_correction_notice_supplements_and_is_accepted(new_page, tmp_path):
@@ -44,7 +44,7 @@ def test_citizen_applies_gets_a_correction_notice_supplements_and_is_accepted(ne
     upload_all(citizen, tmp_path)
     # Without the declaration the submission is refused, and nothing is lost.
     citizen.get_by_role("button", name="提交申请").click()
-    expect(citizen.get_by_text("请阅读并勾选申请人承诺")).to_be_visible()
+    expect(citizen.locator("#err_declaration")).to_contain_text("请阅读并勾选申请人承诺")
     expect(citizen.get_by_label("经营场所", exact=True)).to_have_value("银川市金凤区北京中路168号")
     citizen.get_by_label(re.compile("本人承诺")).check()
     citizen.get_by_role("button", name="提交申请").click()
@@ -85,7 +85,6 @@ def test_citizen_applies_gets_a_correction_notice_supplements_and_is_accepted(ne
 def test_clerk_takes_a_walk_in_instant_application_and_prints_the_licence(new_page, tmp_path):
     clerk = new_page()
     log_in(clerk, "clerk_xq_scjg")
-    clerk.get_by_role("link", name="进入工作台").click()
     clerk.get_by_role("link", name="窗口收件").first.click()
     clerk.get_by_label("申请人身份证号码或统一社会信用代码").fill("640102198512150023")
     clerk.get_by_role("button", name="查找申请人").click()
@@ -106,8 +105,9 @@ def test_clerk_takes_a_walk_in_instant_application_and_prints_the_licence(new_pa
     assert "个体工商户营业执照" in text and "银川市兴庆区市场监督管理局" in text
 
 
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
 def test_anyone_follows_a_case_by_number_and_password_and_verifies_the_licence_by_its_qr_link(
-    new_page, demo, live_server
+    new_page, demo, live_server, viewport
 ):
     from shenpi.cases import services
     from shenpi.catalog.models import Item
@@ -126,7 +126,7 @@ def test_anyone_follows_a_case_by_number_and_password_and_verifies_the_licence_b
     )
     case = services.case_window_instant(actor=clerk, case=case)
 
-    page = new_page()
+    page = new_page(viewport=viewport)
     page.goto("/")
     page.get_by_test_id("public-entrances").get_by_role("link", name="进度查询").click()
     page.get_by_label("办件编号").fill(case.number)
@@ -137,6 +137,8 @@ def test_anyone_follows_a_case_by_number_and_password_and_verifies_the_licence_b
     page.get_by_role("button", name="查询").click()
     expect(page.get_by_test_id("track-status")).to_have_text("已办结")
     expect(page.get_by_test_id("timeline")).to_contain_text("已送达")
+    # The step bar: every step done, the last one named.
+    expect(page.get_by_test_id("step-bar").locator(".is-done")).to_have_count(5)
 
     # The QR code on the licence leads to its public verification page.
     licence = case.issued_licence
@@ -149,3 +151,59 @@ def test_anyone_follows_a_case_by_number_and_password_and_verifies_the_licence_b
     expect(page.get_by_test_id("licence-number")).to_have_text(licence.number)
     page.goto("/verify/licence/NOTAREALCODE/")
     expect(page.get_by_test_id("not-verified")).to_be_visible()
+
+
+TYPED = {
+    "申请人名称": "张三餐饮店",
+    "联系人": "张三",
+    "联系电话": "13895000001",
+    "经营项目": "热食类食品制售",
+    "经营面积（平方米）": "80",
+}
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_a_refused_submission_and_uploads_keep_everything_typed(new_page, tmp_path, viewport):
+    """Issue 28: every error at once, each beside its field and listed at the top; an
+    upload after the refusal neither reloads nor re-sends it, and nothing typed is lost."""
+    citizen = new_page(viewport=viewport)
+    log_in(citizen, "zhangsan")
+    citizen.goto("/guide/640100-SCJG-001/")
+    citizen.get_by_role("link", name="我要申请").click()
+    citizen.get_by_role("button", name="开始填写").click()
+    for label, value in TYPED.items():
+        citizen.get_by_label(label).fill(value)
+    citizen.get_by_label("主体业态").select_option("餐饮服务经营者")
+    # 经营场所 left blank, no materials, no declaration: all three are said at once.
+    citizen.get_by_role("button", name="提交申请").click()
+    summary = citizen.get_by_test_id("error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name=re.compile("^经营场所"))).to_be_visible()
+    expect(summary.get_by_role("link", name=re.compile("^申请材料"))).to_be_visible()
+    expect(summary.get_by_role("link", name=re.compile("^申请人承诺"))).to_be_visible()
+    premises = citizen.get_by_label("经营场所", exact=True)
+    expect(premises).to_have_attribute("aria-invalid", "true")
+    expect(citizen.locator("#err_premises")).to_have_text("请填写“经营场所”。")
+    for label, value in TYPED.items():
+        expect(citizen.get_by_label(label)).to_have_value(value)
+    expect(citizen.get_by_label("主体业态")).to_have_value("餐饮服务经营者")
+
+    citizen.get_by_label(re.compile("本人承诺")).check()
+    premises.fill("银川市金凤区北京中路168号")
+    posts = []
+    citizen.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    upload_all(citizen, tmp_path)
+    assert all("/upload/" in url for url in posts), posts  # the refused submit is not re-sent
+    # Uploading again replaces the file rather than adding a copy.
+    first = citizen.get_by_test_id("materials").locator("li.list-group-item").first
+    first.locator('input[type="file"]').set_input_files(a_pdf(tmp_path, "newer"))
+    first.get_by_role("button", name="上传", exact=True).click()
+    expect(first.locator(".material-files")).to_have_text(re.compile("^✓ newer.pdf"))
+    for label, value in {**TYPED, "经营场所": "银川市金凤区北京中路168号"}.items():
+        expect(citizen.get_by_label(label, exact=True)).to_have_value(value)
+    expect(citizen.get_by_label(re.compile("本人承诺"))).to_be_checked()
+    citizen.get_by_role("button", name="提交申请").click()
+    expect(citizen.get_by_test_id("case-status")).to_have_text("已收件，待预审")
+    if viewport:  # the phone's page does not scroll sideways
+        width = citizen.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], width

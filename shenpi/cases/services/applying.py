@@ -314,14 +314,23 @@ def case_add_material(
     transitions.check("add_material", case.status)
     requirement = _requirement(case, requirement_id)
     checked = _checked_upload(upload, requirement)
-    _within_case_limit(case.materials.aggregate(total=Sum("size"))["total"] or 0, checked)
+    # A new file for a requirement replaces the one sent in this round (a draft, or this
+    # correction), as the applicant means by uploading again; earlier rounds' stay on record.
+    replaced = list(
+        case.materials.filter(requirement=requirement, round=case.correction_round).values_list(
+            "pk", "size"
+        )
+    )
+    used = case.materials.aggregate(total=Sum("size"))["total"] or 0
+    _within_case_limit(used - sum(size for _pk, size in replaced), checked)
+    if replaced:
+        CaseMaterial.objects.filter(pk__in=[pk for pk, _size in replaced]).delete()
     material = _material(case, requirement, checked, actor, scanned=scanned)
     if scanned and not access.is_client(actor):
         material.original_seen_by, material.original_seen_at = actor, timezone.now()
     material.save(force_insert=True)
-    records.audit(
-        case, "case.material.add", actor, {"material": requirement.name, "sha256": checked.sha256}
-    )
+    detail = {"material": requirement.name, "sha256": checked.sha256}
+    records.audit(case, "case.material.add", actor, detail | {"replaced": len(replaced)})
     return material
 
 
@@ -395,6 +404,7 @@ def case_remove_material(*, actor, material: CaseMaterial) -> None:
     if material.round != case.correction_round:
         raise Conflict("已提交的材料不能删除。", code="material_submitted")
     material.delete()
+    records.audit(case, "case.material.remove", actor, {"material": material.name})
 
 
 def _missing(version, requirements, present: set, *, lenient_ok: bool) -> list[str]:
@@ -447,15 +457,15 @@ def missing_required(case, *, lenient_ok: bool) -> list[str]:
 def _submission_check(version, form_data: dict, *, declaration: bool, missing: list[str]):
     """What every submission must satisfy, step by step or in one request: the
     truthfulness declaration (Art. 31), the item's form, every required material. Returns
-    the cleaned form; refuses with every problem at once."""
-    if not declaration:
-        raise InvalidInput(
-            "请阅读并勾选申请人承诺（《行政许可法》第三十一条）。",
-            errors={"declaration": ["须承诺所提交材料真实有效。"]},
-        )
+    the cleaned form; refuses with every problem at once, so the applicant mends them in
+    one go rather than meeting them one by one."""
     clean, errors = _validate_form(version, form_data)
     if missing:
         errors["materials"] = [f"请上传必需材料：{'、'.join(missing)}。"]
+    if not declaration:
+        errors["declaration"] = ["请阅读并勾选申请人承诺（《行政许可法》第三十一条）。"]
+    if list(errors) == ["declaration"]:
+        raise InvalidInput(errors["declaration"][0], errors=errors)
     if errors:
         raise InvalidInput("申请还不完整，请按提示补充后再提交。", code="incomplete", errors=errors)
     return clean

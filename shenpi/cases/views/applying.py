@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,7 +15,7 @@ from shenpi.catalog.models import Item
 from shenpi.common.lookup import by_id
 from shenpi.core.errors import DomainError
 
-from .. import access, selectors, services
+from .. import access, progress, selectors, services
 from ..constants import CaseStatus, LicenceStatus
 from ..models import (
     Authorisation,
@@ -125,6 +126,7 @@ def case_edit(request, pk):
         access.ensure_applicant_side(request.user, case)
     except DomainError:
         raise Http404 from None
+    problem = None
     if request.method == "POST":
         data = {
             f["key"]: request.POST.get(f"field_{f['key']}", "") for f in case.version.form_fields
@@ -154,9 +156,36 @@ def case_edit(request, pk):
             messages.success(request, "草稿已保存，可以随时回来继续填写。")
             return redirect("cases:edit", pk=case.pk)
         except DomainError as exc:
-            errors_to_messages(request, exc)
+            # Every problem at once, each beside its field and listed at the top; what was
+            # typed (and the declaration) stays as entered.
+            problem = exc
             case.form_data = {**case.form_data, **data}
-    return render(request, "cases/edit.html", _edit_context(case))
+    context = _edit_context(case)
+    if problem is not None:
+        context |= {
+            "problem": problem.message,
+            "errors": problem.errors,
+            "error_list": _error_list(case, problem),
+            "declared": bool(request.POST.get("declaration")),
+        }
+    return render(request, "cases/edit.html", context, status=400 if problem else 200)
+
+
+def _error_list(case, problem) -> list[dict]:
+    """The summary's entries: each error with the label of what it is about and the anchor
+    of its place on the page."""
+    labels = {f["key"]: f["label"] for f in case.version.form_fields or []}
+    places = {"declaration": ("申请人承诺", "declaration"), "materials": ("申请材料", "materials")}
+    entries = []
+    for key, messages_ in (problem.errors or {}).items():
+        label, anchor = (
+            (labels[key], f"field_{key}") if key in labels else places.get(key, ("", "case-form"))
+        )
+        listed = messages_ if isinstance(messages_, list) else [messages_]
+        entries += [{"label": label, "anchor": anchor, "message": str(m)} for m in listed]
+    if not entries:
+        entries.append({"label": "", "anchor": "case-form", "message": problem.message})
+    return entries
 
 
 @login_required
@@ -184,7 +213,10 @@ def material_upload(request, pk):
         errors_to_messages(request, exc)
     else:
         if wants_json:
-            return JsonResponse({"ok": True, "id": str(material.pk), "name": material.name})
+            remove = reverse("cases:material_remove", args=[material.pk])
+            return JsonResponse(
+                {"ok": True, "id": str(material.pk), "name": material.name, "remove": remove}
+            )
         messages.success(request, f"已上传：{material.name}")
     return redirect("cases:edit" if case.status == CaseStatus.DRAFT else "cases:detail", pk=case.pk)
 
@@ -194,9 +226,10 @@ def material_upload(request, pk):
 def material_reuse(request, pk):
     case = selectors.case_for_user(request.user, pk, request)
     material = by_id(CaseMaterial.objects.select_related("case"), request.POST.get("material"))
+    if material is None:
+        messages.error(request, "请先选择要使用的以前上传的材料。")
+        return redirect("cases:edit", pk=case.pk)
     try:
-        if material is None:
-            raise Http404
         services.case_reuse_material(
             actor=request.user,
             case=case,
@@ -245,17 +278,22 @@ def material_from_licence(request, pk):
 def my_cases(request):
     """The applicant's cases, newest first, twenty a page (an enterprise may have thousands
     of applications)."""
+    tab, where = progress.tab_filter(request.GET.get("tab", "all"))
     cases = (
-        Case.objects.filter(applicant=request.user)
+        Case.objects.filter(where, applicant=request.user)
         .select_related("version", "department")
         .order_by("-created_at", "-id")
     )
     page = Paginator(cases, MY_CASES_PAGE).get_page(request.GET.get("page"))
+    for case in page:
+        case.steps = progress.step_bar(case)
     return render(
         request,
         "cases/my_cases.html",
         {
             "page": page,
+            "tab": tab,
+            "tabs": [(key, label) for key, label, _where in progress.TABS],
             "licences": Licence.objects.filter(holder=request.user),
             # 电子证照共享: whom the holder lets read them, and who did.
             "consents": LicenceConsent.objects.filter(holder=request.user, revoked_at__isnull=True)

@@ -9,6 +9,7 @@ from shenpi.core.errors import DomainError
 
 from .. import documents, selectors
 from ..models import Licence, Notice
+from ..progress import step_bar
 
 
 def track(request):
@@ -32,6 +33,7 @@ def track(request):
             "number": number,
             "events": case.events.filter(public=True) if case else [],
             "due_rows": selectors.due_rows(case) if case else [],
+            "steps": step_bar(case) if case and case.status != "draft" else None,
         },
     )
 
