@@ -20,7 +20,7 @@ from shenpi.common import personal
 
 from . import services
 from .models import User
-from .views import PENDING_KEY, PENDING_NEXT  # the password login's second step
+from .views import PENDING_KEY, PENDING_NEXT, landing  # the password login's second step
 
 security = logging.getLogger("django.security.oidc")
 
@@ -76,6 +76,10 @@ class LoginCallback(OIDCAuthenticationCallbackView):
             "统一身份认证未能登录：未找到与该身份对应的本平台账户，或认证已失效。请先注册，或用密码登录。",
         )
         return redirect("accounts:login")
+
+    @property
+    def success_url(self):
+        return self.request.session.get("oidc_login_next") or landing(self.user)
 
     def login_success(self):
         if services.totp_device_for(self.user) is not None:

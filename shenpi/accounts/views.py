@@ -18,10 +18,17 @@ from shenpi.audit.services import audit_record
 from shenpi.core.errors import DomainError
 
 from . import services
+from .constants import Role
 from .forms import EnterpriseRegisterForm, LoginForm, OtpForm, PersonRegisterForm
 
 PENDING_KEY = "otp_pending_user"
 PENDING_NEXT = "otp_pending_next"
+
+
+def landing(user) -> str:
+    """Where a login lands without a `next`: staff (any role beyond applying) on their
+    workbench, the public on the home page."""
+    return reverse("portal:workbench" if user.roles - {Role.APPLICANT} else "portal:home")
 
 
 def _safe_next(request, candidate):
@@ -29,7 +36,7 @@ def _safe_next(request, candidate):
         candidate, {request.get_host()}, request.is_secure()
     ):
         return candidate
-    return reverse("portal:home")
+    return landing(request.user)
 
 
 @sensitive_post_parameters("password")

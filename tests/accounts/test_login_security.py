@@ -39,6 +39,21 @@ def test_login_and_logout_are_audited(client, demo):
     assert ("logout", "success") in actions
 
 
+@pytest.mark.parametrize(
+    ("username", "lands"),
+    [("zhangsan", "/"), ("clerk_xq_scjg", "/workbench/"), ("nx_jc_sup", "/workbench/")],
+)
+def test_staff_land_on_their_workbench_and_the_public_on_the_home_page(client, demo, username,
+                                                                        lands):  # fmt: skip
+    assert login(client, username)["Location"] == lands
+    client.logout()
+    kept = client.post(
+        reverse("accounts:login"),
+        {"username": username, "password": DEMO_PASSWORD, "next": "/my/cases/"},
+    )
+    assert kept["Location"] == "/my/cases/"  # where they were going, if they were
+
+
 def test_failed_login_is_audited_with_a_chinese_message(client, demo):
     response = login(client, "zhangsan", "wrong")
     assert "用户名或密码不正确" in response.content.decode()

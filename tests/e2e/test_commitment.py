@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import log_in
+from .conftest import accepting_dialogs, log_in
 from .test_applying import upload_all
 
 PHONE = {"width": 390, "height": 844}
@@ -63,6 +63,7 @@ def test_approval_on_commitment_and_a_failed_post_check(new_page, demo, tmp_path
     head = new_page()
     log_in(head, "yc_scjg_head")
     head.goto(f"/cases/{case.pk}/")
+    accepting_dialogs(head)
     head.get_by_role("button", name="准予许可").click()
     expect(head.get_by_text("决定已作出")).to_be_visible()
     expect(head.get_by_test_id("commitment-status")).to_contain_text("事后核查：待核查")

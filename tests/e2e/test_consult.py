@@ -78,7 +78,6 @@ def test_an_answer_becomes_a_faq_the_public_finds_by_pinyin(new_page, demo):
 
     head = new_page()
     log_in(head, "yc_scjg_head")
-    head.get_by_role("link", name="进入工作台").click()
     head.get_by_role("link", name="在线答疑").first.click()
     proposed = head.get_by_test_id("proposed-faq").filter(has_text="自制糕点")
     proposed.get_by_role("button", name="公开").click()
@@ -118,7 +117,6 @@ def test_a_supervisor_sees_an_overdue_question_red_after_the_scan(new_page, demo
     scan_deadlines()
     supervisor = new_page()
     log_in(supervisor, "yc_jc_sup")
-    supervisor.get_by_role("link", name="进入工作台").click()
     supervisor.get_by_role("link", name="实时监控").click()
     watched = supervisor.get_by_test_id("watched-consultation")
     row = watched.get_by_test_id("watched-lit").get_by_role("row", name=question.number)
@@ -142,7 +140,6 @@ def test_an_unsure_visitor_asks_and_the_centres_clerk_routes_it(new_page):
 
     clerk = new_page()
     log_in(clerk, "clerk_nx_scjg")
-    clerk.get_by_role("link", name="进入工作台").click()
     clerk.get_by_role("link", name="咨询分派").click()
     clerk.get_by_test_id("question-inbox").get_by_role(
         "link", name="想开一家公司先找哪个部门"

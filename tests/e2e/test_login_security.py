@@ -58,3 +58,29 @@ def test_supervisor_enrols_totp_and_logs_in_with_it(page):
     page.get_by_role("button", name="验证并登录").click()
     page.get_by_role("link", name="电子监察").click()
     expect(page.get_by_test_id("role-home")).to_have_text("电子监察")
+
+
+def test_a_form_on_its_way_shows_it_and_is_not_sent_twice(page):
+    """Issue 28: a busy indicator on a slow action, and a second press sends nothing. The
+    server's answer is a 204 here, which leaves the page in place as a slow one would."""
+    posts = []
+
+    def answer(route):
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        posts.append(route.request.url)
+        route.fulfill(status=204)
+
+    page.route("**/accounts/login/", answer)
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill("lisi")
+    page.get_by_label("密码").fill("Shenpi#2026")
+    button = page.get_by_role("button", name="登录")
+    button.click()
+    expect(button).to_have_attribute("aria-disabled", "true")
+    expect(button.locator(".spinner-border")).to_have_count(1)
+    expect(page.locator("main form[aria-busy=true]")).to_have_count(1)
+    button.click(force=True)  # the second press
+    page.wait_for_timeout(500)
+    assert len(posts) == 1, posts

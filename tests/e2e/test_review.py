@@ -2,7 +2,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import log_in
+from .conftest import accepting_dialogs, log_in
 
 
 def act_on_step(page, case_id, step_key, opinion, verdict=None):
@@ -48,7 +48,7 @@ def test_the_investment_project_through_three_departments_to_the_licence(new_pag
             page.get_by_test_id("task-inbox").get_by_role("link", name=case.number)
         ).to_be_visible()
         act_on_step(page, case.pk, step, opinion, verdict)
-        page.context.close()
+        new_page.close(page)
 
     lead.goto(f"/cases/{case.pk}/")
     lead.get_by_placeholder("对不同意意见的答复").fill("企业已补充分析，经复核满足要求")
@@ -59,9 +59,12 @@ def test_the_investment_project_through_three_departments_to_the_licence(new_pag
     head = new_page()
     log_in(head, "nx_fgw_head")
     head.goto(f"/cases/{case.pk}/")
+    asked = accepting_dialogs(head)
     head.get_by_role("button", name="准予许可").click()
     expect(head.get_by_text("决定已作出")).to_be_visible()
     expect(head.get_by_test_id("case-status")).to_have_text("已决定，待送达")
+    # An irreversible act names the case and its consequence before it is done.
+    assert len(asked) == 1 and case.number in asked[0] and "不能撤回" in asked[0]
 
     lead.goto(f"/cases/{case.pk}/")
     lead.get_by_label("送达方式").select_option(label="网上下载")
@@ -136,6 +139,7 @@ def test_a_two_level_item_from_a_county_to_the_regions_licence(new_page, tmp_pat
     head = new_page()
     log_in(head, "nx_scjg_head")
     head.goto(f"/cases/{case_id}/")
+    accepting_dialogs(head)
     head.get_by_role("button", name="准予许可").click()
     expect(head.get_by_test_id("case-status")).to_have_text("已决定，待送达")
 

@@ -1,5 +1,6 @@
 from playwright.sync_api import expect
 
+from . import accessibility
 from .conftest import log_in
 
 ROLE_HOMES = [
@@ -20,13 +21,16 @@ def test_each_demo_role_logs_in_and_sees_its_home(new_page):
     for username, role, title in ROLE_HOMES:
         page = new_page()
         log_in(page, username)
-        page.get_by_role("link", name="进入工作台").click()
+        if role == "applicant":  # the public land on the home page, staff on their workbench
+            expect(page.get_by_test_id("public-entrances")).to_be_visible()
+            page.get_by_role("link", name="进入工作台").click()
         home = page.get_by_test_id("role-home")
         expect(home).to_have_text(title)
         expect(home).to_have_attribute("data-role", role)
+        assert not accessibility.audit(page)  # checked here: after logging out it is gone
         page.get_by_role("button", name="退出").click()
         expect(page.get_by_text("您已安全退出")).to_be_visible()
-        page.context.close()
+        new_page.close(page)
 
 
 def test_home_page_shows_the_public_entrances_on_a_phone(new_page):

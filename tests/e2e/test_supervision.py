@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from playwright.sync_api import expect
 
@@ -12,7 +13,6 @@ def test_a_supervisor_sees_a_red_case_orders_and_the_department_answers(new_page
     case = overdue_case(demo, Item.objects.get(code="640100-SCJG-001"))
     supervisor = new_page()
     log_in(supervisor, "yc_jc_sup")
-    supervisor.get_by_role("link", name="进入工作台").click()
     supervisor.get_by_role("link", name="实时监控").click()
     supervisor.get_by_test_id("light-counts").get_by_role("link", name="红牌").click()
     supervisor.get_by_test_id("monitor").get_by_role("link", name=case.number).click()
@@ -26,7 +26,6 @@ def test_a_supervisor_sees_a_red_case_orders_and_the_department_answers(new_page
 
     head = new_page()
     log_in(head, "yc_scjg_head")
-    head.get_by_role("link", name="进入工作台").click()
     head.get_by_role("link", name="督办答复").click()
     head.get_by_label("答复").fill("已安排两名工作人员加快审查，本周内办结")
     head.get_by_role("button", name="答复").click()
@@ -114,7 +113,6 @@ def test_a_deputy_watches_a_case_and_cannot_see_the_applicants_id_number(new_pag
     Watch.objects.create(observer=demo("observer"), case=case)
     deputy = new_page()
     log_in(deputy, "observer")
-    deputy.get_by_role("link", name="进入工作台").click()
     deputy.get_by_role("link", name="关注的事项与办件").click()
     deputy.get_by_test_id("watched").get_by_role("link", name=case.number).click()
     section = deputy.get_by_test_id("watched-case")
@@ -160,14 +158,23 @@ def test_a_supervisor_opens_the_big_screen_and_sees_todays_cases(new_page, demo)
     overdue_case(demo, Item.objects.get(code="640100-SCJG-001"))
     supervisor = new_page()
     log_in(supervisor, "yc_jc_sup")
-    supervisor.get_by_role("link", name="进入工作台").click()
     supervisor.get_by_role("link", name="实时监控").click()
     supervisor.get_by_role("link", name="大屏").click()
-    expect(supervisor.get_by_role("heading", name="电子监察大屏")).to_be_visible()
+    expect(supervisor.get_by_role("heading", name=re.compile("电子监察$"))).to_be_visible()
     screen = supervisor.get_by_test_id("screen")
     expect(screen.locator("#received_today")).to_have_text("1")
     expect(screen.locator("#accepted_today")).to_have_text("0")
-    expect(supervisor.get_by_role("img", name="在办件红黄绿灯分布")).to_be_visible()
+    # Each chart says what it shows (or that there is nothing), in words too.
+    expect(
+        supervisor.get_by_role("img", name=re.compile("^在办件红黄绿灯分布：.*红牌 1 件"))
+    ).to_be_visible()
+    # The wall: the whole 1920×1080 screen, no site header or footer, nothing below the fold.
+    wall = supervisor.context.new_page()
+    wall.set_viewport_size({"width": 1920, "height": 1080})
+    wall.goto(supervisor.url)
+    expect(wall.get_by_role("img", name=re.compile("^红牌最多的部门："))).to_be_visible()
+    expect(wall.locator("header.site-header, footer.site-footer")).to_have_count(0)
+    assert wall.evaluate("() => document.documentElement.scrollHeight") <= 1080
 
 
 def test_a_department_head_reads_of_the_scans_red_cards_in_one_message(new_page, demo):

@@ -131,6 +131,8 @@ def test_role_homes_link_to_the_pages_that_exist(client):
         assert "即将开放" not in home, username
         for item in HOMES[role].shown_nav:
             assert client.get(item.url).status_code == 200, (username, item.url)
+        urls = [item.url for item in HOMES[role].shown_nav]
+        assert len(urls) == len(set(urls)), f"{username}: a tile repeats another's link"
 
 
 def test_every_admin_page_opens_for_the_administrator(client):
