@@ -143,3 +143,26 @@ def test_the_migration_closes_the_lower_review_of_a_case_filed_at_the_organ(prod
     # A case taken by a lower organ is left as it was.
     assert Task.objects.get(case=other, step_key="lower_review").status == "open"
     assert not Task.objects.filter(case=other, step_key="review").exists()
+
+
+def test_a_walk_in_registered_at_the_window_is_prefilled_and_resumed(client, production, demo):
+    """Issue 28: 开始收件 right after registering carries the name and mobile just entered
+    into the form, and a second 开始收件 resumes the open draft instead of making another;
+    another city's draft for the same item is not the one resumed."""
+    client.force_login(demo("clerk_nx_scjg"))
+    code = "64010419900101123X"
+    registered = client.post(
+        reverse("cases:window"),
+        {"action": "register", "code": code, "name": "赵六", "mobile": "13895000088"},
+    )
+    assert registered.status_code == 200 and "已登记申请人" in registered.content.decode()
+    start = {"action": "start", "code": code, "item": production.pk, "division": "640100"}
+    first = client.post(reverse("cases:window"), start)
+    case = Case.objects.get(item=production, applicant__real_name="赵六")
+    assert first["Location"] == reverse("cases:edit", args=[case.pk])
+    assert case.form_data == {"applicant_name": "赵六", "contact": "赵六", "phone": "13895000088"}
+    again = client.post(reverse("cases:window"), start)
+    assert again["Location"] == first["Location"]
+    assert Case.objects.filter(item=production, applicant__real_name="赵六").count() == 1
+    elsewhere = client.post(reverse("cases:window"), {**start, "division": "640104"})
+    assert elsewhere["Location"] != first["Location"]

@@ -145,6 +145,8 @@ def test_a_two_level_item_from_a_county_to_the_regions_licence(new_page, tmp_pat
 
     applicant.reload()
     expect(applicant.get_by_test_id("timeline")).to_contain_text("下级审查已完成（同意）")
+    # The region decided: the timeline names it, not the county that received the case.
+    expect(applicant.get_by_test_id("timeline")).to_contain_text("自治区市场监管厅 · 已作出决定")
 
 
 def test_an_official_asks_for_an_extension_and_the_head_grants_it_from_the_tile(new_page, demo):

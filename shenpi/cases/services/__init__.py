@@ -28,6 +28,7 @@ from .applying import (
     case_submit_whole,
     competent_department,
     missing_required,
+    open_draft,
 )
 from .authorisations import (
     authorisation_record_scan,
@@ -107,6 +108,7 @@ __all__ = [
     "case_accept",
     "case_add_material",
     "case_create_draft",
+    "open_draft",
     "case_decide",
     "case_deliver",
     "case_extend",

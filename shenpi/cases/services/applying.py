@@ -26,7 +26,7 @@ from shenpi.common.files import CheckedFile, check_upload
 from shenpi.common.lookup import by_id
 from shenpi.common.queries import JoinedLookup
 from shenpi.core import clock, transitions
-from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, TooLarge
+from shenpi.core.errors import Conflict, DomainError, InvalidInput, NotAllowed, NotFound, TooLarge
 from shenpi.workdays.services import calendar
 
 from .. import access, authorisations, numbering, records, selectors
@@ -229,9 +229,44 @@ def case_create_draft(
         actor, item, version, applicant, department, chosen_division, channel, kind=kind,
         licence=licence, authorisation=authorisation,
     )  # fmt: skip
+    case.form_data = prefilled(version, applicant)
     case.save(force_insert=True)
     records.audit(case, "case.draft", actor)
     return case
+
+
+def prefilled(version, applicant) -> dict:
+    """What the platform already knows of the applicant, in the form's own fields: the name,
+    the contact person and the mobile number given at registration (online or at the
+    window), so that nobody types them twice. The applicant may change them."""
+    known = {
+        "applicant_name": applicant.display_name,
+        "contact": applicant.real_name or applicant.display_name,
+        "phone": applicant.mobile or "",
+    }
+    keys = {field["key"] for field in version.form_fields or []}
+    return {key: value for key, value in known.items() if key in keys and value}
+
+
+def open_draft(
+    *, actor, item: Item, applicant: User, channel: str, chosen_division=None
+) -> Case | None:
+    """The applicant's unsubmitted application for the item on this channel, if there is
+    one the actor may continue: a clerk's second 开始收件 resumes it rather than making
+    another."""
+    draft = (
+        Case.objects.filter(applicant=applicant, item=item, channel=channel,
+                            status=CaseStatus.DRAFT, kind="new", chosen_division=chosen_division)
+        .order_by("-created_at")
+        .first()
+    )  # fmt: skip
+    if draft is None:
+        return None
+    try:
+        access.ensure_applicant_side(actor, draft)
+    except DomainError:
+        return None
+    return draft
 
 
 def _validate_form(version, data: dict) -> dict:

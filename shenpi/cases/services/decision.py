@@ -249,7 +249,15 @@ def case_decide(*, actor, case: Case, outcome: str, reasons: str = "") -> Case:
             ),
             department=case.item.department,
         )
-    records.event(case, "decided", "已作出决定：" + Outcome(outcome).label, actor=actor)
+    # The deciding organ (the item's, whose notice this is), not the one that received the
+    # case: a two-level item received by a county is decided by the region.
+    records.event(
+        case,
+        "decided",
+        "已作出决定：" + Outcome(outcome).label,
+        actor=actor,
+        department=case.item.department,
+    )
     records.audit(case, "case.decide", actor, {"outcome": outcome})
     records.tell_applicant(
         case,

@@ -79,6 +79,13 @@ def window(request):
             # organ's window picks the city or county with the applicant (Art. 35).
             where = request.POST.get("division") or department.division_id
             chosen = Division.objects.filter(code=where).first()
+        draft = services.open_draft(
+            actor=user, item=item, applicant=applicant, channel="window",
+            chosen_division=chosen if item.current.two_level else None,
+        )  # fmt: skip
+        if draft is not None:
+            messages.info(request, "该申请人已有未提交的同一事项申请，继续填写。")
+            return redirect("cases:edit", pk=draft.pk)
         try:
             case = services.case_create_draft(
                 actor=user, item=item, applicant=applicant, chosen_division=chosen, channel="window"
