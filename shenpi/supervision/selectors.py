@@ -169,10 +169,34 @@ def complaints_for(user):
         qs = qs.filter(handler=user)
     rows = list(qs.order_by("-filed_at")[:200])
     today, cal = timezone.localdate(), calendar()
+    handlers = _handlers({c.department_id for c in rows if c.status == "filed"})
     for complaint in rows:
         complaint.lit = complaint_light(complaint, today, cal)
         complaint.may_find = oversees(user, complaint.department)
+        complaint.handlers = handlers.get(complaint.department_id, [])
     return rows
+
+
+def _handlers(department_ids) -> dict:
+    """Whom a complaint may be transferred to, per department: its officials and heads
+    (feedback.complaint_decide checks the same), for a pick list instead of typed names."""
+    from shenpi.accounts.constants import Role
+    from shenpi.accounts.models import User
+
+    people = (
+        User.objects.filter(
+            office__department_id__in=department_ids,
+            is_active=True,
+            role_assignments__role__in=[Role.OFFICIAL, Role.HEAD],
+        )
+        .select_related("office")
+        .distinct()
+        .order_by("username")
+    )
+    out: dict = {}
+    for person in people:
+        out.setdefault(person.office.department_id, []).append(person)
+    return out
 
 
 def audit_records_for(user):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("supervision/audit/", views.audit_log, name="audit"),
     path("supervision/evaluation/", views.evaluation, name="evaluation"),
     path("supervision/rules/", views.rules, name="rules"),
+    path("supervision/rules/steps/", views.rule_steps, name="rule_steps"),
     path("supervision/findings/", views.findings, name="findings"),
     path("cases/<uuid:case_pk>/rating-appeal/", views.rating_appeal, name="rating_appeal"),
     path("observer/", views.watched, name="watched"),

@@ -595,6 +595,9 @@ def rules(request):
             )
         except (ValueError, DomainError) as exc:
             messages.error(request, getattr(exc, "message", str(exc)))
+    items = Item.objects.filter(current__isnull=False, abolished_at__isnull=True).select_related(
+        "current"
+    )
     return render(
         request,
         "supervision/rules.html",
@@ -602,12 +605,38 @@ def rules(request):
             "rules": WarningRule.objects.select_related("item").order_by("-active", "-created_at")[
                 :50
             ],
+            "items": items.order_by("code"),
+            "steps": _steps_of(items.filter(code=form["item"]).first()),
             "form": form,
             "kinds": RuleKind.choices,
             "trial": trial,
             "totals": (sum(1 for t in trial or [] if t[1]), sum(1 for t in trial or [] if t[2])),
         },
     )
+
+
+def _steps_of(item) -> list[tuple[str, str]]:
+    """(key, name) of the item's steps in its version in force, for the rule form's list."""
+    if item is None or item.current is None:
+        return []
+    from shenpi.core.flow import parse_flow
+
+    return [(step.key, step.name) for step in parse_flow(item.current.flow).steps]
+
+
+@login_required
+def rule_steps(request):
+    """The step list for the item chosen in the rule form (htmx swaps it in)."""
+    from shenpi.catalog.models import Item
+
+    if not request.user.has_role(Role.SUPERVISOR):
+        raise Http404
+    item = (
+        Item.objects.filter(code=request.GET.get("item", ""), current__isnull=False)
+        .select_related("current")
+        .first()
+    )
+    return render(request, "supervision/_rule_steps.html", {"steps": _steps_of(item)})
 
 
 @login_required

@@ -78,7 +78,7 @@ def test_a_named_complaint_goes_to_the_department_and_the_complainant_rates_the_
     supervisor.goto("/supervision/complaints/")
     row = supervisor.get_by_test_id("complaints").get_by_role("row", name=number)
     expect(row.get_by_test_id("complaint-light")).to_have_text("正常")
-    row.get_by_label("转办给（用户名，选填）").fill("yc_scjg_off1")
+    row.get_by_label("转办给").select_option(value="yc_scjg_off1")  # a list, not a typed name
     row.get_by_role("button", name="受理", exact=True).click()
 
     official = new_page()

@@ -103,6 +103,7 @@ ROUTES = {
             "supervision:audit",
             "supervision:evaluation",
             "supervision:rules",
+            "supervision:rule_steps",
             "supervision:findings",
             "supervision:watched",
             "catalog:manage",

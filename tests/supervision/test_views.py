@@ -164,3 +164,29 @@ def test_rules_page_tries_then_switches_on_a_rule(client, demo, food):
     assert "事项编码不存在" in bad.content.decode()
     login(client, "yc_scjg_off1")
     assert client.get(reverse("supervision:rules")).status_code == 404
+
+
+def test_the_rule_form_picks_items_and_steps_from_lists(client, demo):
+    """Issue 28: a warning rule's item and step are chosen, not typed as identifiers."""
+    client.force_login(demo("yc_jc_sup"))
+    page = client.get(reverse("supervision:rules")).content.decode()
+    assert 'name="item"' in page and "食品经营许可证核发（640100-SCJG-001）" in page
+    steps = client.get(reverse("supervision:rule_steps"), {"item": "640100-SCJG-001"})
+    assert steps.status_code == 200 and 'value="first_review"' in steps.content.decode()
+    none = client.get(reverse("supervision:rule_steps"), {"item": "<nope>"}).content.decode()
+    assert "整个办件" in none and "first_review" not in none
+    client.force_login(demo("yc_scjg_off1"))
+    assert client.get(reverse("supervision:rule_steps"), {"item": "x"}).status_code == 404
+
+
+def test_a_complaint_is_transferred_to_someone_picked_from_a_list(client, demo):
+    from shenpi.supervision import feedback
+
+    complaint = feedback.complaint_file(
+        actor=demo("zhangsan"), department=demo("yc_scjg_off1").department, subject="慢",
+        body="超时",
+    )  # fmt: skip
+    client.force_login(demo("yc_jc_sup"))
+    page = client.get(reverse("supervision:complaints")).content.decode()
+    assert f'id="h-{complaint.pk}"' in page
+    assert '<option value="yc_scjg_off1">' in page and "（yc_scjg_off1）" in page
