@@ -207,3 +207,34 @@ def test_a_refused_submission_and_uploads_keep_everything_typed(new_page, tmp_pa
     if viewport:  # the phone's page does not scroll sideways
         width = citizen.evaluate("() => document.documentElement.scrollWidth")
         assert width <= PHONE["width"], width
+
+
+def test_on_a_phone_an_applicant_follows_cases_by_tab_and_reads_messages(new_page, demo):
+    """Issue 28: 我的办件's tabs and step bars, and messages that turn read when opened."""
+    from shenpi.cases import services
+    from shenpi.catalog.models import Item
+    from tests.cases.conftest import FOOD_FORM, complete_draft
+
+    zhangsan = demo("zhangsan")
+    case = complete_draft(services, zhangsan, Item.objects.get(code="640100-SCJG-001"))
+    case = services.case_submit(actor=zhangsan, case=case, declaration=True, form_data=FOOD_FORM)
+    page = new_page(viewport=PHONE)
+    log_in(page, "zhangsan")
+    page.goto("/my/cases/")
+    tabs = page.get_by_test_id("case-tabs")
+    tabs.get_by_role("link", name="已办结").click()
+    expect(page.get_by_test_id("my-cases")).to_contain_text("该状态下没有办件")
+    tabs.get_by_role("link", name="办理中").click()
+    row = page.get_by_test_id("my-cases").locator("tr", has_text=case.number)
+    expect(row.get_by_test_id("step-now")).to_contain_text("受理：预审中")
+    expect(row.locator('[aria-current="step"]')).to_have_text("受理")
+    page.get_by_role("button", name="展开导航").click()  # the phone's folded menu
+    page.get_by_test_id("messages-link").click()
+    messages = page.get_by_test_id("messages")
+    unread = messages.locator('li[data-read="no"]', has_text="申请已收件")
+    expect(unread.get_by_text("未读")).to_be_visible()
+    unread.get_by_role("button", name="查看办件：申请已收件").click()
+    expect(page.get_by_test_id("case-number")).to_have_text(case.number)
+    page.goto("/my/messages/?show=unread")
+    expect(page.get_by_test_id("messages")).not_to_contain_text("申请已收件")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]

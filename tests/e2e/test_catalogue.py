@@ -90,3 +90,30 @@ def test_official_publishes_a_notice_after_the_heads_approval(new_page):
     public.reload()
     public.get_by_role("link", name="关于食品生产许可网上办理的通知").click()
     expect(public.get_by_text("宁夏回族自治区市场监督管理厅")).to_be_visible()
+
+
+def test_on_a_phone_the_guide_shows_results_first_and_materials_as_cards(new_page):
+    """Issue 28: the home page's search box; the guide list's results above its folded
+    filters; the material table as cards; nothing scrolls sideways; 44 px tap targets."""
+    page = new_page(viewport={"width": 390, "height": 844})
+    page.goto("/")
+    search = page.get_by_test_id("home-search")
+    search.get_by_role("searchbox").fill("食品")
+    search.get_by_role("button").click()
+    page.goto("/guide/?q=食品")
+    results = page.get_by_test_id("results")
+    filters = page.locator("details.filters-fold")
+    expect(filters).not_to_have_attribute("open", "")
+    assert results.bounding_box()["y"] < filters.bounding_box()["y"]  # results come first
+    filters.locator("summary").click()
+    expect(filters.get_by_role("heading", name="按部门")).to_be_visible()
+    results.get_by_role("link", name="食品经营许可证核发").click()
+    cards = page.get_by_test_id("material-cards")
+    expect(cards.locator("li.card").first).to_be_visible()
+    expect(cards).to_contain_text("食品经营许可申请书")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    heights = page.evaluate(
+        "() => [...document.querySelectorAll('main .btn')].filter(b => b.offsetParent)"
+        ".map(b => b.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 44, heights

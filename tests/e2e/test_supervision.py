@@ -240,3 +240,20 @@ def test_a_supervisor_downloads_last_months_management_review(new_page, tmp_path
     assert "绩效评估排名" in text
     page.goto("/desk/reviews/")
     expect(page.get_by_test_id("reviews")).to_contain_text(f"{last.year}年{last.month}月")
+
+
+def test_the_audit_log_reads_in_chinese_and_finds_a_case_by_number(new_page, demo):
+    from shenpi.catalog.models import Item
+    from tests.supervision.test_views import overdue_case
+
+    case = overdue_case(demo, Item.objects.get(code="640100-SCJG-001"))
+    supervisor = new_page()
+    log_in(supervisor, "yc_jc_sup")
+    supervisor.goto("/supervision/audit/")
+    supervisor.get_by_label("办件编号").fill(case.number)
+    supervisor.get_by_label("操作", exact=True).select_option(label="提交申请")
+    supervisor.get_by_role("button", name="搜索").click()
+    log = supervisor.get_by_test_id("audit")
+    expect(log.locator("tbody tr")).to_have_count(1)
+    expect(log).to_contain_text("提交申请")
+    expect(log.get_by_role("link", name=case.number)).to_be_visible()

@@ -1,3 +1,10 @@
+// A chart with nothing to draw says so in words, where the chart would have been.
+function nothing(box, message) {
+  box.classList.add("chart-empty");
+  box.removeAttribute("role");
+  box.textContent = message;
+}
+
 // 本部门统计: a bar chart of each item's received and decided cases, from the figures the
 // page's table shows (a JSON script element: the page runs no inline script).
 (() => {
@@ -5,6 +12,10 @@
   const box = document.getElementById("stats-chart");
   if (!data || !box) return;
   const d = JSON.parse(data.textContent);
+  if (!d.items.length || d.received.concat(d.decided).every((v) => !v)) {
+    nothing(box, "本期没有收件或办结，暂无图表数据。");
+    return;
+  }
   const chart = echarts.init(box);
   chart.setOption({
     textStyle: {fontSize: 14},
@@ -28,6 +39,10 @@
   const box = document.getElementById("trend-chart");
   if (!data || !box) return;
   const d = JSON.parse(data.textContent);
+  if (!d.received.concat(d.received_before).some((v) => v)) {
+    nothing(box, "近两年没有收件，暂无趋势数据。");
+    return;
+  }
   const months = d.months.slice();
   const now = d.received.slice();
   const before = d.received_before.slice();
