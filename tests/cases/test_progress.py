@@ -73,3 +73,30 @@ def test_my_cases_has_tabs_and_a_bar_per_case(client, food, demo):
     odd = client.get(reverse("cases:mine"), {"tab": "<script>"})
     assert odd.status_code == 200 and sent.number in odd.content.decode()  # an unknown tab is 全部
     assert Case.objects.filter(applicant=zhangsan).count() == 2
+
+
+def test_a_step_needing_a_second_official_says_so_before_anyone_starts(client, food, demo):
+    """Art. 34 ¶3 (issue 28): 待复核 in the inbox and on the case page before 完成, not as
+    a refusal after it; 已复核 once a second official has checked it."""
+    from shenpi.cases.models import Task
+
+    case = complete_draft(services, demo("zhangsan"), food)
+    case = services.case_submit(
+        actor=demo("zhangsan"), case=case, declaration=True, form_data=FOOD_FORM
+    )
+    case = services.case_accept(actor=demo("yc_scjg_off1"), case=case)
+    first = Task.objects.get(case=case, step_key="first_review")
+    services.task_complete(actor=demo("yc_scjg_off1"), task=first, opinion="符合")
+    client.force_login(demo("yc_scjg_off1"))
+    inbox = client.get(reverse("cases:intake")).content.decode()
+    assert "待复核" in inbox
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    row = page.split('data-step="review"', 1)[1].split("</tr>", 1)[0]
+    assert "待复核" in row and "第三十四条第三款" in row
+    review = Task.objects.get(case=case, step_key="review")
+    services.task_claim(actor=demo("yc_scjg_off1"), task=review)
+    services.task_verify(actor=demo("yc_scjg_off2"), task=review)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    row = page.split('data-step="review"', 1)[1].split("</tr>", 1)[0]
+    assert "已复核" in row and "待复核" not in row
+    assert "待复核" not in client.get(reverse("cases:intake")).content.decode()
