@@ -10,7 +10,7 @@ from datetime import date
 
 from django.db.models import Q
 
-from .constants import CaseStatus
+from .constants import TERMINAL, CaseStatus
 
 STEPS = ("申请", "受理", "审查", "决定", "送达")
 # Where each status stands: the index of the current step, and whether the case stopped
@@ -27,7 +27,7 @@ WHERE = {
     CaseStatus.DECIDED: (4, "待送达"),
     CaseStatus.CLOSED: (5, ""),
 }
-STOPPED = (CaseStatus.NOT_ACCEPTED, CaseStatus.WITHDRAWN, CaseStatus.TERMINATED)
+STOPPED = tuple(status for status in TERMINAL if status != CaseStatus.CLOSED)
 
 # 我的办件's tabs: (key, label, the cases it lists).
 TABS = (
@@ -35,8 +35,7 @@ TABS = (
     ("active", "办理中", Q(status__in=[CaseStatus.RECEIVED, CaseStatus.PROCESSING,
                                       CaseStatus.SUSPENDED, CaseStatus.DECIDED])),
     ("correction", "待补正", Q(status=CaseStatus.CORRECTION_REQUESTED)),
-    ("done", "已办结", Q(status__in=[CaseStatus.CLOSED, CaseStatus.NOT_ACCEPTED,
-                                    CaseStatus.WITHDRAWN, CaseStatus.TERMINATED])),
+    ("done", "已办结", Q(status__in=TERMINAL)),
     ("draft", "草稿", Q(status=CaseStatus.DRAFT)),
 )  # fmt: skip
 

@@ -6,7 +6,7 @@ from pypdf import PdfReader
 
 from shenpi.catalog.demo_forms import application_pdf
 
-from .conftest import log_in
+from .conftest import ARTIFACTS, log_in
 
 PHONE = {"width": 390, "height": 844}
 
@@ -228,6 +228,10 @@ def test_on_a_phone_an_applicant_follows_cases_by_tab_and_reads_messages(new_pag
     row = page.get_by_test_id("my-cases").locator("tr", has_text=case.number)
     expect(row.get_by_test_id("step-now")).to_contain_text("受理：预审中")
     expect(row.locator('[aria-current="step"]')).to_have_text("受理")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    table = page.get_by_test_id("my-cases")  # the rows fit: no sideways scroll inside either
+    assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
+    page.screenshot(path=str(ARTIFACTS / "my-cases-phone.png"), full_page=True)
     page.get_by_role("button", name="展开导航").click()  # the phone's folded menu
     page.get_by_test_id("messages-link").click()
     messages = page.get_by_test_id("messages")
