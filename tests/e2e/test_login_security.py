@@ -18,9 +18,9 @@ def test_five_wrong_passwords_lock_the_account(page):
     expect(page.get_by_test_id("locked-out")).to_be_visible()
 
 
-def code(secret, steps_ahead=0):
+def code(secret, at=None):
     totp = TOTP(base64.b32decode(secret))
-    totp.time = time.time() + 30 * steps_ahead
+    totp.time = time.time() if at is None else at
     return f"{totp.token():06d}"
 
 
@@ -44,7 +44,8 @@ def test_supervisor_enrols_totp_and_logs_in_with_it(page):
     page.get_by_label("绑定验证码").fill(activation)
     secret = page.get_by_test_id("otp-secret").inner_text()  # same pending device
     page.wait_for_timeout(1500)  # django-otp throttles for a second after a wrong code
-    page.get_by_label("动态口令").fill(code(secret))
+    enrolled_at = time.time()
+    page.get_by_label("动态口令").fill(code(secret, at=enrolled_at))
     page.get_by_role("button", name="完成绑定").click()
     expect(page.get_by_text("动态口令已绑定")).to_be_visible()
     page.get_by_role("link", name="电子监察").click()
@@ -53,8 +54,10 @@ def test_supervisor_enrols_totp_and_logs_in_with_it(page):
 
     log_in(page, "nx_jc_sup")
     expect(page.get_by_role("heading", name="动态口令验证")).to_be_visible()
-    # A code from the next time step: the one used to enrol cannot be replayed.
-    page.get_by_label("动态口令").fill(code(secret, steps_ahead=1))
+    # A code from the step after the enrolment's: the one used to enrol cannot be
+    # replayed. Counted from the enrolment, not from now, so that a 30-second
+    # boundary crossed in between does not push it past the one-step tolerance.
+    page.get_by_label("动态口令").fill(code(secret, at=enrolled_at + 30))
     page.get_by_role("button", name="验证并登录").click()
     page.get_by_role("link", name="电子监察").click()
     expect(page.get_by_test_id("role-home")).to_have_text("电子监察")
