@@ -52,6 +52,9 @@ def periodic_schedule():
         "shenpi.cases.tasks.cases_recompute_provisional_task": 3600,
         "shenpi.cases.tasks.licences_expire_task": 3600,
         "shenpi.supervision.tasks.scan_deadlines_task": 900,
+        # Bookings whose half-day closed without a check-in become no-shows (the block
+        # counts them before this runs too).
+        "shenpi.hall.tasks.no_show_sweep_task": 900,
         # Complaints' decision and reply deadlines: yellow and red, each warned once.
         "shenpi.supervision.tasks.complaints_watch_task": 3600,
         # Bad reviews not followed up by their deadline.

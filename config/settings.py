@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "shenpi.consult",
     "shenpi.stats",
     "shenpi.agency",
+    "shenpi.hall",
     "shenpi.api",
     "shenpi.portal",
 ]
@@ -369,6 +370,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A bad rating's rectification deadline in working days (好差评; local rules differ: 5 to 15).
 SHENPI_BAD_RATING_DAYS = env.int("SHENPI_BAD_RATING_DAYS", default=15)
+# The service hall: three no-shows within a month block online booking for 30 days.
+SHENPI_NO_SHOW_LIMIT = env.int("SHENPI_NO_SHOW_LIMIT", default=3)
+SHENPI_NO_SHOW_BLOCK_DAYS = env.int("SHENPI_NO_SHOW_BLOCK_DAYS", default=30)
 # Public site address used in QR codes and links on notices and licences; `make run` sets it
 # from its PORT, production must set it (checked at start-up, config/startup.py).
 SHENPI_PUBLIC_URL = env.str("SHENPI_PUBLIC_URL", default="")

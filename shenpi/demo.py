@@ -8,11 +8,13 @@ def seed_everything(*, cases: bool = True):
     from shenpi.cases.demo import seed_demo_cases
     from shenpi.catalog.demo import seed_demo_bundles, seed_demo_catalogue
     from shenpi.consult.demo import seed_demo_questions
+    from shenpi.hall.demo import seed_demo_hall_day, seed_demo_halls
     from shenpi.publishing.demo import seed_demo_publications
 
     accounts = seed_demo_world()
     result = accounts, seed_demo_catalogue(), seed_demo_publications()
     seed_demo_bundles()
+    seed_demo_halls()
     if cases:
         from django.utils import timezone
 
@@ -23,6 +25,7 @@ def seed_everything(*, cases: bool = True):
         seed_demo_cases()
         seed_demo_questions()
         seed_demo_agency()
+        seed_demo_hall_day()
         forecast_all()
     else:
         seed_templates()

@@ -61,6 +61,13 @@ ACTIONS = {
     # the exchange
     "exchange.push_refused": "拒绝下级平台推送", "exchange.replay": "重新投递事件",
     "exchange.rotate_key": "轮换交换密钥",
+    # the service hall
+    "booking.create": "预约", "booking.cancel": "取消预约", "booking.check_in": "预约签到",
+    "booking.late": "预约迟到转现场取号", "booking.no_show": "预约未到",
+    "ticket.take": "取号", "ticket.call": "叫号", "ticket.recall": "再次呼叫",
+    "ticket.skip": "过号", "ticket.transfer": "转窗口", "ticket.start": "开始办理",
+    "ticket.end": "结束办理", "window.open": "开放窗口", "window.paused": "暂停窗口",
+    "window.closed": "关闭窗口",
 }  # fmt: skip
 
 OBJECTS = {
@@ -70,7 +77,8 @@ OBJECTS = {
     "bundle": "一件事套餐", "bundle_application": "一件事申请", "api_token": "接口令牌",
     "otp_device": "动态口令", "system_client": "系统客户端", "subscriber": "事件订阅",
     "delivery": "事件投递", "warning_rule": "预警规则", "evaluation_scheme": "评估方案",
-    "management_review": "质量评审报告", "form_file": "表格",
+    "management_review": "质量评审报告", "form_file": "表格", "booking": "预约",
+    "ticket": "排队号", "window": "窗口",
 }  # fmt: skip
 
 
