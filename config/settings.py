@@ -249,6 +249,16 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
+# Files of npm packages too big to collect whole (shenpi.common.vendorfiles).
+SHENPI_VENDOR_FILES = {
+    "vendor/hls/hls.min.js": BASE_DIR / "node_modules" / "hls.js" / "dist" / "hls.min.js",
+    "vendor/hls/hls.min.js.map": BASE_DIR / "node_modules" / "hls.js" / "dist" / "hls.min.js.map",
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "shenpi.common.vendorfiles.VendorFileFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

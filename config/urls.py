@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("shenpi.consult.urls")),
     path("", include("shenpi.stats.urls")),
     path("", include("shenpi.agency.urls")),
+    path("", include("shenpi.hall.urls")),
     path("", include("shenpi.portal.urls")),
 ]
 

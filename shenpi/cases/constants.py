@@ -138,3 +138,8 @@ class PostCheckStatus(models.TextChoices):
     OPEN = "open", _("待核查")
     PASSED = "passed", _("核查属实")
     FAILED = "failed", _("承诺不实")
+
+
+# The session key under which the hall's window page hands the walk-in intake the called
+# ticket's applicant and booked item ({"ticket": label, "applicant": user pk, "item": code}).
+WINDOW_PREFILL = "window_prefill"

@@ -23,6 +23,17 @@ ADMIN_POLICY = POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-in
 )
 
 
+def policy_with_streams(origins) -> str:
+    """The policy for a page that plays video streams (the hall's cameras, HLS): hls.js
+    fetches the playlists and segments from the streams' origins and plays them through a
+    blob: URL (Media Source Extensions)."""
+    extra = " ".join(sorted(set(origins)))
+    return (
+        POLICY.replace("connect-src 'self'", f"connect-src 'self' {extra}".rstrip())
+        + f"; media-src 'self' blob: {extra}".rstrip()
+    )
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

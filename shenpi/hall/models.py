@@ -101,6 +101,8 @@ class WindowDuty(models.Model):
     device_at = models.DateTimeField(null=True, blank=True)
     # The scan's last light told to the centre's heads for this pause ("", yellow, red).
     told = models.CharField(max_length=6, blank=True)
+    # The window's camera (an HLS playlist on the hall's video server) for the hall view.
+    camera_url = models.URLField(_("监控视频地址（HLS）"), blank=True)
 
     class Meta:
         verbose_name = _("窗口值守")

@@ -54,6 +54,13 @@ def hall_of_window(window) -> Hall:
     return Hall.objects.select_related("centre").get(centre_id=window.centre_id)
 
 
+def hall_of_window_or_404(window) -> Hall:
+    hall = Hall.objects.select_related("centre").filter(centre_id=window.centre_id).first()
+    if hall is None:
+        raise NotFound("该窗口所在的中心未设服务大厅。")
+    return hall
+
+
 def group_for_item(hall: Hall, item) -> ItemGroup | None:
     """The queue whose windows act for the item's department."""
     return hall.groups.filter(windows__department_id=item.department_id).first()
@@ -105,7 +112,9 @@ def bookings_of(user):
 
 
 def booking_of(user, pk) -> Booking:
-    booking = bookings_of(user).filter(pk=pk).first()
+    from shenpi.common.lookup import by_id
+
+    booking = by_id(bookings_of(user), pk)
     if booking is None:
         raise NotFound("未找到该预约。")
     return booking
@@ -320,6 +329,25 @@ def board(hall: Hall) -> dict:
     }
 
 
+def service_case(ticket: Ticket):
+    """The case a ticket's service is about: linked when the service ended, else the
+    newest the window's clerk started for the ticket's applicant since the service began."""
+    from shenpi.cases.models import Case
+
+    if ticket.case_id:
+        return ticket.case
+    if ticket.service_started_at is None or ticket.called_by_id is None:
+        return None
+    cases = Case.objects.filter(
+        channel="window",
+        submitted_by_id=ticket.called_by_id,
+        created_at__gte=ticket.service_started_at,
+    )
+    if ticket.applicant_id:
+        cases = cases.filter(applicant_id=ticket.applicant_id)
+    return cases.select_related("version").order_by("-created_at").first()
+
+
 def window_panel(window) -> dict:
     today = timezone.localdate()
     duty = WindowDuty.objects.filter(window=window).select_related("clerk").first()
@@ -335,15 +363,18 @@ def window_panel(window) -> dict:
         .count()
     )
     served = Ticket.objects.filter(window=window, day=today, status=TicketStatus.DONE).count()
+    case = service_case(current) if current is not None else None
     others = Window.objects.filter(centre_id=window.centre_id).exclude(pk=window.pk)
     return {
         "window": window,
         "duty": duty,
         "current": current,
+        "case": case,
         "waiting": waiting,
         "served": served,
         "others": others.order_by("number"),
         "groups": window.item_groups.all(),
+        "hall_key": hall_of_window_or_404(window).qr_key,
     }
 
 
@@ -428,8 +459,10 @@ def hall_figures(hall: Hall, now: datetime | None = None) -> dict:
                 "paused_for": paused_for,
                 "light": pause_light(hall, paused_for) if state == "paused" else None,
                 "idle_with_queue": state == "open" and window.pk not in at_window and people,
+                "camera": duty.camera_url if duty else "",
             }
         )
+    lit = [wait_light(hall, (now - w["taken_at"]).total_seconds() / 60) for w in waiting]
     waits = [
         (called - taken).total_seconds() / 60
         for taken, called in Ticket.objects.filter(
@@ -449,8 +482,7 @@ def hall_figures(hall: Hall, now: datetime | None = None) -> dict:
         "called": len(waits),
         "mean_wait": round(mean, 1) if mean is not None else None,
         "p90_wait": round(p90, 1) if p90 is not None else None,
-        "red": sum(1 for q in queues if q["light"] == "red")
-        + sum(1 for w in windows if w["light"] == "red"),
-        "yellow": sum(1 for q in queues if q["light"] == "yellow")
-        + sum(1 for w in windows if w["light"] == "yellow"),
+        # As the monitor counts them (lights.counts): each waiting ticket and paused window.
+        "red": lit.count("red") + sum(1 for w in windows if w["light"] == "red"),
+        "yellow": lit.count("yellow") + sum(1 for w in windows if w["light"] == "yellow"),
     }

@@ -194,15 +194,24 @@ def _issue(hall, group, *, source, now, applicant=None, booking=None) -> Ticket:
     return ticket
 
 
+def in_the_hall(hall: Hall, hall_key: str) -> None:
+    """The hall's key (in the kiosk's address and the QR code posted in the hall) shows a
+    ticket is taken in the hall, not from home ahead of the people queueing."""
+    if not secrets.compare_digest(hall_key or "", hall.qr_key):
+        raise NotAllowed(
+            "请在大厅的自助取号机上取号，或用手机扫描大厅内张贴的二维码取号。",
+            code="hall_key_required",
+        )
+
+
 @transaction.atomic
-def ticket_take(*, actor, hall: Hall, group: ItemGroup, source: str = TicketSource.KIOSK,
-                id_number: str = "", qr_key: str = "") -> Ticket:  # fmt: skip
-    """A walk-in ticket, in opening hours only. By phone, the hall's QR key proves the
-    phone is in the hall; a signed-in applicant's ticket carries them to the window."""
+def ticket_take(*, actor, hall: Hall, group: ItemGroup, hall_key: str,
+                source: str = TicketSource.KIOSK, id_number: str = "") -> Ticket:  # fmt: skip
+    """A walk-in ticket, in the hall and in opening hours only; a signed-in applicant's (or
+    one who gave an ID number at the kiosk) carries them to the window's intake."""
     if group.hall_id != hall.pk:
         raise NotFound("未找到该业务类别。")
-    if source == TicketSource.PHONE and not secrets.compare_digest(qr_key or "", hall.qr_key):
-        raise NotAllowed("请扫描大厅内张贴的二维码取号。", code="qr_required")
+    in_the_hall(hall, hall_key)
     now = timezone.now()
     _ensure_open(hall, now)
     signed_in = getattr(actor, "is_authenticated", False) and not getattr(
@@ -222,11 +231,14 @@ def _checked_id(id_number: str) -> str:
 
 
 @transaction.atomic
-def check_in(*, hall: Hall, code: str = "", id_number: str = "") -> tuple[Ticket, Booking]:
+def check_in(
+    *, hall: Hall, hall_key: str, code: str = "", id_number: str = ""
+) -> tuple[Ticket, Booking]:
     """A booked applicant checks in at the kiosk with the booking code or the ID number:
     from half an hour before the half-day opens, the ticket goes ahead of walk-ins; after
     the half-day has closed the booking is late and the applicant gets a walk-in ticket
     (while the hall is open)."""
+    in_the_hall(hall, hall_key)
     now = timezone.now()
     today = timezone.localdate(now)
     code = (code or "").strip()
@@ -272,6 +284,11 @@ def check_in(*, hall: Hall, code: str = "", id_number: str = "") -> tuple[Ticket
 
 
 # --- the window -------------------------------------------------------------------------------
+
+
+def window_check(*, actor, window) -> None:
+    """The API's read of a window: its own clerk only."""
+    _own_window(actor, window)
 
 
 def _own_window(actor, window):
@@ -354,10 +371,13 @@ def _at_window(actor, ticket: Ticket, states) -> Ticket:
         .select_related("hall__centre", "window")
         .get(pk=ticket.pk)
     )
-    if ticket.window is None or ticket.status not in AT_WINDOW:
-        raise Conflict(f"该号{ticket.get_status_display()}，不能执行此操作。", code="out_of_turn")
-    _own_window(actor, ticket.window)
-    if ticket.status not in states:
+    # Another centre's ticket, or one at another window, is not found; one of this centre's
+    # that is not at the clerk's window is out of turn.
+    if ticket.window is not None:
+        _own_window(actor, ticket.window)
+    elif getattr(getattr(actor, "window", None), "centre_id", None) != ticket.hall.centre_id:
+        raise NotFound("未找到该号。")
+    if ticket.window is None or ticket.status not in states:
         raise Conflict(f"该号{ticket.get_status_display()}，不能执行此操作。", code="out_of_turn")
     return ticket
 
@@ -388,6 +408,8 @@ def ticket_skip(*, actor, ticket: Ticket) -> Ticket:
 def ticket_transfer(*, actor, ticket: Ticket, to_window) -> Ticket:
     """转窗口: back to waiting, for that window alone, ahead of its queue."""
     ticket = _at_window(actor, ticket, AT_WINDOW)
+    if to_window is None:
+        raise InvalidInput("请选择要转往的窗口。", errors={"window": ["必填。"]})
     if to_window.pk == ticket.window_id or to_window.centre_id != ticket.window.centre_id:
         raise InvalidInput("请选择本中心的另一个窗口。", errors={"window": ["无效。"]})
     ticket.status = TicketStatus.WAITING
@@ -413,20 +435,13 @@ def ticket_start(*, actor, ticket: Ticket) -> Ticket:
 
 
 @transaction.atomic
-def ticket_attach_case(*, actor, ticket: Ticket, case) -> Ticket:
-    """The walk-in intake started from the ticket: the case is the ticket's service."""
-    ticket = _at_window(actor, ticket, (TicketStatus.SERVING,))
-    ticket.case = case
-    ticket.save(update_fields=["case"])
-    return ticket
-
-
-@transaction.atomic
 def ticket_end(*, actor, ticket: Ticket) -> Ticket:
     ticket = _at_window(actor, ticket, (TicketStatus.SERVING,))
     ticket.status = TicketStatus.DONE
     ticket.ended_at = timezone.now()
-    ticket.save(update_fields=["status", "ended_at"])
+    case = selectors.service_case(ticket)
+    ticket.case_id = case.pk if case is not None else None
+    ticket.save(update_fields=["status", "ended_at", "case"])
     _audit(f"ticket:{ticket.pk}", "ticket.end", actor, ticket.hall, ticket.label)
     return ticket
 
@@ -457,5 +472,9 @@ def device_pending(window) -> str:
     return duty.device_token
 
 
-def device_clear(window, token: str) -> None:
-    WindowDuty.objects.filter(window=window, device_token=token).update(device_token="")
+def device_take(window) -> str:
+    """The device takes the pending hand-over once (the rating page is good for half an hour)."""
+    token = device_pending(window)
+    if token:
+        WindowDuty.objects.filter(window=window, device_token=token).update(device_token="")
+    return token

@@ -52,6 +52,8 @@ HOMES = {
             NavItem("我要投诉", "/complain/", "实名或匿名投诉，凭编号和查询密码查询"),
             NavItem("我的投诉", "/my/complaints/", "查看答复并评价"),
             NavItem("我的咨询", "/my/questions/", "查看部门的答复，追问一次，评价"),
+            NavItem("预约办事", "/hall/", "预约到政务服务中心大厅办理的时段，凭预约码优先叫号"),
+            NavItem("我的预约", "/my/bookings/", "预约码、签到与取消"),
             NavItem(
                 "我的委托", "/my/authorisations/", "委托全程代理员或本单位经办人代办，随时撤销"
             ),
@@ -73,6 +75,9 @@ HOMES = {
                 "窗口收件",
                 "/window/",
                 "按身份证号查找或登记申请人，扫描纸质材料；即办件当场办结、打印结果",
+            ),
+            NavItem(
+                "叫号", "/hall/window/", "呼叫下一位、再次呼叫、过号、转窗口；窗口状态与评价器"
             ),
             NavItem("结果发放", "/desk/intake/", "登记送达"),
             NavItem("咨询分派", "/desk/questions/", "未指明部门的一般咨询：分派或直接答复"),
@@ -195,6 +200,7 @@ HOMES = {
         "实时监控办件、预警纠错、督办、投诉处理与绩效评估。",
         (
             NavItem("实时监控", "/supervision/monitor/", "红黄绿灯"),
+            NavItem("大厅现场监控", "/hall/monitor/", "窗口状态、排队人数、等候时间与监控画面"),
             NavItem("预警规则", "/supervision/rules/", ""),
             NavItem("督办", "/supervision/orders/", ""),
             NavItem("投诉举报", "/supervision/complaints/", ""),
@@ -222,6 +228,7 @@ HOMES = {
             NavItem("行政区划", "/admin/accounts/division/"),
             NavItem("部门与处室", "/admin/accounts/department/"),
             NavItem("窗口", "/admin/accounts/window/"),
+            NavItem("服务大厅", "/admin/hall/hall/", "办公时间、业务类别、承诺等候时间与监控地址"),
             NavItem("用户与角色", "/admin/accounts/user/"),
             NavItem("系统接入客户端", "/admin/accounts/systemclient/"),
             NavItem("工作日历", "/admin/workdays/", "节假日与调休；公布后重算暂定期限"),

@@ -22,7 +22,7 @@ FORBIDDEN = {
     "exchange": tuple(f"shenpi.{app}" for app in DOMAIN),
     "search": tuple(f"shenpi.{app}" for app in DOMAIN),
     "cases": ("shenpi.supervision", "shenpi.consult", "shenpi.agency", "shenpi.api",
-              "shenpi.portal"),
+              "shenpi.portal", "shenpi.hall"),
 }  # fmt: skip
 
 

@@ -22,9 +22,15 @@ pytestmark = pytest.mark.django_db
 EVE = "2026-09-30 10:00 +0800"
 
 
+KEY = "the-hall-s-key"
+
+
 @pytest.fixture
 def hall(db):
-    return Hall.objects.get(centre__code="yc-zwfw")
+    hall = Hall.objects.get(centre__code="yc-zwfw")
+    hall.qr_key = KEY
+    hall.save()
+    return hall
 
 
 @pytest.fixture
@@ -152,21 +158,23 @@ def test_check_in_too_early_in_time_and_too_late(demo, hall, food):
         book(demo, hall, food, "2026-10-08", "am", who="lisi")
     with time_machine.travel("2026-10-08 08:20 +0800", tick=False):
         with pytest.raises(Conflict, match="请于 08:30 后签到") as early:
-            services.check_in(hall=hall, code=morning.code)
+            services.check_in(hall=hall, hall_key=KEY, code=morning.code)
         assert early.value.code == "too_early"
     with time_machine.travel("2026-10-08 09:05 +0800", tick=False):
-        walk_in = services.ticket_take(actor=None, hall=hall, group=market(hall))
+        walk_in = services.ticket_take(actor=None, hall=hall, group=market(hall), hall_key=KEY)
     with time_machine.travel("2026-10-08 09:20 +0800", tick=False):
-        ticket, booking = services.check_in(hall=hall, id_number="640104199003071236")
+        ticket, booking = services.check_in(hall=hall, hall_key=KEY, id_number="640104199003071236")
         assert booking == morning and booking.status == BookingStatus.CHECKED_IN
         assert ticket.source == TicketSource.BOOKING and ticket.applicant == demo("zhangsan")
         # The booked applicant goes ahead of the walk-in who came earlier.
         assert selectors.ticket_position(ticket)["ahead"] == 0
         assert selectors.ticket_position(Ticket.objects.get(pk=walk_in.pk))["ahead"] == 1
         with pytest.raises(NotFound):
-            services.check_in(hall=hall, code=morning.code)  # once
+            services.check_in(hall=hall, hall_key=KEY, code=morning.code)  # once
     with time_machine.travel("2026-10-08 14:00 +0800", tick=False):
-        late_ticket, late = services.check_in(hall=hall, id_number="640102198512150023")
+        late_ticket, late = services.check_in(
+            hall=hall, hall_key=KEY, id_number="640102198512150023"
+        )
     assert late.status == BookingStatus.LATE
     assert late_ticket.priority == 1 and late_ticket.source == TicketSource.KIOSK
 
@@ -174,26 +182,32 @@ def test_check_in_too_early_in_time_and_too_late(demo, hall, food):
 def test_check_in_refuses_bad_codes_and_id_numbers(hall):
     with time_machine.travel("2026-10-08 09:20 +0800", tick=False):
         with pytest.raises(InvalidInput, match="6 位数字"):
-            services.check_in(hall=hall, code="12ab")
+            services.check_in(hall=hall, hall_key=KEY, code="12ab")
         with pytest.raises(InvalidInput, match="校验位"):
-            services.check_in(hall=hall, id_number="640104199003071237")
+            services.check_in(hall=hall, hall_key=KEY, id_number="640104199003071237")
         with pytest.raises(NotFound):
-            services.check_in(hall=hall, code="000000")
+            services.check_in(hall=hall, hall_key=KEY, code="000000")
 
 
-def test_no_ticket_when_the_hall_is_closed_and_a_phone_needs_the_hall_s_code(hall):
+def test_no_ticket_when_the_hall_is_closed_nor_from_outside_the_hall(hall):
     group = market(hall)
     for moment in ("2026-10-03 10:00 +0800", "2026-10-08 12:30 +0800", "2026-10-08 18:00 +0800"):
         with time_machine.travel(moment, tick=False):
             with pytest.raises(Conflict, match="不在办公时间") as closed:
-                services.ticket_take(actor=None, hall=hall, group=group)
+                services.ticket_take(actor=None, hall=hall, group=group, hall_key=KEY)
             assert closed.value.code == "hall_closed"
     with time_machine.travel("2026-10-10 10:00 +0800", tick=False):  # the make-up Saturday
-        assert services.ticket_take(actor=None, hall=hall, group=group).label == "A001"
+        assert (
+            services.ticket_take(actor=None, hall=hall, group=group, hall_key=KEY).label == "A001"
+        )
         with pytest.raises(NotAllowed, match="二维码"):
-            services.ticket_take(actor=None, hall=hall, group=group, source=TicketSource.PHONE)
+            services.ticket_take(
+                actor=None, hall=hall, group=group, source=TicketSource.PHONE, hall_key="old"
+            )
+        with pytest.raises(NotAllowed, match="二维码"):
+            services.check_in(hall=hall, hall_key="", code="123456")
         phone = services.ticket_take(
-            actor=None, hall=hall, group=group, source=TicketSource.PHONE, qr_key=hall.qr_key
+            actor=None, hall=hall, group=group, source=TicketSource.PHONE, hall_key=KEY
         )
     assert phone.label == "A002"
 
@@ -202,9 +216,9 @@ def test_the_window_calls_in_order_recalls_skips_transfers_and_serves(demo, hall
     b01, b04 = demo("clerk_yc_scjg"), demo("clerk_xq_scjg")
     group = market(hall)
     with time_machine.travel("2026-10-08 09:00 +0800") as traveller:
-        first = services.ticket_take(actor=None, hall=hall, group=group)
+        first = services.ticket_take(actor=None, hall=hall, group=group, hall_key=KEY)
         traveller.shift(60)
-        second = services.ticket_take(actor=None, hall=hall, group=group)
+        second = services.ticket_take(actor=None, hall=hall, group=group, hall_key=KEY)
         traveller.shift(60)
         with pytest.raises(NotFound):
             services.call_next(actor=b04, window=b01.window)  # not their window
@@ -240,7 +254,7 @@ def test_the_wait_figures_of_a_morning(demo, hall):
     group = market(hall)
     with time_machine.travel("2026-10-08 09:00 +0800") as traveller:
         for _ in range(5):
-            services.ticket_take(actor=None, hall=hall, group=group)
+            services.ticket_take(actor=None, hall=hall, group=group, hall_key=KEY)
         # Called after 10, 20 and 40 minutes.
         for minutes in (10, 10, 20):
             traveller.shift(minutes * 60)
@@ -258,14 +272,14 @@ def test_the_wait_figures_of_a_morning(demo, hall):
     assert b01_row["served"] == 3
     # B01 and B04 are open with nobody at them while two wait.
     assert {w["window"].number for w in figures["idle"]} == {"B01", "B04"}
-    assert figures["red"] == 1
+    assert (figures["red"], figures["yellow"]) == (2, 0)  # each waiting ticket, as the monitor
 
 
 def test_the_scan_tells_the_centre_head_once_of_a_long_wait(demo, hall):
     from shenpi.supervision.scan import scan_deadlines
 
     with time_machine.travel("2026-10-08 09:00 +0800", tick=False):
-        services.ticket_take(actor=None, hall=hall, group=market(hall))
+        services.ticket_take(actor=None, hall=hall, group=market(hall), hall_key=KEY)
     head = demo("yc_zwfw_head")
     for moment, expected in (
         ("10:05", {"red": 1, "yellow": 0}),
@@ -304,9 +318,11 @@ def test_two_windows_calling_at_once_get_different_tickets(demo):
 
     seed_everything(cases=False)
     hall = Hall.objects.get(centre__code="yc-zwfw")
+    hall.qr_key = KEY
+    hall.save()
     clerks = [demo("clerk_yc_scjg"), demo("clerk_xq_scjg")]
     with time_machine.travel("2026-10-08 09:00 +0800"):
-        only = services.ticket_take(actor=None, hall=hall, group=market(hall))
+        only = services.ticket_take(actor=None, hall=hall, group=market(hall), hall_key=KEY)
         for rounds in range(10):
             barrier = threading.Barrier(2)
             results = []

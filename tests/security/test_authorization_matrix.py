@@ -76,6 +76,22 @@ ROUTES = {
             "api:faqs",
             "portal:search",
             "api:search",
+            # the service hall: its devices (the kiosk, the phone and the rating device
+            # need the hall's key; tests/hall), a ticket by its unguessable id, the board
+            "hall:halls",
+            "hall:book",
+            "hall:kiosk",
+            "hall:take",
+            "hall:ticket",
+            "hall:board",
+            "hall:device",
+            "api:hall_centres",
+            "api:hall_slots",
+            "api:hall_tickets",
+            "api:hall_check_in",
+            "api:hall_board",
+            "api:hall_ticket",
+            "api:hall_window_device",
         ],
         "public",
     ),
@@ -177,6 +193,12 @@ ROUTES = {
             "api:authorisations",
             "api:project_templates",
             "api:projects",
+            "hall:mine",
+            "hall:window",
+            "hall:monitor_list",
+            "hall:monitor",
+            "api:hall_bookings",
+            "api:hall_live",
         ],
         "signed_in",
     ),
@@ -234,6 +256,19 @@ ROUTES = {
     ),  # fmt: skip
     **dict.fromkeys(["api:licence_consent_revoke", "cases:consent_revoke"], "object"),
     **dict.fromkeys(["notify:open", "api:message_read"], "object"),
+    # a booking (its applicant's), a window (its clerk's), a ticket at a window (that
+    # window's clerk's)
+    **dict.fromkeys(
+        [
+            "hall:cancel",
+            "api:hall_booking_cancel",
+            "api:hall_window",
+            "api:hall_window_state",
+            "api:hall_window_call",
+            "api:hall_ticket_action",
+        ],
+        "object",
+    ),
 }
 # Routes that take a case's id: (route, method, page or API path template).
 CASE_ROUTES = [
@@ -459,6 +494,20 @@ OBJECT_ROUTES = {
         ("cases:consent_revoke", "post", "/my/licence-consents/{id}/revoke/"),
         ("api:licence_consent_revoke", "post", "/api/v1/licence-consents/{id}/revoke/"),
     ],
+    # 张三's booking in Yinchuan's hall; window B01 and the ticket called at it.
+    "booking": [
+        ("hall:cancel", "post", "/my/bookings/{id}/cancel/"),
+        ("api:hall_booking_cancel", "post", "/api/v1/hall/bookings/{id}/cancel/"),
+    ],
+    "window": [
+        ("api:hall_window", "get", "/api/v1/hall/windows/{id}/"),
+        ("api:hall_window_state", "post", "/api/v1/hall/windows/{id}/state/"),
+        ("api:hall_window_call", "post", "/api/v1/hall/windows/{id}/call/"),
+    ],
+    "ticket": [
+        ("api:hall_ticket_action", "post", "/api/v1/hall/tickets/{id}/skip/"),
+        ("api:hall_ticket_action", "post", "/api/v1/hall/tickets/{id}/transfer/"),
+    ],
 }
 
 
@@ -524,7 +573,11 @@ def objects(demo, cases):
     from shenpi.notify.models import Message
 
     message = Message.objects.filter(user=demo("zhangsan")).first()
+    booking, window, ticket = _hall_objects(demo)
     return {
+        "booking": {"id": booking.pk},
+        "window": {"id": window.pk},
+        "ticket": {"id": ticket.pk},
         "message": {"id": message.pk},
         "licence_consent": {"id": consent.pk},
         "bundle_application": {"id": application.pk},
@@ -539,6 +592,31 @@ def objects(demo, cases):
         "question": {"id": question.pk},
         "faq": {"id": faq.pk},
     }
+
+
+def _hall_objects(demo):
+    """Made as rows, not through the services: the matrix runs at any hour, and the hall
+    takes tickets in its opening hours only."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shenpi.hall.models import Booking, Hall, Ticket
+
+    hall = Hall.objects.get(centre__code="yc-zwfw")
+    group = hall.groups.get(letter="A")
+    today = timezone.localdate()
+    booking = Booking.objects.create(
+        hall=hall, group=group, item=Item.objects.get(code="640100-SCJG-001"),
+        applicant=demo("zhangsan"), day=today + timedelta(days=30), half="am", code="123456",
+    )  # fmt: skip
+    clerk = demo("clerk_yc_scjg")
+    ticket = Ticket.objects.create(
+        hall=hall, group=group, day=today, number=1, label="A001", source="kiosk",
+        taken_at=timezone.now(), status="called", window=clerk.window, called_by=clerk,
+        called_at=timezone.now(), calls=1,
+    )  # fmt: skip
+    return booking, clerk.window, ticket
 
 
 def _missing(ids: dict) -> dict:

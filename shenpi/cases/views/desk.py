@@ -15,6 +15,7 @@ from shenpi.common.lookup import by_id_or_404
 from shenpi.core.errors import DomainError
 
 from .. import selectors, services
+from ..constants import WINDOW_PREFILL
 from .shared import errors_to_messages
 
 
@@ -55,6 +56,11 @@ def window(request):
             User.objects.filter(id_number_digest=personal.digest(code)).first()
             or User.objects.filter(credit_code=code).first()
         )
+    # Called from the hall's queue: the ticket's applicant (booked, or who gave an ID number
+    # at the kiosk) and the booked item, until the clerk looks up someone else.
+    prefill = request.session.get(WINDOW_PREFILL) or {}
+    if applicant is None and not code and prefill.get("applicant"):
+        applicant = User.objects.filter(pk=prefill["applicant"]).first()
     if request.method == "POST" and request.POST.get("action") == "register":
         from shenpi.accounts.services import applicant_register_at_window
 
@@ -111,6 +117,7 @@ def window(request):
             "code": code,
             "department": department,
             "divisions": sorted(divisions.values(), key=lambda d: d.path),
+            "prefill": prefill,
             # The bundles that include one of this window's department's items.
             "bundles": published_bundles()
             .filter(bundle_items__item__department=department)
