@@ -16,10 +16,11 @@ INDICATORS = {
     "satisfaction": "满意率（%）",
     "online_rate": "网上办理率（%）",
     "consultation": "咨询按期答复率与满意率（%）",
+    "hall": "大厅等候达标率（%）",
 }
 DEFAULT_WEIGHTS = {
     "on_time_rate": 25,
-    "time_used": 15,
+    "time_used": 10,
     "early_rate": 5,
     "warnings": 15,
     "findings": 10,
@@ -27,6 +28,7 @@ DEFAULT_WEIGHTS = {
     "satisfaction": 10,
     "online_rate": 5,
     "consultation": 5,
+    "hall": 5,
 }
 # Parameters: points lost per yellow and red card, per finding, per substantiated complaint.
 DEFAULT_PARAMS = {"yellow": 1, "red": 3, "finding": 10, "complaint": 10}
@@ -53,8 +55,9 @@ def indicator_score(code: str, raw, params: dict) -> float | None:
         return clamp(100 - params["finding"] * raw)
     if code == "complaints":
         return clamp(100 - params["complaint"] * raw)
-    if code == "consultation":
-        # (answered on time %, satisfied %): the mean of those with a base in the period.
+    if code in ("consultation", "hall"):
+        # A tuple of rates: the mean of those with a base in the period (consultation:
+        # answered on time %, satisfied %; the hall: called within the promise %).
         known = [clamp(x) for x in raw if x is not None]
         return sum(known) / len(known) if known else None
     raise KeyError(code)

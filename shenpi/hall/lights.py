@@ -123,7 +123,24 @@ def lit(codes, light: str, limit: int = 50) -> list[dict]:
     ]
 
 
-HALL = Watched("hall", "大厅现场", scan_hall, counts, lit)
+def indicator(start: date, end: date) -> dict:
+    """{department id: (share called within the promise %,)} of the period, the evaluation's
+    hall indicator: of the tickets called at a department's windows, those called within
+    the centre's promised wait."""
+    rows = Ticket.objects.filter(day__range=(start, end), called_at__isnull=False).values_list(
+        "window__department_id", "taken_at", "called_at", "hall__wait_yellow_minutes"
+    )
+    called: Counter = Counter()
+    kept: Counter = Counter()
+    for department, taken, at, promise in rows.iterator(chunk_size=5000):
+        if department is None:
+            continue
+        called[department] += 1
+        kept[department] += (at - taken) <= timedelta(minutes=promise)
+    return {d: (round(100 * kept[d] / n, 2),) for d, n in called.items()}
+
+
+HALL = Watched("hall", "大厅现场", scan_hall, counts, lit, "hall", indicator)
 
 
 def register() -> None:

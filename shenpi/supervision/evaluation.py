@@ -151,6 +151,7 @@ def had_activity(raw: dict) -> bool:
     return (
         any(raw[code] is not None for code in ("on_time_rate", "satisfaction", "online_rate"))
         or any(x is not None for x in raw.get("consultation", ()))
+        or any(x is not None for x in raw.get("hall", ()))
         or bool(sum(raw["warnings"]) or raw["findings"] or raw["complaints"])
     )
 

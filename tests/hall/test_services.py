@@ -348,3 +348,26 @@ def test_two_windows_calling_at_once_get_different_tickets(demo):
             Ticket.objects.filter(pk=only.pk).update(
                 status=TicketStatus.WAITING, window=None, calls=0, called_at=None
             )
+
+
+def test_the_evaluation_counts_the_calls_within_the_promise_per_department(demo, hall):
+    from shenpi.core.scoring import DEFAULT_WEIGHTS, indicator_score
+    from shenpi.hall import lights
+    from shenpi.supervision.evaluation import raw_indicators
+
+    b01 = demo("clerk_yc_scjg")
+    group = market(hall)
+    with time_machine.travel("2026-10-08 09:00 +0800") as traveller:
+        for _ in range(4):
+            services.ticket_take(actor=None, hall=hall, group=group, hall_key=KEY)
+        # Called after 10, 29, 31 and 45 minutes: the promise is 30.
+        for minutes in (10, 19, 2, 14):
+            traveller.shift(minutes * 60)
+            called = services.call_next(actor=b01, window=b01.window)
+            services.ticket_skip(actor=b01, ticket=called)
+    department = b01.window.department
+    assert lights.indicator(date(2026, 10, 1), date(2026, 10, 31)) == {department.pk: (50.0,)}
+    raw = raw_indicators(department, date(2026, 10, 1), date(2026, 10, 31))
+    assert raw["hall"] == (50.0,) and indicator_score("hall", raw["hall"], {}) == 50
+    assert DEFAULT_WEIGHTS["hall"] == 5
+    assert lights.indicator(date(2026, 11, 1), date(2026, 11, 30)) == {}
