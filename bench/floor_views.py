@@ -23,6 +23,7 @@ from bench.sql import (
     FAQ_WINDOW,
     FAQ_WINDOW_ELSEWHERE,
     FAQ_WINDOW_IN_TITLE,
+    HALL_BOARD_SQL,
     INBOX_SQL,
 )
 from shenpi.audit.hashing import record_hash
@@ -771,7 +772,38 @@ def _verified(key: str, headers, body: bytes) -> bool:
     )
 
 
+def hall_board(request, code):
+    """The display board's answer: the same three queries as the app's, the same JSON."""
+    day = timezone.localdate()
+    with connection.cursor() as c:
+        c.execute(HALL_BOARD_SQL[0], {"code": code})
+        hall = c.fetchone()
+        c.execute(HALL_BOARD_SQL[1], {"day": day, "hall": hall[0]})
+        calls = c.fetchall()
+        c.execute(HALL_BOARD_SQL[2], {"day": day, "hall": hall[0]})
+        waiting = dict(c.fetchall())
+    return JsonResponse(
+        {
+            "centre": hall[15],
+            "calls": [
+                {
+                    "label": label,
+                    "window": number,
+                    "window_name": name,
+                    "status": status,
+                    "announced_at": timezone.localtime(at).isoformat(),
+                    "calls": n,
+                }
+                for label, number, name, status, at, n in calls
+            ],  # fmt: skip
+            "waiting": waiting,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
 urlpatterns = [
+    path("floor/hall-board/<str:code>/", hall_board),
     path("floor/submit/", submit),
     path("floor/inbox/", inbox),
     path("floor/faqs/", faqs),

@@ -572,6 +572,63 @@ def run_mixed(creds: dict, *, seconds: float, multiples) -> dict:
     )
 
 
+def run_hall(database: str, *, seconds: float) -> dict:
+    """The hall phase (bench/hall.py): a busy morning — 50 windows each calling the next
+    ticket every 10 s on average (a window serving a person every 5 minutes is 30 times
+    slower), 200 kiosks each issuing a ticket every 40 s (5 a second), and ten display
+    boards on the app and ten on the floor polling as the board's page does; the board's
+    update delay (target p99 ≤ 1 s) beside the floor's and the bare queries' time."""
+    from . import hall
+
+    prep = hall.prepare(windows=50, groups=5)
+    out = hall.run(
+        prep, host=HOST, app_port=APP_PORT, floor_port=FLOOR_PORT, database=database,
+        seconds=seconds, take_rate=200 / 40, call_every_s=10.0, boards=10,
+    )  # fmt: skip
+    log(
+        f"  hall: board delay p99 app {out['delay_app']['p99_ms']} ms, floor "
+        f"{out['delay_floor']['p99_ms']} ms; board p99 app {out['board_app']['p99_ms']} ms, "
+        f"floor {out['board_floor']['p99_ms']} ms, bare queries "
+        f"{out['bare_board_queries']['p99_ms']} ms; take p99 {out['take']['p99_ms']} ms, "
+        f"call p99 {out['call']['p99_ms']} ms; statuses {out['statuses']}"
+    )
+    return out
+
+
+def render_hall(h: dict) -> str:
+    rows = [
+        ("board update delay (the call's time → a board shows it)", "delay_app", "delay_floor"),
+        ("board answer", "board_app", "board_floor"),
+    ]
+    lines = [
+        f"The hall ({h['seconds']} s): {h['windows']} windows calling every "
+        f"{h['call_every_s']} s on average, kiosks taking {h['take_rate']} tickets a second, "
+        f"{h['boards_each']} boards a side polling every {h['board_poll_s']} s "
+        "(update delay target: p99 ≤ 1,000 ms)",
+        "",
+        "| measure | app p50 / p99 ms | floor p50 / p99 ms | n (app) |",
+        "|---|---|---|---|",
+    ]
+    for label, app, floor in rows:
+        lines.append(
+            f"| {label} | {h[app]['p50_ms']} / {h[app]['p99_ms']} | {h[floor]['p50_ms']} / "
+            f"{h[floor]['p99_ms']} | {h[app]['n']} |"
+        )
+    bare = h["bare_board_queries"]
+    lines += [
+        f"| the board's three queries, bare (psycopg) | {bare['p50_ms']} / {bare['p99_ms']} | | "
+        f"{bare['n']} |",
+        f"| take a ticket (kiosk) | {h['take']['p50_ms']} / {h['take']['p99_ms']} | | "
+        f"{h['take']['n']} |",
+        f"| call the next (window) | {h['call']['p50_ms']} / {h['call']['p99_ms']} | | "
+        f"{h['call']['n']} |",
+        "",
+        f"Statuses: {h['statuses']}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 EXTENDED_CASES = 100_000
 
 
@@ -598,10 +655,13 @@ def extended(args) -> int:
     ):
         log(f"mixed day at {case_count():,} cases, 300 s a step")
         mixed = run_mixed(creds, seconds=300, multiples=[1, 2, 4, 8, 16, 32])
+        log("the hall: windows calling, kiosks taking tickets, boards polling (120 s)")
+        hall = run_hall(args.database, seconds=120)
     year = simulated_year()
     report = {
         "cases": case_count(),
         "mixed": mixed,
+        "hall": hall,
         "year": year,
         "machine": machine(),
         "ran_at": time.strftime("%Y-%m-%d %H:%M:%S %z"),
@@ -611,7 +671,7 @@ def extended(args) -> int:
     (RESULTS / "extended.json").write_text(
         json.dumps(report, indent=2, ensure_ascii=False, default=str) + "\n"
     )
-    table = render_mixed(report)
+    table = render_mixed(report) + "\n" + render_hall(hall)
     (RESULTS / "extended.md").write_text(table)
     print(table)
     shutil.rmtree(tmp, ignore_errors=True)
@@ -1480,8 +1540,9 @@ def main(argv=None):
         log("两级平台: a lower-level platform's pushes, created then accepted; 8 clients")
         pushes = exchange.run_pushes(submissions // 4, 8)
         log(f"  pushes: {pushes}")
-        if smoke:  # the mixed day's code, briefly (make bench-extended runs it whole)
+        if smoke:  # the mixed day's and the hall's code, briefly (make bench-extended)
             jr["mixed"] = run_mixed(creds, seconds=5, multiples=[1, 2])
+            jr["hall"] = run_hall(args.database, seconds=8)
 
     first = results["growth"][0]
     flat = {

@@ -139,3 +139,23 @@ FAQ_WINDOW_IN_TITLE = "w.tv @@ to_tsquery('simple', {tsq})"
 FAQ_WINDOW_ELSEWHERE = (
     "w.sv @@ to_tsquery('simple', {tsq}) AND NOT w.tv @@ to_tsquery('simple', {tsq})"
 )
+
+
+# The display board's three queries, as the app's board API runs them (shenpi.hall.selectors
+# .hall_by_code and .board): the floor's view and the raw timing run these.
+HALL_BOARD_SQL = [
+    "SELECT h.id, h.centre_id, h.am_opens, h.am_closes, h.pm_opens, h.pm_closes, "
+    "h.bookings_per_window, h.minutes_per_service, h.wait_yellow_minutes, h.wait_red_minutes, "
+    "h.pause_yellow_minutes, h.pause_red_minutes, h.qr_key, d.id, d.code, d.name, d.short_name, "
+    "d.kind_id, d.division_id, d.phone, d.complaint_phone, d.address, d.is_active, v.code, "
+    "v.name, v.level, v.parent_id, v.path FROM hall_hall h "
+    "JOIN accounts_department d ON h.centre_id = d.id "
+    "JOIN accounts_division v ON d.division_id = v.code WHERE d.code = %(code)s "
+    "ORDER BY d.code LIMIT 1",
+    "SELECT t.label, w.number, w.name, t.status, t.announced_at, t.calls FROM hall_ticket t "
+    "LEFT JOIN accounts_window w ON t.window_id = w.id "
+    "WHERE t.announced_at IS NOT NULL AND t.day = %(day)s AND t.hall_id = %(hall)s "
+    "ORDER BY 5 DESC LIMIT 8",
+    "SELECT g.letter, count(t.id) FROM hall_ticket t JOIN hall_itemgroup g ON t.group_id = g.id "
+    "WHERE t.day = %(day)s AND t.status = 'waiting' AND t.hall_id = %(hall)s GROUP BY 1",
+]

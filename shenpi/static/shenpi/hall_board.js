@@ -1,10 +1,12 @@
-// The hall's display board (叫号屏). Short polling, once a second, of the board's API:
+// The hall's display board (叫号屏). Short polling, every half second, of the board's API
+// (a call shows within a second: the half second plus the answer's time, bench/hall.py):
 // the server runs gunicorn's synchronous workers, where a server-sent-events stream would
-// hold a worker per TV for as long as the TV is on; one indexed query a second per TV costs
-// less than that and needs nothing beyond the page's own origin. A new call (or 再次呼叫)
+// hold a worker per TV for as long as the TV is on; three indexed queries every half second
+// per TV cost less than that and need nothing beyond the page's own origin. A new call (or 再次呼叫)
 // is announced with the browser's speech synthesis in Chinese once sound is switched on (a
 // browser speaks only after a person has touched the page).
 (() => {
+  const POLL_MS = 500;
   const root = document.querySelector("[data-board-source]");
   if (!root) return;
   const calls = document.getElementById("board-calls");
@@ -60,7 +62,7 @@
       .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
       .then(render)
       .catch(() => {})
-      .finally(() => setTimeout(poll, 1000));
+      .finally(() => setTimeout(poll, POLL_MS));
   }
 
   function tick() {
