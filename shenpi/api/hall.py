@@ -3,6 +3,8 @@
 live figures supervision watches. The kiosk, the phone page, the display board and the
 device use these; the pages call the same services and selectors."""
 
+from urllib.parse import quote
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -383,7 +385,8 @@ class WindowDeviceApi(APIView):
         url = ""
         if token:
             device = reverse("hall:device", args=[window.pk])
-            url = f"{reverse('supervision:window_rating', args=[token])}?back={device}?k={hall.qr_key}"
+            back = quote(f"{device}?k={hall.qr_key}", safe="/")
+            url = f"{reverse('supervision:window_rating', args=[token])}?back={back}"
         return Response({"rating_url": url})
 
 

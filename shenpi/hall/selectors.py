@@ -35,6 +35,21 @@ def halls():
     return Hall.objects.select_related("centre__division").order_by("centre__division__path")
 
 
+def device_addresses() -> list[str]:
+    """Each hall's devices' addresses, for the demo's listing."""
+    from django.urls import reverse
+
+    out = []
+    for hall in halls():
+        code, key = hall.centre.code, hall.qr_key
+        out.append(
+            f"{hall.centre.name}：自助取号机 {reverse('hall:kiosk', args=[code])}?k={key} · "
+            f"叫号屏 {reverse('hall:board', args=[code])} · "
+            f"大厅二维码 {reverse('hall:poster', args=[code])}?k={key}"
+        )
+    return out
+
+
 def watched_halls(user):
     """The halls a supervisor, leader or centre head watches: their divisions' and those
     below (a centre's head: their own centre)."""

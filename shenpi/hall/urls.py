@@ -15,6 +15,7 @@ urlpatterns = [
     path("hall/<slug:code>/kiosk/", views.kiosk, name="kiosk"),
     path("hall/<slug:code>/take/", views.take, name="take"),
     path("hall/<slug:code>/board/", views.board, name="board"),
+    path("hall/<slug:code>/poster/", views.poster, name="poster"),
     path("my/bookings/", views.mine, name="mine"),
     path("my/bookings/<str:pk>/cancel/", views.cancel, name="cancel"),
 ]

@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlsplit
 
+import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -116,7 +118,8 @@ def kiosk(request, code, phone=False):
     hall = _or_404(selectors.hall_by_code, code)
     key = request.GET.get("k", "")
     status = 200
-    typed = {"code": request.POST.get("code", ""), "id_number": ""}
+    # What was typed comes back after a refusal, but an ID number only where it was typed.
+    typed = {"code": request.POST.get("code", ""), "walk_in_id": request.POST.get("walk_in_id", "")}
     if request.method == "POST":
         try:
             if request.POST.get("action") == "check_in":
@@ -136,6 +139,7 @@ def kiosk(request, code, phone=False):
                     group=group,
                     hall_key=key,
                     source=TicketSource.PHONE if phone else TicketSource.KIOSK,
+                    id_number=request.POST.get("walk_in_id", "").strip(),
                 )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -159,6 +163,21 @@ def kiosk(request, code, phone=False):
 
 def take(request, code):
     return kiosk(request, code, phone=True)
+
+
+def poster(request, code):
+    """The poster printed and put up in the hall: its QR code opens the phone's ticket page
+    with the hall's key (a new key, set in the administration, retires old posters)."""
+    hall = _or_404(selectors.hall_by_code, code)
+    if request.GET.get("k", "") != hall.qr_key:
+        raise Http404
+    # Printed, so the platform's public address, as on notices and licences.
+    url = (
+        settings.SHENPI_PUBLIC_URL.rstrip("/")
+        + f"{reverse('hall:take', args=[code])}?k={hall.qr_key}"
+    )
+    qr = segno.make(url, error="m").svg_inline(scale=8, title=f"{hall.centre.name}手机取号")
+    return render(request, "hall/poster.html", {"hall": hall, "qr": qr, "url": url})
 
 
 def ticket(request, pk):

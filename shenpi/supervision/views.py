@@ -338,10 +338,14 @@ def window_rating(request, token):
             done = True
         except DomainError as exc:
             messages.error(request, exc.message)
+    # A hall's rating device goes back to its waiting page (only there: a relative
+    # address of the hall's devices, never another site).
+    back = request.GET.get("back", "")
     return render(
         request,
         "supervision/window_rating.html",
         {
+            "back": back if back.startswith("/hall/device/") else "",
             "case": case,
             "done": done or hasattr(case, "rating"),
             "fields": RATING_FIELDS,

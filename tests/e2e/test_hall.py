@@ -51,7 +51,8 @@ def test_book_check_in_be_called_served_and_rate_at_the_window(new_page, tmp_pat
         slots = citizen.get_by_test_id("slots")
         expect(slots).not_to_contain_text("10月3日")
         expect(slots).to_contain_text("10月10日")
-        citizen.get_by_label("10月8日上午").check()
+        slots.locator("div.border", has_text="10月8日").get_by_text("上午").click()
+        expect(citizen.get_by_label("10月8日上午")).to_be_checked()
         citizen.get_by_role("button", name="确认预约").click()
         expect(citizen.get_by_text("预约成功")).to_be_visible()
         code = citizen.get_by_test_id("my-bookings").locator("td.font-monospace").first.inner_text()
@@ -190,3 +191,23 @@ def test_supervision_sees_the_queue_a_red_light_after_the_scan_and_a_camera(new_
         supervisor.get_by_role("button", name="查看监控").click()
         expect(supervisor.locator("#camera-box")).to_have_attribute("data-playing", "true")
         assert supervisor.evaluate("() => document.getElementById('camera-video').currentTime") > 0
+
+
+def test_a_phone_takes_a_ticket_from_the_hall_s_poster(new_page, demo):
+    hall = _hall()
+    from shenpi.hall import services
+
+    with time_machine.travel("2026-10-08 10:00 +0800"):
+        services.ticket_take(actor=None, hall=hall, group=hall.groups.get(letter="B"),
+                             hall_key=KEY)  # fmt: skip
+        staff = new_page()
+        staff.goto(f"/hall/yc-zwfw/poster/?k={KEY}")
+        address = staff.get_by_test_id("poster").locator("p.text-break").inner_text()
+        assert address.endswith(f"/hall/yc-zwfw/take/?k={KEY}")
+        phone = new_page(PHONE)
+        phone.goto(address)
+        expect(phone.get_by_role("heading", name="银川市政务服务中心 · 手机取号")).to_be_visible()
+        phone.get_by_role("button", name=re.compile("工程建设")).click()
+        ticket = phone.get_by_test_id("ticket")
+        expect(ticket).to_contain_text("B002")
+        expect(ticket).to_contain_text("前面还有 1 人")

@@ -57,7 +57,15 @@ def test_the_kiosk_needs_the_hall_s_key_and_gives_a_ticket_page(client):
         bad = client.post(f"{kiosk}?k={KEY}", {"action": "check_in", "code": "12"})
         assert bad.status_code == 400 and "6 位数字" in bad.content.decode()
         assert 'value="12"' in bad.content.decode()  # what was typed stays
+        bad_id = client.post(f"{kiosk}?k={KEY}", {"group": "A", "walk_in_id": "640104199003071237"})
+        assert bad_id.status_code == 400 and "校验位" in bad_id.content.decode()
+        client.post(f"{kiosk}?k={KEY}", {"group": "A", "walk_in_id": "640104199003071236"})
+    assert Ticket.objects.get(label="A002").applicant.username == "zhangsan"
     assert client.get(reverse("hall:ticket", args=["nope"])).status_code == 404
+    poster = reverse("hall:poster", args=["yc-zwfw"])
+    assert client.get(poster).status_code == 404
+    shown = client.get(f"{poster}?k={KEY}").content.decode()
+    assert "<svg" in shown and f"/hall/yc-zwfw/take/?k={KEY}" in shown
     assert client.get(reverse("hall:kiosk", args=["no-such-hall"])).status_code == 404
 
 

@@ -371,3 +371,33 @@ def test_the_evaluation_counts_the_calls_within_the_promise_per_department(demo,
     assert raw["hall"] == (50.0,) and indicator_score("hall", raw["hall"], {}) == 50
     assert DEFAULT_WEIGHTS["hall"] == 5
     assert lights.indicator(date(2026, 11, 1), date(2026, 11, 30)) == {}
+
+
+def test_a_window_paused_too_long_turns_yellow_then_red_and_the_head_is_told(demo, hall):
+    from shenpi.supervision.scan import scan_deadlines
+
+    b01 = demo("clerk_yc_scjg")
+    with time_machine.travel("2026-10-08 09:00 +0800", tick=False):
+        services.window_set_state(actor=b01, window=b01.window, state=WindowState.PAUSED,
+                                  reason="临时离岗")  # fmt: skip
+    rows = []
+    for moment in ("09:14", "09:16", "09:31"):
+        with time_machine.travel(f"2026-10-08 {moment} +0800", tick=False):
+            row = next(
+                w for w in selectors.hall_figures(hall)["windows"] if w["window"] == b01.window
+            )
+            rows.append((row["paused_for"], row["light"], scan_deadlines()["watched"]["hall"]))
+    assert rows == [
+        (14, None, {"red": 0, "yellow": 0}),
+        (16, "yellow", {"red": 0, "yellow": 1}),
+        (31, "red", {"red": 1, "yellow": 0}),
+    ]
+    told = Message.objects.filter(user=demo("yc_zwfw_head"), title="大厅现场预警 1 项")
+    assert [m.body for m in told.order_by("pk")] == [
+        "黄灯：B01 窗口已暂停 16 分钟（临时离岗）",
+        "红灯：B01 窗口已暂停 31 分钟（临时离岗）",
+    ]
+    # Opened again: the light goes out and a new pause is told afresh.
+    with time_machine.travel("2026-10-08 09:40 +0800", tick=False):
+        services.window_set_state(actor=b01, window=b01.window, state=WindowState.OPEN)
+        assert selectors.hall_figures(hall)["red"] == 0

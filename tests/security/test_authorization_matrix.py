@@ -85,6 +85,7 @@ ROUTES = {
             "hall:ticket",
             "hall:board",
             "hall:device",
+            "hall:poster",
             "api:hall_centres",
             "api:hall_slots",
             "api:hall_tickets",

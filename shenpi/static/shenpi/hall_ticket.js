@@ -16,6 +16,4 @@
       .finally(() => setTimeout(poll, 5000));
   }
   setTimeout(poll, 5000);
-  const back = document.querySelector("[data-return-after]");
-  if (back) setTimeout(() => { window.location.href = back.href; }, 1000 * Number(back.dataset.returnAfter));
 })();

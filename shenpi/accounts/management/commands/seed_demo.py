@@ -30,3 +30,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {a.username.ljust(width)}  {a.role:<10}\t{a.name}\t{a.where}")
         if settings.SHENPI_DEMO:
             self.stdout.write(self.style.WARNING(f"所有演示账户的密码：{DEMO_PASSWORD}"))
+            from shenpi.hall.selectors import device_addresses
+
+            # The hall's devices open these addresses (the kiosk's and the poster's carry
+            # the hall's key): on the hall's touch screen, its TV, and the printed QR code.
+            for line in device_addresses():
+                self.stdout.write(f"  {line}")
