@@ -34,10 +34,12 @@ class HallOut(serializers.Serializer):
     centre = serializers.CharField(source="centre.code")
     name = serializers.CharField(source="centre.name")
     division = serializers.CharField(source="centre.division_id")
-    am_opens = serializers.TimeField()
-    am_closes = serializers.TimeField()
-    pm_opens = serializers.TimeField()
-    pm_closes = serializers.TimeField()
+    # Local wall-clock times of a working day (Asia/Shanghai), "09:00:00": not an RFC 3339
+    # time, which would need an offset.
+    am_opens = serializers.CharField(help_text="上午开始（当地时间 HH:MM:SS）")
+    am_closes = serializers.CharField(help_text="上午结束")
+    pm_opens = serializers.CharField(help_text="下午开始")
+    pm_closes = serializers.CharField(help_text="下午结束")
     wait_yellow_minutes = serializers.IntegerField(help_text="承诺等候时间（分钟）")
     wait_red_minutes = serializers.IntegerField()
     groups = GroupOut(many=True, source="groups.all")

@@ -396,20 +396,17 @@ def window_panel(window) -> dict:
 # --- on-site monitoring (现场监控) ---------------------------------------------------------------
 
 
+def _light(minutes: float, yellow: int, red: int) -> str | None:
+    return "red" if minutes >= red else "yellow" if minutes >= yellow else None
+
+
 def wait_light(hall: Hall, minutes: float) -> str | None:
-    if minutes >= hall.wait_red_minutes:
-        return "red"
-    if minutes >= hall.wait_yellow_minutes:
-        return "yellow"
-    return None
+    """A wait from its ticket's taking: over the centre's promise yellow, over its limit red."""
+    return _light(minutes, hall.wait_yellow_minutes, hall.wait_red_minutes)
 
 
 def pause_light(hall: Hall, minutes: float) -> str | None:
-    if minutes >= hall.pause_red_minutes:
-        return "red"
-    if minutes >= hall.pause_yellow_minutes:
-        return "yellow"
-    return None
+    return _light(minutes, hall.pause_yellow_minutes, hall.pause_red_minutes)
 
 
 def percentile(values: list[float], p: float) -> float | None:

@@ -34,12 +34,16 @@ from .constants import (
 from .models import Booking, Hall, ItemGroup, Ticket, WindowDuty
 
 
-def _audit(stream: str, action: str, actor, hall: Hall, object_id: str, detail=None):
+def _audit(stream: str, action: str, actor, hall: Hall, object_id: str, detail=None,
+           label: str = "大厅自助终端"):  # fmt: skip
+    """One record per hall action; without a signed-in person it was the hall's kiosk or
+    phone page (or, with its own label, a periodic job)."""
+    signed_in = getattr(actor, "is_authenticated", False)
     audit_record(
         stream=stream,
         action=action,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label="" if getattr(actor, "is_authenticated", False) else "大厅自助终端",
+        actor=actor if signed_in else None,
+        actor_label="" if signed_in else label,
         object_type=stream.split(":")[0],
         object_id=object_id,
         detail=detail,
@@ -154,7 +158,7 @@ def no_show_sweep(now=None) -> int:
             if updated:
                 n += 1
                 _audit(f"booking:{booking.pk}", "booking.no_show", None, booking.hall,
-                       str(booking.pk))  # fmt: skip
+                       str(booking.pk), label="系统（爽约统计）")  # fmt: skip
     return n
 
 

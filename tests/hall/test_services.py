@@ -247,6 +247,14 @@ def test_the_window_calls_in_order_recalls_skips_transfers_and_serves(demo, hall
             services.window_set_state(actor=b04, window=b04.window, state=WindowState.PAUSED)
         done = services.ticket_end(actor=b04, ticket=first)
     assert done.status == TicketStatus.DONE and Ticket.objects.get(pk=second.pk).status == "skipped"
+    from shenpi.audit.models import AuditRecord
+
+    trail = AuditRecord.objects.filter(stream=f"ticket:{first.pk}").order_by("seq")
+    assert [r.action for r in trail] == [
+        "ticket.take", "ticket.call", "ticket.recall", "ticket.transfer", "ticket.call",
+        "ticket.start", "ticket.end",
+    ]  # fmt: skip
+    assert trail[0].actor_label == "大厅自助终端" and trail[1].actor == b01
 
 
 def test_the_wait_figures_of_a_morning(demo, hall):
