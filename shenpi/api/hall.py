@@ -13,8 +13,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shenpi.accounts.models import Window
+from shenpi.audit.services import client_ip
 from shenpi.catalog.models import Item
-from shenpi.core.errors import NotFound
+from shenpi.core.errors import NotFound, Unauthenticated
 from shenpi.hall import selectors, services
 from shenpi.hall.constants import Half, TicketSource, WindowState
 
@@ -85,6 +86,17 @@ class BookingIn(serializers.Serializer):
     item = serializers.CharField(help_text="事项编码")
     day = serializers.DateField()
     half = serializers.CharField(help_text="am 上午，pm 下午")
+    # 手机号预约 (not signed in): the person, and the code sent to the mobile.
+    name = serializers.CharField(required=False, allow_blank=True, help_text="手机号预约：姓名")
+    id_number = serializers.CharField(
+        required=False, allow_blank=True, help_text="手机号预约：身份证号码"
+    )
+    mobile = serializers.CharField(
+        required=False, allow_blank=True, help_text="手机号预约：手机号码"
+    )
+    sms_code = serializers.CharField(
+        required=False, allow_blank=True, help_text="手机号预约：/hall/phone-codes/ 发送的验证码"
+    )
 
 
 class BookingOut(serializers.Serializer):
@@ -98,27 +110,75 @@ class BookingOut(serializers.Serializer):
     status_display = serializers.CharField(source="get_status_display")
 
 
+class PhoneCodeIn(serializers.Serializer):
+    mobile = serializers.CharField(help_text="手机号码")
+
+
+class PhoneCodeApi(APIView):
+    permission_classes = []
+
+    @extend_schema(
+        summary="手机号预约：发送验证码（每个号码每小时至多 5 次）", request=PhoneCodeIn,
+        responses={204: None},
+    )  # fmt: skip
+    def post(self, request):
+        body = PhoneCodeIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.phone_code_send(mobile=body.validated_data["mobile"], ip=client_ip(request) or "")
+        return Response(status=204)
+
+
+class CancelLinkIn(serializers.Serializer):
+    token = serializers.CharField(help_text="预约成功短信中取消链接的最后一段")
+
+
+class BookingCancelLinkApi(APIView):
+    permission_classes = []
+
+    @extend_schema(summary="凭短信中的取消链接取消手机号预约", request=CancelLinkIn,
+                   responses=BookingOut)  # fmt: skip
+    def post(self, request):
+        body = CancelLinkIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        token = body.validated_data["token"]
+        booking = services.booking_by_cancel_token(token)
+        return Response(
+            BookingOut(
+                services.booking_cancel(actor=request.user, booking=booking, token=token)
+            ).data
+        )
+
+
 class BookingListApi(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = []
 
     @extend_schema(summary="我的预约", responses=BookingOut(many=True))
     def get(self, request):
+        if not request.user.is_authenticated:
+            raise Unauthenticated("请登录后查看。")
         return Response(BookingOut(selectors.bookings_of(request.user)[:100], many=True).data)
 
-    @extend_schema(summary="预约（申请人本人；码经站内消息和短信发送）", request=BookingIn,
-                   responses={201: BookingOut})  # fmt: skip
+    @extend_schema(
+        summary="预约：申请人本人登录后预约，或不登录凭手机号和短信验证码预约（预约码经短信发送）",
+        request=BookingIn,
+        responses={201: BookingOut},
+    )
     @idempotent
     def post(self, request):
         body = BookingIn(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
         hall = _hall(d["centre"])
+        phone_fields = ("name", "id_number", "mobile", "sms_code")
         booking = services.booking_create(
             actor=request.user,
             hall=hall,
             item=get_object_or_404(Item, code=d["item"]),
             day=d["day"],
             half=d["half"],
+            by_phone=None
+            if request.user.is_authenticated
+            else {k: d.get(k, "") for k in phone_fields},
         )
         return Response(BookingOut(booking).data, status=201)
 

@@ -163,6 +163,12 @@ urlpatterns = [
     path("hall/centres/<slug:code>/board/", hall.BoardApi.as_view(), name="hall_board"),
     path("hall/centres/<slug:code>/live/", hall.HallLiveApi.as_view(), name="hall_live"),
     path("hall/bookings/", hall.BookingListApi.as_view(), name="hall_bookings"),
+    path("hall/phone-codes/", hall.PhoneCodeApi.as_view(), name="hall_phone_codes"),
+    path(
+        "hall/bookings/cancel-by-link/",
+        hall.BookingCancelLinkApi.as_view(),
+        name="hall_booking_cancel_link",
+    ),
     path(
         "hall/bookings/<uuid:pk>/cancel/",
         hall.BookingCancelApi.as_view(),

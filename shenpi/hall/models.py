@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shenpi.common.fields import DigestField, SealedCharField
+
 from .constants import HOLDING, BookingStatus, Half, TicketSource, TicketStatus, WindowState
 
 
@@ -119,9 +121,19 @@ class Booking(models.Model):
     hall = models.ForeignKey(Hall, on_delete=models.PROTECT, related_name="bookings")
     group = models.ForeignKey(ItemGroup, on_delete=models.PROTECT, related_name="bookings")
     item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
+    # Signed in (在线预约), or none: booked by a verified mobile number (手机号预约), with the
+    # person's name and ID number (sealed; the kiosk finds the booking by its digest).
     applicant = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="hall_bookings"
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hall_bookings",
     )
+    name = models.CharField(_("姓名"), max_length=30, blank=True)
+    mobile = SealedCharField(_("手机号码"), plain_length=11, blank=True)
+    id_number = SealedCharField(_("身份证号码"), plain_length=18, null=True, blank=True)
+    id_number_digest = DigestField(source="id_number", null=True, blank=True, db_index=True)
     day = models.DateField(_("预约日期"))
     half = models.CharField(_("时段"), max_length=2, choices=Half.choices)
     code = models.CharField(_("预约码"), max_length=8)
@@ -148,10 +160,32 @@ class Booking(models.Model):
                 condition=Q(status__in=HOLDING),
                 name="one_booking_per_item_and_day",
             ),
+            models.UniqueConstraint(
+                fields=["id_number_digest", "item", "day"],
+                condition=Q(status__in=HOLDING),
+                name="one_phone_booking_per_item_and_day",
+            ),
         ]
 
     def __str__(self):
         return f"{self.day} {self.get_half_display()} {self.code}"
+
+
+class PhoneCode(models.Model):
+    """The code that proves a mobile number before booking by it (手机号预约): kept hashed
+    in the database, so any worker checks what another sent; ten minutes, five tries."""
+
+    mobile_digest = models.CharField(max_length=32, unique=True)
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("预约验证码")
+        verbose_name_plural = _("预约验证码")
+
+    def __str__(self):
+        return self.mobile_digest
 
 
 class Ticket(models.Model):

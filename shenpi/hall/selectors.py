@@ -150,15 +150,29 @@ def unswept_no_shows(now: datetime):
     )
 
 
-def booking_blocked_until(user, now: datetime | None = None) -> date | None:
+def bookings_of_person(user, id_digest: str | None):
+    """A person's bookings both ways: signed in, and by phone under their ID number."""
+    q = Q(pk__in=[])
+    if user is not None:
+        q |= Q(applicant=user)
+    if id_digest:
+        q |= Q(id_number_digest=id_digest) | Q(applicant__id_number_digest=id_digest)
+    return Booking.objects.filter(q)
+
+
+def booking_blocked_until(user, now: datetime | None = None, *, id_digest=None) -> date | None:
     """The day online booking opens again for one who missed SHENPI_NO_SHOW_LIMIT bookings
-    within a month, or None. A booking whose half-day has closed without a check-in counts
-    as missed even before the evening sweep has marked it."""
+    within a month (signed in or by phone, by their ID number), or None. A booking whose
+    half-day has closed without a check-in counts as missed even before the sweep has
+    marked it."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     month_ago = today - timedelta(days=30)
+    if user is not None and id_digest is None:
+        id_digest = user.id_number_digest
     missed = sorted(
-        Booking.objects.filter(applicant=user, day__gt=month_ago - timedelta(days=30))
+        bookings_of_person(user, id_digest)
+        .filter(day__gt=month_ago - timedelta(days=30))
         .filter(
             Q(status=BookingStatus.NO_SHOW) | (Q(status=BookingStatus.BOOKED) & _closed_before(now))
         )

@@ -4,21 +4,25 @@ one transaction with its audit record; the pages and /api/v1/hall call the same 
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
+from django.urls import reverse
 from django.utils import timezone
 
+from shenpi.accounts import ratelimit
 from shenpi.accounts.constants import Role
-from shenpi.accounts.validators import validate_id_number
+from shenpi.accounts.validators import validate_id_number, validate_mobile
 from shenpi.audit.services import audit_record
 from shenpi.common import personal
-from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from shenpi.notify.services import notify
+from shenpi.core.errors import Conflict, InvalidInput, NotAllowed, NotFound, TooMany
+from shenpi.notify.services import notify, notify_number
 from shenpi.workdays.services import calendar
 
 from . import selectors, slots
@@ -31,7 +35,7 @@ from .constants import (
     TicketStatus,
     WindowState,
 )
-from .models import Booking, Hall, ItemGroup, Ticket, WindowDuty
+from .models import Booking, Hall, ItemGroup, PhoneCode, Ticket, WindowDuty
 
 
 def _audit(stream: str, action: str, actor, hall: Hall, object_id: str, detail=None,
@@ -62,11 +66,93 @@ def _person(actor):
 # --- bookings ---------------------------------------------------------------------------------
 
 
+def phone_code_send(*, mobile: str, ip: str = "") -> None:
+    """A code to the mobile number one books by (手机号预约): at most five a number an hour
+    and twenty an address an hour, each good for ten minutes and five tries."""
+    number = _checked_mobile(mobile)
+    digest = personal.digest(number)
+    if not ratelimit.allowed(f"hall-code:{digest}", limit=5, window=3600) or (
+        ip and not ratelimit.allowed(f"hall-code-ip:{ip}", limit=20, window=3600)
+    ):
+        raise TooMany("验证码发送过于频繁，请一小时后再试。", code="too_many_codes")
+    code = f"{secrets.randbelow(10**6):06d}"
+    PhoneCode.objects.update_or_create(
+        mobile_digest=digest,
+        defaults={
+            "code_hash": hashlib.sha256(code.encode()).hexdigest(),
+            "expires_at": timezone.now() + timedelta(minutes=10),
+            "tries": 0,
+        },
+    )
+    notify_number(number, title="预约验证码", body=f"验证码 {code}，10 分钟内有效。")
+
+
+def _phone_code_matches(number: str, code: str) -> bool:
+    digest = personal.digest(number)
+    row = PhoneCode.objects.filter(mobile_digest=digest, expires_at__gt=timezone.now()).first()
+    if row is None:
+        return False
+    if secrets.compare_digest(
+        row.code_hash, hashlib.sha256((code or "").strip().encode()).hexdigest()
+    ):
+        return True
+    # A wrong try counts at once, in its own statement: booking_create checks the code
+    # before its transaction, so the refusal cannot roll the count back. The fifth ends it.
+    if row.tries + 1 >= 5:
+        PhoneCode.objects.filter(pk=row.pk).delete()
+    else:
+        PhoneCode.objects.filter(pk=row.pk).update(tries=F("tries") + 1)
+    return False
+
+
+def _checked_mobile(mobile: str) -> str:
+    try:
+        return validate_mobile(mobile)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], errors={"mobile": exc.messages}) from None
+
+
+def _by_phone(by_phone: dict) -> tuple[str, str, str]:
+    """(name, ID number, mobile) of a booking by phone, the mobile proved by its code."""
+    errors = {}
+    name = (by_phone.get("name") or "").strip()[:30]
+    if not name:
+        errors["name"] = ["请填写姓名。"]
+    try:
+        number = validate_id_number(by_phone.get("id_number", ""))
+    except ValidationError as exc:
+        errors["id_number"] = exc.messages
+    try:
+        mobile = validate_mobile(by_phone.get("mobile", ""))
+    except ValidationError as exc:
+        errors["mobile"] = exc.messages
+    if errors:
+        raise InvalidInput("；".join(m[0] for m in errors.values()), errors=errors)
+    if not _phone_code_matches(mobile, by_phone.get("sms_code", "")):
+        raise InvalidInput(
+            "短信验证码不正确或已过期，请重新获取。", errors={"sms_code": ["验证码不正确。"]}
+        )
+    return name, number, mobile
+
+
+def booking_create(
+    *, actor, hall: Hall, item, day: date, half: str, by_phone: dict | None = None
+) -> Booking:
+    """Book a half-day for an item, signed in or by a proved mobile number (`by_phone`:
+    name, id_number, mobile, sms_code): a working day among the bookable ones, a slot with
+    room, once a person per item and day, not while a no-show block runs
+    (SHENPI_NO_SHOW_LIMIT, counted by the person's ID number across both ways)."""
+    if by_phone is None or getattr(actor, "is_authenticated", False):
+        person, proved = _person(actor), ("", None, "")
+    else:
+        person, proved = None, _by_phone(by_phone)  # before the transaction: see above
+    return _book(person, proved, hall=hall, item=item, day=day, half=half)
+
+
 @transaction.atomic
-def booking_create(*, actor, hall: Hall, item, day: date, half: str) -> Booking:
-    """Book a half-day for an item: a working day among the bookable ones, a slot with room,
-    once per item and day, and not while a no-show block runs (SHENPI_NO_SHOW_LIMIT)."""
-    person = _person(actor)
+def _book(person, proved, *, hall: Hall, item, day: date, half: str) -> Booking:
+    name, number, mobile = proved
+    digest = person.id_number_digest if person is not None else personal.digest(number)
     if half not in Half.values:
         raise InvalidInput("请选择上午或下午。", errors={"half": ["无效。"]})
     group = selectors.group_for_item(hall, item)
@@ -75,7 +161,7 @@ def booking_create(*, actor, hall: Hall, item, day: date, half: str) -> Booking:
             f"{hall.centre.short_name or hall.centre.name}没有办理该事项的窗口。",
             errors={"item": ["该中心不办理此事项。"]},
         )
-    blocked = selectors.booking_blocked_until(person)
+    blocked = selectors.booking_blocked_until(person, id_digest=digest)
     if blocked:
         raise Conflict(
             f"您近一个月内有 {settings.SHENPI_NO_SHOW_LIMIT} 次预约未到，"
@@ -94,7 +180,11 @@ def booking_create(*, actor, hall: Hall, item, day: date, half: str) -> Booking:
         raise InvalidInput("只能预约明天起的工作日时段。", errors={"day": ["不在可预约的日期内。"]})
     # The group's row serialises the bookings of its slots (capacity is read after it).
     ItemGroup.objects.select_for_update().filter(pk=group.pk).first()
-    if Booking.objects.filter(applicant=person, item=item, day=day, status__in=HOLDING).exists():
+    if (
+        selectors.bookings_of_person(person, digest)
+        .filter(item=item, day=day, status__in=HOLDING)
+        .exists()
+    ):
         raise Conflict("您已预约该事项在这一天办理，不能重复预约。", code="already_booked")
     slot = selectors.slot(hall, group, day, half)
     if slot.free <= 0:
@@ -106,33 +196,60 @@ def booking_create(*, actor, hall: Hall, item, day: date, half: str) -> Booking:
     try:
         with transaction.atomic():
             booking = Booking.objects.create(
-                hall=hall, group=group, item=item, applicant=person, day=day, half=half, code=code
-            )
+                hall=hall, group=group, item=item, applicant=person, day=day, half=half,
+                code=code, name=name, mobile=mobile, id_number=number,
+            )  # fmt: skip
     except IntegrityError:
         raise Conflict(
             "您已预约该事项在这一天办理，不能重复预约。", code="already_booked"
         ) from None
     starts, ends = slots.bounds(hall, day, half)
-    notify(
-        person,
-        title="预约成功",
-        body=(
-            f"您已预约{day:%Y年%m月%d日}{booking.get_half_display()}"
-            f"（{starts:%H:%M}—{ends:%H:%M}）到{hall.centre.name}办理“{item.current.name}”，"
-            f"预约码 {code}。请于 {starts - slots.CHECK_IN_EARLY:%H:%M} 后凭预约码或身份证号"
-            "在大厅自助机签到取号。"
-        ),
+    body = (
+        f"您已预约{day:%Y年%m月%d日}{booking.get_half_display()}"
+        f"（{starts:%H:%M}—{ends:%H:%M}）到{hall.centre.name}办理“{item.current.name}”，"
+        f"预约码 {code}。请于 {starts - slots.CHECK_IN_EARLY:%H:%M} 后凭预约码或身份证号"
+        "在大厅自助机签到取号。"
     )
+    if person is not None:
+        notify(person, title="预约成功", body=body)
+    else:
+        PhoneCode.objects.filter(mobile_digest=personal.digest(mobile)).delete()
+        link = settings.SHENPI_PUBLIC_URL.rstrip("/") + reverse(
+            "hall:cancel_link", args=[cancel_token(booking)]
+        )
+        notify_number(mobile, title="预约成功", body=f"{body}如需取消：{link}")
     _audit(f"booking:{booking.pk}", "booking.create", person, hall, str(booking.pk),
-           {"item": item.code, "day": day.isoformat(), "half": half})  # fmt: skip
+           {"item": item.code, "day": day.isoformat(), "half": half,
+            "by": "online" if person else "phone"},
+           label="手机号预约")  # fmt: skip
+    return booking
+
+
+CANCEL_SALT = "shenpi.hall.booking-cancel"
+
+
+def cancel_token(booking: Booking) -> str:
+    """The link in a booking-by-phone's SMS that cancels it (the number has no account)."""
+    return signing.dumps(str(booking.pk), salt=CANCEL_SALT, compress=True)
+
+
+def booking_by_cancel_token(token: str) -> Booking:
+    try:
+        pk = signing.loads(token, salt=CANCEL_SALT, max_age=60 * 60 * 24 * 40)
+    except signing.BadSignature:
+        raise NotFound("取消链接无效或已过期。") from None
+    booking = Booking.objects.select_related("hall__centre", "item__current").filter(pk=pk).first()
+    if booking is None:
+        raise NotFound("取消链接无效或已过期。")
     return booking
 
 
 @transaction.atomic
-def booking_cancel(*, actor, booking: Booking) -> Booking:
-    """The applicant cancels before the half-day opens."""
+def booking_cancel(*, actor, booking: Booking, token: str = "") -> Booking:
+    """The applicant cancels before the half-day opens (by phone: with the SMS's link)."""
     booking = Booking.objects.select_for_update().select_related("hall__centre").get(pk=booking.pk)
-    if actor.pk != booking.applicant_id:
+    by_link = bool(token) and booking_by_cancel_token(token).pk == booking.pk
+    if not by_link and (booking.applicant_id is None or actor.pk != booking.applicant_id):
         raise NotFound("未找到该预约。")
     if booking.status != BookingStatus.BOOKED:
         raise Conflict(f"该预约{booking.get_status_display()}，不能取消。", code="not_cancellable")
@@ -141,7 +258,8 @@ def booking_cancel(*, actor, booking: Booking) -> Booking:
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = timezone.now()
     booking.save(update_fields=["status", "cancelled_at"])
-    _audit(f"booking:{booking.pk}", "booking.cancel", actor, booking.hall, str(booking.pk))
+    _audit(f"booking:{booking.pk}", "booking.cancel", actor, booking.hall, str(booking.pk),
+           label="短信取消链接")  # fmt: skip
     return booking
 
 
@@ -255,7 +373,10 @@ def check_in(
         bookings = bookings.filter(code=code)
     elif id_number:
         number = _checked_id(id_number)
-        bookings = bookings.filter(applicant__id_number_digest=personal.digest(number))
+        digest = personal.digest(number)
+        bookings = bookings.filter(
+            Q(applicant__id_number_digest=digest) | Q(id_number_digest=digest)
+        )
     else:
         raise InvalidInput("请输入预约码或身份证号码。", errors={"code": ["必填。"]})
     booking = bookings.select_related("group", "item").order_by("half").first()

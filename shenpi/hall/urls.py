@@ -18,4 +18,5 @@ urlpatterns = [
     path("hall/<slug:code>/poster/", views.poster, name="poster"),
     path("my/bookings/", views.mine, name="mine"),
     path("my/bookings/<str:pk>/cancel/", views.cancel, name="cancel"),
+    path("hall/bookings/cancel/<str:token>/", views.cancel_link, name="cancel_link"),
 ]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shenpi.accounts.constants import Role
 from shenpi.accounts.models import Window
+from shenpi.audit.services import client_ip
 from shenpi.cases.constants import WINDOW_PREFILL
 from shenpi.common.lookup import by_id
 from shenpi.common.security import policy_with_streams
@@ -47,9 +48,21 @@ def book(request, code):
     wanted = request.POST.get("item") or request.GET.get("item") or ""
     item = items.filter(code=wanted).first()
     status = 200
-    if request.method == "POST":
+    # 手机号预约: what the person typed comes back on every answer (the code excepted).
+    typed = {k: request.POST.get(k, "") for k in ("name", "id_number", "mobile")}
+    action = request.POST.get("action", "book")
+    if request.method == "POST" and action == "send_code":
+        try:
+            services.phone_code_send(mobile=typed["mobile"], ip=client_ip(request) or "")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            status = exc.status
+        else:
+            messages.success(request, "验证码已发送到您的手机，10 分钟内有效。")
+    elif request.method == "POST":
+        by_phone = None
         if not request.user.is_authenticated:
-            return redirect(f"{reverse('accounts:login')}?next={request.path}?item={wanted}")
+            by_phone = {**typed, "sms_code": request.POST.get("sms_code", "")}
         try:
             day = date.fromisoformat(request.POST.get("slot", "").split("|")[0])
             half = request.POST.get("slot", "").split("|")[-1]
@@ -61,12 +74,14 @@ def book(request, code):
             if day is None:
                 raise DomainError("请选择预约时段。")
             booking = services.booking_create(
-                actor=request.user, hall=hall, item=item, day=day, half=half
+                actor=request.user, hall=hall, item=item, day=day, half=half, by_phone=by_phone
             )
         except DomainError as exc:
             messages.error(request, exc.message)
-            status = 400
+            status = 400 if exc.status < 500 and exc.status != 429 else exc.status
         else:
+            if by_phone is not None:
+                return render(request, "hall/booked.html", {"booking": booking}, status=201)
             messages.success(
                 request,
                 f"预约成功：{booking.day:%Y年%m月%d日}{booking.get_half_display()}，"
@@ -88,6 +103,7 @@ def book(request, code):
             "slots": selectors.slots_for(hall, item) if item else [],
             "chosen": request.POST.get("slot", ""),
             "blocked": blocked,
+            "typed": typed,
         },
         status=status,
     )
@@ -109,6 +125,20 @@ def cancel(request, pk):
     else:
         messages.success(request, f"已取消预约 {booking.code}。")
     return redirect("hall:mine")
+
+
+@require_http_methods(["GET", "POST"])
+def cancel_link(request, token):
+    """The link in a booking-by-phone's SMS: the booking, and a button that cancels it."""
+    booking = _or_404(services.booking_by_cancel_token, token)
+    if request.method == "POST":
+        try:
+            booking = services.booking_cancel(actor=request.user, booking=booking, token=token)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已取消预约 {booking.code}。")
+    return render(request, "hall/cancel_link.html", {"booking": booking})
 
 
 @require_http_methods(["GET", "POST"])

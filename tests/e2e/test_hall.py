@@ -211,3 +211,39 @@ def test_a_phone_takes_a_ticket_from_the_hall_s_poster(new_page, demo):
         ticket = phone.get_by_test_id("ticket")
         expect(ticket).to_contain_text("B002")
         expect(ticket).to_contain_text("前面还有 1 人")
+
+
+def test_a_citizen_books_by_phone_number_on_a_phone_and_cancels_by_the_sms_link(new_page):
+    from shenpi.notify.models import Outbox
+
+    _hall()
+    with time_machine.travel("2026-09-30 10:00 +0800"):
+        phone = new_page(PHONE)
+        phone.goto("/hall/")
+        phone.get_by_role("link", name="预约银川市政务服务中心").click()
+        phone.get_by_label("办理事项").select_option(label="银川市市场监管局 · 食品经营许可证核发")
+        phone.get_by_role("button", name="查看可预约时段").click()
+        phone.get_by_test_id("slots").locator("div.border", has_text="10月9日").get_by_text(
+            "下午"
+        ).click()
+        phone.get_by_label("姓名").fill("王小明")
+        phone.get_by_label("身份证号码").fill("640102198512150023")
+        phone.get_by_label("手机号码").fill("138950001")
+        phone.get_by_role("button", name="获取验证码").click()
+        expect(phone.get_by_text("请输入11位中国大陆手机号码")).to_be_visible()
+        expect(phone.get_by_label("姓名")).to_have_value("王小明")  # nothing typed is lost
+        expect(phone.get_by_label("10月9日下午")).to_be_checked()
+        phone.get_by_label("手机号码").fill("13895000123")
+        phone.get_by_role("button", name="获取验证码").click()
+        expect(phone.get_by_text("验证码已发送")).to_be_visible()
+        sms = Outbox.objects.filter(channel="sms", body__contains="预约验证码").latest("pk")
+        phone.get_by_label("短信验证码").fill(sms.body.split("验证码 ")[1][:6])
+        phone.get_by_role("button", name="确认预约").click()
+        expect(phone.get_by_test_id("booked")).to_contain_text("10月9日")
+        code = phone.get_by_test_id("booking-code").inner_text()
+        done = Outbox.objects.filter(channel="sms", body__contains=code).latest("pk").body
+        link = re.search(r"http\S+/hall/bookings/cancel/\S+/", done).group(0)
+        phone.goto(link)
+        accepting_dialogs(phone)
+        phone.get_by_role("button", name="取消预约").click()
+        expect(phone.get_by_test_id("booking-status")).to_have_text("状态：已取消")

@@ -28,8 +28,10 @@ def test_book_a_slot_then_cancel_it(client, demo):
     with time_machine.travel(EVE, tick=False):
         page = client.get(book, {"item": "640100-SCJG-001"}).content.decode()
         assert "10月8日" in page and "10月3日" not in page
+        # Not signed in: by a proved mobile number, or not at all.
         anonymous = client.post(book, {"item": "640100-SCJG-001", "slot": "2026-10-08|am"})
-        assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+        assert anonymous.status_code == 400 and "请填写姓名" in anonymous.content.decode()
+        assert "登录后预约" in anonymous.content.decode()
         client.force_login(demo("zhangsan"))
         refused = client.post(book, {"item": "640100-SCJG-001", "slot": "2026-10-03|am"})
         assert refused.status_code == 400 and "不是工作日" in refused.content.decode()

@@ -409,3 +409,79 @@ def test_a_window_paused_too_long_turns_yellow_then_red_and_the_head_is_told(dem
     with time_machine.travel("2026-10-08 09:40 +0800", tick=False):
         services.window_set_state(actor=b01, window=b01.window, state=WindowState.OPEN)
         assert selectors.hall_figures(hall)["red"] == 0
+
+
+def _sent_code(mobile):
+    sms = Outbox.objects.filter(channel="sms", body__contains="预约验证码").latest("pk")
+    assert sms.to == mobile
+    return sms.body.split("验证码 ")[1][:6]
+
+
+def test_booking_by_phone_proves_the_number_and_counts_as_the_same_person(demo, hall, food):
+    from django.contrib.auth.models import AnonymousUser
+
+    from shenpi.core.errors import TooMany
+
+    anonymous = AnonymousUser()
+    person = {"name": "张三", "id_number": "640104199003071236", "mobile": "13895000009"}
+
+    def by_phone(code, day="2026-10-08", **more):
+        return services.booking_create(
+            actor=anonymous, hall=hall, item=food, day=date.fromisoformat(day), half="am",
+            by_phone={**person, **more, "sms_code": code},
+        )  # fmt: skip
+
+    with time_machine.travel(EVE, tick=False):
+        with pytest.raises(InvalidInput, match="11位"):
+            services.phone_code_send(mobile="1389500")
+        services.phone_code_send(mobile=person["mobile"])
+        code = _sent_code(person["mobile"])
+        with pytest.raises(InvalidInput, match="验证码不正确"):
+            by_phone("000000" if code != "000000" else "111111")
+        with pytest.raises(InvalidInput, match="校验位"):
+            by_phone(code, id_number="640104199003071237")
+        booking = by_phone(code)
+        assert (booking.applicant, booking.name, booking.mobile) == (None, "张三", "13895000009")
+        sms = Outbox.objects.filter(channel="sms", body__contains=booking.code).get()
+        assert sms.to == person["mobile"]
+        assert booking.code in sms.body and "/hall/bookings/cancel/" in sms.body
+        # Used: the code books once. The same person signed in is the same person.
+        with pytest.raises(InvalidInput, match="验证码不正确"):
+            by_phone(code, day="2026-10-09")
+        with pytest.raises(Conflict, match="不能重复预约"):
+            book(demo, hall, food, "2026-10-08", "pm")
+        # Five wrong tries end a code, the right one included.
+        services.phone_code_send(mobile=person["mobile"])
+        code = _sent_code(person["mobile"])
+        for _ in range(5):
+            with pytest.raises(InvalidInput):
+                by_phone("999999" if code != "999999" else "888888", day="2026-10-09")
+        with pytest.raises(InvalidInput, match="验证码不正确"):
+            by_phone(code, day="2026-10-09")
+        for _ in range(3):
+            services.phone_code_send(mobile=person["mobile"])
+        with pytest.raises(TooMany):
+            services.phone_code_send(mobile=person["mobile"])
+    with time_machine.travel("2026-10-08 09:10 +0800", tick=False):
+        ticket, found = services.check_in(hall=hall, hall_key=KEY, id_number=person["id_number"])
+    assert found == booking and ticket.priority == 0
+
+
+def test_a_booking_by_phone_is_cancelled_by_the_sms_link_only(demo, hall, food):
+    from django.contrib.auth.models import AnonymousUser
+
+    with time_machine.travel(EVE, tick=False):
+        services.phone_code_send(mobile="13895000009")
+        booking = services.booking_create(
+            actor=AnonymousUser(), hall=hall, item=food, day=date(2026, 10, 8), half="am",
+            by_phone={"name": "王五", "id_number": "640102198512150023", "mobile": "13895000009",
+                      "sms_code": _sent_code("13895000009")},
+        )  # fmt: skip
+        with pytest.raises(NotFound):
+            services.booking_cancel(actor=demo("lisi"), booking=booking)
+        with pytest.raises(NotFound):
+            services.booking_cancel(actor=AnonymousUser(), booking=booking, token="forged")
+        token = services.cancel_token(booking)
+        assert services.booking_by_cancel_token(token) == booking
+        cancelled = services.booking_cancel(actor=AnonymousUser(), booking=booking, token=token)
+    assert cancelled.status == BookingStatus.CANCELLED

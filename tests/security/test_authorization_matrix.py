@@ -86,6 +86,9 @@ ROUTES = {
             "hall:board",
             "hall:device",
             "hall:poster",
+            "hall:cancel_link",
+            "api:hall_phone_codes",
+            "api:hall_booking_cancel_link",
             "api:hall_centres",
             "api:hall_slots",
             "api:hall_tickets",
@@ -93,6 +96,9 @@ ROUTES = {
             "api:hall_board",
             "api:hall_ticket",
             "api:hall_window_device",
+            # GET: the signed-in person's bookings (401 otherwise); POST: a booking, signed
+            # in or by a proved mobile number
+            "api:hall_bookings",
         ],
         "public",
     ),
@@ -198,7 +204,6 @@ ROUTES = {
             "hall:window",
             "hall:monitor_list",
             "hall:monitor",
-            "api:hall_bookings",
             "api:hall_live",
         ],
         "signed_in",
