@@ -62,4 +62,12 @@ def test_a_system_integrator_reads_the_api_docs_under_the_sites_policy(page):
     script or style; the fixture fails the journey on any violation)."""
     page.goto("/api/v1/docs/")
     expect(page.get_by_text("Shenpi 网上审批平台 API").first).to_be_visible()
-    expect(page.get_by_text("/api/v1/cases/submit/").first).to_be_visible()
+    # Swagger UI (5.33) renders a long list of operations as the reader scrolls to them.
+    for path in ("/api/v1/cases/submit/", "/api/v1/hall/windows/{id}/call/"):
+        operation = page.get_by_text(path, exact=True).first
+        for _ in range(80):
+            if operation.is_visible():
+                break
+            page.mouse.wheel(0, 600)
+            page.wait_for_timeout(150)
+        expect(operation).to_be_visible()
