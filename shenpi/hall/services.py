@@ -364,7 +364,8 @@ def check_in(
     now = timezone.now()
     today = timezone.localdate(now)
     code = (code or "").strip()
-    bookings = Booking.objects.select_for_update().filter(
+    # Locked alone: the look-up by ID number joins the (nullable) applicant.
+    bookings = Booking.objects.select_for_update(of=("self",)).filter(
         hall=hall, day=today, status=BookingStatus.BOOKED
     )
     if code:
