@@ -42,7 +42,8 @@ def halls(request):
 
 @require_http_methods(["GET", "POST"])
 def book(request, code):
-    """Choose an item and a half-day with room; booking needs the applicant signed in."""
+    """Choose an item and a half-day with room, and book it signed in or by a mobile number
+    proved with an SMS code (手机号预约)."""
     hall = _or_404(selectors.hall_by_code, code)
     items = selectors.hall_items(hall).select_related("current")
     wanted = request.POST.get("item") or request.GET.get("item") or ""
@@ -78,7 +79,7 @@ def book(request, code):
             )
         except DomainError as exc:
             messages.error(request, exc.message)
-            status = 400 if exc.status < 500 and exc.status != 429 else exc.status
+            status = exc.status
         else:
             if by_phone is not None:
                 return render(request, "hall/booked.html", {"booking": booking}, status=201)
@@ -173,7 +174,7 @@ def kiosk(request, code, phone=False):
                 )
         except DomainError as exc:
             messages.error(request, exc.message)
-            status = 403 if exc.status == 403 else 400
+            status = exc.status
         else:
             url = reverse("hall:ticket", args=[ticket.pk])
             return redirect(f"{url}?k={key}" if not phone else url)
