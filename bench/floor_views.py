@@ -93,12 +93,12 @@ def _audit_row(stream, seq, at, action, case_id, detail, prev, client_id, label)
     record = SimpleNamespace(
         stream=stream, seq=seq, at=at, actor_id=None, actor_label=label,
         client_id=client_id, ip=None, action=action, object_type="case",
-        object_id=str(case_id), outcome="success", detail=detail, alg="sha256", prev_hash=prev,
+        object_id=str(case_id), outcome="success", detail=detail, alg="sha256",
     )  # fmt: skip
-    digest = record_hash(record)
+    digest = record_hash(record, prev)
     detail_text = json.dumps(detail, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return (stream, seq, at, label, action, "case", str(case_id), "success",
-            detail_text, "sha256", prev, digest, client_id), digest  # fmt: skip
+            detail_text, "sha256", digest, client_id), digest  # fmt: skip
 
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
@@ -226,8 +226,8 @@ def submit(request):
         )
         c.executemany(
             "INSERT INTO audit_auditrecord (stream, seq, at, actor_label, action, object_type, "
-            "object_id, outcome, detail, alg, prev_hash, hash, client_id) VALUES "
-            "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "object_id, outcome, detail, alg, hash, client_id) VALUES "
+            "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             rows,
         )
         c.execute(
@@ -392,12 +392,12 @@ def _person_audit_row(
     record = SimpleNamespace(
         stream=stream, seq=seq, at=at, actor_id=user_id, actor_label=label, client_id=None,
         ip=None, action=action, object_type=object_type, object_id=str(object_id),
-        outcome="success", detail=detail, alg="sha256", prev_hash=prev,
+        outcome="success", detail=detail, alg="sha256",
     )  # fmt: skip
-    digest = record_hash(record)
+    digest = record_hash(record, prev)
     detail_text = json.dumps(detail, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return (stream, seq, at, user_id, label, action, object_type, str(object_id), "success",
-            detail_text, "sha256", prev, digest), digest  # fmt: skip
+            detail_text, "sha256", digest), digest  # fmt: skip
 
 
 def bundle(request, code):
@@ -563,8 +563,8 @@ def bundle(request, code):
         )
         c.executemany(
             "INSERT INTO audit_auditrecord (stream, seq, at, actor_id, actor_label, action, "
-            "object_type, object_id, outcome, detail, alg, prev_hash, hash) VALUES "
-            "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "object_type, object_id, outcome, detail, alg, hash) VALUES "
+            "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             audit,
         )
         c.executemany(EVENT_INSERT, events)
@@ -742,8 +742,8 @@ def push(request, source_id):
         )
         c.execute(
             "INSERT INTO audit_auditrecord (stream, seq, at, actor_label, action, object_type, "
-            "object_id, outcome, detail, alg, prev_hash, hash, client_id) VALUES "
-            "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "object_id, outcome, detail, alg, hash, client_id) VALUES "
+            "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             row,
         )
         c.execute(

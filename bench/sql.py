@@ -76,14 +76,13 @@ INSERT INTO stats_tally (day, division_id, department_id, item_id, measure, step
 INSERT INTO audit_auditstream (name, head_seq, head_hash, checkpointed_seq, division)
   VALUES ('case:' || md5(:r || 'c' || :client_id)::uuid, 5, md5(random()::text) || md5(random()::text), 0, :division);
 INSERT INTO audit_auditrecord (stream, seq, at, actor_label, action, object_type, object_id,
-  outcome, detail, alg, prev_hash, hash, client_id)
+  outcome, detail, alg, hash, client_id)
   SELECT 'case:' || md5(:r || 'c' || :client_id)::uuid, s, now(), 'client:bench',
          (ARRAY['case.draft', 'case.material.add', 'case.material.add', 'case.material.add', 'case.submit'])[s],
          'case', md5(:r || 'c' || :client_id)::uuid::text, 'success',
          CASE WHEN s IN (2, 3, 4) THEN '{"material":"申请书","number":"640000202612060000' || s || '","sha256":"' || md5(random()::text) || md5(random()::text) || '"}'
               ELSE '{"channel":"api","number":"640000202612060000' || s || '"}' END::jsonb,
-         'sha256', md5(random()::text) || md5(random()::text), md5(random()::text) || md5(random()::text),
-         :sysclient
+         'sha256', md5(random()::text) || md5(random()::text), :sysclient
   FROM generate_series(1, 5) s;
 INSERT INTO exchange_event (type, subject, division, department, time, data)
   VALUES ('case.submit', 'cases/' || md5(:r || 'c' || :client_id)::uuid, :division, :department, now(),

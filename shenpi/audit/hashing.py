@@ -22,8 +22,12 @@ def current_alg() -> str:
     return settings.AUDIT_HASH
 
 
-def record_payload(record) -> str:
-    """The canonical text of a record: every field that matters, in a fixed order."""
+def record_payload(record, prev_hash: str) -> str:
+    """The canonical text of a record: every field that matters, in a fixed order, and the
+    hash of the record before it in its stream ("" for the first). That hash is not kept on
+    the record a second time: it is the previous record's `hash`, so the chain links
+    through the text hashed, and a record changed, taken out or put in breaks the next
+    record's hash."""
     at = record.at.astimezone(UTC).isoformat(timespec="microseconds")
     fields = [
         record.stream,
@@ -39,13 +43,13 @@ def record_payload(record) -> str:
         record.outcome,
         json.dumps(record.detail or {}, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
         record.alg,
-        record.prev_hash,
+        prev_hash,
     ]
     return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
 
 
-def record_hash(record) -> str:
-    return digest(record.alg, record_payload(record))
+def record_hash(record, prev_hash: str) -> str:
+    return digest(record.alg, record_payload(record, prev_hash))
 
 
 def checkpoint_time(at) -> str:

@@ -77,7 +77,7 @@ class AuditRecord(models.Model):
     )
     detail = models.JSONField(_("详情"), default=dict, blank=True)
     alg = models.CharField(max_length=8, default="sha256")
-    prev_hash = models.CharField(max_length=64, blank=True)
+    # Over the record's fields and the previous record's hash (hashing.record_payload).
     hash = models.CharField(max_length=64)
 
     class Meta:

@@ -154,9 +154,8 @@ def audit_records(
             outcome=outcome,
             detail=detail or {},
             alg=alg,
-            prev_hash=prev,
         )
-        record.hash = prev = record_hash(record)
+        record.hash = prev = record_hash(record, prev)
         records.append(record)
     if new_stream:
         AuditStream.objects.create(

@@ -36,10 +36,10 @@ def verify_chain() -> tuple[int, Break | None]:
             return checked, Break(
                 where, f"序号不连续：上一条为第 {seq_prev} 条（记录被删除或插入）"
             )
-        if record.prev_hash != hash_prev:
-            return checked, Break(where, "前一条记录的哈希不符（记录被删除、插入或改动）")
-        if record_hash(record) != record.hash:
-            return checked, Break(where, "内容与哈希不符（记录被改动）")
+        if record_hash(record, hash_prev) != record.hash:
+            return checked, Break(
+                where, "内容或与前一条记录的链接与哈希不符（本条或前一条记录被改动、删除或插入）"
+            )
         last_seen[record.stream] = (record.seq, record.hash)
     for name, head_seq in heads.items():
         seq, digest = last_seen.get(name, (0, ""))

@@ -46,9 +46,11 @@ def broken():
 def test_records_chain_within_their_stream(log):
     first, second, third = log
     assert (first.seq, second.seq, third.seq) == (1, 2, 3)
-    assert (
-        first.prev_hash == "" and second.prev_hash == first.hash and third.prev_hash == second.hash
-    )
+    # Each hash covers the one before it in its stream (the first: "").
+    assert first.hash == record_hash(first, "")
+    assert second.hash == record_hash(second, first.hash)
+    assert third.hash == record_hash(third, second.hash)
+    assert second.hash != record_hash(second, "")
     assert AuditStream.objects.get(name="case:a").head_hash == third.hash
     assert broken() is None
 
@@ -92,12 +94,11 @@ def test_an_inserted_row_is_found_even_with_a_well_formed_hash(log):
         seq=4,
         at=head.at,
         action="forged",
-        prev_hash=head.hash,
         alg=head.alg,
         object_type="case",
         object_id="a",
     )
-    forged.hash = record_hash(forged)
+    forged.hash = record_hash(forged, head.hash)
     forged.save()
     br = broken()
     assert "流头为第 3 条" in br.problem
@@ -106,14 +107,13 @@ def test_an_inserted_row_is_found_even_with_a_well_formed_hash(log):
 def test_a_row_inserted_in_the_middle_is_found(log):
     for record in reversed(list(log[1:])):
         AuditRecord.objects.filter(pk=record.pk).update(seq=record.seq + 1)
-    inserted = AuditRecord(
-        stream="case:a", seq=2, at=log[0].at, action="forged", prev_hash=log[0].hash, alg="sha256"
-    )
-    inserted.hash = record_hash(inserted)
+    inserted = AuditRecord(stream="case:a", seq=2, at=log[0].at, action="forged", alg="sha256")
+    inserted.hash = record_hash(inserted, log[0].hash)
     inserted.save()
     AuditStream.objects.filter(name="case:a").update(head_seq=4)
     br = broken()
-    assert "第 3 条" in br.where and "前一条记录的哈希不符" in br.problem
+    # The inserted row links to the first; the old second no longer links to what precedes it.
+    assert "第 3 条" in br.where and "前一条记录" in br.problem
 
 
 def test_a_rewritten_chain_is_caught_by_the_checkpoint(log):
@@ -123,8 +123,7 @@ def test_a_rewritten_chain_is_caught_by_the_checkpoint(log):
     prev = ""
     for record in AuditRecord.objects.filter(stream="case:a").order_by("seq"):
         record.action = "rewritten"
-        record.prev_hash = prev
-        record.hash = record_hash(record)
+        record.hash = record_hash(record, prev)
         record.save()
         prev = record.hash
     AuditStream.objects.filter(name="case:a").update(head_hash=prev)

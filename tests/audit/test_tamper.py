@@ -68,8 +68,8 @@ def test_a_rewrite_with_recomputed_checkpoints_fails_the_signature(digests):
     def rewrite():
         prev = ""
         for record in AuditRecord.objects.filter(stream="case:t").order_by("seq"):
-            record.action, record.prev_hash = "rewritten", prev
-            record.hash = prev = record_hash(record)
+            record.action = "rewritten"
+            record.hash = prev = record_hash(record, prev)
             record.save()
         AuditStream.objects.filter(name="case:t").update(head_hash=prev)
         AuditCheckpointEntry.objects.filter(checkpoint=checkpoint, stream="case:t").update(
