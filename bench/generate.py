@@ -38,6 +38,8 @@ from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
 from shenpi.audit.hashing import record_hash
+from shenpi.cases.published import UNPUBLISHED
+from shenpi.exchange.services import KEEP_FOR
 from shenpi.stats.rollup import refill
 
 TYPICAL = (
@@ -340,7 +342,6 @@ class Writer:
             "outcome",
             "detail",
             "alg",
-            "prev_hash",
             "hash",
             "actor_id",
             "client_id",
@@ -475,12 +476,44 @@ def generate(count: int, *, seed: int = 7, today: date | None = None, log=print)
         log("  the statistics' rollup …")
         cursor.execute("TRUNCATE stats_tally")  # made whole again, compact
         refill(cursor)
+        log("  the exchange's month of events …")
+        month_of_events(cursor)
         cursor.execute("ANALYZE")
     return {
         "cases": count,
         "seconds": round(time.perf_counter() - started, 1),
         "rows": totals,
     }
+
+
+def month_of_events(cursor) -> int:
+    """The exchange's events of the cases' audited changes within its horizon (KEEP_FOR,
+    30 days: older ones are deleted by the hourly job), one per published record as
+    cases/published.py writes it, with the case's data as it stands now. Returns the rows
+    written."""
+    cursor.execute("DELETE FROM exchange_event")
+    cursor.execute(
+        """
+        INSERT INTO exchange_event (type, subject, division, department, time, data)
+        SELECT r.action, 'cases/' || c.id, c.division_id, c.department_id, r.at,
+               jsonb_build_object(
+                   'case', c.id::text, 'number', c.number, 'status', c.status,
+                   'outcome', NULLIF(c.outcome, ''), 'item', i.code, 'item_version', v.number,
+                   'department', d.code, 'division', c.division_id, 'channel', c.channel,
+                   'received_at', c.received_at, 'accepted_at', c.accepted_at,
+                   'statutory_due', c.statutory_due, 'promised_due', c.promised_due,
+                   'action', r.action)
+        FROM audit_auditrecord r
+        JOIN cases_case c ON c.id = r.object_id::uuid
+        JOIN catalog_item i ON i.id = c.item_id
+        JOIN catalog_itemversion v ON v.id = c.version_id
+        JOIN accounts_department d ON d.id = c.department_id
+        WHERE r.at > now() - %s AND r.object_type = 'case' AND NOT r.action = ANY(%s)
+        ORDER BY r.at
+        """,
+        [KEEP_FOR, sorted(UNPUBLISHED)],
+    )
+    return cursor.rowcount
 
 
 def _generate(
@@ -599,11 +632,15 @@ def _generate(
                         None,
                     ),
                 )
-                audit.append((uploaded, applicant_id, "case.material", {"requirement": pk}))
+                # The app's action and detail (cases.services.applying).
+                audit.append(
+                    (uploaded, applicant_id, "case.material.add",
+                     {"material": name, "sha256": digest})
+                )  # fmt: skip
             if state != "draft":
                 # The kind and words the app writes on receipt (cases.services.applying).
                 events.append((received, "received", "已收件（网上申请），等待预审", None))
-                audit.append((received, applicant_id, "case.submit", {}))
+                audit.append((received, applicant_id, "case.submit", {"channel": case["channel"]}))
                 case["correction_due"] = clock.add(received_day, 5)
             if state == "correction_requested":
                 case["correction_round"] = 1
@@ -754,13 +791,14 @@ def _generate(
                         stream=stream, seq=seq, at=moment, actor_id=actor, actor_label=label,
                         client_id=None, ip=None, action=action, object_type="case",
                         object_id=str(case_id), outcome="success", detail=detail,
-                        alg="sha256", prev_hash=prev,
-                    )
+                        alg="sha256",
+                    ),
+                    prev,
                 )  # fmt: skip
                 writer.row(
                     "audit_auditrecord",
                     (stream, seq, stamp, label, None, action, "case", str(case_id), "success",
-                     detail_text, "sha256", prev, digest, actor, None),
+                     detail_text, "sha256", digest, actor, None),
                 )  # fmt: skip
                 prev = digest
             writer.row("audit_auditstream", (stream, len(audit), prev, len(audit), division_id))
