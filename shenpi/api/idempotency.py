@@ -21,6 +21,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from rest_framework.response import Response
 
+from shenpi.common.files import content_sha256
 from shenpi.core.errors import Conflict, InvalidInput
 
 from .models import IdempotencyRecord
@@ -45,11 +46,7 @@ def fingerprint(request) -> str:
         fields = data
     files = []
     for name, upload in sorted(request.FILES.items()):
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
-        files.append((name, upload.name, upload.size, digest.hexdigest()))
+        files.append((name, upload.name, upload.size, content_sha256(upload)))
     canonical = json.dumps(
         {"path": request.path, "fields": fields, "files": files},
         sort_keys=True,

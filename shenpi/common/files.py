@@ -29,6 +29,23 @@ class CheckedFile:
     data: bytes
 
 
+def content_sha256(upload, data: bytes | None = None) -> str:
+    """The upload's SHA-256, worked out once a request: the Idempotency-Key's fingerprint
+    and the material's record both name it (`data`: its content, when already read)."""
+    digest = getattr(upload, "shenpi_sha256", None)
+    if digest is None:
+        if data is None:
+            hasher = hashlib.sha256()
+            for chunk in upload.chunks():
+                hasher.update(chunk)
+            upload.seek(0)
+            digest = hasher.hexdigest()
+        else:
+            digest = hashlib.sha256(data).hexdigest()
+        upload.shenpi_sha256 = digest
+    return digest
+
+
 def safe_name(name: str, extension: str) -> str:
     """A display name without directories, control characters or odd lengths."""
     base = os.path.basename((name or "").replace("\\", "/"))
@@ -74,7 +91,7 @@ def check_upload(
         content_type=mime,
         extension=extension,
         size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=content_sha256(upload, data),
         data=data,
     )
 
