@@ -83,6 +83,7 @@ class Case(models.Model):
         "Licence",
         verbose_name=_("涉及的证照"),
         null=True,
+        db_index=False,
         blank=True,
         on_delete=models.PROTECT,
         related_name="change_cases",
@@ -104,7 +105,12 @@ class Case(models.Model):
     # The system client that submitted it for the applicant: the only client that acts on
     # the applicant's side of this case (supplement, withdrawal).
     submitted_by_client = models.ForeignKey(
-        "accounts.SystemClient", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.SystemClient",
+        null=True,
+        blank=True,
+        db_index=False,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     channel = models.CharField(
         _("渠道"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
@@ -115,6 +121,7 @@ class Case(models.Model):
         "accounts.User",
         verbose_name=_("代理人"),
         null=True,
+        db_index=False,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
@@ -123,6 +130,7 @@ class Case(models.Model):
         "Authorisation",
         verbose_name=_("委托书"),
         null=True,
+        db_index=False,
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases",
@@ -132,6 +140,7 @@ class Case(models.Model):
         "BundleApplication",
         verbose_name=_("一件事申请"),
         null=True,
+        db_index=False,
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases",
@@ -149,6 +158,7 @@ class Case(models.Model):
         "accounts.Division",
         verbose_name=_("申请人所选区划"),
         null=True,
+        db_index=False,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
@@ -205,6 +215,7 @@ class Case(models.Model):
         "accounts.SystemClient",
         verbose_name=_("办理系统（下级平台）"),
         null=True,
+        db_index=False,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
@@ -273,6 +284,25 @@ class Case(models.Model):
                 for field in ("received_at", "accepted_at", "decided_at")
             ),
             models.Index(fields=["closed_at"], name="case_closed_at"),
+            # The references most cases do not have (a licence changed, an agent, a
+            # bundle, …) are indexed only where they are set: an index of a column that is
+            # empty in nearly every row costs bytes in every case for no look-up. (A
+            # pushed case's source is the key of case_source_once.)
+            *(
+                models.Index(
+                    fields=[field],
+                    condition=Q(**{f"{field}__isnull": False}),
+                    name=f"case_{field}_set",
+                )
+                for field in (
+                    "licence",
+                    "submitted_by_client",
+                    "agent",
+                    "authorisation",
+                    "bundle_application",
+                    "chosen_division",
+                )
+            ),
         ]
         constraints = [
             # A lower-level platform's case is pushed under its own id, once.
@@ -314,7 +344,12 @@ class CaseMaterial(models.Model):
     size = models.PositiveIntegerField(default=0)
     sha256 = models.CharField(max_length=64)
     from_licence = models.ForeignKey(
-        "Licence", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "Licence",
+        null=True,
+        blank=True,
+        db_index=False,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     uploaded_by = models.ForeignKey(
         "accounts.User", null=True, on_delete=models.PROTECT, related_name="+"
@@ -323,7 +358,12 @@ class CaseMaterial(models.Model):
     round = models.PositiveSmallIntegerField(default=0)
     scanned = models.BooleanField(_("窗口扫描"), default=False)
     original_seen_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.User",
+        null=True,
+        blank=True,
+        db_index=False,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     original_seen_at = models.DateTimeField(_("原件核验时间"), null=True, blank=True)
 
@@ -331,6 +371,15 @@ class CaseMaterial(models.Model):
         verbose_name = _("办件材料")
         verbose_name_plural = _("办件材料")
         ordering = ["requirement__order", "uploaded_at"]
+        # Set on few materials: indexed only where set (see Case's).
+        indexes = [
+            models.Index(
+                fields=[field],
+                condition=Q(**{f"{field}__isnull": False}),
+                name=f"material_{field}_set",
+            )
+            for field in ("from_licence", "original_seen_by")
+        ]
 
     def __str__(self):
         return self.name
@@ -357,7 +406,8 @@ class CorrectionNotice(models.Model):
 
 class Task(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    # Looked up through one_task_per_step, which leads with the case: no index of its own.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks", db_index=False)
     step_key = models.CharField(max_length=30)
     step_name = models.CharField(max_length=30)
     stage = models.PositiveSmallIntegerField()
@@ -380,12 +430,22 @@ class Task(models.Model):
     opinion = models.TextField(blank=True)
     # Art. 34 ¶3: a verification step is signed by a second, different official.
     verified_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.User",
+        null=True,
+        blank=True,
+        db_index=False,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # The lead's recorded answer to a co-department's "disagree" (CONTRACTS.md).
     response = models.TextField(blank=True)
     responded_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.User",
+        null=True,
+        blank=True,
+        db_index=False,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -407,6 +467,15 @@ class Task(models.Model):
                 include=["id", "step_key", "opened_at", "due_date", "department", "claimed_by"],
                 condition=Q(status__in=ACTIVE_TASK_STATUSES),
                 name="task_scan_open",
+            ),
+            # Signed or answered on few steps: indexed only where set (see Case's).
+            *(
+                models.Index(
+                    fields=[field],
+                    condition=Q(**{f"{field}__isnull": False}),
+                    name=f"task_{field}_set",
+                )
+                for field in ("verified_by", "responded_by")
             ),
         ]
 
@@ -646,7 +715,8 @@ class Bar(models.Model):
 class CaseEvent(models.Model):
     """The case's timeline; public events show on the progress page (department, not person)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    # Looked up through the (case, at) index below: no index of its own.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
     at = models.DateTimeField()
     kind = models.CharField(max_length=30)
     text = models.CharField(max_length=300)
