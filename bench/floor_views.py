@@ -98,7 +98,7 @@ def _audit_row(stream, seq, at, action, case_id, detail, prev, client_id, label)
     digest = record_hash(record, prev)
     detail_text = json.dumps(detail, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return (stream, seq, at, label, action, "case", str(case_id), "success",
-            detail_text, "sha256", digest, client_id), digest  # fmt: skip
+            detail_text, "sha256", bytes.fromhex(digest), client_id), digest  # fmt: skip
 
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
@@ -192,7 +192,7 @@ def submit(request):
         c.executemany(
             "INSERT INTO cases_casematerial (id, file, name, content_type, size, sha256, "
             "uploaded_at, round, scanned, case_id, requirement_id) VALUES "
-            "(%s, %s, %s, %s, %s, %s, %s, 0, false, %s, %s)",
+            "(%s, %s, %s, %s, %s, decode(%s, 'hex'), %s, 0, false, %s, %s)",
             [m[:7] + (case_id, m[7]) for m in materials],
         )
         c.execute(
@@ -397,7 +397,7 @@ def _person_audit_row(
     digest = record_hash(record, prev)
     detail_text = json.dumps(detail, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return (stream, seq, at, user_id, label, action, object_type, str(object_id), "success",
-            detail_text, "sha256", digest), digest  # fmt: skip
+            detail_text, "sha256", bytes.fromhex(digest)), digest  # fmt: skip
 
 
 def bundle(request, code):
@@ -508,7 +508,7 @@ def bundle(request, code):
             c.executemany(
                 "INSERT INTO cases_casematerial (id, file, name, content_type, size, sha256, "
                 "uploaded_at, round, scanned, case_id, requirement_id, uploaded_by_id) VALUES "
-                "(%s, %s, %s, %s, %s, %s, %s, 0, false, %s, %s, %s)",
+                "(%s, %s, %s, %s, %s, decode(%s, 'hex'), %s, 0, false, %s, %s, %s)",
                 [m[:7] + (case_id, m[7], user_id) for m in materials],
             )
             c.execute(

@@ -620,7 +620,7 @@ def _generate(
                         f"{name[:100]}.pdf",
                         "application/pdf",
                         20480 + rng.randrange(200_000),
-                        digest,
+                        bytes.fromhex(digest),
                         _iso(uploaded),
                         0,
                         False,
@@ -798,7 +798,7 @@ def _generate(
                 writer.row(
                     "audit_auditrecord",
                     (stream, seq, stamp, label, None, action, "case", str(case_id), "success",
-                     detail_text, "sha256", digest, actor, None),
+                     detail_text, "sha256", bytes.fromhex(digest), actor, None),
                 )  # fmt: skip
                 prev = digest
             writer.row("audit_auditstream", (stream, len(audit), prev, len(audit), division_id))

@@ -65,9 +65,9 @@ VALUES (md5(:r || 'c' || :client_id)::uuid,
   :applicant, :department, :division, :item, :version, :sysclient);
 INSERT INTO cases_casematerial (id, file, name, content_type, size, sha256, uploaded_at, round,
   scanned, case_id, requirement_id) VALUES
-  (gen_random_uuid(), 'materials/2026/12/' || md5(random()::text) || '.pdf', 'scan.pdf', 'application/pdf', 204800, md5(random()::text) || md5(random()::text), now(), 0, false, md5(:r || 'c' || :client_id)::uuid, :m1),
-  (gen_random_uuid(), 'materials/2026/12/' || md5(random()::text) || '.pdf', 'scan.pdf', 'application/pdf', 204800, md5(random()::text) || md5(random()::text), now(), 0, false, md5(:r || 'c' || :client_id)::uuid, :m2),
-  (gen_random_uuid(), 'materials/2026/12/' || md5(random()::text) || '.jpg', 'photo.jpg', 'image/jpeg', 204800, md5(random()::text) || md5(random()::text), now(), 0, false, md5(:r || 'c' || :client_id)::uuid, :m3);
+  (gen_random_uuid(), 'materials/2026/12/' || md5(random()::text) || '.pdf', 'scan.pdf', 'application/pdf', 204800, decode(md5(random()::text) || md5(random()::text), 'hex'), now(), 0, false, md5(:r || 'c' || :client_id)::uuid, :m1),
+  (gen_random_uuid(), 'materials/2026/12/' || md5(random()::text) || '.pdf', 'scan.pdf', 'application/pdf', 204800, decode(md5(random()::text) || md5(random()::text), 'hex'), now(), 0, false, md5(:r || 'c' || :client_id)::uuid, :m2),
+  (gen_random_uuid(), 'materials/2026/12/' || md5(random()::text) || '.jpg', 'photo.jpg', 'image/jpeg', 204800, decode(md5(random()::text) || md5(random()::text), 'hex'), now(), 0, false, md5(:r || 'c' || :client_id)::uuid, :m3);
 INSERT INTO cases_caseevent (at, kind, text, public, breach, case_id, department_id)
   VALUES (now(), 'received', '已收件（系统接入），等待预审', true, '', md5(:r || 'c' || :client_id)::uuid, :department);
 INSERT INTO stats_tally (day, division_id, department_id, item_id, measure, step, bucket, n,
@@ -82,7 +82,7 @@ INSERT INTO audit_auditrecord (stream, seq, at, actor_label, action, object_type
          'case', md5(:r || 'c' || :client_id)::uuid::text, 'success',
          CASE WHEN s IN (2, 3, 4) THEN '{"material":"申请书","number":"640000202612060000' || s || '","sha256":"' || md5(random()::text) || md5(random()::text) || '"}'
               ELSE '{"channel":"api","number":"640000202612060000' || s || '"}' END::jsonb,
-         'sha256', md5(random()::text) || md5(random()::text), :sysclient
+         'sha256', decode(md5(random()::text) || md5(random()::text), 'hex'), :sysclient
   FROM generate_series(1, 5) s;
 INSERT INTO exchange_event (type, subject, division, department, time, data)
   VALUES ('case.submit', 'cases/' || md5(:r || 'c' || :client_id)::uuid, :division, :department, now(),

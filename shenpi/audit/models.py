@@ -9,6 +9,8 @@ stream changed since the previous checkpoint.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shenpi.common.digest_field import HexDigestField
+
 
 class Outcome(models.TextChoices):
     SUCCESS = "success", _("成功")
@@ -81,7 +83,7 @@ class AuditRecord(models.Model):
     detail = models.JSONField(_("详情"), default=dict, blank=True)
     alg = models.CharField(max_length=8, default="sha256")
     # Over the record's fields and the previous record's hash (hashing.record_payload).
-    hash = models.CharField(max_length=64)
+    hash = HexDigestField()
 
     class Meta:
         verbose_name = _("审计记录")

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shenpi.common.digest_field import HexDigestField
 from shenpi.common.fields import DigestField, SealedCharField
 from shenpi.common.personal import mask_code
 
@@ -342,7 +343,7 @@ class CaseMaterial(models.Model):
     name = models.CharField(_("文件名"), max_length=130)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(default=0)
-    sha256 = models.CharField(max_length=64)
+    sha256 = HexDigestField()
     from_licence = models.ForeignKey(
         "Licence",
         null=True,
