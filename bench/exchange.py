@@ -73,8 +73,9 @@ class Receiver:
         self.process.wait(10)
 
 
-def subscribe(name: str, url: str, *, from_start: bool):
-    """A region-wide subscriber; from the exchange's current end unless `from_start`."""
+def subscribe(name: str, url: str, *, from_start: bool, last: int | None = None):
+    """A region-wide subscriber; from the exchange's current end unless `from_start`, or
+    from just before the `last` newest events."""
     from shenpi.accounts.models import Division, SystemClient
     from shenpi.accounts.services import system_client_issue_key
     from shenpi.exchange.models import Event, Subscriber
@@ -85,9 +86,12 @@ def subscribe(name: str, url: str, *, from_start: bool):
     system_client_issue_key(client)
     client.save()
     cursor = (0, 0)
-    if not from_start:
-        last = Event.objects.order_by("-txid", "-id").values_list("txid", "id").first()
-        cursor = last or cursor
+    newest_first = Event.objects.order_by("-txid", "-id").values_list("txid", "id")
+    if last is not None:
+        before = list(newest_first[last : last + 1])  # the newest event not to send
+        cursor = before[0] if before else cursor
+    elif not from_start:
+        cursor = newest_first.first() or cursor
     return Subscriber.objects.create(
         client=client, url=url, cursor_txid=cursor[0], cursor_id=cursor[1]
     )
@@ -144,18 +148,23 @@ def outbox_lag(subscriber) -> dict:
     }
 
 
-def run_delivery(url: str) -> dict:
-    """Every event so far delivered by one worker (the deliverer the Celery task runs, here
-    in this process), then the same POSTs — the same bodies and signatures, made
-    beforehand — sent by a bare loop on one connection: the raw limit."""
+DELIVERY_EVENTS = 20_000
+
+
+def run_delivery(url: str, events: int = DELIVERY_EVENTS) -> dict:
+    """The `events` newest events (those of the run's phases and the generated month's
+    last ones; the month holds about one event a case, too many to send in a phase)
+    delivered by one worker (the deliverer the Celery task runs, here in this process),
+    then the same POSTs — the same bodies and signatures, made beforehand — sent by a bare
+    loop on one connection: the raw limit."""
     import requests
 
     from shenpi.exchange import envelope, signing
     from shenpi.exchange.models import Delivery, DeliveryStatus, Event
     from shenpi.exchange.services import exchange_deliver, signing_keys
 
-    subscriber = subscribe("bench-rate", url, from_start=True)
-    total = Event.objects.count()
+    subscriber = subscribe("bench-rate", url, from_start=True, last=events)
+    total = min(events, Event.objects.count())
     started = time.perf_counter()
     while True:
         exchange_deliver(seconds=60)
@@ -169,7 +178,7 @@ def run_delivery(url: str) -> dict:
     ).count()
     keys = signing_keys(subscriber)
     prepared = []
-    for event in Event.objects.order_by("txid", "id"):
+    for event in reversed(list(Event.objects.order_by("-txid", "-id")[:total])):
         body = envelope.as_json(event)
         prepared.append(
             (
