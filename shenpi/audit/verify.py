@@ -38,7 +38,7 @@ def verify_chain() -> tuple[int, Break | None]:
             )
         if record_hash(record, hash_prev) != record.hash:
             return checked, Break(
-                where, "内容或与前一条记录的链接与哈希不符（本条或前一条记录被改动、删除或插入）"
+                where, "内容或与前一条记录的链接不符（本条被改动，或前一条记录被改动、删除或插入）"
             )
         last_seen[record.stream] = (record.seq, record.hash)
     for name, head_seq in heads.items():

@@ -2,7 +2,7 @@
 
 Django gives a character primary key on PostgreSQL a second index in varchar_pattern_ops
 for LIKE 'prefix%'. No query reads streams by prefix (the supervisor's audit page selects
-them by division), and it costs ~68 bytes a case. The key's own index stays."""
+them by division), and it costs room in every case's stream. The key's own index stays."""
 
 from django.db import migrations
 

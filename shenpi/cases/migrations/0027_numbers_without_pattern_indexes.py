@@ -3,7 +3,7 @@
 Django gives a unique character column on PostgreSQL a second index in
 varchar_pattern_ops for LIKE 'prefix%'. Nothing here matches numbers by prefix (the
 public search's icontains compares upper-cased text, which that index cannot serve), and
-the two cost ~116 bytes a case. The unique indexes stay."""
+the two cost room in every case. The unique indexes stay."""
 
 from django.db import migrations
 

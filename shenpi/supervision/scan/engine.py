@@ -217,8 +217,8 @@ def desired_into_temp(today: date, rules: dict, resolve, light_kinds, *, since=N
         # Room for the hash joins of a region's open cases (this transaction only): without
         # it a join of hundreds of thousands of rows falls back to nested loops.
         cursor.execute("SET LOCAL work_mem = '64MB'")
-        # Its statements' estimated costs pass the threshold of JIT compilation, which then
-        # takes longer than it saves (~80 ms for the judgement of a day's changed cases).
+        # Its statements' estimated costs pass the threshold of JIT compilation, whose
+        # compiling takes longer than it saves on these set-based statements.
         cursor.execute("SET LOCAL jit = off")
         # Dropped at commit; and here, when the scan runs inside a caller's transaction.
         cursor.execute(
@@ -350,9 +350,9 @@ def desired_into_temp(today: date, rules: dict, resolve, light_kinds, *, since=N
         # a case judged again unchanged (one with an open order is judged at every scan)
         # writes nothing. Both sides of the comparison read the plans as they were before
         # this statement (one snapshot for all its parts): the judged cases' plans, read
-        # once along their index (`old`; compared in place, the planner hashed every plan
-        # of the region to find the judged cases' few), and those to go deleted by their
-        # row addresses (a join on them would read every plan again).
+        # once along their index (`old`: a comparison against the table itself is planned
+        # as a hash of every plan of the region), and those to go deleted by their row
+        # addresses (a join on them would read every plan again).
         same_plan = """
             p.case_id = s.case_id AND p.task_id IS NOT DISTINCT FROM s.task_id
             AND p.kind = s.kind AND p.due = s.due AND p.yellow_on IS NOT DISTINCT FROM s.yellow_on
