@@ -64,6 +64,20 @@ SCAN_COLUMNS = [
 ]  # fmt: skip
 
 
+def indexed_where_set(prefix: str, *fields: str) -> list[models.Index]:
+    """Indexes of references most rows leave empty, holding only the rows where they are
+    set: an index of a column empty in nearly every row costs bytes in every row for no
+    look-up, and a look-up by a value (an equality implies NOT NULL) still uses these."""
+    return [
+        models.Index(
+            fields=[field],
+            condition=Q(**{f"{field}__isnull": False}),
+            name=f"{prefix}_{field}_set",
+        )
+        for field in fields
+    ]
+
+
 class Case(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = models.CharField(_("办件编号"), max_length=20, unique=True, null=True, blank=True)
@@ -286,23 +300,15 @@ class Case(models.Model):
             ),
             models.Index(fields=["closed_at"], name="case_closed_at"),
             # The references most cases do not have (a licence changed, an agent, a
-            # bundle, …) are indexed only where they are set: an index of a column that is
-            # empty in nearly every row costs bytes in every case for no look-up. (A
-            # pushed case's source is the key of case_source_once.)
-            *(
-                models.Index(
-                    fields=[field],
-                    condition=Q(**{f"{field}__isnull": False}),
-                    name=f"case_{field}_set",
-                )
-                for field in (
-                    "licence",
-                    "submitted_by_client",
-                    "agent",
-                    "authorisation",
-                    "bundle_application",
-                    "chosen_division",
-                )
+            # bundle, …). (A pushed case's source is the key of case_source_once.)
+            *indexed_where_set(
+                "case",
+                "licence",
+                "submitted_by_client",
+                "agent",
+                "authorisation",
+                "bundle_application",
+                "chosen_division",
             ),
         ]
         constraints = [
@@ -372,15 +378,8 @@ class CaseMaterial(models.Model):
         verbose_name = _("办件材料")
         verbose_name_plural = _("办件材料")
         ordering = ["requirement__order", "uploaded_at"]
-        # Set on few materials: indexed only where set (see Case's).
-        indexes = [
-            models.Index(
-                fields=[field],
-                condition=Q(**{f"{field}__isnull": False}),
-                name=f"material_{field}_set",
-            )
-            for field in ("from_licence", "original_seen_by")
-        ]
+        # Set on few materials.
+        indexes = indexed_where_set("material", "from_licence", "original_seen_by")
 
     def __str__(self):
         return self.name
@@ -469,15 +468,8 @@ class Task(models.Model):
                 condition=Q(status__in=ACTIVE_TASK_STATUSES),
                 name="task_scan_open",
             ),
-            # Signed or answered on few steps: indexed only where set (see Case's).
-            *(
-                models.Index(
-                    fields=[field],
-                    condition=Q(**{f"{field}__isnull": False}),
-                    name=f"task_{field}_set",
-                )
-                for field in ("verified_by", "responded_by")
-            ),
+            # Signed or answered on few steps.
+            *indexed_where_set("task", "verified_by", "responded_by"),
         ]
 
     def __str__(self):
